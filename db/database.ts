@@ -1,0 +1,34 @@
+import type { Config } from '../server/config';
+import { startEmbeddedPostgres } from './embedded';
+
+export interface Database {
+  connectionString: string;
+  /** Where the database comes from, for the start-up log (never the URL: it holds a password). */
+  description: string;
+  /** Stops the embedded server if this process started it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The database the configuration names: DATABASE_URL as is, or else the
+ * embedded PostgreSQL under DATA_DIR (joined if running, started if not).
+ */
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  log: (message: string) => void = () => undefined,
+): Promise<Database> {
+  if (config.databaseUrl) {
+    const url = new URL(config.databaseUrl);
+    return {
+      connectionString: config.databaseUrl,
+      description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+      close: async () => undefined,
+    };
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
+  return {
+    connectionString: embedded.connectionString,
+    description: `embedded PostgreSQL in ${config.dataDir}/postgres on 127.0.0.1:${embedded.port}`,
+    close: () => embedded.stop(),
+  };
+}

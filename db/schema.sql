@@ -1,0 +1,290 @@
+-- Song-Nexus database schema: the source of truth.
+--
+-- It starts from the ten tables of the product's database (users, tracks,
+-- orders, purchases, play_history, play_stats, webauthn_credentials,
+-- magic_links, magic_link_tokens, design_system) with their columns, foreign
+-- keys, ON DELETE rules, unique and check constraints and indexes under their
+-- original names. Every departure is commented where it is made.
+--
+-- The migrations in db/migrations/ must build exactly this schema from an
+-- empty database; test/integration/migrations.test.ts compares the two
+-- catalogs, so change both together.
+--
+-- Departures that apply throughout:
+-- * Timestamps are TIMESTAMPTZ, not TIMESTAMP: the app servers, cron and
+--   PostgreSQL may run in different time zones, and a wall-clock time without
+--   a zone is ambiguous for expiries.
+-- * Booleans and counters that have a default are also NOT NULL: a third
+--   "unknown" state has no meaning for them.
+-- * updated_at is maintained by a trigger (set_updated_at) instead of trusting
+--   every UPDATE statement to remember it.
+
+CREATE FUNCTION set_updated_at() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.updated_at := now();
+  RETURN NEW;
+END;
+$$;
+
+-- 1. users ------------------------------------------------------------------
+CREATE TABLE users (
+    id SERIAL PRIMARY KEY,
+    email VARCHAR(255) UNIQUE NOT NULL,
+    username VARCHAR(50) UNIQUE NOT NULL,
+    -- Departure: nullable. Sign-in is by magic link or passkey; there are no
+    -- passwords. The column stays for compatibility with existing dumps.
+    password_hash VARCHAR(255),
+    -- Departure: 'artist' is a role of its own (uploads and sales).
+    role VARCHAR(20) NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'artist', 'admin')),
+    is_active BOOLEAN NOT NULL DEFAULT true,
+    -- Deprecated in the original design; credentials live in webauthn_credentials.
+    webauthn_credential JSONB,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    last_login TIMESTAMPTZ,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE INDEX idx_users_email ON users (email);
+CREATE TRIGGER users_set_updated_at BEFORE UPDATE ON users
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- 2. tracks -----------------------------------------------------------------
+CREATE TABLE tracks (
+    id SERIAL PRIMARY KEY,
+    name VARCHAR(100) NOT NULL,
+    artist VARCHAR(100) NOT NULL,
+    -- Departure: the artist account that owns the track and may edit it.
+    -- SET NULL keeps the track (and its buyers' access) if the account goes.
+    artist_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    genre VARCHAR(50),
+    description TEXT,
+    -- A random storage key chosen by the server, never a client-supplied path.
+    audio_filename VARCHAR(255) UNIQUE NOT NULL,
+    -- The price the store charges. Departure: never negative.
+    price_eur NUMERIC(10,2) NOT NULL DEFAULT 0.99 CHECK (price_eur >= 0),
+    duration_seconds INTEGER CHECK (duration_seconds >= 0),
+    file_size_bytes BIGINT CHECK (file_size_bytes >= 0),
+    play_count INTEGER NOT NULL DEFAULT 0 CHECK (play_count >= 0),
+    is_published BOOLEAN NOT NULL DEFAULT false,
+    is_free BOOLEAN NOT NULL DEFAULT false,
+    -- Departure: `price` duplicates price_eur in the original design. It is
+    -- kept for compatibility and mirrored from price_eur by a trigger, so the
+    -- two can never disagree; code reads and writes price_eur only.
+    price NUMERIC(10,2) NOT NULL DEFAULT 0.99,
+    -- Seconds; 0 means no preview.
+    free_preview_duration INTEGER NOT NULL DEFAULT 40 CHECK (free_preview_duration >= 0),
+    is_deleted BOOLEAN NOT NULL DEFAULT false,
+    deleted_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE INDEX idx_tracks_published_created_optimized ON tracks (created_at DESC)
+    WHERE is_published = true AND is_deleted = false;
+CREATE INDEX idx_tracks_published_created ON tracks (is_published, created_at DESC);
+CREATE INDEX idx_tracks_published_deleted_created ON tracks (is_published, is_deleted, created_at DESC);
+CREATE INDEX idx_tracks_audio_filename ON tracks (audio_filename) WHERE is_deleted = false;
+CREATE INDEX idx_tracks_genre ON tracks (genre);
+CREATE INDEX idx_tracks_is_deleted ON tracks (is_deleted) WHERE is_deleted = true;
+-- Departure: an artist's own tracks are listed by owner.
+CREATE INDEX idx_tracks_artist_user_id ON tracks (artist_user_id);
+
+CREATE FUNCTION tracks_mirror_price() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.price := NEW.price_eur;
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER tracks_mirror_price BEFORE INSERT OR UPDATE ON tracks
+    FOR EACH ROW EXECUTE FUNCTION tracks_mirror_price();
+CREATE TRIGGER tracks_set_updated_at BEFORE UPDATE ON tracks
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- 3. orders -----------------------------------------------------------------
+CREATE TABLE orders (
+    id SERIAL PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    paypal_order_id VARCHAR(255) UNIQUE NOT NULL,
+    -- Departure: never negative; currency is an ISO 4217 code.
+    amount NUMERIC(10,2) NOT NULL CHECK (amount >= 0),
+    currency VARCHAR(3) NOT NULL DEFAULT 'EUR' CHECK (currency ~ '^[A-Z]{3}$'),
+    description TEXT,
+    status VARCHAR(20) NOT NULL DEFAULT 'CREATED'
+        CHECK (status IN ('CREATED', 'COMPLETED', 'FAILED', 'PENDING')),
+    paypal_payer_email VARCHAR(255),
+    transaction_id VARCHAR(255),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    completed_at TIMESTAMPTZ,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE INDEX idx_orders_user_id ON orders (user_id);
+CREATE TRIGGER orders_set_updated_at BEFORE UPDATE ON orders
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Departure (new table): the tracks an order pays for, each at the price read
+-- from tracks when the order was created. An order's amount is their sum.
+-- RESTRICT: tracks are soft-deleted, and a paid line must never vanish.
+CREATE TABLE order_items (
+    id SERIAL PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE RESTRICT,
+    price NUMERIC(10,2) NOT NULL CHECK (price >= 0),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE (order_id, track_id)
+);
+
+CREATE INDEX idx_order_items_track_id ON order_items (track_id);
+
+-- 4. purchases --------------------------------------------------------------
+CREATE TABLE purchases (
+    id SERIAL PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    order_id INTEGER REFERENCES orders(id) ON DELETE SET NULL,
+    license_type VARCHAR(50) NOT NULL DEFAULT 'personal'
+        CHECK (license_type IN ('personal', 'commercial', 'streaming')),
+    purchased_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    expires_at TIMESTAMPTZ,
+    UNIQUE (user_id, track_id)
+);
+
+CREATE INDEX idx_purchases_user_id ON purchases (user_id);
+
+-- 5. play_history -----------------------------------------------------------
+CREATE TABLE play_history (
+    id SERIAL PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    played_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    duration_played_seconds INTEGER CHECK (duration_played_seconds >= 0),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE (user_id, track_id, played_at)
+);
+
+CREATE INDEX idx_play_history_user_id ON play_history (user_id);
+CREATE INDEX idx_play_history_track_id ON play_history (track_id);
+CREATE INDEX idx_play_history_played_at ON play_history (played_at);
+
+-- 6. play_stats -------------------------------------------------------------
+CREATE TABLE play_stats (
+    id SERIAL PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    duration_played_seconds INTEGER NOT NULL DEFAULT 0 CHECK (duration_played_seconds >= 0),
+    session_id VARCHAR(255),
+    device_type VARCHAR(50) NOT NULL DEFAULT 'web',
+    is_paid_user BOOLEAN NOT NULL DEFAULT false,
+    played_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE INDEX idx_play_stats_user_id ON play_stats (user_id);
+CREATE INDEX idx_play_stats_track_id ON play_stats (track_id);
+
+-- 7. webauthn_credentials ---------------------------------------------------
+CREATE TABLE webauthn_credentials (
+    id SERIAL PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    credential_id VARCHAR(255) UNIQUE NOT NULL,
+    public_key BYTEA NOT NULL,
+    -- Departure: BIGINT, since authenticators count with an unsigned 32-bit integer.
+    counter BIGINT NOT NULL DEFAULT 0 CHECK (counter >= 0),
+    transports TEXT[],
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    last_used TIMESTAMPTZ
+);
+
+CREATE INDEX idx_webauthn_credentials_id ON webauthn_credentials (credential_id);
+-- The original lists 21 index names under a total of 22; this is the 22nd:
+-- a user's own passkeys are listed by owner.
+CREATE INDEX idx_webauthn_credentials_user_id ON webauthn_credentials (user_id);
+
+-- 8. magic_links ------------------------------------------------------------
+CREATE TABLE magic_links (
+    id SERIAL PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    -- Departure: the SHA-256 of the token as 64 lowercase hex digits, never
+    -- the token itself, so a leaked table signs nobody in.
+    token VARCHAR(255) UNIQUE NOT NULL CHECK (token ~ '^[0-9a-f]{64}$'),
+    expires_at TIMESTAMPTZ NOT NULL,
+    used_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ip_address INET,
+    user_agent VARCHAR(500),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE INDEX idx_magic_links_token ON magic_links (token);
+CREATE INDEX idx_magic_links_user_id ON magic_links (user_id);
+CREATE INDEX idx_magic_links_expires_at ON magic_links (expires_at);
+CREATE INDEX idx_magic_links_used_at ON magic_links (used_at) WHERE used_at IS NULL;
+CREATE TRIGGER magic_links_set_updated_at BEFORE UPDATE ON magic_links
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- 9. magic_link_tokens ------------------------------------------------------
+-- Legacy storage kept for existing data; the app uses magic_links only.
+CREATE TABLE magic_link_tokens (
+    id SERIAL PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    -- Departure: a SHA-256 hex digest here too, never a usable token.
+    token VARCHAR(255) UNIQUE NOT NULL CHECK (token ~ '^[0-9a-f]{64}$'),
+    expires_at TIMESTAMPTZ NOT NULL,
+    used_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE INDEX idx_magic_link_user ON magic_link_tokens (user_id);
+CREATE INDEX idx_magic_link_expires ON magic_link_tokens (expires_at);
+
+-- 10. design_system ---------------------------------------------------------
+CREATE TABLE design_system (
+    id SERIAL PRIMARY KEY,
+    color_primary VARCHAR(7),
+    color_secondary VARCHAR(7),
+    color_accent_teal VARCHAR(7),
+    color_accent_green VARCHAR(7),
+    color_accent_red VARCHAR(7),
+    color_text_primary VARCHAR(7),
+    color_background VARCHAR(7),
+    background_image_url VARCHAR(500),
+    logo_url VARCHAR(500),
+    hero_image_url VARCHAR(500),
+    font_family_base VARCHAR(100),
+    font_size_base INTEGER,
+    font_weight_normal INTEGER,
+    font_weight_bold INTEGER,
+    spacing_unit INTEGER,
+    border_radius INTEGER,
+    button_background_color VARCHAR(7),
+    button_text_color VARCHAR(7),
+    button_border_radius INTEGER,
+    button_padding VARCHAR(20),
+    player_background_image_url VARCHAR(500),
+    player_button_color VARCHAR(7),
+    player_button_size INTEGER,
+    is_active BOOLEAN NOT NULL DEFAULT true,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_by VARCHAR(100)
+);
+
+CREATE TRIGGER design_system_set_updated_at BEFORE UPDATE ON design_system
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- sessions (new table) ------------------------------------------------------
+-- Departure: server-side sessions, so app servers stay stateless. Only the
+-- SHA-256 of the 32-byte cookie token is stored.
+CREATE TABLE sessions (
+    id BIGSERIAL PRIMARY KEY,
+    token_hash CHAR(64) UNIQUE NOT NULL CHECK (token_hash ~ '^[0-9a-f]{64}$'),
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    expires_at TIMESTAMPTZ NOT NULL,
+    last_used_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    ip_address INET,
+    user_agent VARCHAR(500)
+);
+
+CREATE INDEX idx_sessions_user_id ON sessions (user_id);
+CREATE INDEX idx_sessions_expires_at ON sessions (expires_at);

@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { Queryable } from '../db/pool';
+import { checkReadiness } from '../services/health.service';
+
+/** Liveness and readiness probes for process managers and load balancers. */
+export function healthRoutes(db: Queryable): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const readiness = await checkReadiness(db);
+    res.set('Cache-Control', 'no-store');
+    if (readiness.ready) {
+      res.json({ status: 'ready', database: readiness.database });
+    } else {
+      res.status(503).json({ error: { code: 'not_ready', message: 'The database is unreachable.' } });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,45 @@
+import type pg from 'pg';
+import { openDatabase } from '../../db/database';
+import { migrate } from '../../db/migrate';
+import { createPool } from '../../db/pool';
+import { loadConfig, type Config } from '../../server/config';
+import { createLogger, redactConnectionString, type Logger } from '../../server/logger';
+
+export interface ScriptContext {
+  config: Readonly<Config>;
+  db: pg.Pool;
+  logger: Logger;
+}
+
+/**
+ * Runs a command-line task against the configured database, whether or not
+ * the server is running: DATABASE_URL as is, or the embedded PostgreSQL under
+ * DATA_DIR, joined when running or started (and stopped afterwards) when not.
+ * Migrations are applied first unless `migrateFirst` is false. Exits non-zero
+ * when the task fails.
+ */
+export async function runWithDatabase(
+  name: string,
+  task: (ctx: ScriptContext) => Promise<void>,
+  options: { migrateFirst?: boolean } = {},
+): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel === 'silent' ? 'silent' : 'info').child({ script: name });
+  let exitCode = 0;
+  const database = await openDatabase(config, (message) => logger.info(message)).catch((err: Error) => {
+    logger.error(redactConnectionString(err.message));
+    process.exit(1);
+  });
+  const db = createPool({ connectionString: database.connectionString, max: 4, applicationName: `song-nexus ${name}` });
+  try {
+    if (options.migrateFirst !== false) await migrate(db, { log: (message) => logger.info(message) });
+    await task({ config, db, logger });
+  } catch (err) {
+    logger.error(redactConnectionString(err instanceof Error ? (err.stack ?? err.message) : String(err)));
+    exitCode = 1;
+  } finally {
+    await db.end();
+    await database.close();
+  }
+  process.exit(exitCode);
+}

@@ -1,0 +1,70 @@
+import express from 'express';
+import helmet from 'helmet';
+import type pg from 'pg';
+import { healthRoutes } from '../routes/health.routes';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { errorHandler, notFoundHandler } from './middleware/errors';
+import { createLimiter, memoryBackend, type RateLimitBackend } from './middleware/rate-limit';
+import { requestContext } from './middleware/request-context';
+import { sameOrigin } from './middleware/same-origin';
+import { publicDir } from './paths';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: pg.Pool;
+  logger: Logger;
+  /** Where rate-limit counters live; memory unless REDIS_URL gave a Redis client. */
+  rateLimits?: RateLimitBackend;
+}
+
+/** Paths whose POSTs come from other sites by design and carry their own signatures. */
+const CROSS_ORIGIN_EXEMPT = ['/api/webhooks/'];
+
+/** Builds the express application without listening, so tests can drive it with supertest. */
+export function createApp(deps: AppDeps): express.Express {
+  const { config, db, logger } = deps;
+  const rateLimits = deps.rateLimits ?? memoryBackend;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(requestContext(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          // Only where the store is served over https; in development it would
+          // upgrade http://localhost requests to an https that does not exist.
+          upgradeInsecureRequests: config.isProduction ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.isProduction,
+    }),
+  );
+
+  app.use(healthRoutes(db));
+  app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
+  app.use(
+    '/api',
+    createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }),
+  );
+  app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+
+  app.use(express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

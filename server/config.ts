@@ -1,0 +1,201 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './paths';
+
+/**
+ * The only module that reads `process.env`. Everything else receives the
+ * frozen `Config` it produces, so tests and scripts can build one from any
+ * environment they like with `parseConfig`.
+ */
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type PaypalEnv = 'sandbox' | 'live' | 'standin';
+/** What express accepts for `trust proxy`: off/on, a hop count, or subnets. */
+export type TrustProxy = boolean | number | string;
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+  host: string;
+  port: number;
+  /** Scheme, host and port the browser sees, without a trailing slash. */
+  appOrigin: string;
+  /** Unset: the embedded PostgreSQL under `dataDir` is used. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  uploadDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: TrustProxy;
+  /** Largest JSON or form body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** How long in-flight requests get to finish on SIGTERM, in milliseconds. */
+  shutdownTimeoutMs: number;
+  dbPoolMax: number;
+  redisUrl: string | undefined;
+  rateLimit: { windowMs: number; max: number };
+  /** Create the demo catalog on first start (development default). */
+  demoSeed: boolean;
+  mail: { smtpUrl: string | undefined; from: string };
+  paypal: {
+    env: PaypalEnv;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    webhookId: string | undefined;
+    standinUrl: string | undefined;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const int = (min: number, max: number, fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .transform((v) => v === 'true' || v === '1' || v === 'yes')
+      .default(fallback),
+  );
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
+  .refine((v) => URL.canParse(v), 'is not a valid URL');
+
+function parseTrustProxy(raw: string): TrustProxy {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // e.g. "loopback, 10.0.0.0/8" — express validates the list itself
+}
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
+  HOST: optionalString,
+  PORT: int(0, 65535, 3000),
+  APP_ORIGIN: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
+  DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
+  DATA_DIR: optionalString,
+  UPLOAD_DIR: optionalString,
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  ),
+  TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false')),
+  BODY_LIMIT_KB: int(1, 10_240, 100),
+  SHUTDOWN_TIMEOUT_MS: int(0, 120_000, 10_000),
+  DB_POOL_MAX: int(1, 200, 10),
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z.string().refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL').optional(),
+  ),
+  RATE_LIMIT_WINDOW_MS: int(1_000, 86_400_000, 60_000),
+  RATE_LIMIT_MAX: int(1, 1_000_000, 600),
+  DEMO_SEED: optionalString.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()),
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z.string().refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL').optional(),
+  ),
+  MAIL_FROM: optionalString,
+  PAYPAL_ENV: z.preprocess(emptyToUndefined, z.enum(['sandbox', 'live', 'standin']).default('standin')),
+  PAYPAL_CLIENT_ID: optionalString,
+  PAYPAL_CLIENT_SECRET: optionalString,
+  PAYPAL_WEBHOOK_ID: optionalString,
+  PAYPAL_STANDIN_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
+});
+
+/** Problems that only matter in production: the dev defaults are not safe there. */
+function productionProblems(e: z.infer<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  if (!e.APP_ORIGIN) problems.push('APP_ORIGIN: required in production (the public https origin of the store)');
+  else if (new URL(e.APP_ORIGIN).protocol !== 'https:') problems.push('APP_ORIGIN: must be https in production');
+  if (!e.DATABASE_URL) problems.push('DATABASE_URL: required in production (the embedded database is for development)');
+  if (!e.SMTP_URL) problems.push('SMTP_URL: required in production (sign-in links are sent by mail)');
+  if (!e.MAIL_FROM) problems.push('MAIL_FROM: required in production');
+  if (e.PAYPAL_ENV === 'standin') problems.push('PAYPAL_ENV: the PayPal stand-in is refused in production; use sandbox or live');
+  if (!e.PAYPAL_CLIENT_ID) problems.push('PAYPAL_CLIENT_ID: required in production');
+  if (!e.PAYPAL_CLIENT_SECRET) problems.push('PAYPAL_CLIENT_SECRET: required in production');
+  if (!e.PAYPAL_WEBHOOK_ID) problems.push('PAYPAL_WEBHOOK_ID: required in production');
+  return problems;
+}
+
+/**
+ * Validates an environment and returns the frozen configuration.
+ * @throws ConfigError listing every problem found, not just the first.
+ */
+export function parseConfig(env: Env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  if (isProduction) {
+    const problems = productionProblems(e);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  const port = e.PORT;
+  const appOrigin = new URL(e.APP_ORIGIN ?? `http://localhost:${port}`).origin;
+  const demoSeed = e.DEMO_SEED === undefined ? e.NODE_ENV === 'development' : ['true', '1', 'yes'].includes(e.DEMO_SEED);
+  const config: Config = {
+    nodeEnv: e.NODE_ENV,
+    isProduction,
+    // Development listens on loopback only: the demo store and its dev pages
+    // should not be reachable from the network unless asked for.
+    host: e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
+    port,
+    appOrigin,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(projectRoot, e.DATA_DIR ?? 'data'),
+    uploadDir: path.resolve(projectRoot, e.UPLOAD_DIR ?? 'uploads'),
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    dbPoolMax: e.DB_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    rateLimit: { windowMs: e.RATE_LIMIT_WINDOW_MS, max: e.RATE_LIMIT_MAX },
+    demoSeed,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? 'Song-Nexus <no-reply@localhost>' },
+    paypal: {
+      env: e.PAYPAL_ENV,
+      clientId: e.PAYPAL_CLIENT_ID,
+      clientSecret: e.PAYPAL_CLIENT_SECRET,
+      webhookId: e.PAYPAL_WEBHOOK_ID,
+      standinUrl: e.PAYPAL_STANDIN_URL,
+    },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}
+
+/**
+ * Reads `process.env`; on a bad configuration prints every problem to stderr
+ * and exits with status 78 (EX_CONFIG), so a process manager does not loop on it.
+ */
+export function loadConfig(): Readonly<Config> {
+  try {
+    return parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/**
+ * The error model. Every failure a client can cause is an AppError with an
+ * HTTP status, a stable machine-readable `code` and a message safe to show.
+ * Anything else is a bug: logged with the request id and answered with a
+ * generic 500 by the error middleware.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    /** Extra response headers, e.g. Retry-After on 429. */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
+export const unauthorized = (message = 'Sign in first.') => new AppError(401, 'unauthenticated', message);
+export const forbidden = (code = 'forbidden', message = 'You may not do this.') => new AppError(403, code, message);
+export const notFound = (code = 'not_found', message = 'Not found.') => new AppError(404, code, message);
+export const conflict = (code: string, message: string) => new AppError(409, code, message);
+export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** A 400 `validation_failed` listing each bad field. */
+export function validationError(error: z.ZodError, where: string): AppError {
+  const issues: FieldIssue[] = error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || where,
+    message: issue.message,
+  }));
+  const first = issues[0];
+  return badRequest('validation_failed', first ? `Invalid ${where}: ${first.path}: ${first.message}` : `Invalid ${where}.`, {
+    issues,
+  });
+}
+
+/**
+ * Parses a request part with a zod schema.
+ * @throws AppError 400 validation_failed naming every bad field.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}
+
+interface PgLikeError {
+  code?: unknown;
+  constraint?: unknown;
+  severity?: unknown;
+}
+
+/**
+ * Translates the PostgreSQL errors that a client's input can cause into
+ * AppErrors; this is the only place that knows SQLSTATE codes. Returns
+ * undefined for anything else (a bug or an outage: a 500 or 503).
+ */
+export function fromPgError(err: unknown): AppError | undefined {
+  const e = err as PgLikeError;
+  if (typeof e?.code !== 'string' || typeof e.severity !== 'string') return undefined;
+  const constraint = typeof e.constraint === 'string' ? e.constraint : undefined;
+  const details = constraint ? { constraint } : undefined;
+  switch (e.code) {
+    case '23505':
+      return new AppError(409, 'already_exists', 'This already exists.', details);
+    case '23503':
+      return new AppError(422, 'reference_invalid', 'This refers to something that does not exist.', details);
+    case '23514':
+      return new AppError(422, 'constraint_violation', 'A value is out of its allowed range.', details);
+    case '23502':
+      return new AppError(422, 'value_required', 'A required value is missing.', details);
+    case '22001':
+      return new AppError(422, 'value_too_long', 'A value is too long.');
+    case '22P02':
+    case '22003':
+    case '22007':
+    case '22008':
+      return new AppError(400, 'invalid_value', 'A value is not of the expected form.');
+    default:
+      return undefined;
+  }
+}
+
+/** Errors that mean the database cannot be reached: answered 503, not 500. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === '57P01' || code === '57P03') {
+    return true;
+  }
+  return err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(err.message);
+}

@@ -1,0 +1,78 @@
+import type http from 'node:http';
+import { createClient, type RedisClientType } from 'redis';
+import { openDatabase } from '../db/database';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { countPublishedTracks } from '../db/repos/tracks.repo';
+import { DEMO_ADMIN_EMAIL, DEMO_ARTIST_EMAILS, seedDemoCatalog } from '../services/demo-catalog.service';
+import { LocalDiskStorage } from '../services/storage/local-disk.storage';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { shutdown, type ShutdownStep } from './lifecycle';
+import { createLogger, redactConnectionString } from './logger';
+import { memoryBackend, redisBackend } from './middleware/rate-limit';
+
+/** Start-up: config → database → migrations → (demo data) → listen; then wait for a signal. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const steps: ShutdownStep[] = [];
+  let server: http.Server | undefined;
+  let stopping = false;
+
+  const stop = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    const ok = await shutdown(server, steps, config.shutdownTimeoutMs, logger);
+    logger.info('stopped');
+    process.exit(ok ? code : 1);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => void stop(signal, 0));
+  }
+
+  try {
+    const database = await openDatabase(config, (message) => logger.info(message));
+    steps.unshift({ name: 'database', run: () => database.close() });
+    logger.info(`database: ${database.description}`);
+    const pool = createPool({ connectionString: database.connectionString, max: config.dbPoolMax });
+    steps.unshift({ name: 'pool', run: () => pool.end() });
+    await migrate(pool, { log: (message) => logger.info(message) });
+
+    if (config.demoSeed && (await countPublishedTracks(pool)) === 0) {
+      logger.info('first start: creating the demo catalog (about half a minute)');
+      const seeded = await seedDemoCatalog(pool, new LocalDiskStorage(config.uploadDir), {
+        log: (message) => logger.info(message),
+      });
+      logger.info(seeded, 'demo catalog ready');
+    }
+
+    let rateLimits = memoryBackend;
+    if (config.redisUrl) {
+      const redis: RedisClientType = createClient({ url: config.redisUrl });
+      redis.on('error', (err) => logger.error({ err: redactConnectionString(String(err)) }, 'redis error'));
+      await redis.connect();
+      steps.unshift({ name: 'redis', run: async () => void (await redis.quit()) });
+      rateLimits = redisBackend(redis);
+    }
+
+    const app = createApp({ config, db: pool, logger, rateLimits });
+    server = app.listen(config.port, config.host);
+    await new Promise<void>((resolve, reject) => {
+      server!.once('listening', resolve);
+      server!.once('error', reject);
+    });
+    if (stopping) return;
+    logger.info(`Song-Nexus is listening on ${config.appOrigin} (bound to ${config.host}:${config.port})`);
+    if (config.demoSeed) {
+      logger.info(`demo accounts: admin ${DEMO_ADMIN_EMAIL}; artists ${DEMO_ARTIST_EMAILS.join(', ')}`);
+    }
+  } catch (err) {
+    logger.fatal({ err: redactConnectionString(err instanceof Error ? err.message : String(err)) }, 'start-up failed');
+    await stop('start-up failed', 1);
+  }
+}
+
+
+void main();

@@ -1,0 +1,59 @@
+import { rateLimit, type Options, type Store } from 'express-rate-limit';
+import { RedisStore } from 'rate-limit-redis';
+import type { RedisClientType } from 'redis';
+import { AppError } from '../errors';
+
+/**
+ * Where rate-limit counters live: in process memory by default, or in Redis
+ * (REDIS_URL) so that several app servers share one budget per client.
+ */
+export interface RateLimitBackend {
+  /** A new store for one limiter; undefined means express-rate-limit's memory store. */
+  store(prefix: string): Store | undefined;
+}
+
+export const memoryBackend: RateLimitBackend = { store: () => undefined };
+
+/** Counters in Redis, through a connected node-redis client. */
+export function redisBackend(client: RedisClientType): RateLimitBackend {
+  return {
+    store: (prefix) =>
+      new RedisStore({
+        prefix: `song-nexus:rl:${prefix}:`,
+        sendCommand: (...args: string[]) => client.sendCommand(args),
+      }),
+  };
+}
+
+export interface LimiterOptions {
+  /** Distinguishes this limiter's counters from the others'. */
+  name: string;
+  windowMs: number;
+  limit: number;
+  /** Defaults to the client's IP address (an IPv6 /56 counts as one client). */
+  keyGenerator?: Options['keyGenerator'];
+  message?: string;
+}
+
+/**
+ * A limiter that answers 429 through the error model, with `Retry-After` and
+ * the standard RateLimit headers.
+ */
+export function createLimiter(backend: RateLimitBackend, options: LimiterOptions) {
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit: options.limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    store: backend.store(options.name),
+    ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
+    handler: (_req, _res, next, used) => {
+      const retryAfter = Math.max(1, Math.ceil(used.windowMs / 1000));
+      next(
+        new AppError(429, 'rate_limited', options.message ?? 'Too many requests. Try again later.', undefined, {
+          'Retry-After': String(retryAfter),
+        }),
+      );
+    },
+  });
+}

@@ -1,0 +1,22 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Where audio, previews and images are kept. Keys are chosen by the server
+ * (`audio/<32 hex>.mp3`), never by a client, and are checked by `assertKey`
+ * so no key can name a path outside the store.
+ */
+export interface Storage {
+  /** Writes the whole object atomically: readers see the old object or the new, never half. */
+  put(key: string, data: Buffer): Promise<void>;
+  createReadStream(key: string, range?: { start: number; end: number }): Readable;
+  size(key: string): Promise<number>;
+  exists(key: string): Promise<boolean>;
+  /** Removes the object; removing a missing object is not an error. */
+  remove(key: string): Promise<void>;
+}
+
+const KEY_PATTERN = /^[a-z]+\/[a-f0-9]{32}\.[a-z0-9]{1,5}$/;
+
+export function assertKey(key: string): void {
+  if (!KEY_PATTERN.test(key)) throw new Error(`invalid storage key: ${JSON.stringify(key)}`);
+}
