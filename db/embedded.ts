@@ -1,10 +1,23 @@
 import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import {
+  EmbeddedPostgresError,
+  START_TIMEOUT_MS,
+  assertReachable,
+  freePort,
+  isAlive,
+  resolveRunAs,
+  sleep,
+  stopServer,
+  withStartLock,
+  type RunAs,
+} from './embedded-host';
+
+export { EmbeddedPostgresError, isAlive, stopServer };
 
 /**
  * The embedded PostgreSQL: real PostgreSQL 15 binaries from the
@@ -25,12 +38,9 @@ import pg from 'pg';
 
 export const EMBEDDED_DATABASE = 'song_nexus';
 const SUPERUSER = 'postgres';
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 30_000;
-
-export class EmbeddedPostgresError extends Error {
-  override name = 'EmbeddedPostgresError';
-}
+// PostgreSQL's processes get a minimal environment: a fixed locale for stable
+// messages, and none of the app's secrets (PayPal keys, SMTP passwords).
+const POSTGRES_ENV = { LC_ALL: 'C', LANG: 'C' };
 
 export interface EmbeddedPostgres {
   /** URL of the application database on this server. */
@@ -45,12 +55,6 @@ export interface EmbeddedPostgres {
 interface Credentials {
   user: string;
   password: string;
-}
-
-interface RunAs {
-  uid: number;
-  gid: number;
-  name: string;
 }
 
 type Log = (message: string) => void;
@@ -91,46 +95,6 @@ function hydrateSymlinks(native: string): void {
   }
 }
 
-/**
- * PostgreSQL refuses to run as root. As root we run it as the system's
- * `postgres` user when there is one (Debian's server package creates it),
- * otherwise as `nobody`; as anyone else, as ourselves.
- */
-function resolveRunAs(): RunAs | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-  for (const name of ['postgres', 'nobody']) {
-    try {
-      const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
-      const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
-      return { uid, gid, name };
-    } catch {
-      // try the next candidate
-    }
-  }
-  throw new EmbeddedPostgresError(
-    'running as root, and there is no "postgres" or "nobody" user to run PostgreSQL as; run as an ordinary user or set DATABASE_URL',
-  );
-}
-
-/** Every folder above `target` must be enterable by the user PostgreSQL runs as. */
-function assertReachable(target: string, runAs: RunAs, what: string): void {
-  let dir = path.resolve(target);
-  for (;;) {
-    const stat = fs.statSync(dir);
-    const canEnter =
-      stat.uid === runAs.uid ? (stat.mode & 0o100) !== 0 : stat.gid === runAs.gid ? (stat.mode & 0o010) !== 0 : (stat.mode & 0o001) !== 0;
-    if (!canEnter) {
-      throw new EmbeddedPostgresError(
-        `PostgreSQL cannot run as root, so it runs as "${runAs.name}", who cannot enter ${dir} (on the way to the ${what}); ` +
-          'choose a DATA_DIR outside private folders such as /root, or set DATABASE_URL',
-      );
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return;
-    dir = parent;
-  }
-}
-
 function readRunningPort(clusterDir: string): { pid: number; port: number } | undefined {
   let text: string;
   try {
@@ -143,27 +107,6 @@ function readRunningPort(clusterDir: string): { pid: number; port: number } | un
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return undefined;
   return isAlive(pid) ? { pid, port } : undefined;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function urlFor(credentials: Credentials, port: number, database: string): string {
@@ -181,37 +124,6 @@ async function canConnect(connectionString: string): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * A lock file serialises processes that start the embedded server at the same
- * moment (the app and a CLI, say), so only one runs initdb or the server.
- */
-async function withStartLock<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
-  const lockFile = path.join(dataDir, '.embedded-postgres.lock');
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    try {
-      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(fs.readFileSync(lockFile, 'utf8'));
-      if (!isAlive(holder)) {
-        fs.rmSync(lockFile, { force: true }); // left by a process that died
-        continue;
-      }
-      if (Date.now() > deadline) throw new EmbeddedPostgresError(`timed out waiting for ${lockFile} (held by pid ${holder})`);
-      await sleep(200);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    fs.rmSync(lockFile, { force: true });
   }
 }
 
@@ -254,7 +166,7 @@ function runInitdb(initdb: string, clusterDir: string, credentials: Credentials,
         '--encoding=UTF8',
         '--no-locale',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'], uid: runAs?.uid, gid: runAs?.gid, env: { ...process.env, LC_ALL: 'C' } },
+      { stdio: ['ignore', 'ignore', 'pipe'], uid: runAs?.uid, gid: runAs?.gid, env: POSTGRES_ENV },
     );
   } catch (err) {
     const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
@@ -281,7 +193,7 @@ async function launch(
     const child = spawn(
       postgresBin,
       ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      { detached: true, stdio: ['ignore', logFd, logFd], uid: runAs?.uid, gid: runAs?.gid, env: { ...process.env, LC_ALL: 'C' } },
+      { detached: true, stdio: ['ignore', logFd, logFd], uid: runAs?.uid, gid: runAs?.gid, env: POSTGRES_ENV },
     );
     fs.closeSync(logFd);
     let exited = false;
@@ -321,20 +233,6 @@ async function ensureDatabase(credentials: Credentials, port: number, database: 
     }
   } finally {
     await client.end();
-  }
-}
-
-/** Sends the fast-shutdown signal and waits until the server has exited. */
-export async function stopServer(pid: number): Promise<void> {
-  if (!isAlive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      break;
-    }
-    await sleep(50);
   }
 }
 

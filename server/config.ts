@@ -58,14 +58,14 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const int = (min: number, max: number, fallback: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
-const bool = (fallback: boolean) =>
-  z.preprocess(
-    emptyToUndefined,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'])
-      .transform((v) => v === 'true' || v === '1' || v === 'yes')
-      .default(fallback),
-  );
+/** true/false, 1/0 or yes/no; undefined when unset, so the default can depend on NODE_ENV. */
+const optionalBool = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+    .optional(),
+);
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
@@ -100,7 +100,7 @@ const envSchema = z.object({
   ),
   RATE_LIMIT_WINDOW_MS: int(1_000, 86_400_000, 60_000),
   RATE_LIMIT_MAX: int(1, 1_000_000, 600),
-  DEMO_SEED: optionalString.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()),
+  DEMO_SEED: optionalBool,
   SMTP_URL: z.preprocess(
     emptyToUndefined,
     z.string().refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL').optional(),
@@ -145,7 +145,6 @@ export function parseConfig(env: Env): Readonly<Config> {
   }
   const port = e.PORT;
   const appOrigin = new URL(e.APP_ORIGIN ?? `http://localhost:${port}`).origin;
-  const demoSeed = e.DEMO_SEED === undefined ? e.NODE_ENV === 'development' : ['true', '1', 'yes'].includes(e.DEMO_SEED);
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     isProduction,
@@ -164,7 +163,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,
     rateLimit: { windowMs: e.RATE_LIMIT_WINDOW_MS, max: e.RATE_LIMIT_MAX },
-    demoSeed,
+    demoSeed: e.DEMO_SEED ?? e.NODE_ENV === 'development',
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? 'Song-Nexus <no-reply@localhost>' },
     paypal: {
       env: e.PAYPAL_ENV,

@@ -34,7 +34,10 @@ export async function shutdown(
 
 async function closeServer(server: http.Server, timeoutMs: number, logger: Logger): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections become idle as their last response ends; close
+  // them as soon as they do, rather than waiting for the keep-alive timeout.
   server.closeIdleConnections();
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -45,4 +48,5 @@ async function closeServer(server: http.Server, timeoutMs: number, logger: Logge
     await closed;
   }
   clearTimeout(timer);
+  clearInterval(sweeper);
 }

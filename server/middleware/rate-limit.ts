@@ -47,8 +47,11 @@ export function createLimiter(backend: RateLimitBackend, options: LimiterOptions
     legacyHeaders: false,
     store: backend.store(options.name),
     ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
-    handler: (_req, _res, next, used) => {
-      const retryAfter = Math.max(1, Math.ceil(used.windowMs / 1000));
+    handler: (req, _res, next, used) => {
+      // Seconds until this client's window resets (the whole window if unknown).
+      const resetAt = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime();
+      const waitMs = resetAt !== undefined ? resetAt - Date.now() : used.windowMs;
+      const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
       next(
         new AppError(429, 'rate_limited', options.message ?? 'Too many requests. Try again later.', undefined, {
           'Retry-After': String(retryAfter),

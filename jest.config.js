@@ -1,0 +1,16 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Type errors are caught by `npm run typecheck`; tests only transpile.
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  maxWorkers: 2,
+  testTimeout: 30000,
+  // Servers and pools are closed by the tests; a hang is a bug to see, not to hide.
+  openHandlesTimeout: 5000,
+};

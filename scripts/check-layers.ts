@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../server/paths';
+
+/**
+ * `npm run lint` (after the type check): keeps the architecture visible by
+ * refusing the imports that would bend the one-way layers
+ * routes → services → db, `process.env` outside server/config.ts, and files
+ * grown past the size where they should be split.
+ */
+
+interface Rule {
+  layer: string;
+  /** Import specifiers (value imports; `import type` is allowed) this layer must not use. */
+  forbidden: RegExp;
+  why: string;
+}
+
+const RULES: Rule[] = [
+  { layer: 'routes', forbidden: /^pg$|\/db\//, why: 'routes call services, never the database' },
+  { layer: 'services', forbidden: /^express$|\/routes\//, why: 'services never see HTTP' },
+  { layer: 'db', forbidden: /^express$|\/routes\/|\/services\//, why: 'repos know SQL only' },
+];
+const MAX_LINES = 400;
+const CODE_DIRS = ['server', 'routes', 'services', 'db', 'scripts'];
+
+function tsFiles(dir: string): string[] {
+  const abs = path.join(projectRoot, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs
+    .readdirSync(abs, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(dir, f));
+}
+
+const problems: string[] = [];
+for (const file of CODE_DIRS.flatMap(tsFiles)) {
+  const text = fs.readFileSync(path.join(projectRoot, file), 'utf8');
+  const layer = file.split(path.sep)[0]!;
+  const lines = text.split('\n');
+  if (lines.length > MAX_LINES) problems.push(`${file}: ${lines.length} lines; split it by role (limit ${MAX_LINES})`);
+  if (file !== path.join('server', 'config.ts') && file !== path.join('scripts', 'check-layers.ts') && /process\.env\b/.test(text)) {
+    problems.push(`${file}: reads process.env; only server/config.ts may`);
+  }
+  for (const rule of RULES.filter((r) => r.layer === layer)) {
+    for (const match of text.matchAll(/^import\s+(?!type\b)[^'"]*['"]([^'"]+)['"]/gm)) {
+      if (rule.forbidden.test(match[1]!)) problems.push(`${file}: imports ${match[1]} (${rule.why})`);
+    }
+  }
+}
+
+if (problems.length > 0) {
+  process.stderr.write(`layer check failed:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  process.exit(1);
+}
+process.stdout.write('layer check passed\n');

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { listFrames } from '../../services/audio/mp3-frames';
+import { DEMO_ADMIN_EMAIL, seedDemoCatalog } from '../../services/demo-catalog.service';
+import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { useTestDatabase } from '../support/db';
+
+const db = useTestDatabase();
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('demo catalog', () => {
+  const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-demo-'));
+  afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
+
+  it('creates artists, an admin and a dozen published tracks with real MP3 audio, then nothing more on a second run', async () => {
+    const storage = new LocalDiskStorage(uploads);
+    const first = await seedDemoCatalog(db.pool, storage, { maxSeconds: 2 });
+    expect(first).toEqual({ usersCreated: 5, tracksCreated: 12 });
+
+    const { rows: users } = await db.pool.query('SELECT email, role FROM users ORDER BY role, email');
+    expect(users.filter((u) => u.role === 'artist')).toHaveLength(4);
+    expect(users).toContainEqual({ email: DEMO_ADMIN_EMAIL, role: 'admin' });
+
+    const { rows: tracks } = await db.pool.query(
+      `SELECT t.name, t.genre, t.is_free, t.price_eur, t.audio_filename, t.file_size_bytes, t.duration_seconds, u.role AS owner_role
+       FROM tracks t JOIN users u ON u.id = t.artist_user_id
+       WHERE t.is_published AND NOT t.is_deleted`,
+    );
+    expect(tracks).toHaveLength(12);
+    expect(tracks.filter((t) => t.is_free)).toHaveLength(1);
+    expect(new Set(tracks.map((t) => t.genre)).size).toBeGreaterThanOrEqual(6);
+    expect(tracks.every((t) => t.owner_role === 'artist')).toBe(true);
+    expect(tracks.filter((t) => !t.is_free).every((t) => Number(t.price_eur) > 0)).toBe(true);
+    for (const track of tracks) {
+      const file = path.join(uploads, track.audio_filename);
+      const audio = fs.readFileSync(file);
+      expect(audio.length).toBe(track.file_size_bytes);
+      expect(listFrames(audio).length).toBeGreaterThan(50);
+      expect(track.duration_seconds).toBe(2);
+    }
+
+    const second = await seedDemoCatalog(db.pool, storage, { maxSeconds: 2 });
+    expect(second).toEqual({ usersCreated: 0, tracksCreated: 0 });
+    expect(filesUnder(uploads)).toHaveLength(12);
+  });
+});

@@ -1,0 +1,185 @@
+import express from 'express';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { createPool } from '../../db/pool';
+import { AppError } from '../../server/errors';
+import { createLogger } from '../../server/logger';
+import { errorHandler, notFoundHandler } from '../../server/middleware/errors';
+import { requestContext } from '../../server/middleware/request-context';
+import { createTestApp, TEST_ORIGIN } from '../support/app';
+import { useTestDatabase } from '../support/db';
+
+const db = useTestDatabase();
+
+/** A logger whose lines the test can read. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger('info', sink), lines };
+}
+
+describe('health', () => {
+  it('reports liveness and readiness', async () => {
+    const app = createTestApp(db.pool);
+    await request(app).get('/healthz').expect(200, { status: 'ok' });
+    await request(app).get('/readyz').expect(200, { status: 'ready', database: 'ok' });
+  });
+
+  it('answers 503 on /readyz when the database is unreachable', async () => {
+    const dead = createPool({ connectionString: 'postgres://nobody:x@127.0.0.1:1/none' });
+    try {
+      const res = await request(createTestApp(dead)).get('/readyz').expect(503);
+      expect(res.body.error.code).toBe('not_ready');
+    } finally {
+      await dead.end();
+    }
+  });
+});
+
+describe('errors', () => {
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await request(createTestApp(db.pool)).get('/api/no-such-thing').expect(404);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toEqual({ error: { code: 'route_not_found', message: expect.stringContaining('/api/no-such-thing') } });
+  });
+
+  it('answers malformed JSON with 400 invalid_json', async () => {
+    const res = await request(createTestApp(db.pool))
+      .post('/api/anything')
+      .set('Content-Type', 'application/json')
+      .send('{"email": "a@b.c",')
+      .expect(400);
+    expect(res.body.error.code).toBe('invalid_json');
+  });
+
+  it('answers an oversized body with 413 payload_too_large', async () => {
+    const app = createTestApp(db.pool, { env: { BODY_LIMIT_KB: '1' } });
+    const res = await request(app)
+      .post('/api/anything')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ blob: 'x'.repeat(2048) }))
+      .expect(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('answers an unsupported body charset with 415', async () => {
+    const res = await request(createTestApp(db.pool))
+      .post('/api/anything')
+      .set('Content-Type', 'application/json; charset=klingon')
+      .send('{}')
+      .expect(415);
+    expect(res.body.error.code).toBe('unsupported_encoding');
+  });
+
+  it('answers a thrown bug with a generic 500 naming the request id, and logs the detail', async () => {
+    const { logger, lines } = capturedLogger();
+    const app = express();
+    app.use(requestContext(logger));
+    app.get('/boom', () => {
+      throw new Error('secret internal detail');
+    });
+    app.get('/teapot', () => {
+      throw new AppError(418, 'teapot', 'I am a teapot.');
+    });
+    app.use(notFoundHandler);
+    app.use(errorHandler);
+
+    const res = await request(app).get('/boom').set('X-Request-Id', 'req-123').expect(500);
+    expect(res.body).toEqual({ error: { code: 'internal_error', message: expect.stringContaining('req-123') } });
+    expect(JSON.stringify(res.body)).not.toContain('secret internal detail');
+    expect(lines.join('')).toContain('secret internal detail');
+
+    await request(app).get('/teapot').expect(418, { error: { code: 'teapot', message: 'I am a teapot.' } });
+  });
+
+  it('maps database errors caused by input to 4xx in one place', async () => {
+    const app = express();
+    app.use(requestContext(createLogger('silent')));
+    app.get('/bad-cast', async () => {
+      await db.pool.query("SELECT 'x'::int");
+    });
+    app.use(errorHandler);
+    const res = await request(app).get('/bad-cast').expect(400);
+    expect(res.body.error.code).toBe('invalid_value');
+  });
+});
+
+describe('cross-origin protection', () => {
+  it('refuses a POST whose Origin is another site', async () => {
+    const res = await request(createTestApp(db.pool))
+      .post('/api/anything')
+      .set('Origin', 'https://evil.example')
+      .send({})
+      .expect(403);
+    expect(res.body.error.code).toBe('cross_origin_request');
+  });
+
+  it('refuses a DELETE marked cross-site by Sec-Fetch-Site even without Origin', async () => {
+    const res = await request(createTestApp(db.pool)).delete('/api/anything').set('Sec-Fetch-Site', 'cross-site').expect(403);
+    expect(res.body.error.code).toBe('cross_origin_request');
+  });
+
+  it('lets same-origin requests and non-browser clients through', async () => {
+    const app = createTestApp(db.pool);
+    await request(app).post('/api/anything').set('Origin', TEST_ORIGIN).set('Sec-Fetch-Site', 'same-origin').expect(404);
+    await request(app).post('/api/anything').expect(404);
+  });
+
+  it('exempts webhooks, which are verified by signature instead', async () => {
+    await request(createTestApp(db.pool)).post('/api/webhooks/paypal').set('Origin', 'https://www.paypal.com').expect(404);
+  });
+
+  it('lets cross-site GETs read public pages', async () => {
+    await request(createTestApp(db.pool)).get('/healthz').set('Sec-Fetch-Site', 'cross-site').expect(200);
+  });
+});
+
+describe('security headers and request ids', () => {
+  it('sends a strict CSP and hides the framework', async () => {
+    const res = await request(createTestApp(db.pool)).get('/healthz').expect(200);
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
+    const app = createTestApp(db.pool);
+    const kept = await request(app).get('/healthz').set('X-Request-Id', 'abc-123');
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const replaced = await request(app).get('/healthz').set('X-Request-Id', 'bad id\twith junk');
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs requests without cookies, authorization headers or token values', async () => {
+    const { logger, lines } = capturedLogger();
+    const app = createTestApp(db.pool, { logger });
+    await request(app)
+      .get('/auth/magic?token=supersecrettokenvalue&x=1')
+      .set('Cookie', 'sid=sessioncookievalue')
+      .set('Authorization', 'Bearer bearertokenvalue');
+    const log = lines.join('');
+    expect(log).toContain('/auth/magic?token=%5Bredacted%5D&x=1');
+    for (const secret of ['supersecrettokenvalue', 'sessioncookievalue', 'bearertokenvalue']) expect(log).not.toContain(secret);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with Retry-After once a client exceeds the API budget', async () => {
+    const app = createTestApp(db.pool, { env: { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' } });
+    for (let i = 0; i < 3; i++) await request(app).get('/api/x').expect(404);
+    const res = await request(app).get('/api/x').expect(429);
+    expect(res.body.error.code).toBe('rate_limited');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    await request(app).get('/healthz').expect(200); // probes are never limited
+  });
+});

@@ -1,0 +1,39 @@
+import type pg from 'pg';
+import { createPool } from '../../db/pool';
+import { ENV_TEMPLATE, createDatabase, dropDatabase, newDatabaseName, requireEnv } from './cluster';
+
+export interface TestDatabase {
+  /** Pool on this file's own database; valid between beforeAll and afterAll. */
+  readonly pool: pg.Pool;
+  readonly url: string;
+  readonly name: string;
+}
+
+/**
+ * Gives the calling test file a database of its own, cloned from the migrated
+ * template in beforeAll and dropped in afterAll.
+ */
+export function useTestDatabase(): TestDatabase {
+  const state: { pool?: pg.Pool; url?: string; name?: string } = {};
+  beforeAll(async () => {
+    state.name = newDatabaseName('file');
+    state.url = await createDatabase(state.name, requireEnv(ENV_TEMPLATE));
+    state.pool = createPool({ connectionString: state.url, max: 5 });
+  });
+  afterAll(async () => {
+    await state.pool?.end();
+    if (state.name) await dropDatabase(state.name);
+  });
+  return {
+    get pool() {
+      if (!state.pool) throw new Error('the test database exists only inside tests (after beforeAll)');
+      return state.pool;
+    },
+    get url() {
+      return state.url!;
+    },
+    get name() {
+      return state.name!;
+    },
+  };
+}

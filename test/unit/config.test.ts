@@ -1,0 +1,89 @@
+import { ConfigError, parseConfig } from '../../server/config';
+
+const PRODUCTION_OK = {
+  NODE_ENV: 'production',
+  APP_ORIGIN: 'https://music.example.com',
+  DATABASE_URL: 'postgres://app:secret@db.internal:5432/song_nexus',
+  SMTP_URL: 'smtps://mailer:pw@smtp.example.com:465',
+  MAIL_FROM: 'Song-Nexus <no-reply@music.example.com>',
+  PAYPAL_ENV: 'live',
+  PAYPAL_CLIENT_ID: 'id',
+  PAYPAL_CLIENT_SECRET: 'secret',
+  PAYPAL_WEBHOOK_ID: 'wh',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('has working development defaults with no variables at all', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      host: '127.0.0.1',
+      appOrigin: 'http://localhost:3000',
+      databaseUrl: undefined,
+      demoSeed: true,
+      bodyLimitBytes: 100 * 1024,
+      trustProxy: false,
+      paypal: { env: 'standin' },
+    });
+    expect(config.dataDir).toMatch(/data$/);
+  });
+
+  it('is frozen all the way down', () => {
+    const config = parseConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.rateLimit)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('lists every invalid variable at once', () => {
+    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', BODY_LIMIT_KB: '-1' });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL/);
+    expect(problems.join('\n')).toMatch(/BODY_LIMIT_KB/);
+  });
+
+  it('refuses production without an origin, a database, mail and real PayPal settings, naming each', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    for (const name of ['APP_ORIGIN', 'DATABASE_URL', 'SMTP_URL', 'MAIL_FROM', 'PAYPAL_ENV', 'PAYPAL_CLIENT_ID', 'PAYPAL_CLIENT_SECRET', 'PAYPAL_WEBHOOK_ID']) {
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
+  it('refuses the PayPal stand-in and plain http in production', () => {
+    expect(problemsOf({ ...PRODUCTION_OK, PAYPAL_ENV: 'standin' })).toEqual([expect.stringMatching(/^PAYPAL_ENV: .*stand-in/)]);
+    expect(problemsOf({ ...PRODUCTION_OK, APP_ORIGIN: 'http://music.example.com' })).toEqual([
+      expect.stringMatching(/^APP_ORIGIN: must be https/),
+    ]);
+  });
+
+  it('accepts a complete production configuration and turns production behaviour on', () => {
+    const config = parseConfig(PRODUCTION_OK);
+    expect(config).toMatchObject({ isProduction: true, host: '0.0.0.0', demoSeed: false, appOrigin: 'https://music.example.com' });
+  });
+
+  it('normalises the origin and parses trust proxy forms', () => {
+    expect(parseConfig({ APP_ORIGIN: 'https://shop.example.com/some/path/' }).appOrigin).toBe('https://shop.example.com');
+    expect(parseConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(parseConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(parseConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
+  });
+});
