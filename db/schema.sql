@@ -42,7 +42,12 @@ CREATE TABLE users (
     webauthn_credential JSONB,
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
     last_login TIMESTAMPTZ,
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    -- Departure: the public name an artist signs up with.
+    display_name VARCHAR(100),
+    -- Departure: the WebAuthn user handle, 32 random bytes in base64url, made
+    -- at the first passkey registration. Random so it reveals nothing.
+    webauthn_user_id VARCHAR(64) UNIQUE
 );
 
 CREATE INDEX idx_users_email ON users (email);
@@ -193,7 +198,13 @@ CREATE TABLE webauthn_credentials (
     counter BIGINT NOT NULL DEFAULT 0 CHECK (counter >= 0),
     transports TEXT[],
     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    last_used TIMESTAMPTZ
+    last_used TIMESTAMPTZ,
+    -- Departure: what the authenticator reported at registration (a synced
+    -- passkey is 'multiDevice'), and the name the user gave it.
+    device_type VARCHAR(32) NOT NULL DEFAULT 'singleDevice'
+        CHECK (device_type IN ('singleDevice', 'multiDevice')),
+    backed_up BOOLEAN NOT NULL DEFAULT false,
+    name VARCHAR(100) NOT NULL DEFAULT 'Passkey'
 );
 
 CREATE INDEX idx_webauthn_credentials_id ON webauthn_credentials (credential_id);
@@ -204,7 +215,10 @@ CREATE INDEX idx_webauthn_credentials_user_id ON webauthn_credentials (user_id);
 -- 8. magic_links ------------------------------------------------------------
 CREATE TABLE magic_links (
     id SERIAL PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    -- Departure: nullable. A link can be asked for by an address with no
+    -- account yet; the account is created when the link is used, so nobody
+    -- can fill the users table by typing addresses.
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
     -- Departure: the SHA-256 of the token as 64 lowercase hex digits, never
     -- the token itself, so a leaked table signs nobody in.
     token VARCHAR(255) UNIQUE NOT NULL CHECK (token ~ '^[0-9a-f]{64}$'),
@@ -213,13 +227,18 @@ CREATE TABLE magic_links (
     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     ip_address INET,
     user_agent VARCHAR(500),
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    -- Departure: the normalised address the link was sent to; the link signs
+    -- in (or creates) exactly that account.
+    email VARCHAR(255) NOT NULL
 );
 
 CREATE INDEX idx_magic_links_token ON magic_links (token);
 CREATE INDEX idx_magic_links_user_id ON magic_links (user_id);
 CREATE INDEX idx_magic_links_expires_at ON magic_links (expires_at);
 CREATE INDEX idx_magic_links_used_at ON magic_links (used_at) WHERE used_at IS NULL;
+-- Departure: the unused links of an address are found (and invalidated) by address.
+CREATE INDEX idx_magic_links_email ON magic_links (email) WHERE used_at IS NULL;
 CREATE TRIGGER magic_links_set_updated_at BEFORE UPDATE ON magic_links
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -288,3 +307,19 @@ CREATE TABLE sessions (
 
 CREATE INDEX idx_sessions_user_id ON sessions (user_id);
 CREATE INDEX idx_sessions_expires_at ON sessions (expires_at);
+
+-- webauthn_challenges (new table) -------------------------------------------
+-- Departure: WebAuthn challenges live server-side (app servers stay
+-- stateless), single use (deleted when consumed) and bound to their flow:
+-- a registration challenge to the signed-in user who asked for it.
+CREATE TABLE webauthn_challenges (
+    id BIGSERIAL PRIMARY KEY,
+    challenge VARCHAR(128) UNIQUE NOT NULL,
+    flow VARCHAR(20) NOT NULL CHECK (flow IN ('registration', 'authentication')),
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    expires_at TIMESTAMPTZ NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    CHECK ((flow = 'registration') = (user_id IS NOT NULL))
+);
+
+CREATE INDEX idx_webauthn_challenges_expires_at ON webauthn_challenges (expires_at);

@@ -1,13 +1,23 @@
 import express from 'express';
 import helmet from 'helmet';
 import type pg from 'pg';
+import { adminUsersRoutes } from '../routes/admin-users.routes';
+import { authRoutes } from '../routes/auth.routes';
 import { healthRoutes } from '../routes/health.routes';
+import { meRoutes } from '../routes/me.routes';
+import { pageRoutes } from '../routes/pages.routes';
+import { Background } from '../services/background';
+import { systemClock, type Clock } from '../services/clock';
+import type { ServiceDeps } from '../services/deps';
+import type { Mailer } from '../services/mail/mailer';
+import { OutboxMailer } from '../services/mail/outbox.mailer';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { createLimiter, memoryBackend, type RateLimitBackend } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { sameOrigin } from './middleware/same-origin';
+import { loadSession } from './middleware/session';
 import { publicDir } from './paths';
 
 export interface AppDeps {
@@ -16,6 +26,11 @@ export interface AppDeps {
   logger: Logger;
   /** Where rate-limit counters live; memory unless REDIS_URL gave a Redis client. */
   rateLimits?: RateLimitBackend;
+  /** Outgoing mail; the development outbox when not given. */
+  mailer?: Mailer;
+  clock?: Clock;
+  /** Off-request work (mail); the caller drains it on shutdown. */
+  background?: Background;
 }
 
 /** Paths whose POSTs come from other sites by design and carry their own signatures. */
@@ -25,6 +40,14 @@ const CROSS_ORIGIN_EXEMPT = ['/api/webhooks/'];
 export function createApp(deps: AppDeps): express.Express {
   const { config, db, logger } = deps;
   const rateLimits = deps.rateLimits ?? memoryBackend;
+  const mailer = deps.mailer ?? new OutboxMailer(logger, config.nodeEnv === 'development');
+  const services: ServiceDeps = {
+    db,
+    config,
+    clock: deps.clock ?? systemClock,
+    mailer,
+    background: deps.background ?? new Background(logger),
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -62,6 +85,13 @@ export function createApp(deps: AppDeps): express.Express {
     createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }),
   );
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  app.use(loadSession(services));
+
+  app.use(authRoutes(services, rateLimits));
+  app.use(meRoutes(services));
+  app.use(adminUsersRoutes(services));
+  // The outbox page exists only where mail has nowhere else to go, never in production.
+  app.use(pageRoutes(mailer instanceof OutboxMailer && !config.isProduction ? mailer : undefined));
 
   app.use(express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
   app.use(notFoundHandler);

@@ -35,6 +35,10 @@ export interface Config {
   rateLimit: { windowMs: number; max: number };
   /** Create the demo catalog on first start (development default). */
   demoSeed: boolean;
+  /** `open`: any listener may become an artist; `admin`: only an admin can make one. */
+  artistSignup: 'open' | 'admin';
+  /** Session cookies carry Secure everywhere but development (plain http on localhost). */
+  cookieSecure: boolean;
   mail: { smtpUrl: string | undefined; from: string };
   paypal: {
     env: PaypalEnv;
@@ -101,6 +105,7 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_MS: int(1_000, 86_400_000, 60_000),
   RATE_LIMIT_MAX: int(1, 1_000_000, 600),
   DEMO_SEED: optionalBool,
+  ARTIST_SIGNUP: z.preprocess(emptyToUndefined, z.enum(['open', 'admin']).default('open')),
   SMTP_URL: z.preprocess(
     emptyToUndefined,
     z.string().refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL').optional(),
@@ -164,6 +169,8 @@ export function parseConfig(env: Env): Readonly<Config> {
     redisUrl: e.REDIS_URL,
     rateLimit: { windowMs: e.RATE_LIMIT_WINDOW_MS, max: e.RATE_LIMIT_MAX },
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV === 'development',
+    artistSignup: e.ARTIST_SIGNUP,
+    cookieSecure: e.NODE_ENV !== 'development',
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? 'Song-Nexus <no-reply@localhost>' },
     paypal: {
       env: e.PAYPAL_ENV,

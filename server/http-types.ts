@@ -1,3 +1,4 @@
+import type { Actor } from '../services/actor';
 import type { Logger } from './logger';
 
 // Fields the request-id middleware adds to every request.
@@ -7,6 +8,10 @@ declare module 'express-serve-static-core' {
     id: string;
     /** The process logger bound to this request's id. */
     log: Logger;
+    /** The signed-in user, when the session cookie names a live session. */
+    actor?: Actor;
+    /** The raw session token from the cookie, to end that session on sign-out. */
+    sessionToken?: string;
   }
 }
 

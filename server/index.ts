@@ -4,13 +4,20 @@ import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { countPublishedTracks } from '../db/repos/tracks.repo';
+import { Background } from '../services/background';
+import { deleteExpired } from '../services/cleanup.service';
+import { systemClock } from '../services/clock';
 import { DEMO_ADMIN_EMAIL, DEMO_ARTIST_EMAILS, seedDemoCatalog } from '../services/demo-catalog.service';
+import { smtpMailer } from '../services/mail/mailer';
+import { OutboxMailer } from '../services/mail/outbox.mailer';
 import { LocalDiskStorage } from '../services/storage/local-disk.storage';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { shutdown, type ShutdownStep } from './lifecycle';
 import { createLogger, redactConnectionString } from './logger';
 import { memoryBackend, redisBackend } from './middleware/rate-limit';
+
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
 /** Start-up: config → database → migrations → (demo data) → listen; then wait for a signal. */
 async function main(): Promise<void> {
@@ -57,7 +64,20 @@ async function main(): Promise<void> {
       rateLimits = redisBackend(redis);
     }
 
-    const app = createApp({ config, db: pool, logger, rateLimits });
+    const background = new Background(logger);
+    steps.unshift({ name: 'background tasks', run: () => background.drain() });
+    const mailer = config.mail.smtpUrl
+      ? smtpMailer(config.mail.smtpUrl, config.mail.from)
+      : new OutboxMailer(logger, config.nodeEnv === 'development');
+    const cleanup = setInterval(() => {
+      deleteExpired({ db: pool, clock: systemClock })
+        .then((removed) => logger.info(removed, 'expired sessions, links and challenges removed'))
+        .catch((err: unknown) => logger.error({ err }, 'cleanup failed'));
+    }, CLEANUP_INTERVAL_MS);
+    cleanup.unref();
+    steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });
+
+    const app = createApp({ config, db: pool, logger, rateLimits, mailer, background });
     server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);
@@ -66,7 +86,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     logger.info(`Song-Nexus is listening on ${config.appOrigin} (bound to ${config.host}:${config.port})`);
     if (config.demoSeed) {
-      logger.info(`demo accounts: admin ${DEMO_ADMIN_EMAIL}; artists ${DEMO_ARTIST_EMAILS.join(', ')}`);
+      logger.info(
+        `demo accounts: admin ${DEMO_ADMIN_EMAIL}; artists ${DEMO_ARTIST_EMAILS.join(', ')}. ` +
+          `Ask for a sign-in link with POST /api/auth/magic-link {"email": …}; ${config.mail.smtpUrl ? 'it arrives by mail' : `it appears at ${config.appOrigin}/dev/outbox and in this log`}.`,
+      );
     }
   } catch (err) {
     logger.fatal({ err: redactConnectionString(err instanceof Error ? err.message : String(err)) }, 'start-up failed');

@@ -11,6 +11,8 @@ interface UserRow {
   created_at: Date;
   last_login: Date | null;
   updated_at: Date;
+  display_name: string | null;
+  webauthn_user_id: string | null;
 }
 
 export interface User {
@@ -22,10 +24,13 @@ export interface User {
   createdAt: Date;
   lastLogin: Date | null;
   updatedAt: Date;
+  displayName: string | null;
+  /** WebAuthn user handle (base64url), set at the first passkey registration. */
+  webauthnUserId: string | null;
 }
 
 // password_hash and webauthn_credential are never selected: nothing reads them.
-const COLUMNS = 'id, email, username, role, is_active, created_at, last_login, updated_at';
+const COLUMNS = 'id, email, username, role, is_active, created_at, last_login, updated_at, display_name, webauthn_user_id';
 
 function toUser(row: UserRow): User {
   return {
@@ -37,6 +42,8 @@ function toUser(row: UserRow): User {
     createdAt: row.created_at,
     lastLogin: row.last_login,
     updatedAt: row.updated_at,
+    displayName: row.display_name,
+    webauthnUserId: row.webauthn_user_id,
   };
 }
 
@@ -55,14 +62,91 @@ export interface NewUser {
   username: string;
   role?: Role;
   isActive?: boolean;
+  displayName?: string | null;
 }
 
 export async function insertUser(db: Queryable, user: NewUser): Promise<User> {
   const { rows } = await db.query<UserRow>(
-    `INSERT INTO users (email, username, role, is_active)
-     VALUES ($1, $2, $3, $4)
+    `INSERT INTO users (email, username, role, is_active, display_name)
+     VALUES ($1, $2, $3, $4, $5)
      RETURNING ${COLUMNS}`,
-    [user.email, user.username, user.role ?? 'user', user.isActive ?? true],
+    [user.email, user.username, user.role ?? 'user', user.isActive ?? true, user.displayName ?? null],
   );
   return toUser(rows[0]!);
+}
+
+/** Inserts unless the email or username is taken; undefined then. */
+export async function insertUserIfAbsent(db: Queryable, user: NewUser): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `INSERT INTO users (email, username, role) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [user.email, user.username, user.role ?? 'user'],
+  );
+  return rows[0] && toUser(rows[0]);
+}
+
+export async function recordLogin(db: Queryable, id: number, now: Date): Promise<User> {
+  const { rows } = await db.query<UserRow>(`UPDATE users SET last_login = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, now]);
+  return toUser(rows[0]!);
+}
+
+export interface UserChanges {
+  role?: Role;
+  isActive?: boolean;
+  displayName?: string | null;
+}
+
+/** Applies the given changes (absent fields stay as they are). */
+export async function updateUser(db: Queryable, id: number, changes: UserChanges): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `UPDATE users SET
+       role = COALESCE($2, role),
+       is_active = COALESCE($3, is_active),
+       display_name = CASE WHEN $4::boolean THEN $5 ELSE display_name END
+     WHERE id = $1
+     RETURNING ${COLUMNS}`,
+    [id, changes.role ?? null, changes.isActive ?? null, changes.displayName !== undefined, changes.displayName ?? null],
+  );
+  return rows[0] && toUser(rows[0]);
+}
+
+/**
+ * Locks the rows of every active admin (so two demotions cannot both see
+ * "another admin remains") and returns their ids.
+ */
+export async function lockActiveAdmins(db: Queryable): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** A page of users, newest first, optionally matching `search` in email, username or display name. */
+export async function listUsers(
+  db: Queryable,
+  search: string | undefined,
+  limit: number,
+  offset: number,
+): Promise<{ users: User[]; total: number }> {
+  const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const where = `($1::text IS NULL OR email ILIKE $1 OR username ILIKE $1 OR display_name ILIKE $1)`;
+  const [page, count] = await Promise.all([
+    db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [
+      pattern,
+      limit,
+      offset,
+    ]),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE ${where}`, [pattern]),
+  ]);
+  return { users: page.rows.map(toUser), total: count.rows[0]!.n };
+}
+
+/** Sets the WebAuthn user handle if the user has none yet; returns the handle in force. */
+export async function ensureWebauthnUserId(db: Queryable, id: number, candidate: string): Promise<string> {
+  const { rows } = await db.query<{ webauthn_user_id: string }>(
+    `UPDATE users SET webauthn_user_id = COALESCE(webauthn_user_id, $2) WHERE id = $1 RETURNING webauthn_user_id`,
+    [id, candidate],
+  );
+  return rows[0]!.webauthn_user_id;
 }

@@ -1,0 +1,42 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ServiceDeps } from '../services/deps';
+import { requireRole } from '../services/actor';
+import { listUsers, updateUserAsAdmin } from '../services/users.service';
+import { parseInput } from '../server/errors';
+import { presentUser } from './presenters';
+import { idParams } from './request';
+
+const listQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+const changeBody = z
+  .object({ role: z.enum(['user', 'artist', 'admin']).optional(), isActive: z.boolean().optional() })
+  .strict()
+  .refine((b) => b.role !== undefined || b.isActive !== undefined, 'give role, isActive or both');
+
+/** Admins manage users' roles and whether they may sign in. */
+export function adminUsersRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+  // Refuse before reading any input; the services check again.
+  router.use('/api/admin', (req, _res, next) => {
+    requireRole(req.actor, 'admin');
+    next();
+  });
+
+  router.get('/api/admin/users', async (req, res) => {
+    const query = parseInput(listQuery, req.query, 'query');
+    const { users, total } = await listUsers(deps, req.actor, query);
+    res.set('Cache-Control', 'no-store').json({ users: users.map(presentUser), page: query.page, pageSize: query.pageSize, total });
+  });
+
+  router.patch('/api/admin/users/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const changes = parseInput(changeBody, req.body, 'body');
+    res.json({ user: presentUser(await updateUserAsAdmin(deps, req.actor, id, changes)) });
+  });
+
+  return router;
+}

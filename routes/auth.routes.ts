@@ -1,0 +1,135 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { requestMagicLink, verifyMagicLink } from '../services/auth/magic-link.service';
+import {
+  authenticationOptions,
+  registrationOptions,
+  verifyAuthentication,
+  verifyRegistration,
+} from '../services/auth/passkeys.service';
+import { endAllSessions, endSession, type NewSession } from '../services/auth/sessions.service';
+import type { ServiceDeps } from '../services/deps';
+import { currentUser, normaliseEmail } from '../services/users.service';
+import { clearedSessionCookie, sessionCookie } from '../server/cookies';
+import { parseInput } from '../server/errors';
+import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
+import { presentPasskey, presentUser } from './presenters';
+import { emailField, requestMeta } from './request';
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+const magicLinkBody = z.object({ email: emailField });
+const verifyBody = z.object({ token: z.string().min(1).max(200), email: emailField });
+// WebAuthn responses are checked cryptographically by the service; here only
+// their shape and size, so nothing malformed reaches the library.
+const b64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
+const credentialBase = {
+  id: b64url(1024),
+  rawId: b64url(1024),
+  type: z.literal('public-key'),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+};
+const registrationBody = z.object({
+  response: z.object({
+    ...credentialBase,
+    response: z.looseObject({
+      clientDataJSON: b64url(8192),
+      attestationObject: b64url(16384),
+      transports: z.array(z.string().max(32)).max(10).optional(),
+    }),
+  }),
+  name: z.string().trim().min(1).max(100).optional(),
+});
+const authenticationBody = z.object({
+  response: z.object({
+    ...credentialBase,
+    response: z.looseObject({
+      clientDataJSON: b64url(8192),
+      authenticatorData: b64url(8192),
+      signature: b64url(2048),
+      userHandle: b64url(256).optional(),
+    }),
+  }),
+});
+
+const SIGNED_IN_MESSAGE = 'If that address can receive mail, a sign-in link is on its way. It works for 15 minutes.';
+
+/** Sign-in by magic link or passkey, the session, and sign-out. */
+export function authRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router {
+  const router = Router();
+  const startSessionCookie = (res: Response, session: NewSession) =>
+    res.append('Set-Cookie', sessionCookie(deps.config, session.token, session.expiresAt));
+
+  const linkPerIp = createLimiter(limits, { name: 'magic-ip', windowMs: FIFTEEN_MINUTES, limit: 10 });
+  const linkPerAddress = createLimiter(limits, {
+    name: 'magic-address',
+    windowMs: FIFTEEN_MINUTES,
+    limit: 5,
+    keyGenerator: (req) => {
+      const parsed = magicLinkBody.safeParse(req.body);
+      return parsed.success ? `address:${normaliseEmail(parsed.data.email)}` : 'address:invalid';
+    },
+    message: 'Too many sign-in links were asked for this address. Try again later.',
+  });
+  const credentialChecks = createLimiter(limits, { name: 'credential-check', windowMs: FIFTEEN_MINUTES, limit: 30 });
+
+  router.post('/api/auth/magic-link', linkPerIp, linkPerAddress, async (req, res) => {
+    const { email } = parseInput(magicLinkBody, req.body, 'body');
+    await requestMagicLink(deps, email, requestMeta(req));
+    res.status(202).json({ status: 'sent', message: SIGNED_IN_MESSAGE });
+  });
+
+  router.post('/api/auth/magic-link/verify', credentialChecks, async (req, res) => {
+    const input = parseInput(verifyBody, req.body, 'body');
+    const { user, session } = await verifyMagicLink(deps, input, requestMeta(req));
+    startSessionCookie(res, session);
+    res.json({ user: presentUser(user) });
+  });
+
+  router.get('/api/auth/session', async (req, res) => {
+    const user = await currentUser(deps, req.actor);
+    res.set('Cache-Control', 'no-store').json({ user: user ? presentUser(user) : null });
+  });
+
+  router.post('/api/auth/logout', async (req, res) => {
+    await endSession(deps, req.sessionToken);
+    res.append('Set-Cookie', clearedSessionCookie(deps.config)).status(204).end();
+  });
+
+  router.post('/api/auth/logout-all', async (req, res) => {
+    await endAllSessions(deps, req.actor);
+    res.append('Set-Cookie', clearedSessionCookie(deps.config)).status(204).end();
+  });
+
+  router.post('/api/auth/passkeys/registration/options', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await registrationOptions(deps, req.actor));
+  });
+
+  router.post('/api/auth/passkeys/registration/verify', async (req, res) => {
+    const body = parseInput(registrationBody, req.body, 'body');
+    const passkey = await verifyRegistration(deps, req.actor, {
+      response: body.response as RegistrationResponseJSON,
+      name: body.name,
+    });
+    res.status(201).json({ passkey: presentPasskey(passkey) });
+  });
+
+  router.post('/api/auth/passkeys/authentication/options', credentialChecks, async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await authenticationOptions(deps));
+  });
+
+  router.post('/api/auth/passkeys/authentication/verify', credentialChecks, async (req, res) => {
+    const body = parseInput(authenticationBody, req.body, 'body');
+    const { user, session } = await verifyAuthentication(
+      deps,
+      { response: body.response as AuthenticationResponseJSON },
+      requestMeta(req),
+    );
+    startSessionCookie(res, session);
+    res.json({ user: presentUser(user) });
+  });
+
+  return router;
+}

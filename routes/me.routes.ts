@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { deleteMyPasskey, listMyPasskeys, renameMyPasskey } from '../services/auth/passkeys.service';
+import { requireSignedIn } from '../services/actor';
+import type { ServiceDeps } from '../services/deps';
+import { becomeArtist } from '../services/users.service';
+import { parseInput } from '../server/errors';
+import { presentPasskey, presentUser } from './presenters';
+import { idParams } from './request';
+
+const renameBody = z.object({ name: z.string().trim().min(1).max(100) });
+const artistBody = z.object({ displayName: z.string().trim().min(1).max(100) });
+
+/** The signed-in user's own things: passkeys, becoming an artist. */
+export function meRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+  // Refuse before reading any input; the services check again.
+  router.use('/api/me', (req, _res, next) => {
+    requireSignedIn(req.actor);
+    next();
+  });
+
+  router.get('/api/me/passkeys', async (req, res) => {
+    const passkeys = await listMyPasskeys(deps, req.actor);
+    res.set('Cache-Control', 'no-store').json({ passkeys: passkeys.map(presentPasskey) });
+  });
+
+  router.patch('/api/me/passkeys/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { name } = parseInput(renameBody, req.body, 'body');
+    res.json({ passkey: presentPasskey(await renameMyPasskey(deps, req.actor, id, name)) });
+  });
+
+  router.delete('/api/me/passkeys/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    await deleteMyPasskey(deps, req.actor, id);
+    res.status(204).end();
+  });
+
+  router.post('/api/me/artist', async (req, res) => {
+    const { displayName } = parseInput(artistBody, req.body, 'body');
+    res.json({ user: presentUser(await becomeArtist(deps, req.actor, displayName)) });
+  });
+
+  return router;
+}

@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { Router } from 'express';
+import type { OutboxMailer } from '../services/mail/outbox.mailer';
+import { publicDir } from '../server/paths';
+import { escapeHtml } from '../services/html';
+
+/**
+ * Server-side pages: the magic-link confirm page, and in development the
+ * outbox of mail that had no SMTP server to go to.
+ */
+export function pageRoutes(outbox: OutboxMailer | undefined): Router {
+  const router = Router();
+
+  router.get('/auth/magic', (_req, res) => {
+    res.set('Cache-Control', 'no-store').sendFile(path.join(publicDir, 'auth', 'magic.html'));
+  });
+
+  if (outbox) {
+    router.get('/dev/outbox', (_req, res) => {
+      const items = outbox
+        .list()
+        .map(
+          (m) => `<article><h2>${escapeHtml(m.subject)}</h2><p>To ${escapeHtml(m.to)} at ${m.sentAt.toISOString()}</p>` +
+            `<pre>${escapeHtml(m.text).replace(/(https?:\/\/[^\s<]+)/g, (url) => `<a href="${url}">${url}</a>`)}</pre></article>`,
+        )
+        .join('\n');
+      res.set('Cache-Control', 'no-store').type('html').send(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Outbox — Song-Nexus (development)</title>
+<link rel="stylesheet" href="/css/base.css"></head>
+<body><main class="card outbox"><h1>Development outbox</h1>
+<p>Mail the store would have sent. No SMTP_URL is set, so it stays here.</p>
+${items || '<p>No mail yet.</p>'}</main></body></html>`);
+    });
+  }
+  return router;
+}

@@ -1,0 +1,18 @@
+import type { RequestHandler } from 'express';
+import { resolveSession } from '../../services/auth/sessions.service';
+import type { ServiceDeps } from '../../services/deps';
+import { parseCookies, sessionCookieName } from '../cookies';
+import '../http-types';
+
+/** Puts the session's actor (if any) on the request, for handlers to pass to services. */
+export function loadSession(deps: ServiceDeps): RequestHandler {
+  const name = sessionCookieName(deps.config);
+  return async (req, _res, next) => {
+    const token = parseCookies(req.headers.cookie).get(name);
+    if (token) {
+      req.sessionToken = token;
+      req.actor = await resolveSession(deps, token);
+    }
+    next();
+  };
+}

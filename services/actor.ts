@@ -1,0 +1,21 @@
+import type { Role } from '../db/repos/users.repo';
+import { forbidden, unauthorized } from '../server/errors';
+
+/** Who is acting: the signed-in user behind a request, a script, or a test. */
+export interface Actor {
+  userId: number;
+  role: Role;
+}
+
+/** The actor, or a 401 when there is none. */
+export function requireSignedIn(actor: Actor | undefined): Actor {
+  if (!actor) throw unauthorized();
+  return actor;
+}
+
+/** The actor if it holds one of `roles`: 401 when signed out, 403 otherwise. */
+export function requireRole(actor: Actor | undefined, ...roles: Role[]): Actor {
+  const signedIn = requireSignedIn(actor);
+  if (!roles.includes(signedIn.role)) throw forbidden('forbidden', 'Your account may not do this.');
+  return signedIn;
+}

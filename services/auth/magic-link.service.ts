@@ -1,0 +1,76 @@
+import { withTransaction } from '../../db/pool';
+import {
+  consumeMagicLink,
+  deleteUnusedLinksFor,
+  findMagicLinkState,
+  insertMagicLink,
+} from '../../db/repos/magic-links.repo';
+import { findUserByEmail, recordLogin, type User } from '../../db/repos/users.repo';
+import { badRequest, forbidden } from '../../server/errors';
+import { addMinutes } from '../clock';
+import type { RequestMeta, ServiceDeps } from '../deps';
+import { magicLinkMail } from '../mail/magic-link.mail';
+import { findOrCreateAccount, normaliseEmail } from '../users.service';
+import { startSession, type NewSession } from './sessions.service';
+import { hashToken, isWellFormedToken, newToken } from './tokens';
+
+export const MAGIC_LINK_MINUTES = 15;
+
+/**
+ * Sends a sign-in link to an address, whether or not it has an account (the
+ * account is made when the link is used), so the answer and the work done
+ * are the same for both and reveal nothing. The mail goes out off the
+ * request path. Older unused links of the address stop working.
+ */
+export async function requestMagicLink(deps: ServiceDeps, rawEmail: string, meta: RequestMeta): Promise<void> {
+  const email = normaliseEmail(rawEmail);
+  const now = deps.clock();
+  const { token, hash } = newToken();
+  await withTransaction(deps.db, async (tx) => {
+    const user = await findUserByEmail(tx, email);
+    await deleteUnusedLinksFor(tx, email);
+    await insertMagicLink(tx, {
+      email,
+      userId: user?.id ?? null,
+      tokenHash: hash,
+      createdAt: now,
+      expiresAt: addMinutes(now, MAGIC_LINK_MINUTES),
+      ipAddress: meta.ipAddress,
+      userAgent: meta.userAgent?.slice(0, 500) ?? null,
+    });
+  });
+  const link = `${deps.config.appOrigin}/auth/magic?${new URLSearchParams({ token, email }).toString()}`;
+  deps.background.run('magic-link mail', () => deps.mailer.send(magicLinkMail(email, link, MAGIC_LINK_MINUTES)));
+}
+
+const invalid = () => badRequest('magic_link_invalid', 'This sign-in link is not valid. Ask for a new one.');
+
+/**
+ * Signs in with a link's token: consumes it (exactly one of any concurrent
+ * attempts wins), creates the account on first sign-in, records the login
+ * and starts a session — all in one transaction.
+ */
+export async function verifyMagicLink(
+  deps: ServiceDeps,
+  input: { token: string; email: string },
+  meta: RequestMeta,
+): Promise<{ user: User; session: NewSession }> {
+  if (!isWellFormedToken(input.token)) throw invalid();
+  const email = normaliseEmail(input.email);
+  const tokenHash = hashToken(input.token);
+  const now = deps.clock();
+  return withTransaction(deps.db, async (tx) => {
+    const consumed = await consumeMagicLink(tx, tokenHash, email, now);
+    if (!consumed) {
+      const state = await findMagicLinkState(tx, tokenHash);
+      if (!state || state.email !== email) throw invalid();
+      if (state.usedAt) throw badRequest('magic_link_used', 'This sign-in link was already used. Ask for a new one.');
+      throw badRequest('magic_link_expired', 'This sign-in link has expired. Ask for a new one.');
+    }
+    const account = await findOrCreateAccount(tx, email);
+    if (!account.isActive) throw forbidden('account_disabled', 'This account has been deactivated.');
+    const user = await recordLogin(tx, account.id, now);
+    const session = await startSession(deps, tx, user.id, meta);
+    return { user, session };
+  });
+}

@@ -1,0 +1,67 @@
+import type { Queryable } from '../../db/pool';
+import {
+  deleteSessionByHash,
+  deleteSessionsOfUser,
+  extendSession,
+  findActiveSession,
+  insertSession,
+} from '../../db/repos/sessions.repo';
+import type { Actor } from '../actor';
+import { requireSignedIn } from '../actor';
+import { addDays } from '../clock';
+import type { RequestMeta, ServiceDeps } from '../deps';
+import { hashToken, isWellFormedToken, newToken } from './tokens';
+
+/** Sessions slide: each use pushes the expiry to 30 days from then… */
+export const SESSION_DAYS = 30;
+/** …but the row is rewritten at most this often, not on every request. */
+export const SESSION_REFRESH_MINUTES = 5;
+
+export interface NewSession {
+  /** The cookie value. Never stored, never logged. */
+  token: string;
+  expiresAt: Date;
+}
+
+/** Starts a session for a user who has just proven who they are. */
+export async function startSession(deps: ServiceDeps, db: Queryable, userId: number, meta: RequestMeta): Promise<NewSession> {
+  const now = deps.clock();
+  const { token, hash } = newToken();
+  const expiresAt = addDays(now, SESSION_DAYS);
+  await insertSession(db, {
+    tokenHash: hash,
+    userId,
+    now,
+    expiresAt,
+    ipAddress: meta.ipAddress,
+    userAgent: meta.userAgent?.slice(0, 500) ?? null,
+  });
+  return { token, expiresAt };
+}
+
+/**
+ * The actor behind a session cookie, or undefined when the token is unknown,
+ * expired, or its user is deactivated. Extends the expiry when the stored one
+ * is more than SESSION_REFRESH_MINUTES old.
+ */
+export async function resolveSession(deps: ServiceDeps, token: string): Promise<Actor | undefined> {
+  if (!isWellFormedToken(token)) return undefined;
+  const now = deps.clock();
+  const session = await findActiveSession(deps.db, hashToken(token), now);
+  if (!session) return undefined;
+  if (now.getTime() - session.lastUsedAt.getTime() >= SESSION_REFRESH_MINUTES * 60_000) {
+    await extendSession(deps.db, session.id, now, addDays(now, SESSION_DAYS));
+  }
+  return { userId: session.userId, role: session.role };
+}
+
+/** Ends the session of this token (sign out here). */
+export async function endSession(deps: ServiceDeps, token: string | undefined): Promise<void> {
+  if (token && isWellFormedToken(token)) await deleteSessionByHash(deps.db, hashToken(token));
+}
+
+/** Ends every session of the actor (sign out everywhere). */
+export async function endAllSessions(deps: ServiceDeps, actor: Actor | undefined): Promise<number> {
+  return deleteSessionsOfUser(deps.db, requireSignedIn(actor).userId);
+}
+

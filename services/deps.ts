@@ -1,0 +1,20 @@
+import type pg from 'pg';
+import type { Config } from '../server/config';
+import type { Background } from './background';
+import type { Clock } from './clock';
+import type { Mailer } from './mail/mailer';
+
+/** The side effects and settings services work with, passed in so tests can swap them. */
+export interface ServiceDeps {
+  db: pg.Pool;
+  config: Readonly<Config>;
+  clock: Clock;
+  mailer: Mailer;
+  background: Background;
+}
+
+/** Where a request came from, recorded with sessions and sign-in links. */
+export interface RequestMeta {
+  ipAddress: string | null;
+  userAgent: string | null;
+}

@@ -1,0 +1,126 @@
+import crypto from 'node:crypto';
+import { withTransaction, type Queryable } from '../db/pool';
+import { deleteSessionsOfUser } from '../db/repos/sessions.repo';
+import {
+  findUserByEmail,
+  findUserById,
+  insertUserIfAbsent,
+  listUsers as listUserRows,
+  lockActiveAdmins,
+  updateUser,
+  type Role,
+  type User,
+} from '../db/repos/users.repo';
+import { conflict, forbidden, notFound } from '../server/errors';
+import { requireRole, requireSignedIn, type Actor } from './actor';
+import type { ServiceDeps } from './deps';
+
+/**
+ * Addresses are trimmed and their domain lower-cased; the local part keeps
+ * its case (RFC 5321 leaves it to the receiving server).
+ */
+export function normaliseEmail(raw: string): string {
+  const trimmed = raw.trim();
+  const at = trimmed.lastIndexOf('@');
+  return at < 0 ? trimmed : `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;
+}
+
+/** A username derived from the address: its local part, lower-case, [a-z0-9_] only, 3–40 characters. */
+export function usernameFromEmail(email: string): string {
+  const local = email.slice(0, Math.max(0, email.lastIndexOf('@'))).toLowerCase();
+  const cleaned = local.replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
+  return cleaned.length >= 3 ? cleaned : `user_${cleaned}`.replace(/_+$/, '');
+}
+
+/**
+ * The account of an address, created (role `user`) if there is none. A taken
+ * username gets a random numeric suffix; a concurrent creation of the same
+ * address returns the row the other transaction made.
+ */
+export async function findOrCreateAccount(db: Queryable, email: string): Promise<User> {
+  const base = usernameFromEmail(email);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const username = attempt === 0 ? base : `${base.slice(0, 40)}_${crypto.randomInt(1000, 1_000_000)}`;
+    const created = await insertUserIfAbsent(db, { email, username });
+    if (created) return created;
+    const existing = await findUserByEmail(db, email);
+    if (existing) return existing;
+  }
+  throw new Error(`no free username for ${base} after 10 attempts`);
+}
+
+/** A listener becomes an artist (ARTIST_SIGNUP=open), with the name shown on their tracks. */
+export async function becomeArtist(deps: ServiceDeps, actor: Actor | undefined, displayName: string): Promise<User> {
+  const me = requireSignedIn(actor);
+  if (deps.config.artistSignup === 'admin' && me.role !== 'admin') {
+    throw forbidden('artist_signup_closed', 'Only an admin can make an account an artist on this store.');
+  }
+  const role: Role = me.role === 'admin' ? 'admin' : 'artist';
+  const user = await updateUser(deps.db, me.userId, { role, displayName });
+  if (!user) throw notFound('user_not_found', 'Your account no longer exists.');
+  return user;
+}
+
+export interface UserListQuery {
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+export async function listUsers(
+  deps: ServiceDeps,
+  actor: Actor | undefined,
+  query: UserListQuery,
+): Promise<{ users: User[]; total: number }> {
+  requireRole(actor, 'admin');
+  return listUserRows(deps.db, query.q, query.pageSize, (query.page - 1) * query.pageSize);
+}
+
+/**
+ * Changes a user's role or active flag, refusing to leave the store without
+ * an active admin. Deactivation ends all of the user's sessions at once.
+ * Runs inside the caller's transaction: it locks the active admins' rows so
+ * that two concurrent demotions cannot both succeed.
+ */
+export async function changeUser(
+  db: Queryable,
+  targetId: number,
+  changes: { role?: Role; isActive?: boolean },
+): Promise<User> {
+  const target = await findUserById(db, targetId);
+  if (!target) throw notFound('user_not_found', 'No such user.');
+  const admins = await lockActiveAdmins(db);
+  const losesAdmin =
+    target.role === 'admin' && target.isActive && ((changes.role && changes.role !== 'admin') || changes.isActive === false);
+  if (losesAdmin && admins.length <= 1) {
+    throw conflict('last_admin', 'This is the last active admin; make another admin first.');
+  }
+  const user = (await updateUser(db, targetId, changes))!;
+  if (changes.isActive === false) await deleteSessionsOfUser(db, targetId);
+  return user;
+}
+
+/** Admin route: change another user's role or active flag. */
+export async function updateUserAsAdmin(
+  deps: ServiceDeps,
+  actor: Actor | undefined,
+  targetId: number,
+  changes: { role?: Role; isActive?: boolean },
+): Promise<User> {
+  requireRole(actor, 'admin');
+  return withTransaction(deps.db, (tx) => changeUser(tx, targetId, changes));
+}
+
+/** CLI (first admin, recovery): gives an address a role, creating the account if needed. */
+export async function grantRole(db: ServiceDeps['db'], rawEmail: string, role: Role): Promise<User> {
+  const email = normaliseEmail(rawEmail);
+  return withTransaction(db, async (tx) => {
+    const user = await findOrCreateAccount(tx, email);
+    return changeUser(tx, user.id, { role, isActive: true });
+  });
+}
+
+/** The signed-in user's account, or undefined when signed out. */
+export async function currentUser(deps: ServiceDeps, actor: Actor | undefined): Promise<User | undefined> {
+  return actor ? findUserById(deps.db, actor.userId) : undefined;
+}
