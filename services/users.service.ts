@@ -86,10 +86,14 @@ export async function changeUser(
   db: Queryable,
   targetId: number,
   changes: { role?: Role; isActive?: boolean },
+  byAdminId?: number,
 ): Promise<User> {
+  const admins = await lockActiveAdmins(db);
+  // The acting admin may have been demoted by a transaction that committed
+  // after their session was read: check again under the lock.
+  if (byAdminId !== undefined && !admins.includes(byAdminId)) throw forbidden('forbidden', 'Your account may not do this.');
   const target = await findUserById(db, targetId);
   if (!target) throw notFound('user_not_found', 'No such user.');
-  const admins = await lockActiveAdmins(db);
   const losesAdmin =
     target.role === 'admin' && target.isActive && ((changes.role && changes.role !== 'admin') || changes.isActive === false);
   if (losesAdmin && admins.length <= 1) {
@@ -107,8 +111,8 @@ export async function updateUserAsAdmin(
   targetId: number,
   changes: { role?: Role; isActive?: boolean },
 ): Promise<User> {
-  requireRole(actor, 'admin');
-  return withTransaction(deps.db, (tx) => changeUser(tx, targetId, changes));
+  const admin = requireRole(actor, 'admin');
+  return withTransaction(deps.db, (tx) => changeUser(tx, targetId, changes, admin.userId));
 }
 
 /** CLI (first admin, recovery): gives an address a role, creating the account if needed. */
