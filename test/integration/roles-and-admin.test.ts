@@ -188,10 +188,10 @@ describe('cleanup', () => {
   });
 });
 
-describe('admin CLI', () => {
-  function cli(args: string[]): Promise<{ code: number | null; output: string }> {
+describe('command-line tools', () => {
+  function cli(args: string[], script = 'admin.ts'): Promise<{ code: number | null; output: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(projectRoot, 'scripts', 'admin.ts'), ...args], {
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(projectRoot, 'scripts', script), ...args], {
         cwd: projectRoot,
         env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, LOG_LEVEL: 'info' },
       });
@@ -202,7 +202,7 @@ describe('admin CLI', () => {
     });
   }
 
-  it('grants a role, creating the account when needed', async () => {
+  it('admin grants a role, creating the account when needed', async () => {
     const email = `first-admin-${Date.now()}@Example.TEST`;
     const result = await cli(['grant', email, 'admin']);
     expect(result.code).toBe(0);
@@ -210,7 +210,19 @@ describe('admin CLI', () => {
     expect(rows).toEqual([{ role: 'admin', is_active: true }]);
   });
 
-  it('refuses bad arguments with a usage message', async () => {
+  it('npm run cleanup removes expired records', async () => {
+    const user = await buildUser(db.pool);
+    await db.pool.query(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() - interval '1 hour')`, [
+      '9'.repeat(64),
+      user.id,
+    ]);
+    const result = await cli([], 'cleanup.ts');
+    expect(result.code).toBe(0);
+    expect(result.output).toContain('"sessions":1');
+    expect((await db.pool.query('SELECT 1 FROM sessions WHERE user_id = $1', [user.id])).rows).toHaveLength(0);
+  });
+
+  it('admin refuses bad arguments with a usage message', async () => {
     for (const args of [[], ['grant', 'x@example.test', 'emperor'], ['grant', 'not-an-email', 'admin'], ['revoke', 'x@example.test', 'user']]) {
       const result = await cli(args);
       expect(result.code).toBe(64);
