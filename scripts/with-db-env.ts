@@ -23,7 +23,9 @@ async function main(): Promise<number> {
   const database = await openDatabase(config);
   try {
     const url = new URL(database.connectionString);
-    const env = {
+    // The command inherits this process's environment (PATH, locale…) plus
+    // the connection, and not DATABASE_URL, whose password it does not need.
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       PGHOST: url.hostname,
       PGPORT: url.port || '5432',
