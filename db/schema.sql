@@ -285,9 +285,22 @@ CREATE TABLE design_system (
     player_button_size INTEGER,
     is_active BOOLEAN NOT NULL DEFAULT true,
     updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    updated_by VARCHAR(100)
+    updated_by VARCHAR(100),
+    -- Departure: a rollback saves a copy of an earlier set; this names it.
+    based_on_id INTEGER REFERENCES design_system(id) ON DELETE SET NULL,
+    -- Departure: colours are #rrggbb in the database too, so nothing that
+    -- reaches /theme.css can break out of its declaration.
+    CONSTRAINT design_system_colors_check CHECK (
+        color_primary ~ '^#[0-9a-f]{6}$' AND color_secondary ~ '^#[0-9a-f]{6}$'
+        AND color_accent_teal ~ '^#[0-9a-f]{6}$' AND color_accent_green ~ '^#[0-9a-f]{6}$'
+        AND color_accent_red ~ '^#[0-9a-f]{6}$' AND color_text_primary ~ '^#[0-9a-f]{6}$'
+        AND color_background ~ '^#[0-9a-f]{6}$' AND button_background_color ~ '^#[0-9a-f]{6}$'
+        AND button_text_color ~ '^#[0-9a-f]{6}$' AND player_button_color ~ '^#[0-9a-f]{6}$'
+    )
 );
 
+-- Departure: every save inserts a row; exactly one row is the active theme.
+CREATE UNIQUE INDEX design_system_one_active ON design_system ((true)) WHERE is_active;
 CREATE TRIGGER design_system_set_updated_at BEFORE UPDATE ON design_system
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -323,3 +336,18 @@ CREATE TABLE webauthn_challenges (
 );
 
 CREATE INDEX idx_webauthn_challenges_expires_at ON webauthn_challenges (expires_at);
+
+-- The default theme (the migrations insert the same row).
+INSERT INTO design_system (
+    color_primary, color_secondary, color_accent_teal, color_accent_green, color_accent_red,
+    color_text_primary, color_background, font_family_base, font_size_base,
+    font_weight_normal, font_weight_bold, spacing_unit, border_radius,
+    button_background_color, button_text_color, button_border_radius, button_padding,
+    player_button_color, player_button_size, is_active, updated_by
+) VALUES (
+    '#6d28d9', '#1e293b', '#0d9488', '#16a34a', '#dc2626',
+    '#111827', '#f8fafc', 'Inter, system-ui, sans-serif', 16,
+    400, 700, 8, 8,
+    '#6d28d9', '#ffffff', 6, '0.6rem 1.2rem',
+    '#6d28d9', 48, true, 'default theme'
+);

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { deleteMyPasskey, listMyPasskeys, renameMyPasskey } from '../services/auth/passkeys.service';
-import { requireSignedIn } from '../services/actor';
 import type { ServiceDeps } from '../services/deps';
 import { becomeArtist } from '../services/users.service';
 import { parseInput } from '../server/errors';
@@ -14,11 +13,6 @@ const artistBody = z.object({ displayName: z.string().trim().min(1).max(100) });
 /** The signed-in user's own things: passkeys, becoming an artist. */
 export function meRoutes(deps: ServiceDeps): Router {
   const router = Router();
-  // Refuse before reading any input; the services check again.
-  router.use('/api/me', (req, _res, next) => {
-    requireSignedIn(req.actor);
-    next();
-  });
 
   router.get('/api/me/passkeys', async (req, res) => {
     const passkeys = await listMyPasskeys(deps, req.actor);

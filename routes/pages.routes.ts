@@ -26,7 +26,7 @@ export function pageRoutes(outbox: OutboxMailer | undefined): Router {
         .join('\n');
       res.set('Cache-Control', 'no-store').type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Outbox — Song-Nexus (development)</title>
-<link rel="stylesheet" href="/css/base.css"></head>
+<link rel="stylesheet" href="/theme.css"><link rel="stylesheet" href="/css/base.css"></head>
 <body><main class="card outbox"><h1>Development outbox</h1>
 <p>Mail the store would have sent. No SMTP_URL is set, so it stays here.</p>
 ${items || '<p>No mail yet.</p>'}</main></body></html>`);

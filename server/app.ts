@@ -6,11 +6,15 @@ import { authRoutes } from '../routes/auth.routes';
 import { healthRoutes } from '../routes/health.routes';
 import { meRoutes } from '../routes/me.routes';
 import { pageRoutes } from '../routes/pages.routes';
+import { themeRoutes } from '../routes/theme.routes';
+import { requireRole, requireSignedIn } from '../services/actor';
 import { Background } from '../services/background';
 import { systemClock, type Clock } from '../services/clock';
 import type { ServiceDeps } from '../services/deps';
 import type { Mailer } from '../services/mail/mailer';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
+import { LocalDiskStorage } from '../services/storage/local-disk.storage';
+import type { Storage } from '../services/storage/storage';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { errorHandler, notFoundHandler } from './middleware/errors';
@@ -31,6 +35,8 @@ export interface AppDeps {
   clock?: Clock;
   /** Off-request work (mail); the caller drains it on shutdown. */
   background?: Background;
+  /** Where files live; local disk under UPLOAD_DIR when not given. */
+  storage?: Storage;
 }
 
 /** Paths whose POSTs come from other sites by design and carry their own signatures. */
@@ -47,6 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
     clock: deps.clock ?? systemClock,
     mailer,
     background: deps.background ?? new Background(logger),
+    storage: deps.storage ?? new LocalDiskStorage(config.uploadDir),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -87,9 +94,20 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   app.use(loadSession(services));
 
+  // Whole areas are refused before any input is read; every service checks again.
+  app.use('/api/me', (req, _res, next) => {
+    requireSignedIn(req.actor);
+    next();
+  });
+  app.use('/api/admin', (req, _res, next) => {
+    requireRole(req.actor, 'admin');
+    next();
+  });
+
   app.use(authRoutes(services, rateLimits));
   app.use(meRoutes(services));
   app.use(adminUsersRoutes(services));
+  app.use(themeRoutes(services));
   // The outbox page exists only where mail has nowhere else to go, never in production.
   app.use(pageRoutes(mailer instanceof OutboxMailer && !config.isProduction ? mailer : undefined));
 
@@ -98,3 +116,4 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(errorHandler);
   return app;
 }
+

@@ -3,6 +3,7 @@ import type { Config } from '../server/config';
 import type { Background } from './background';
 import type { Clock } from './clock';
 import type { Mailer } from './mail/mailer';
+import type { Storage } from './storage/storage';
 
 /** The side effects and settings services work with, passed in so tests can swap them. */
 export interface ServiceDeps {
@@ -11,6 +12,8 @@ export interface ServiceDeps {
   clock: Clock;
   mailer: Mailer;
   background: Background;
+  /** Audio, previews and images (local disk under UPLOAD_DIR by default). */
+  storage: Storage;
 }
 
 /** Where a request came from, recorded with sessions and sign-in links. */

@@ -83,7 +83,7 @@ async function populatedStore(): Promise<{ name: string; url: string }> {
     await pool.query('INSERT INTO purchases (user_id, track_id, order_id) VALUES ($1, $2, $3)', [buyer.id, track.id, order.rows[0]!.id]);
     await pool.query('INSERT INTO play_history (user_id, track_id, duration_played_seconds) VALUES ($1, $2, 95)', [buyer.id, track.id]);
     await pool.query(`INSERT INTO webauthn_credentials (user_id, credential_id, public_key) VALUES ($1, 'cred', '\\xdeadbeef')`, [buyer.id]);
-    await pool.query(`INSERT INTO design_system (color_primary, updated_by) VALUES ('#112233', 'admin')`);
+    await pool.query(`INSERT INTO design_system (color_primary, is_active, updated_by) VALUES ('#112233', false, 'admin')`);
   } finally {
     await pool.end();
   }

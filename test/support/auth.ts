@@ -8,6 +8,10 @@ import { createLogger } from '../../server/logger';
 import { testConfig } from './app';
 import { buildUser } from './factories';
 
+const unused = (): never => {
+  throw new Error('signInAs does not touch storage');
+};
+
 /** The cookie name the test configuration uses (Secure outside development). */
 export const SESSION_COOKIE = '__Host-sn_session';
 
@@ -27,6 +31,7 @@ export async function signInAs(
     clock: systemClock,
     mailer: { send: async () => undefined },
     background: new Background(createLogger('silent')),
+    storage: { put: unused, createReadStream: unused, size: unused, exists: unused, remove: unused },
   };
   const { token } = await startSession(deps, db, user.id, { ipAddress: '127.0.0.1', userAgent: 'jest' });
   return { user, token, cookie: `${SESSION_COOKIE}=${token}` };

@@ -1,0 +1,86 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ServiceDeps } from '../services/deps';
+import {
+  activateTheme,
+  getActiveTheme,
+  getThemeCss,
+  saveTheme,
+  storeThemeAsset,
+  THEME_ASSET_MAX_BYTES,
+  themeDocument,
+  themeEtag,
+  themeHistory,
+  etagOf,
+} from '../services/theme/theme.service';
+import { notFound, parseInput } from '../server/errors';
+import { singleFileInMemory } from '../server/middleware/upload';
+import { idParams } from './request';
+
+const historyQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+const ASSET_NAME = /^([a-f0-9]{32})\.(png|jpg|webp)$/;
+const ASSET_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
+
+/** The theme: public tokens and stylesheet, and the admin editor's API. */
+export function themeRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+
+  // Express answers 304 itself when If-None-Match matches the ETag set here.
+  router.get('/api/design-system', async (_req, res) => {
+    const theme = await getActiveTheme(deps);
+    res.set({ ETag: themeEtag(theme), 'Cache-Control': 'no-cache' }).json(themeDocument(theme));
+  });
+
+  router.get('/theme.css', async (_req, res) => {
+    const css = await getThemeCss(deps);
+    res
+      .set({ ETag: etagOf(css), 'Cache-Control': 'public, max-age=60, must-revalidate' })
+      .type('text/css; charset=utf-8')
+      .send(css);
+  });
+
+  router.put('/api/admin/design-system', async (req, res) => {
+    const { theme, contrast } = await saveTheme(deps, req.actor, { tokens: req.body, ifMatch: req.get('if-match') });
+    res.set('ETag', themeEtag(theme)).json({ theme: themeDocument(theme), contrast });
+  });
+
+  router.get('/api/admin/design-system/history', async (req, res) => {
+    const page = parseInput(historyQuery, req.query, 'query');
+    const { themes, total } = await themeHistory(deps, req.actor, page);
+    res.set('Cache-Control', 'no-store').json({
+      themes: themes.map((t) => ({ ...themeDocument(t), isActive: t.isActive, basedOnId: t.basedOnId })),
+      page: page.page,
+      pageSize: page.pageSize,
+      total,
+    });
+  });
+
+  router.post('/api/admin/design-system/:id/activate', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const theme = await activateTheme(deps, req.actor, id);
+    res.set('ETag', themeEtag(theme)).json({ theme: themeDocument(theme) });
+  });
+
+  router.post('/api/admin/design-system/assets', singleFileInMemory('file', THEME_ASSET_MAX_BYTES), async (req, res) => {
+    const url = await storeThemeAsset(deps, req.actor, req.file!.buffer);
+    res.status(201).json({ url });
+  });
+
+  router.get('/assets/theme/:name', async (req, res) => {
+    const match = ASSET_NAME.exec(req.params.name);
+    const key = match ? `theme/${match[1]}.${match[2]}` : undefined;
+    if (!key || !(await deps.storage.exists(key))) throw notFound('asset_not_found', 'No such asset.');
+    res.set({
+      'Content-Type': ASSET_TYPES[match![2]!]!,
+      'Content-Length': String(await deps.storage.size(key)),
+      // Names are random and never reused: cache for good.
+      'Cache-Control': 'public, max-age=31536000, immutable',
+    });
+    deps.storage.createReadStream(key).pipe(res);
+  });
+
+  return router;
+}
