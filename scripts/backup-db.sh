@@ -21,18 +21,7 @@ if [ -z "${SONG_NEXUS_DB_ENV:-}" ]; then
 fi
 
 # From here on PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE are set.
-stamp=$(date -u +%Y%m%d-%H%M%S)
-final="$BACKUP_DIR/db-$stamp.dump"
-partial="$BACKUP_DIR/.db-$stamp.dump.partial"
-[ -e "$final" ] && fail "$final already exists"
-trap 'rm -f -- "$partial" "$partial.sha256"' EXIT
-trap 'fail "interrupted"' INT TERM
-
-"${PG_DUMP:-pg_dump}" --format=custom --no-owner --no-privileges --file="$partial" || fail "pg_dump failed"
-pg_restore --list "$partial" > /dev/null || fail "the dump does not read back (pg_restore --list)"
-printf '%s  %s\n' "$(sha256sum "$partial" | cut -d' ' -f1)" "$(basename "$final")" > "$partial.sha256"
-mv -f -- "$partial.sha256" "$final.sha256"
-mv -f -- "$partial" "$final"
-
-removed=$(apply_retention 'db-????????-??????.dump')
-log "ok file=$final size=$(size_of "$final") duration=$(elapsed)s removed_old=$removed"
+begin_backup db dump
+"${PG_DUMP:-pg_dump}" --format=custom --no-owner --no-privileges --file="$PARTIAL" || fail "pg_dump failed"
+pg_restore --list "$PARTIAL" > /dev/null || fail "the dump does not read back (pg_restore --list)"
+publish_backup 'db-????????-??????.dump'

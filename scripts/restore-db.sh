@@ -8,16 +8,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-usage() { echo "usage: $0 <backup.dump> [--force]" >&2; exit 64; }
-file="" force=0
-for arg in "$@"; do
-  case "$arg" in
-    --force) force=1 ;;
-    -*) usage ;;
-    *) [ -z "$file" ] && file=$arg || usage ;;
-  esac
-done
-[ -n "$file" ] || usage
+parse_restore_args "$@"
+file=$FILE force=$FORCE
 
 if [ -z "${SONG_NEXUS_DB_ENV:-}" ]; then
   verify_checksum "$file"

@@ -59,3 +59,42 @@ verify_checksum() {
 
 size_of() { stat -c %s "$1"; }
 elapsed() { echo $(( $(date +%s) - STARTED )); }
+
+# The name a new backup gets (db-…, uploads-…), its hidden temporary twin,
+# and a trap that removes the temporary files however the run ends.
+# Sets FINAL and PARTIAL.
+begin_backup() {
+  local prefix=$1 ext=$2 stamp
+  stamp=$(date -u +%Y%m%d-%H%M%S)
+  FINAL="$BACKUP_DIR/$prefix-$stamp.$ext"
+  PARTIAL="$BACKUP_DIR/.$prefix-$stamp.$ext.partial"
+  [ -e "$FINAL" ] && fail "$FINAL already exists"
+  trap 'rm -f -- "$PARTIAL" "$PARTIAL.sha256"' EXIT
+  trap 'fail "interrupted"' INT TERM
+}
+
+# Writes the checksum, then renames checksum and backup into place (the
+# backup last), applies retention for GLOB and logs the run's one line.
+publish_backup() {
+  local glob=$1 removed
+  printf '%s  %s\n' "$(sha256sum "$PARTIAL" | cut -d' ' -f1)" "$(basename "$FINAL")" > "$PARTIAL.sha256"
+  mv -f -- "$PARTIAL.sha256" "$FINAL.sha256"
+  mv -f -- "$PARTIAL" "$FINAL"
+  removed=$(apply_retention "$glob")
+  log "ok file=$FINAL size=$(size_of "$FINAL") duration=$(elapsed)s removed_old=$removed"
+}
+
+# Arguments of the restore scripts: <file> [--force]. Sets FILE and FORCE.
+parse_restore_args() {
+  FILE="" FORCE=0
+  local arg
+  for arg in "$@"; do
+    case "$arg" in
+      --force) FORCE=1 ;;
+      -*) restore_usage ;;
+      *) if [ -z "$FILE" ]; then FILE=$arg; else restore_usage; fi ;;
+    esac
+  done
+  [ -n "$FILE" ] || restore_usage
+}
+restore_usage() { echo "usage: $0 <backup file> [--force]" >&2; exit 64; }
