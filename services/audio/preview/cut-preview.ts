@@ -1,0 +1,21 @@
+import type { AudioFormat } from '../audio-sniff';
+import type { Clip } from './clip';
+import { cutFlac } from './flac-cut';
+import { cutMp3 } from './mp3-cut';
+import { cutOgg } from './ogg-cut';
+import { cutWav } from './wav-cut';
+
+/** The first `seconds` of a track (the whole track if shorter), cut on the format's own boundaries. */
+export function cutPreview(format: AudioFormat, audio: Buffer, seconds: number): Clip {
+  switch (format) {
+    case 'mp3':
+      return cutMp3(audio, seconds);
+    case 'flac':
+      return cutFlac(audio, seconds);
+    case 'ogg-vorbis':
+    case 'ogg-opus':
+      return cutOgg(audio, seconds);
+    case 'wav':
+      return cutWav(audio, seconds);
+  }
+}

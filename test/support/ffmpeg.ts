@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { toolAvailable } from './require-tool';
+
+const run = promisify(execFile);
+
+/** Debian's ffmpeg/ffprobe: fixtures made by the tests, and an independent decoder to check our clips. */
+export const haveFfmpeg = () => toolAvailable('/usr/bin/ffprobe', 'apt-get install ffmpeg');
+
+/** Encodes `seconds` of a two-tone test signal with the given ffmpeg output options. */
+export async function makeFixture(file: string, seconds: number, options: string[], rate = 44_100, channels = 2): Promise<void> {
+  await run('ffmpeg', [
+    '-v', 'error', '-y', '-f', 'lavfi',
+    '-i', `sine=frequency=440:duration=${seconds}:sample_rate=${rate}`,
+    '-f', 'lavfi', '-i', `sine=frequency=660:duration=${seconds}:sample_rate=${rate}`,
+    '-filter_complex', 'amix=inputs=2', '-ac', String(channels), '-ar', String(rate),
+    ...options, file,
+  ]);
+}
+
+/** The duration ffprobe reports for a file's container. */
+export async function probeDuration(file: string): Promise<number> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  return Number(stdout.trim());
+}
+
+/** Decodes the whole file; resolves with whatever the decoder complained about ('' when clean). */
+export async function decodeErrors(file: string): Promise<string> {
+  try {
+    const { stderr } = await run('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-']);
+    return stderr.trim();
+  } catch (err) {
+    return String((err as { stderr?: string }).stderr ?? err);
+  }
+}
