@@ -19,6 +19,9 @@
 -- * updated_at is maintained by a trigger (set_updated_at) instead of trusting
 --   every UPDATE statement to remember it.
 
+-- Trigram matching for catalog search (title and artist).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
 CREATE FUNCTION set_updated_at() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -82,7 +85,23 @@ CREATE TABLE tracks (
     is_deleted BOOLEAN NOT NULL DEFAULT false,
     deleted_at TIMESTAMPTZ,
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    -- Departure: what the upload's probe found. Duration and size above come
+    -- from the probe as well, never from the client.
+    audio_sha256 CHAR(64) CHECK (audio_sha256 ~ '^[0-9a-f]{64}$'),
+    audio_mime VARCHAR(50),
+    audio_format VARCHAR(20) CHECK (audio_format IN ('mp3', 'flac', 'ogg-vorbis', 'ogg-opus', 'wav')),
+    codec VARCHAR(50),
+    bitrate INTEGER CHECK (bitrate >= 0),
+    sample_rate INTEGER CHECK (sample_rate > 0),
+    channels SMALLINT CHECK (channels > 0),
+    -- Departure: the preview clip (a real file cut at upload time) and its
+    -- exact length in seconds, and the cover art. Storage keys, never shown.
+    preview_filename VARCHAR(255) UNIQUE,
+    preview_seconds NUMERIC(9,3) CHECK (preview_seconds >= 0),
+    preview_size_bytes BIGINT CHECK (preview_size_bytes >= 0),
+    cover_filename VARCHAR(255) UNIQUE,
+    cover_mime VARCHAR(20)
 );
 
 CREATE INDEX idx_tracks_published_created_optimized ON tracks (created_at DESC)
@@ -94,6 +113,18 @@ CREATE INDEX idx_tracks_genre ON tracks (genre);
 CREATE INDEX idx_tracks_is_deleted ON tracks (is_deleted) WHERE is_deleted = true;
 -- Departure: an artist's own tracks are listed by owner.
 CREATE INDEX idx_tracks_artist_user_id ON tracks (artist_user_id);
+-- Departure: catalog search, popularity and price sorting, and artist pages
+-- stay on indexes at 100,000 tracks (test/integration/catalog-plans.test.ts).
+CREATE INDEX idx_tracks_search_trgm ON tracks USING gin ((name || ' ' || artist) gin_trgm_ops)
+    WHERE is_published = true AND is_deleted = false;
+CREATE INDEX idx_tracks_popular ON tracks (play_count DESC, id DESC)
+    WHERE is_published = true AND is_deleted = false;
+CREATE INDEX idx_tracks_price ON tracks (price_eur, id)
+    WHERE is_published = true AND is_deleted = false;
+CREATE INDEX idx_tracks_artist_published ON tracks (artist_user_id, created_at DESC)
+    WHERE is_published = true AND is_deleted = false;
+CREATE INDEX idx_tracks_genre_published ON tracks (genre)
+    WHERE is_published = true AND is_deleted = false;
 
 CREATE FUNCTION tracks_mirror_price() RETURNS trigger
 LANGUAGE plpgsql AS $$

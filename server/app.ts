@@ -7,6 +7,8 @@ import { healthRoutes } from '../routes/health.routes';
 import { meRoutes } from '../routes/me.routes';
 import { pageRoutes } from '../routes/pages.routes';
 import { themeRoutes } from '../routes/theme.routes';
+import { artistTrackRoutes } from '../routes/artist-tracks.routes';
+import { catalogRoutes } from '../routes/catalog.routes';
 import { requireRole, requireSignedIn } from '../services/actor';
 import { Background } from '../services/background';
 import { systemClock, type Clock } from '../services/clock';
@@ -103,11 +105,18 @@ export function createApp(deps: AppDeps): express.Express {
     requireRole(req.actor, 'admin');
     next();
   });
+  // Before any upload is read: a listener's 200 MB is refused at the door.
+  app.use('/api/artist', (req, _res, next) => {
+    requireRole(req.actor, 'artist', 'admin');
+    next();
+  });
 
   app.use(authRoutes(services, rateLimits));
   app.use(meRoutes(services));
   app.use(adminUsersRoutes(services));
   app.use(themeRoutes(services));
+  app.use(catalogRoutes(services));
+  app.use(artistTrackRoutes(services));
   // The outbox page exists only where mail has nowhere else to go, never in production.
   app.use(pageRoutes(mailer instanceof OutboxMailer && !config.isProduction ? mailer : undefined));
 

@@ -28,6 +28,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Largest JSON or form body accepted, in bytes. */
   bodyLimitBytes: number;
+  /** Largest audio upload, in bytes (MAX_UPLOAD_MB). */
+  maxUploadBytes: number;
   /** How long in-flight requests get to finish on SIGTERM, in milliseconds. */
   shutdownTimeoutMs: number;
   dbPoolMax: number;
@@ -96,6 +98,7 @@ const envSchema = z.object({
   ),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false')),
   BODY_LIMIT_KB: int(1, 10_240, 100),
+  MAX_UPLOAD_MB: int(1, 10_240, 200),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000, 10_000),
   DB_POOL_MAX: int(1, 200, 10),
   REDIS_URL: z.preprocess(
@@ -164,6 +167,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,

@@ -1,6 +1,6 @@
 import type { Queryable } from '../pool';
 
-interface TrackRow {
+export interface TrackRow {
   id: number;
   name: string;
   artist: string;
@@ -19,6 +19,18 @@ interface TrackRow {
   deleted_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  audio_sha256: string | null;
+  audio_mime: string | null;
+  audio_format: string | null;
+  codec: string | null;
+  bitrate: number | null;
+  sample_rate: number | null;
+  channels: number | null;
+  preview_filename: string | null;
+  preview_seconds: string | null;
+  preview_size_bytes: number | null;
+  cover_filename: string | null;
+  cover_mime: string | null;
 }
 
 export interface Track {
@@ -42,14 +54,31 @@ export interface Track {
   deletedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  audioSha256: string | null;
+  audioMime: string | null;
+  audioFormat: string | null;
+  codec: string | null;
+  /** Bits per second. */
+  bitrate: number | null;
+  sampleRate: number | null;
+  channels: number | null;
+  /** Storage key of the preview clip; null when there is none (0 s preview). */
+  previewFilename: string | null;
+  /** Exact length of the preview clip in seconds. */
+  previewSeconds: number | null;
+  previewSizeBytes: number | null;
+  coverFilename: string | null;
+  coverMime: string | null;
 }
 
 // `price` mirrors price_eur (see schema.sql) and is deliberately not read.
-const COLUMNS = `id, name, artist, artist_user_id, genre, description, audio_filename, price_eur,
+export const TRACK_COLUMNS = `id, name, artist, artist_user_id, genre, description, audio_filename, price_eur,
   duration_seconds, file_size_bytes, play_count, is_published, is_free, free_preview_duration,
-  is_deleted, deleted_at, created_at, updated_at`;
+  is_deleted, deleted_at, created_at, updated_at, audio_sha256, audio_mime, audio_format, codec,
+  bitrate, sample_rate, channels, preview_filename, preview_seconds, preview_size_bytes,
+  cover_filename, cover_mime`;
 
-function toTrack(row: TrackRow): Track {
+export function toTrack(row: TrackRow): Track {
   return {
     id: row.id,
     name: row.name,
@@ -69,16 +98,28 @@ function toTrack(row: TrackRow): Track {
     deletedAt: row.deleted_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    audioSha256: row.audio_sha256,
+    audioMime: row.audio_mime,
+    audioFormat: row.audio_format,
+    codec: row.codec,
+    bitrate: row.bitrate,
+    sampleRate: row.sample_rate,
+    channels: row.channels,
+    previewFilename: row.preview_filename,
+    previewSeconds: row.preview_seconds === null ? null : Number(row.preview_seconds),
+    previewSizeBytes: row.preview_size_bytes,
+    coverFilename: row.cover_filename,
+    coverMime: row.cover_mime,
   };
 }
 
 export async function findTrackById(db: Queryable, id: number): Promise<Track | undefined> {
-  const { rows } = await db.query<TrackRow>(`SELECT ${COLUMNS} FROM tracks WHERE id = $1`, [id]);
+  const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1`, [id]);
   return rows[0] ? toTrack(rows[0]) : undefined;
 }
 
 export async function findTrackByOwnerAndName(db: Queryable, artistUserId: number, name: string): Promise<Track | undefined> {
-  const { rows } = await db.query<TrackRow>(`SELECT ${COLUMNS} FROM tracks WHERE artist_user_id = $1 AND name = $2`, [
+  const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE artist_user_id = $1 AND name = $2`, [
     artistUserId,
     name,
   ]);
@@ -98,14 +139,28 @@ export interface NewTrack {
   isPublished?: boolean;
   isFree?: boolean;
   freePreviewDuration?: number;
+  audioSha256?: string | null;
+  audioMime?: string | null;
+  audioFormat?: string | null;
+  codec?: string | null;
+  bitrate?: number | null;
+  sampleRate?: number | null;
+  channels?: number | null;
+  previewFilename?: string | null;
+  previewSeconds?: number | null;
+  previewSizeBytes?: number | null;
+  coverFilename?: string | null;
+  coverMime?: string | null;
 }
 
 export async function insertTrack(db: Queryable, track: NewTrack): Promise<Track> {
   const { rows } = await db.query<TrackRow>(
     `INSERT INTO tracks (name, artist, artist_user_id, genre, description, audio_filename, price_eur,
-       duration_seconds, file_size_bytes, is_published, is_free, free_preview_duration)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     RETURNING ${COLUMNS}`,
+       duration_seconds, file_size_bytes, is_published, is_free, free_preview_duration,
+       audio_sha256, audio_mime, audio_format, codec, bitrate, sample_rate, channels,
+       preview_filename, preview_seconds, preview_size_bytes, cover_filename, cover_mime)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+     RETURNING ${TRACK_COLUMNS}`,
     [
       track.name,
       track.artist,
@@ -119,9 +174,90 @@ export async function insertTrack(db: Queryable, track: NewTrack): Promise<Track
       track.isPublished ?? false,
       track.isFree ?? false,
       track.freePreviewDuration ?? 40,
+      track.audioSha256 ?? null,
+      track.audioMime ?? null,
+      track.audioFormat ?? null,
+      track.codec ?? null,
+      track.bitrate ?? null,
+      track.sampleRate ?? null,
+      track.channels ?? null,
+      track.previewFilename ?? null,
+      track.previewSeconds ?? null,
+      track.previewSizeBytes ?? null,
+      track.coverFilename ?? null,
+      track.coverMime ?? null,
     ],
   );
   return toTrack(rows[0]!);
+}
+
+export interface TrackChanges {
+  name?: string;
+  genre?: string | null;
+  description?: string | null;
+  priceEur?: string;
+  isFree?: boolean;
+  isPublished?: boolean;
+  freePreviewDuration?: number;
+  previewFilename?: string | null;
+  previewSeconds?: number | null;
+  previewSizeBytes?: number | null;
+  coverFilename?: string | null;
+  coverMime?: string | null;
+  isDeleted?: boolean;
+  deletedAt?: Date | null;
+}
+
+const CHANGE_COLUMNS: Record<keyof TrackChanges, string> = {
+  name: 'name',
+  genre: 'genre',
+  description: 'description',
+  priceEur: 'price_eur',
+  isFree: 'is_free',
+  isPublished: 'is_published',
+  freePreviewDuration: 'free_preview_duration',
+  previewFilename: 'preview_filename',
+  previewSeconds: 'preview_seconds',
+  previewSizeBytes: 'preview_size_bytes',
+  coverFilename: 'cover_filename',
+  coverMime: 'cover_mime',
+  isDeleted: 'is_deleted',
+  deletedAt: 'deleted_at',
+};
+
+/** Applies the given changes; the column list comes from the fixed map above, values are parameters. */
+export async function updateTrack(db: Queryable, id: number, changes: TrackChanges): Promise<Track | undefined> {
+  const keys = (Object.keys(changes) as (keyof TrackChanges)[]).filter((k) => changes[k] !== undefined);
+  if (keys.length === 0) return findTrackById(db, id);
+  const sets = keys.map((k, i) => `${CHANGE_COLUMNS[k]} = $${i + 2}`).join(', ');
+  const { rows } = await db.query<TrackRow>(`UPDATE tracks SET ${sets} WHERE id = $1 RETURNING ${TRACK_COLUMNS}`, [
+    id,
+    ...keys.map((k) => changes[k]),
+  ]);
+  return rows[0] && toTrack(rows[0]);
+}
+
+/** Locks a track row for a change that also touches storage. */
+export async function lockTrack(db: Queryable, id: number): Promise<Track | undefined> {
+  const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0] && toTrack(rows[0]);
+}
+
+/** Every track of an owner (all states), or of every owner when `ownerId` is undefined; newest first. */
+export async function listTracksForManagement(
+  db: Queryable,
+  ownerId: number | undefined,
+  limit: number,
+  offset: number,
+): Promise<{ tracks: Track[]; total: number }> {
+  const [page, count] = await Promise.all([
+    db.query<TrackRow>(
+      `SELECT ${TRACK_COLUMNS} FROM tracks WHERE ($1::int IS NULL OR artist_user_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+      [ownerId ?? null, limit, offset],
+    ),
+    db.query<{ n: number }>('SELECT count(*)::int AS n FROM tracks WHERE ($1::int IS NULL OR artist_user_id = $1)', [ownerId ?? null]),
+  ]);
+  return { tracks: page.rows.map(toTrack), total: count.rows[0]!.n };
 }
 
 export async function countPublishedTracks(db: Queryable): Promise<number> {

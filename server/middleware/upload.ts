@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { RequestHandler } from 'express';
 import multer from 'multer';
 import { AppError, badRequest } from '../errors';
@@ -18,6 +20,48 @@ export function singleFileInMemory(field: string, maxBytes: number): RequestHand
       }
       if (err) return next(badRequest('bad_multipart', 'The multipart body is malformed.'));
       if (!req.file) return next(badRequest('file_required', `Attach the file in the "${field}" field.`));
+      next();
+    });
+  };
+}
+
+/**
+ * An audio upload: the `audio` file and an optional `cover`, streamed by
+ * multer to random names under `dir` (never held in memory), with the size
+ * limit enforced while streaming (413). The temporary files are removed when
+ * the response ends, whatever happened; a service that keeps a file moves it
+ * away first.
+ */
+export function audioUpload(dir: string, maxBytes: number): RequestHandler {
+  const storage = multer.diskStorage({
+    destination: (_req, _file, cb) => {
+      fs.promises.mkdir(dir, { recursive: true }).then(() => cb(null, dir), (err: Error) => cb(err, dir));
+    },
+    filename: (_req, _file, cb) => cb(null, `${crypto.randomBytes(16).toString('hex')}.upload.tmp`),
+  });
+  const parse = multer({ storage, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 10_000, parts: 30 } }).fields([
+    { name: 'audio', maxCount: 1 },
+    { name: 'cover', maxCount: 1 },
+  ]);
+  return (req, res, next) => {
+    if (!req.is('multipart/form-data')) return next(badRequest('multipart_required', 'Send the track as multipart/form-data.'));
+    const cleanup = () => {
+      const files = Object.values((req.files ?? {}) as Record<string, Express.Multer.File[]>).flat();
+      for (const file of files) void fs.promises.rm(file.path, { force: true });
+    };
+    res.once('close', cleanup);
+    parse(req, res, (err: unknown) => {
+      if (err instanceof multer.MulterError) {
+        cleanup();
+        if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'file_too_large', `Files may be at most ${maxBytes} bytes.`));
+        return next(badRequest('bad_multipart', `The upload was not understood (${err.code}).`));
+      }
+      if (err) {
+        cleanup();
+        return next(badRequest('bad_multipart', 'The multipart body is malformed.'));
+      }
+      const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
+      if (!files.audio?.[0]) return next(badRequest('file_required', 'Attach the audio file in the "audio" field.'));
       next();
     });
   };

@@ -26,6 +26,26 @@ export class LocalDiskStorage implements Storage {
     }
   }
 
+  async putFile(key: string, sourcePath: string): Promise<void> {
+    const target = this.file(key);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fs.promises.rename(sourcePath, target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      // Another file system: copy to a temporary name beside the target, then rename.
+      const temp = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await fs.promises.copyFile(sourcePath, temp);
+        await fs.promises.rename(temp, target);
+        await fs.promises.rm(sourcePath, { force: true });
+      } catch (copyErr) {
+        await fs.promises.rm(temp, { force: true });
+        throw copyErr;
+      }
+    }
+  }
+
   createReadStream(key: string, range?: { start: number; end: number }): Readable {
     return fs.createReadStream(this.file(key), range);
   }

@@ -8,6 +8,8 @@ import type { Readable } from 'node:stream';
 export interface Storage {
   /** Writes the whole object atomically: readers see the old object or the new, never half. */
   put(key: string, data: Buffer): Promise<void>;
+  /** Moves a local file into the store (streamed, never read into memory), atomically like put. */
+  putFile(key: string, sourcePath: string): Promise<void>;
   createReadStream(key: string, range?: { start: number; end: number }): Readable;
   size(key: string): Promise<number>;
   exists(key: string): Promise<boolean>;

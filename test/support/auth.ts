@@ -31,7 +31,7 @@ export async function signInAs(
     clock: systemClock,
     mailer: { send: async () => undefined },
     background: new Background(createLogger('silent')),
-    storage: { put: unused, createReadStream: unused, size: unused, exists: unused, remove: unused },
+    storage: { put: unused, putFile: unused, createReadStream: unused, size: unused, exists: unused, remove: unused },
   };
   const { token } = await startSession(deps, db, user.id, { ipAddress: '127.0.0.1', userAgent: 'jest' });
   return { user, token, cookie: `${SESSION_COOKIE}=${token}` };

@@ -103,6 +103,18 @@ export function* flacFrames(buf: Buffer, firstFrame: number): Generator<{ start:
   }
 }
 
+/**
+ * Whether the bytes end with a whole frame: some frame header in them starts
+ * a frame whose CRC-16 matches at the very end. A file cut short fails this.
+ */
+export function endsWithWholeFrame(tail: Buffer): boolean {
+  for (let at = tail.length - 18; at >= 0; at--) {
+    if (tail[at] !== 0xff || (tail[at + 1]! & 0xfe) !== 0xf8 || !frameHeader(tail, at)) continue;
+    if (crc16(tail, at, tail.length - 2) === tail.readUInt16BE(tail.length - 2)) return true;
+  }
+  return false;
+}
+
 export function cutFlac(buf: Buffer, seconds: number): Clip {
   const info = parseFlac(buf);
   const target = seconds * info.sampleRate;

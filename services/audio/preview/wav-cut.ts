@@ -14,7 +14,8 @@ interface WavLayout {
   dataBytes: number;
 }
 
-export function parseWav(buf: Buffer): WavLayout {
+/** Reads the layout; with `partial`, `buf` may be just the file's first bytes. */
+export function parseWav(buf: Buffer, partial = false): WavLayout {
   if (buf.length < 12 || buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') {
     throw new Error('not a RIFF/WAVE file');
   }
@@ -30,8 +31,9 @@ export function parseWav(buf: Buffer): WavLayout {
       blockAlign = buf.readUInt16LE(offset + 20);
     } else if (id === 'data') {
       if (!sampleRate || !blockAlign) throw new Error('data chunk before fmt chunk');
-      if (offset + 8 + size > buf.length) throw new Error('truncated data chunk');
-      return { sampleRate, blockAlign, dataChunk: offset, dataBytes: size };
+      const available = buf.length - offset - 8;
+      if (size > available && !partial) throw new Error('truncated data chunk');
+      return { sampleRate, blockAlign, dataChunk: offset, dataBytes: Math.min(size, available) };
     }
     offset += 8 + size + (size % 2); // chunks are word-aligned
   }
@@ -39,7 +41,7 @@ export function parseWav(buf: Buffer): WavLayout {
 }
 
 export function cutWav(buf: Buffer, seconds: number): Clip {
-  const wav = parseWav(buf);
+  const wav = parseWav(buf, true);
   const frames = Math.min(Math.ceil(seconds * wav.sampleRate), Math.floor(wav.dataBytes / wav.blockAlign));
   const dataBytes = frames * wav.blockAlign;
   const header = Buffer.from(buf.subarray(0, wav.dataChunk + 8));

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { Router } from 'express';
+import { z } from 'zod';
+import { createTrack } from '../services/catalog/track-upload.service';
+import { deleteManagedTrack, listManagedTracks, updateManagedTrack } from '../services/catalog/track-management.service';
+import type { ServiceDeps } from '../services/deps';
+import { parseInput } from '../server/errors';
+import { audioUpload } from '../server/middleware/upload';
+import { idParams } from './request';
+import { presentManagedTrack } from './track.presenter';
+
+const price = z.string().trim().regex(/^\d{1,4}(\.\d{1,2})?$/, 'must be a price in euros like "1.29" (0 to 9999.99)');
+const previewSeconds = z.coerce.number().int().min(0).max(600);
+const optionalText = (max: number) =>
+  z.string().trim().max(max).optional().transform((v) => (v ? v : null));
+
+// Multipart fields arrive as strings.
+const uploadFields = z.object({
+  name: z.string().trim().min(1).max(100),
+  genre: optionalText(50),
+  description: optionalText(5000),
+  priceEur: price.default('0.99'),
+  isFree: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  freePreviewDuration: previewSeconds.default(40),
+});
+
+const editBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    genre: z.string().trim().max(50).nullable().transform((v) => (v ? v : null)),
+    description: z.string().trim().max(5000).nullable().transform((v) => (v ? v : null)),
+    priceEur: price,
+    isFree: z.boolean(),
+    isPublished: z.boolean(),
+    freePreviewDuration: z.number().int().min(0).max(600),
+  })
+  .partial()
+  .strict();
+
+const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** The artist studio's API: upload, list, edit, publish and delete one's tracks. */
+export function artistTrackRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+
+  router.post(
+    '/api/artist/tracks',
+    audioUpload(path.join(deps.config.uploadDir, 'incoming'), deps.config.maxUploadBytes),
+    async (req, res) => {
+      const fields = parseInput(uploadFields, req.body, 'body');
+      const files = req.files as Record<string, Express.Multer.File[]>;
+      const track = await createTrack(deps, req.actor, { fields, audioPath: files.audio![0]!.path, coverPath: files.cover?.[0]?.path });
+      res.status(201).json({ track: presentManagedTrack(track) });
+    },
+  );
+
+  router.get('/api/artist/tracks', async (req, res) => {
+    const page = parseInput(pageQuery, req.query, 'query');
+    const { tracks, total } = await listManagedTracks(deps, req.actor, page);
+    res.set('Cache-Control', 'no-store').json({ tracks: tracks.map(presentManagedTrack), ...page, total });
+  });
+
+  router.patch('/api/artist/tracks/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const edit = parseInput(editBody, req.body, 'body');
+    res.json({ track: presentManagedTrack(await updateManagedTrack(deps, req.actor, id, edit)) });
+  });
+
+  router.delete('/api/artist/tracks/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    await deleteManagedTrack(deps, req.actor, id);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,78 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { artistPage, browseCatalog, catalogGenres, getCatalogTrack } from '../services/catalog/catalog.service';
+import type { ServiceDeps } from '../services/deps';
+import { notFound, parseInput } from '../server/errors';
+import { idParams } from './request';
+import { presentTrack } from './track.presenter';
+
+const catalogQuery = z
+  .object({
+    q: z.string().trim().max(100).optional(),
+    genre: z.string().trim().min(1).max(50).optional(),
+    artist: z.string().regex(/^[1-9]\d{0,9}$/, 'must be an artist id').transform(Number).optional(),
+    sort: z.enum(['newest', 'popular', 'price']).default('newest'),
+    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    limit: z.coerce.number().int().min(1).max(100).default(24),
+  })
+  .strict();
+const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(24),
+});
+
+const COVER_EXT = /\.(png|jpg|webp)$/;
+
+/** The public catalog: browse, search, genres, artist pages, cover art. */
+export function catalogRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+
+  router.get('/api/tracks', async (req, res) => {
+    const query = parseInput(catalogQuery, req.query, 'query');
+    const { tracks, total } = await browseCatalog(deps, {
+      search: query.q || undefined,
+      genre: query.genre,
+      artistUserId: query.artist,
+      sort: query.sort,
+      limit: query.limit,
+      offset: (query.page - 1) * query.limit,
+    });
+    res.json({ tracks: tracks.map(presentTrack), page: query.page, limit: query.limit, total });
+  });
+
+  router.get('/api/tracks/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.json({ track: presentTrack(await getCatalogTrack(deps, id)) });
+  });
+
+  router.get('/api/genres', async (_req, res) => {
+    res.json({ genres: await catalogGenres(deps) });
+  });
+
+  router.get('/api/artists/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const page = parseInput(pageQuery, req.query, 'query');
+    const { artist, tracks, total } = await artistPage(deps, id, { limit: page.limit, offset: (page.page - 1) * page.limit });
+    res.json({
+      artist: { id: artist.id, name: artist.displayName ?? artist.username },
+      tracks: tracks.map(presentTrack),
+      page: page.page,
+      limit: page.limit,
+      total,
+    });
+  });
+
+  router.get('/api/tracks/:id/cover', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const track = await getCatalogTrack(deps, id);
+    if (!track.coverFilename || !COVER_EXT.test(track.coverFilename)) throw notFound('cover_not_found', 'This track has no cover art.');
+    res.set({
+      'Content-Type': track.coverMime ?? 'application/octet-stream',
+      'Content-Length': String(await deps.storage.size(track.coverFilename)),
+      'Cache-Control': 'public, max-age=3600',
+    });
+    deps.storage.createReadStream(track.coverFilename).pipe(res);
+  });
+
+  return router;
+}

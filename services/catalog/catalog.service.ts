@@ -1,0 +1,34 @@
+import type { Track } from '../../db/repos/tracks.repo';
+import { findPublicTrack, listCatalog, listGenres, type CatalogQuery } from '../../db/repos/tracks-catalog.repo';
+import { findUserById, type User } from '../../db/repos/users.repo';
+import { notFound } from '../../server/errors';
+import type { ServiceDeps } from '../deps';
+
+/** The public catalog: published, not deleted tracks, for everyone. */
+export function browseCatalog(deps: Pick<ServiceDeps, 'db'>, query: CatalogQuery): Promise<{ tracks: Track[]; total: number }> {
+  return listCatalog(deps.db, query);
+}
+
+export async function getCatalogTrack(deps: Pick<ServiceDeps, 'db'>, id: number): Promise<Track> {
+  const track = await findPublicTrack(deps.db, id);
+  if (!track) throw notFound('track_not_found', 'No such track.');
+  return track;
+}
+
+export function catalogGenres(deps: Pick<ServiceDeps, 'db'>): Promise<{ genre: string; tracks: number }[]> {
+  return listGenres(deps.db);
+}
+
+/** An artist's public page: the account's public name and its published tracks. */
+export async function artistPage(
+  deps: Pick<ServiceDeps, 'db'>,
+  id: number,
+  page: { limit: number; offset: number },
+): Promise<{ artist: User; tracks: Track[]; total: number }> {
+  const artist = await findUserById(deps.db, id);
+  if (!artist || !artist.isActive || (artist.role !== 'artist' && artist.role !== 'admin')) {
+    throw notFound('artist_not_found', 'No such artist.');
+  }
+  const { tracks, total } = await listCatalog(deps.db, { artistUserId: id, sort: 'newest', ...page });
+  return { artist, tracks, total };
+}

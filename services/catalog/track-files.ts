@@ -1,0 +1,70 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { AppError } from '../../server/errors';
+import { AUDIO_EXT, type AudioFormat } from '../audio/audio-sniff';
+import { cutPreview } from '../audio/preview/cut-preview';
+import type { ServiceDeps } from '../deps';
+import { sniffImage } from '../images/image-sniff';
+
+/** Reads the first `bytes` bytes of the audio, wherever it is. */
+export type ReadPrefix = (bytes: number) => Promise<Buffer>;
+
+export interface StoredPreview {
+  key: string;
+  seconds: number;
+  sizeBytes: number;
+}
+
+export const randomKey = (folder: string, ext: string) => `${folder}/${crypto.randomBytes(16).toString('hex')}.${ext}`;
+
+/**
+ * Cuts and stores the preview clip of a track: the first `previewSeconds`
+ * (the whole track if shorter), or nothing for a 0-second preview. Only a
+ * prefix of the audio is read — enough for the clip with room to spare —
+ * and the whole file only if that prefix fell short (very uneven VBR).
+ */
+export async function storePreview(
+  deps: Pick<ServiceDeps, 'storage'>,
+  audio: { format: AudioFormat; sizeBytes: number; durationSeconds: number; readPrefix: ReadPrefix },
+  previewSeconds: number,
+): Promise<StoredPreview | null> {
+  if (previewSeconds <= 0) return null;
+  const wanted = Math.min(previewSeconds, audio.durationSeconds);
+  const share = audio.durationSeconds > 0 ? Math.min(1, (previewSeconds + 1) / audio.durationSeconds) : 1;
+  let bytes = Math.min(audio.sizeBytes, Math.ceil(audio.sizeBytes * share * 1.25) + 512 * 1024);
+  let clip = cutPreview(audio.format, await audio.readPrefix(bytes), previewSeconds);
+  if (clip.durationSeconds < wanted - 0.05 && bytes < audio.sizeBytes) {
+    bytes = audio.sizeBytes;
+    clip = cutPreview(audio.format, await audio.readPrefix(bytes), previewSeconds);
+  }
+  const key = randomKey('previews', AUDIO_EXT[audio.format]);
+  await deps.storage.put(key, clip.data);
+  return { key, seconds: Math.round(clip.durationSeconds * 1000) / 1000, sizeBytes: clip.data.length };
+}
+
+export const COVER_MAX_BYTES = 5 * 1024 * 1024;
+export const COVER_MAX_SIDE = 4000;
+
+/** Checks and stores cover art (PNG, JPEG, WebP by their bytes; bounded size). */
+export async function storeCover(deps: Pick<ServiceDeps, 'storage'>, file: string): Promise<{ key: string; mime: string }> {
+  const { size } = await fs.promises.stat(file);
+  if (size > COVER_MAX_BYTES) throw new AppError(413, 'cover_too_large', `Cover art may be at most ${COVER_MAX_BYTES} bytes.`);
+  const bytes = await fs.promises.readFile(file);
+  const image = sniffImage(bytes);
+  if (!image) throw new AppError(415, 'unsupported_image', 'Cover art must be a PNG, JPEG or WebP image (SVG is not accepted).');
+  if (image.width > COVER_MAX_SIDE || image.height > COVER_MAX_SIDE) {
+    throw new AppError(422, 'image_too_large', `Cover art may be at most ${COVER_MAX_SIDE} × ${COVER_MAX_SIDE} pixels.`);
+  }
+  const key = randomKey('covers', image.ext);
+  await deps.storage.put(key, bytes);
+  return { key, mime: image.mime };
+}
+
+/** Reads a prefix of a stored object. */
+export function storagePrefix(deps: Pick<ServiceDeps, 'storage'>, key: string): ReadPrefix {
+  return async (bytes) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of deps.storage.createReadStream(key, { start: 0, end: Math.max(0, bytes - 1) })) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+}

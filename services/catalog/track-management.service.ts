@@ -1,0 +1,90 @@
+import { withTransaction } from '../../db/pool';
+import { listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
+import { notFound } from '../../server/errors';
+import { requireRole, type Actor } from '../actor';
+import type { AudioFormat } from '../audio/audio-sniff';
+import type { ServiceDeps } from '../deps';
+import { storagePrefix, storePreview } from './track-files';
+import type { TrackFields } from './track-upload.service';
+
+/** An artist's own tracks in every state; an admin's view covers every artist. */
+export async function listManagedTracks(
+  deps: ServiceDeps,
+  actor: Actor | undefined,
+  page: { page: number; pageSize: number },
+): Promise<{ tracks: Track[]; total: number }> {
+  const me = requireRole(actor, 'artist', 'admin');
+  return listTracksForManagement(deps.db, me.role === 'admin' ? undefined : me.userId, page.pageSize, (page.page - 1) * page.pageSize);
+}
+
+/**
+ * The track, locked, if the actor may manage it: its owner or an admin.
+ * Anyone else gets the same 404 as for a track that does not exist.
+ */
+async function lockManaged(tx: Parameters<typeof lockTrack>[0], actor: Actor, id: number): Promise<Track> {
+  const track = await lockTrack(tx, id);
+  if (!track || (actor.role !== 'admin' && track.artistUserId !== actor.userId)) {
+    throw notFound('track_not_found', 'No such track among yours.');
+  }
+  return track;
+}
+
+export type TrackEdit = Partial<TrackFields> & { isPublished?: boolean };
+
+/**
+ * Edits metadata, price, publication and preview length. A new preview length
+ * re-cuts the preview from the stored audio; the old clip is removed once the
+ * row points at the new one. Deleted tracks cannot be edited or republished.
+ */
+export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undefined, id: number, edit: TrackEdit): Promise<Track> {
+  const me = requireRole(actor, 'artist', 'admin');
+  let oldPreview: string | null = null;
+  let newPreview: string | null = null;
+  try {
+    const track = await withTransaction(deps.db, async (tx) => {
+      const current = await lockManaged(tx, me, id);
+      if (current.isDeleted) throw notFound('track_not_found', 'No such track among yours.');
+      const changes: TrackChanges = { ...edit };
+      if (edit.freePreviewDuration !== undefined && edit.freePreviewDuration !== current.freePreviewDuration) {
+        const preview = current.audioFormat
+          ? await storePreview(
+              deps,
+              {
+                format: current.audioFormat as AudioFormat,
+                sizeBytes: current.fileSizeBytes ?? 0,
+                durationSeconds: current.durationSeconds ?? 0,
+                readPrefix: storagePrefix(deps, current.audioFilename),
+              },
+              edit.freePreviewDuration,
+            )
+          : null;
+        newPreview = preview?.key ?? null;
+        oldPreview = current.previewFilename;
+        Object.assign(changes, {
+          previewFilename: preview?.key ?? null,
+          previewSeconds: preview?.seconds ?? null,
+          previewSizeBytes: preview?.sizeBytes ?? null,
+        });
+      }
+      return (await updateTrack(tx, id, changes))!;
+    });
+    if (oldPreview) await deps.storage.remove(oldPreview);
+    return track;
+  } catch (err) {
+    if (newPreview) await deps.storage.remove(newPreview);
+    throw err;
+  }
+}
+
+/**
+ * Soft delete: the track leaves the catalog and cannot be bought, but its
+ * audio stays for the people who bought it.
+ */
+export async function deleteManagedTrack(deps: ServiceDeps, actor: Actor | undefined, id: number): Promise<void> {
+  const me = requireRole(actor, 'artist', 'admin');
+  await withTransaction(deps.db, async (tx) => {
+    const track = await lockManaged(tx, me, id);
+    if (track.isDeleted) return;
+    await updateTrack(tx, id, { isDeleted: true, deletedAt: deps.clock(), isPublished: false });
+  });
+}

@@ -1,0 +1,138 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { insertTrack, type Track } from '../../db/repos/tracks.repo';
+import { findUserById } from '../../db/repos/users.repo';
+import { AppError } from '../../server/errors';
+import { requireRole, type Actor } from '../actor';
+import { isTruncated, readBytes } from '../audio/audio-check';
+import { AUDIO_EXT, AUDIO_MIME, sniffAudio, type AudioFormat } from '../audio/audio-sniff';
+import { id3v2Size } from '../audio/mp3-frames';
+import { probeAudio, type AudioProbe } from '../audio/probe';
+import type { ServiceDeps } from '../deps';
+import { randomKey, storeCover, storePreview } from './track-files';
+
+export interface TrackFields {
+  name: string;
+  genre?: string | null;
+  description?: string | null;
+  /** Exact decimal string, e.g. "0.99". */
+  priceEur: string;
+  isFree: boolean;
+  freePreviewDuration: number;
+}
+
+/** music-metadata's container name for each format we accept: the probe must agree with the sniffing. */
+const CONTAINERS: Record<AudioFormat, RegExp> = {
+  mp3: /^MPEG$/,
+  flac: /^FLAC$/,
+  'ogg-vorbis': /^Ogg$/,
+  'ogg-opus': /^Ogg$/,
+  wav: /^WAVE$/,
+};
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  await pipeline(fs.createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+/**
+ * Decides what an uploaded file is from its bytes, then checks it whole:
+ * recognised format (AAC/M4A refused with the reason), not empty, not cut
+ * short, readable by the probe, and the probe agrees with the sniffing.
+ */
+export async function inspectAudio(file: string): Promise<{ format: AudioFormat; probe: AudioProbe & { duration: number }; sizeBytes: number }> {
+  const { size } = await fs.promises.stat(file);
+  if (size === 0) throw new AppError(422, 'empty_file', 'The audio file is empty.');
+  let head = await readBytes(file, 0, 256 * 1024);
+  const tag = id3v2Size(head);
+  if (tag > head.length - 1024) head = await readBytes(file, 0, tag + 64 * 1024); // a long ID3 tag before MP3 audio
+  const sniffed = sniffAudio(head);
+  if ('unsupported' in sniffed) {
+    if (sniffed.unsupported === 'aac') {
+      throw new AppError(
+        415,
+        'unsupported_audio_format',
+        'AAC/M4A is not accepted: its preview cannot be cut exactly here. Upload MP3, FLAC, Ogg (Vorbis or Opus) or WAV.',
+      );
+    }
+    throw new AppError(415, 'not_audio', 'This file is not audio in a supported format (MP3, FLAC, Ogg Vorbis/Opus, WAV).');
+  }
+  const format = sniffed.format;
+  if (await isTruncated(format, file, size, head)) {
+    throw new AppError(422, 'audio_truncated', 'The audio file is incomplete (cut short). Upload it again.');
+  }
+  let probe: AudioProbe;
+  try {
+    probe = await probeAudio(file);
+  } catch {
+    throw new AppError(422, 'audio_unreadable', 'The audio could not be read.');
+  }
+  if (!probe.container || !CONTAINERS[format].test(probe.container)) {
+    throw new AppError(422, 'audio_type_mismatch', 'The file’s contents do not match one audio format.');
+  }
+  if (!probe.duration || !Number.isFinite(probe.duration) || probe.duration <= 0) {
+    throw new AppError(422, 'audio_unreadable', 'The audio has no playable length.');
+  }
+  return { format, probe: { ...probe, duration: probe.duration }, sizeBytes: size };
+}
+
+/**
+ * An artist's (or admin's) upload: checks the audio, cuts its preview, stores
+ * audio, preview and cover under random keys, and records the track
+ * unpublished. Duration and size come from the file, never from the client.
+ * On any failure everything stored so far is removed; the caller removes the
+ * uploaded temporary files.
+ */
+export async function createTrack(
+  deps: ServiceDeps,
+  actor: Actor | undefined,
+  input: { fields: TrackFields; audioPath: string; coverPath?: string },
+): Promise<Track> {
+  const me = requireRole(actor, 'artist', 'admin');
+  const owner = await findUserById(deps.db, me.userId);
+  if (!owner) throw new AppError(404, 'user_not_found', 'Your account no longer exists.');
+  const { format, probe, sizeBytes } = await inspectAudio(input.audioPath);
+
+  const stored: string[] = [];
+  try {
+    const preview = await storePreview(
+      deps,
+      { format, sizeBytes, durationSeconds: probe.duration, readPrefix: (bytes) => readBytes(input.audioPath, 0, bytes) },
+      input.fields.freePreviewDuration,
+    );
+    if (preview) stored.push(preview.key);
+    const cover = input.coverPath ? await storeCover(deps, input.coverPath) : undefined;
+    if (cover) stored.push(cover.key);
+    const audioSha256 = await sha256Of(input.audioPath);
+    const audioKey = randomKey('audio', AUDIO_EXT[format]);
+    await deps.storage.putFile(audioKey, input.audioPath);
+    stored.push(audioKey);
+
+    return await insertTrack(deps.db, {
+      ...input.fields,
+      artist: (owner.displayName ?? owner.username).slice(0, 100),
+      artistUserId: owner.id,
+      audioFilename: audioKey,
+      durationSeconds: Math.round(probe.duration),
+      fileSizeBytes: sizeBytes,
+      isPublished: false,
+      audioSha256,
+      audioMime: AUDIO_MIME[format],
+      audioFormat: format,
+      codec: probe.codec,
+      bitrate: probe.bitrate === null ? null : Math.round(probe.bitrate),
+      sampleRate: probe.sampleRate,
+      channels: probe.channels,
+      previewFilename: preview?.key ?? null,
+      previewSeconds: preview?.seconds ?? null,
+      previewSizeBytes: preview?.sizeBytes ?? null,
+      coverFilename: cover?.key ?? null,
+      coverMime: cover?.mime ?? null,
+    });
+  } catch (err) {
+    await Promise.all(stored.map((key) => deps.storage.remove(key).catch(() => undefined)));
+    throw err;
+  }
+}
