@@ -165,7 +165,8 @@ function png(width: number, height: number): Buffer {
     const artist = await signInAs(db.pool, 'artist');
     const listener = await signInAs(db.pool, 'user');
     const before = storedFiles();
-    for (const fields of [{ priceEur: 'abc' }, { priceEur: '-1' }, { name: '' }, { freePreviewDuration: '601' }, { isFree: 'maybe' }]) {
+    const badFields: Record<string, string>[] = [{ priceEur: 'abc' }, { priceEur: '-1' }, { name: '' }, { freePreviewDuration: '601' }, { isFree: 'maybe' }];
+    for (const fields of badFields) {
       const res = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' }, fields);
       expect({ fields, status: res.status, code: res.body.error?.code }).toEqual({ fields, status: 400, code: 'validation_failed' });
     }
