@@ -4,6 +4,8 @@ import { withTransaction } from '../db/pool';
 import { findUserByEmail, insertUser, type Role, type User } from '../db/repos/users.repo';
 import { findTrackByOwnerAndName, insertTrack } from '../db/repos/tracks.repo';
 import { encodeMp3 } from './audio/mp3-encoder';
+import { AUDIO_MIME } from './audio/audio-sniff';
+import { storePreview } from './catalog/track-files';
 import { synthesizeSong, type SongSpec } from './audio/synth';
 import type { Storage } from './storage/storage';
 
@@ -104,6 +106,8 @@ export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: Se
     const pcm = synthesizeSong({ ...track.sound, seed: seedFor(track.name), durationSeconds: seconds, sampleRate: SAMPLE_RATE });
     const audio = encodeMp3(pcm, SAMPLE_RATE, BITRATE_KBPS);
     const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
+    const durationSeconds = pcm.length / SAMPLE_RATE;
+    const preview = await storePreview({ storage }, { format: 'mp3', sizeBytes: audio.length, durationSeconds, readPrefix: async () => audio }, 40);
     await storage.put(key, audio);
     const inserted = await withTransaction(db, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
@@ -117,13 +121,24 @@ export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: Se
         audioFilename: key,
         priceEur: track.priceEur,
         isFree: track.isFree ?? false,
-        durationSeconds: Math.round(pcm.length / SAMPLE_RATE),
+        durationSeconds: Math.round(durationSeconds),
         fileSizeBytes: audio.length,
         isPublished: true,
+        audioSha256: crypto.createHash('sha256').update(audio).digest('hex'),
+        audioMime: AUDIO_MIME.mp3,
+        audioFormat: 'mp3',
+        codec: 'MPEG 2 Layer 3',
+        bitrate: BITRATE_KBPS * 1000,
+        sampleRate: SAMPLE_RATE,
+        channels: 1,
+        previewFilename: preview?.key ?? null,
+        previewSeconds: preview?.seconds ?? null,
+        previewSizeBytes: preview?.sizeBytes ?? null,
       });
       return true;
     }).catch(async (err: unknown) => {
       await storage.remove(key);
+      if (preview) await storage.remove(preview.key);
       throw err;
     });
     if (inserted) {
@@ -131,6 +146,7 @@ export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: Se
       log(`demo track ${result.tracksCreated}: ${track.artist} - ${track.name} (${seconds}s)`);
     } else {
       await storage.remove(key);
+      if (preview) await storage.remove(preview.key);
     }
   }
   return result;

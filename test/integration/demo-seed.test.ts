@@ -27,7 +27,8 @@ describe('demo catalog', () => {
     expect(users).toContainEqual({ email: DEMO_ADMIN_EMAIL, role: 'admin' });
 
     const { rows: tracks } = await db.pool.query(
-      `SELECT t.name, t.genre, t.is_free, t.price_eur, t.audio_filename, t.file_size_bytes, t.duration_seconds, u.role AS owner_role
+      `SELECT t.name, t.genre, t.is_free, t.price_eur, t.audio_filename, t.file_size_bytes, t.duration_seconds, u.role AS owner_role,
+              t.preview_filename, t.preview_seconds, t.audio_format
        FROM tracks t JOIN users u ON u.id = t.artist_user_id
        WHERE t.is_published AND NOT t.is_deleted`,
     );
@@ -42,10 +43,13 @@ describe('demo catalog', () => {
       expect(audio.length).toBe(track.file_size_bytes);
       expect(listFrames(audio).length).toBeGreaterThan(50);
       expect(track.duration_seconds).toBe(2);
+      expect(track.audio_format).toBe('mp3');
+      // A 2-second track's 40-second preview is the whole track, cut like any other.
+      expect(listFrames(fs.readFileSync(path.join(uploads, track.preview_filename))).length).toBeGreaterThan(50);
     }
 
     const second = await seedDemoCatalog(db.pool, storage, { maxSeconds: 2 });
     expect(second).toEqual({ usersCreated: 0, tracksCreated: 0 });
-    expect(filesUnder(uploads)).toHaveLength(12);
+    expect(filesUnder(uploads)).toHaveLength(24); // audio and preview of each track
   });
 });
