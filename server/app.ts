@@ -15,7 +15,7 @@ import { systemClock, type Clock } from '../services/clock';
 import type { ServiceDeps } from '../services/deps';
 import type { Mailer } from '../services/mail/mailer';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
-import { LocalDiskStorage } from '../services/storage/local-disk.storage';
+import { createStorage } from '../services/storage/create-storage';
 import type { Storage } from '../services/storage/storage';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
     clock: deps.clock ?? systemClock,
     mailer,
     background: deps.background ?? new Background(logger),
-    storage: deps.storage ?? new LocalDiskStorage(config.uploadDir),
+    storage: deps.storage ?? createStorage(config),
   };
   const app = express();
   app.disable('x-powered-by');

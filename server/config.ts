@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { S3Settings } from '../services/storage/s3.storage';
 import { projectRoot } from './paths';
 
 /**
@@ -30,6 +31,11 @@ export interface Config {
   bodyLimitBytes: number;
   /** Largest audio upload, in bytes (MAX_UPLOAD_MB). */
   maxUploadBytes: number;
+  /** Where audio, previews and images live. */
+  storage: {
+    driver: 'local' | 's3';
+    s3: S3Settings | undefined;
+  };
   /** How long in-flight requests get to finish on SIGTERM, in milliseconds. */
   shutdownTimeoutMs: number;
   dbPoolMax: number;
@@ -99,6 +105,14 @@ const envSchema = z.object({
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false')),
   BODY_LIMIT_KB: int(1, 10_240, 100),
   MAX_UPLOAD_MB: int(1, 10_240, 200),
+  STORAGE_DRIVER: z.preprocess(emptyToUndefined, z.enum(['local', 's3']).default('local')),
+  S3_BUCKET: optionalString,
+  S3_REGION: z.preprocess(emptyToUndefined, z.string().default('us-east-1')),
+  S3_ENDPOINT: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
+  S3_FORCE_PATH_STYLE: optionalBool,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with /').default('')),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000, 10_000),
   DB_POOL_MAX: int(1, 200, 10),
   REDIS_URL: z.preprocess(
@@ -146,6 +160,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) throw new ConfigError(['S3_BUCKET: required when STORAGE_DRIVER=s3']);
   const isProduction = e.NODE_ENV === 'production';
   if (isProduction) {
     const problems = productionProblems(e);
@@ -168,6 +183,21 @@ export function parseConfig(env: Env): Readonly<Config> {
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    storage: {
+      driver: e.STORAGE_DRIVER,
+      s3:
+        e.STORAGE_DRIVER === 's3'
+          ? {
+              bucket: e.S3_BUCKET!,
+              region: e.S3_REGION,
+              endpoint: e.S3_ENDPOINT,
+              forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+              accessKeyId: e.S3_ACCESS_KEY_ID,
+              secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+              prefix: e.S3_PREFIX,
+            }
+          : undefined,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,

@@ -10,7 +10,7 @@ import { systemClock } from '../services/clock';
 import { DEMO_ADMIN_EMAIL, DEMO_ARTIST_EMAILS, seedDemoCatalog } from '../services/demo-catalog.service';
 import { smtpMailer } from '../services/mail/mailer';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
-import { LocalDiskStorage } from '../services/storage/local-disk.storage';
+import { createStorage } from '../services/storage/create-storage';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { shutdown, type ShutdownStep } from './lifecycle';
@@ -47,9 +47,10 @@ async function main(): Promise<void> {
     steps.unshift({ name: 'pool', run: () => pool.end() });
     await migrate(pool, { log: (message) => logger.info(message) });
 
+    const storage = createStorage(config);
     if (config.demoSeed && (await countPublishedTracks(pool)) === 0) {
       logger.info('first start: creating the demo catalog (about half a minute)');
-      const seeded = await seedDemoCatalog(pool, new LocalDiskStorage(config.uploadDir), {
+      const seeded = await seedDemoCatalog(pool, storage, {
         log: (message) => logger.info(message),
       });
       logger.info(seeded, 'demo catalog ready');
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     cleanup.unref();
     steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });
 
-    const app = createApp({ config, db: pool, logger, rateLimits, mailer, background });
+    const app = createApp({ config, db: pool, logger, rateLimits, mailer, background, storage });
     server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);

@@ -86,4 +86,16 @@ describe('configuration', () => {
   it('treats empty variables as unset', () => {
     expect(parseConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 });
   });
+
+  it('chooses the storage driver, requiring a bucket for S3', () => {
+    expect(parseConfig({}).storage).toEqual({ driver: 'local', s3: undefined });
+    expect(problemsOf({ STORAGE_DRIVER: 's3' })).toEqual(['S3_BUCKET: required when STORAGE_DRIVER=s3']);
+    expect(parseConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_ENDPOINT: 'http://minio:9000' }).storage.s3).toMatchObject({
+      bucket: 'b',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      prefix: '',
+    });
+    expect(parseConfig({ MAX_UPLOAD_MB: '5' }).maxUploadBytes).toBe(5 * 1024 * 1024);
+  });
 });

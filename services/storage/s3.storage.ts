@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import { PassThrough, type Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { assertKey, type Storage } from './storage';
+
+export interface S3Settings {
+  bucket: string;
+  region: string;
+  /** For S3-compatible services (MinIO, Ceph, R2…); unset for AWS. */
+  endpoint?: string;
+  forcePathStyle: boolean;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** Prepended to every key, e.g. "song-nexus/". */
+  prefix: string;
+}
+
+const isNotFound = (err: unknown) => {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+};
+
+/**
+ * Objects in an S3-compatible bucket, so several app servers share the same
+ * audio. Ranged reads are S3 ranged GETs streamed through; a PUT is atomic
+ * for readers, as the Storage contract asks.
+ */
+export class S3Storage implements Storage {
+  private readonly client: S3Client;
+
+  constructor(private readonly settings: S3Settings) {
+    const config: S3ClientConfig = {
+      region: settings.region,
+      forcePathStyle: settings.forcePathStyle,
+      // Checksums only where S3 requires them: the SDK's default sends
+      // streamed bodies aws-chunked with trailing checksums, which many
+      // S3-compatible servers store verbatim instead of decoding.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    };
+    if (settings.endpoint) config.endpoint = settings.endpoint;
+    if (settings.accessKeyId && settings.secretAccessKey) {
+      config.credentials = { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey };
+    }
+    this.client = new S3Client(config);
+  }
+
+  private key(key: string): string {
+    assertKey(key);
+    return `${this.settings.prefix}${key}`;
+  }
+
+  async put(key: string, data: Buffer): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Body: data, ContentLength: data.length }));
+  }
+
+  async putFile(key: string, sourcePath: string): Promise<void> {
+    const { size } = await fs.promises.stat(sourcePath);
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Body: fs.createReadStream(sourcePath), ContentLength: size }),
+    );
+    await fs.promises.rm(sourcePath, { force: true });
+  }
+
+  createReadStream(key: string, range?: { start: number; end: number }): Readable {
+    const out = new PassThrough();
+    const command = new GetObjectCommand({
+      Bucket: this.settings.bucket,
+      Key: this.key(key),
+      ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+    });
+    // The body streams through with backpressure; destroying `out` aborts the GET.
+    const abort = new AbortController();
+    out.once('close', () => abort.abort());
+    this.client.send(command, { abortSignal: abort.signal }).then(
+      (res) => {
+        const body = res.Body as Readable;
+        body.once('error', (err) => out.destroy(err));
+        body.pipe(out);
+      },
+      (err: unknown) => out.destroy(isNotFound(err) ? Object.assign(new Error(`no such object: ${key}`), { code: 'ENOENT' }) : (err as Error)),
+    );
+    return out;
+  }
+
+  async size(key: string): Promise<number> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key) }));
+      return head.ContentLength ?? 0;
+    } catch (err) {
+      if (isNotFound(err)) throw Object.assign(new Error(`no such object: ${key}`), { code: 'ENOENT' });
+      throw err;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.size(key);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key) }));
+  }
+}
