@@ -11,6 +11,15 @@ import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 
 jest.setTimeout(90_000);
 
+// The browser's Audio, as used inside page.evaluate (the project compiles without DOM types).
+declare const Audio: new () => {
+  preload: string;
+  src: string;
+  duration: number;
+  onloadedmetadata: (() => void) | null;
+  onerror: (() => void) | null;
+};
+
 /**
  * What a listener's browser believes a preview lasts: Chromium loads each
  * clip in an <audio> element and reports its duration, which must be the
