@@ -78,13 +78,23 @@ export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undef
 
 /**
  * Soft delete: the track leaves the catalog and cannot be bought, but its
- * audio stays for the people who bought it.
+ * audio stays for the people who bought it. Its preview clip goes with it:
+ * nobody can be offered a preview of a track that is no longer for sale.
  */
 export async function deleteManagedTrack(deps: ServiceDeps, actor: Actor | undefined, id: number): Promise<void> {
   const me = requireRole(actor, 'artist', 'admin');
-  await withTransaction(deps.db, async (tx) => {
+  const preview = await withTransaction(deps.db, async (tx) => {
     const track = await lockManaged(tx, me, id);
-    if (track.isDeleted) return;
-    await updateTrack(tx, id, { isDeleted: true, deletedAt: deps.clock(), isPublished: false });
+    if (track.isDeleted) return null;
+    await updateTrack(tx, id, {
+      isDeleted: true,
+      deletedAt: deps.clock(),
+      isPublished: false,
+      previewFilename: null,
+      previewSeconds: null,
+      previewSizeBytes: null,
+    });
+    return track.previewFilename;
   });
+  if (preview) await deps.storage.remove(preview);
 }

@@ -270,7 +270,10 @@ function png(width: number, height: number): Buffer {
     const hidden = await uploadTrack(app, artist.cookie, { name: `${tag} unpublished` });
     const deleted = await uploadTrack(app, artist.cookie, { name: `${tag} deleted` });
     await request(app).patch(`/api/artist/tracks/${deleted.id}`).set('Cookie', artist.cookie).send({ isPublished: true }).expect(200);
+    const previewKey = (await db.pool.query('SELECT preview_filename FROM tracks WHERE id = $1', [deleted.id])).rows[0].preview_filename;
     await request(app).delete(`/api/artist/tracks/${deleted.id}`).set('Cookie', artist.cookie).expect(204);
+    await request(app).delete(`/api/artist/tracks/${deleted.id}`).set('Cookie', artist.cookie).expect(204); // idempotent
+    expect(fs.existsSync(path.join(uploads, previewKey))).toBe(false);
 
     const search = await request(app).get('/api/tracks').query({ q: tag.toUpperCase() }).expect(200);
     expect(search.body.total).toBe(3);
