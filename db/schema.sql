@@ -184,10 +184,15 @@ CREATE TABLE purchases (
         CHECK (license_type IN ('personal', 'commercial', 'streaming')),
     purchased_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
     expires_at TIMESTAMPTZ,
+    -- Departure: a refund or reversal revokes what it paid for; a revoked
+    -- purchase no longer entitles its user to the full track.
+    revoked_at TIMESTAMPTZ,
     UNIQUE (user_id, track_id)
 );
 
 CREATE INDEX idx_purchases_user_id ON purchases (user_id);
+-- Departure: per-track purchase counts and revenue for artists' statistics.
+CREATE INDEX idx_purchases_track_id ON purchases (track_id);
 
 -- 5. play_history -----------------------------------------------------------
 CREATE TABLE play_history (
@@ -207,17 +212,30 @@ CREATE INDEX idx_play_history_played_at ON play_history (played_at);
 -- 6. play_stats -------------------------------------------------------------
 CREATE TABLE play_stats (
     id SERIAL PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    -- Departure: nullable. Anonymous listeners' plays are counted too.
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
     track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
     duration_played_seconds INTEGER NOT NULL DEFAULT 0 CHECK (duration_played_seconds >= 0),
     session_id VARCHAR(255),
     device_type VARCHAR(50) NOT NULL DEFAULT 'web',
     is_paid_user BOOLEAN NOT NULL DEFAULT false,
-    played_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+    played_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    -- Departure: who listened, for the once-per-30-minutes rule — "u:<id>"
+    -- for a user, "s:<session>" for an anonymous player session.
+    listener_key VARCHAR(80),
+    -- Departure: whether this play raised tracks.play_count, and whether the
+    -- listener heard the preview rather than the full track.
+    counted BOOLEAN NOT NULL DEFAULT false,
+    is_preview BOOLEAN NOT NULL DEFAULT false
 );
 
 CREATE INDEX idx_play_stats_user_id ON play_stats (user_id);
 CREATE INDEX idx_play_stats_track_id ON play_stats (track_id);
+-- Departure: statistics per track and day, store-wide by day, and the
+-- 30-minute counting rule stay on indexes with millions of plays.
+CREATE INDEX idx_play_stats_track_played_at ON play_stats (track_id, played_at);
+CREATE INDEX idx_play_stats_played_at ON play_stats (played_at);
+CREATE INDEX idx_play_stats_recent_count ON play_stats (track_id, listener_key, played_at) WHERE counted;
 
 -- 7. webauthn_credentials ---------------------------------------------------
 CREATE TABLE webauthn_credentials (

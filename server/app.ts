@@ -9,6 +9,7 @@ import { pageRoutes } from '../routes/pages.routes';
 import { themeRoutes } from '../routes/theme.routes';
 import { artistTrackRoutes } from '../routes/artist-tracks.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
+import { streamRoutes } from '../routes/stream.routes';
 import { requireRole, requireSignedIn } from '../services/actor';
 import { Background } from '../services/background';
 import { systemClock, type Clock } from '../services/clock';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(meRoutes(services));
   app.use(adminUsersRoutes(services));
   app.use(themeRoutes(services));
+  app.use(streamRoutes(services));
   app.use(catalogRoutes(services));
   app.use(artistTrackRoutes(services));
   // The outbox page exists only where mail has nowhere else to go, never in production.

@@ -1,0 +1,55 @@
+import { pipeline } from 'node:stream/promises';
+import type { Request, Response } from 'express';
+import type { ServiceDeps } from '../services/deps';
+import { evaluateRange } from '../services/streaming/ranges';
+import type { AudioSource } from '../services/streaming/stream.service';
+import { AppError } from '../server/errors';
+
+/**
+ * Sends audio the services decided this request may have: ranges per
+ * RFC 9110 (see services/streaming/ranges.ts), HEAD without a body, and the
+ * bytes streamed from storage with backpressure. A client that goes away
+ * destroys the pipeline, which closes the file (or the S3 GET) at once.
+ */
+export async function sendAudio(
+  deps: ServiceDeps,
+  req: Request,
+  res: Response,
+  source: AudioSource,
+  disposition: { attachment?: string } = {},
+): Promise<void> {
+  const size = source.sizeBytes || (await deps.storage.size(source.key));
+  res.set({
+    'Accept-Ranges': 'bytes',
+    'Content-Type': source.mime,
+    ETag: source.etag,
+    'Last-Modified': source.lastModified.toUTCString(),
+    // Paid audio is never stored by shared caches; what a request gets depends on who asks.
+    'Cache-Control': 'private',
+    Vary: 'Cookie',
+    'X-Audio-Preview': String(source.isPreview),
+    ...(source.isPreview && source.previewSeconds !== null ? { 'X-Audio-Preview-Seconds': source.previewSeconds.toFixed(3) } : {}),
+  });
+  if (disposition.attachment) {
+    const ascii = disposition.attachment.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, "'");
+    res.set('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(disposition.attachment)}`);
+  }
+  const decision = evaluateRange(req.get('range'), size, { etag: source.etag, ifRange: req.get('if-range') });
+  if (decision.kind === 'unsatisfiable') {
+    throw new AppError(416, 'range_not_satisfiable', `The file is ${size} bytes long.`, undefined, { 'Content-Range': `bytes */${size}` });
+  }
+  const range = decision.kind === 'partial' ? { start: decision.start, end: decision.end } : size > 0 ? { start: 0, end: size - 1 } : undefined;
+  if (decision.kind === 'partial') res.status(206).set('Content-Range', `bytes ${decision.start}-${decision.end}/${size}`);
+  res.set('Content-Length', String(range ? range.end - range.start + 1 : 0));
+  if (req.method === 'HEAD' || !range) {
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(deps.storage.createReadStream(source.key, range), res);
+  } catch (err) {
+    // The listener closed the connection (seeking, skipping): nothing to answer.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' || res.destroyed) return;
+    throw err;
+  }
+}

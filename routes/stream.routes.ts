@@ -1,0 +1,26 @@
+import { Router, type RequestHandler } from 'express';
+import type { ServiceDeps } from '../services/deps';
+import { downloadSource, streamSource } from '../services/streaming/stream.service';
+import { parseInput } from '../server/errors';
+import { sendAudio } from './audio-response';
+import { idParams } from './request';
+
+/** Listening and downloading: every byte of audio goes through these two routes. */
+export function streamRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+
+  const stream: RequestHandler = async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    await sendAudio(deps, req, res, await streamSource(deps, req.actor, id));
+  };
+  router.get('/api/tracks/:id/stream', stream);
+  router.head('/api/tracks/:id/stream', stream);
+
+  router.get('/api/tracks/:id/download', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const source = await downloadSource(deps, req.actor, id);
+    await sendAudio(deps, req, res, source, { attachment: source.filename });
+  });
+
+  return router;
+}

@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import { hasEntitlingPurchase } from '../../db/repos/purchases.repo';
+import { findTrackById, type Track } from '../../db/repos/tracks.repo';
+import { AppError, forbidden, notFound, unauthorized } from '../../server/errors';
+import type { Actor } from '../actor';
+import type { ServiceDeps } from '../deps';
+
+/**
+ * Who hears what. Entitled to the full file: the owning artist and admins
+ * (any state), buyers (a purchase neither revoked nor expired), and everyone
+ * for a free track. Everyone else hears the preview clip, or gets 403 when
+ * the track has none. Unpublished tracks are 404 to all but owner and
+ * admins; soft-deleted ones stay playable for their buyers (and admins) only.
+ * This is the only way audio leaves the server.
+ */
+
+export interface AudioSource {
+  track: Track;
+  key: string;
+  sizeBytes: number;
+  mime: string;
+  /** Strong validator; differs between the preview and the full file. */
+  etag: string;
+  lastModified: Date;
+  isPreview: boolean;
+  previewSeconds: number | null;
+}
+
+const trackNotFound = () => notFound('track_not_found', 'No such track.');
+const digest = (s: string) => crypto.createHash('sha256').update(s).digest('hex').slice(0, 32);
+
+async function accessTo(deps: ServiceDeps, actor: Actor | undefined, track: Track): Promise<'full' | 'preview'> {
+  const isAdmin = actor?.role === 'admin';
+  const isOwner = actor !== undefined && track.artistUserId === actor.userId;
+  const bought = actor !== undefined && (await hasEntitlingPurchase(deps.db, actor.userId, track.id, deps.clock()));
+  if (track.isDeleted) {
+    if (bought || isAdmin) return 'full';
+    throw trackNotFound();
+  }
+  if (isAdmin || isOwner) return 'full';
+  if (!track.isPublished) throw trackNotFound();
+  return track.isFree || bought ? 'full' : 'preview';
+}
+
+function fullSource(track: Track): AudioSource {
+  return {
+    track,
+    key: track.audioFilename,
+    sizeBytes: track.fileSizeBytes ?? 0,
+    mime: track.audioMime ?? 'application/octet-stream',
+    etag: `"a-${track.audioSha256?.slice(0, 32) ?? digest(`${track.audioFilename}:${track.fileSizeBytes}`)}"`,
+    lastModified: track.createdAt,
+    isPreview: false,
+    previewSeconds: null,
+  };
+}
+
+/** What GET /api/tracks/:id/stream sends this actor. */
+export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, trackId: number): Promise<AudioSource> {
+  const track = await findTrackById(deps.db, trackId);
+  if (!track) throw trackNotFound();
+  if ((await accessTo(deps, actor, track)) === 'full') return fullSource(track);
+  if (!track.previewFilename) {
+    throw forbidden('preview_unavailable', 'This track has no free preview. Buy it to listen.');
+  }
+  return {
+    track,
+    key: track.previewFilename,
+    sizeBytes: track.previewSizeBytes ?? 0,
+    mime: track.audioMime ?? 'application/octet-stream',
+    etag: `"p-${digest(`${track.previewFilename}:${track.previewSizeBytes}`)}"`,
+    lastModified: track.updatedAt,
+    isPreview: true,
+    previewSeconds: track.previewSeconds,
+  };
+}
+
+/** The original file as a download, for those entitled to the full track only. */
+export async function downloadSource(deps: ServiceDeps, actor: Actor | undefined, trackId: number): Promise<AudioSource & { filename: string }> {
+  const track = await findTrackById(deps.db, trackId);
+  if (!track) throw trackNotFound();
+  if ((await accessTo(deps, actor, track)) !== 'full') {
+    if (!actor) throw unauthorized('Sign in and buy this track to download it.');
+    throw new AppError(403, 'purchase_required', 'Buy this track to download it.');
+  }
+  const ext = track.audioFilename.slice(track.audioFilename.lastIndexOf('.'));
+  return { ...fullSource(track), filename: `${downloadName(`${track.artist} - ${track.name}`)}${ext}` };
+}
+
+/** A file name safe on every system: no path separators, control or reserved characters. */
+export function downloadName(raw: string): string {
+  const cleaned = raw
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s.]+|[\s.]+$/g, '')
+    .slice(0, 150)
+    .trim();
+  return cleaned || 'track';
+}

@@ -1,0 +1,47 @@
+import { evaluateRange } from '../../services/streaming/ranges';
+
+const LEN = 1000;
+const ETAG = '"abc"';
+const r = (header: string | undefined, ifRange?: string) => evaluateRange(header, LEN, { etag: ETAG, ifRange });
+
+describe('RFC 9110 byte ranges', () => {
+  it('serves the whole representation without a Range header', () => {
+    expect(r(undefined)).toEqual({ kind: 'full' });
+  });
+
+  it('serves single, open-ended and suffix ranges, clamped to the length', () => {
+    expect(r('bytes=0-99')).toEqual({ kind: 'partial', start: 0, end: 99 });
+    expect(r('bytes=500-')).toEqual({ kind: 'partial', start: 500, end: 999 });
+    expect(r('bytes=-100')).toEqual({ kind: 'partial', start: 900, end: 999 });
+    expect(r('bytes=-5000')).toEqual({ kind: 'partial', start: 0, end: 999 });
+    expect(r('bytes=990-5000')).toEqual({ kind: 'partial', start: 990, end: 999 });
+    expect(r('bytes=999-999')).toEqual({ kind: 'partial', start: 999, end: 999 });
+    expect(r(' BYTES = 10-19 ')).toEqual({ kind: 'partial', start: 10, end: 19 });
+  });
+
+  it('answers unsatisfiable ranges with 416', () => {
+    expect(r('bytes=1000-')).toEqual({ kind: 'unsatisfiable' });
+    expect(r('bytes=5000-6000')).toEqual({ kind: 'unsatisfiable' });
+    expect(r('bytes=-0')).toEqual({ kind: 'unsatisfiable' });
+    expect(evaluateRange('bytes=0-0', 0, { etag: ETAG })).toEqual({ kind: 'unsatisfiable' });
+  });
+
+  it('ignores other units and invalid syntax (whole representation)', () => {
+    for (const bad of ['items=0-10', 'bytes=', 'bytes=abc', 'bytes=10-5', 'bytes=-', 'bytes=1-2-3', 'bytes=0x10-20', `bytes=0-${'9'.repeat(30)}`]) {
+      expect({ bad, decision: r(bad) }).toEqual({ bad, decision: { kind: 'full' } });
+    }
+  });
+
+  it('answers several ranges with the whole representation', () => {
+    expect(r('bytes=0-9,20-29')).toEqual({ kind: 'full' });
+    expect(r('bytes=0-9, 5000-6000')).toEqual({ kind: 'full' });
+    expect(r('bytes=5000-6000, 7000-')).toEqual({ kind: 'unsatisfiable' });
+  });
+
+  it('applies the range only when If-Range is our strong ETag', () => {
+    expect(r('bytes=0-9', ETAG)).toEqual({ kind: 'partial', start: 0, end: 9 });
+    expect(r('bytes=0-9', '"other"')).toEqual({ kind: 'full' });
+    expect(r('bytes=0-9', `W/${ETAG}`)).toEqual({ kind: 'full' });
+    expect(r('bytes=0-9', 'Sat, 01 Jan 2000 00:00:00 GMT')).toEqual({ kind: 'full' });
+  });
+});
