@@ -24,6 +24,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--host-resolver-rules=MAP localhost 127.0.0.1',
+      '--autoplay-policy=no-user-gesture-required',
     ],
   });
 }
