@@ -10,7 +10,6 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { insertUser } from '../db/repos/users.repo';
 import { startSession } from '../services/auth/sessions.service';
-import { Background } from '../services/background';
 import { systemClock } from '../services/clock';
 import { LocalDiskStorage } from '../services/storage/local-disk.storage';
 import { createApp } from '../server/app';
@@ -86,10 +85,10 @@ export async function run(): Promise<void> {
     await migrate(pool);
     const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, MAX_UPLOAD_MB: '200', RATE_LIMIT_MAX: '100000' });
     const logger = createLogger('silent');
-    const deps = { db: pool, config, clock: systemClock, mailer: { send: async () => undefined }, background: new Background(logger), storage: new LocalDiskStorage(uploads) };
+    const storage = new LocalDiskStorage(uploads);
     const artist = await insertUser(pool, { email: 'bench@bench.test', username: 'bench', role: 'artist' });
-    const { token } = await startSession(deps, pool, artist.id, { ipAddress: null, userAgent: 'bench' });
-    const server = createApp({ config, db: pool, logger, storage: deps.storage }).listen(0, '127.0.0.1');
+    const { token } = await startSession({ clock: systemClock }, pool, artist.id, { ipAddress: null, userAgent: 'bench' });
+    const server = createApp({ config, db: pool, logger, storage }).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const port = (server.address() as AddressInfo).port;
 

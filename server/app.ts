@@ -10,6 +10,7 @@ import { themeRoutes } from '../routes/theme.routes';
 import { artistTrackRoutes } from '../routes/artist-tracks.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
 import { streamRoutes } from '../routes/stream.routes';
+import { playRoutes } from '../routes/plays.routes';
 import { requireRole, requireSignedIn } from '../services/actor';
 import { Background } from '../services/background';
 import { systemClock, type Clock } from '../services/clock';
@@ -17,6 +18,7 @@ import type { ServiceDeps } from '../services/deps';
 import type { Mailer } from '../services/mail/mailer';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
 import { createStorage } from '../services/storage/create-storage';
+import { PlayRecorder } from '../services/plays/play-recorder';
 import type { Storage } from '../services/storage/storage';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -40,6 +42,8 @@ export interface AppDeps {
   background?: Background;
   /** Where files live; local disk under UPLOAD_DIR when not given. */
   storage?: Storage;
+  /** The play batcher; the caller stops (flushes) it on shutdown. A started one is made when not given. */
+  plays?: PlayRecorder;
 }
 
 /** Paths whose POSTs come from other sites by design and carry their own signatures. */
@@ -57,6 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
     mailer,
     background: deps.background ?? new Background(logger),
     storage: deps.storage ?? createStorage(config),
+    plays: deps.plays ?? new PlayRecorder(db, logger).start(),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -117,6 +122,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(adminUsersRoutes(services));
   app.use(themeRoutes(services));
   app.use(streamRoutes(services));
+  app.use(playRoutes(services, rateLimits));
   app.use(catalogRoutes(services));
   app.use(artistTrackRoutes(services));
   // The outbox page exists only where mail has nowhere else to go, never in production.

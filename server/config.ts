@@ -41,6 +41,8 @@ export interface Config {
   dbPoolMax: number;
   redisUrl: string | undefined;
   rateLimit: { windowMs: number; max: number };
+  /** Play reports accepted per client IP per minute (PLAYS_PER_MINUTE). */
+  playsPerMinute: number;
   /** Create the demo catalog on first start (development default). */
   demoSeed: boolean;
   /** `open`: any listener may become an artist; `admin`: only an admin can make one. */
@@ -121,6 +123,7 @@ const envSchema = z.object({
   ),
   RATE_LIMIT_WINDOW_MS: int(1_000, 86_400_000, 60_000),
   RATE_LIMIT_MAX: int(1, 1_000_000, 600),
+  PLAYS_PER_MINUTE: int(1, 1_000_000, 120),
   DEMO_SEED: optionalBool,
   ARTIST_SIGNUP: z.preprocess(emptyToUndefined, z.enum(['open', 'admin']).default('open')),
   SMTP_URL: z.preprocess(
@@ -202,6 +205,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,
     rateLimit: { windowMs: e.RATE_LIMIT_WINDOW_MS, max: e.RATE_LIMIT_MAX },
+    playsPerMinute: e.PLAYS_PER_MINUTE,
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV === 'development',
     artistSignup: e.ARTIST_SIGNUP,
     cookieSecure: e.NODE_ENV !== 'development',

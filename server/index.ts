@@ -9,6 +9,7 @@ import { deleteExpired } from '../services/cleanup.service';
 import { systemClock } from '../services/clock';
 import { DEMO_ADMIN_EMAIL, DEMO_ARTIST_EMAILS, seedDemoCatalog } from '../services/demo-catalog.service';
 import { smtpMailer } from '../services/mail/mailer';
+import { PlayRecorder } from '../services/plays/play-recorder';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
 import { createStorage } from '../services/storage/create-storage';
 import { createApp } from './app';
@@ -78,7 +79,10 @@ async function main(): Promise<void> {
     cleanup.unref();
     steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });
 
-    const app = createApp({ config, db: pool, logger, rateLimits, mailer, background, storage });
+    const plays = new PlayRecorder(pool, logger).start();
+    // After the HTTP server has stopped taking requests and before the pool closes: every accepted play is written.
+    steps.unshift({ name: 'plays', run: () => plays.stop() });
+    const app = createApp({ config, db: pool, logger, rateLimits, mailer, background, storage, plays });
     server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);

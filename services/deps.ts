@@ -3,6 +3,7 @@ import type { Config } from '../server/config';
 import type { Background } from './background';
 import type { Clock } from './clock';
 import type { Mailer } from './mail/mailer';
+import type { PlayRecorder } from './plays/play-recorder';
 import type { Storage } from './storage/storage';
 
 /** The side effects and settings services work with, passed in so tests can swap them. */
@@ -14,6 +15,8 @@ export interface ServiceDeps {
   background: Background;
   /** Audio, previews and images (local disk under UPLOAD_DIR by default). */
   storage: Storage;
+  /** Batches accepted plays into the database. */
+  plays: Pick<PlayRecorder, 'add'>;
 }
 
 /** Where a request came from, recorded with sessions and sign-in links. */

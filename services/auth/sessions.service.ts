@@ -24,7 +24,7 @@ export interface NewSession {
 }
 
 /** Starts a session for a user who has just proven who they are. */
-export async function startSession(deps: ServiceDeps, db: Queryable, userId: number, meta: RequestMeta): Promise<NewSession> {
+export async function startSession(deps: Pick<ServiceDeps, 'clock'>, db: Queryable, userId: number, meta: RequestMeta): Promise<NewSession> {
   const now = deps.clock();
   const { token, hash } = newToken();
   const expiresAt = addDays(now, SESSION_DAYS);

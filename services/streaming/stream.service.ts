@@ -29,7 +29,8 @@ export interface AudioSource {
 const trackNotFound = () => notFound('track_not_found', 'No such track.');
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest('hex').slice(0, 32);
 
-async function accessTo(deps: ServiceDeps, actor: Actor | undefined, track: Track): Promise<'full' | 'preview'> {
+/** 'full' or 'preview' for this listener, or throws 404 when they may not hear the track at all. */
+export async function accessTo(deps: ServiceDeps, actor: Actor | undefined, track: Track): Promise<'full' | 'preview'> {
   const isAdmin = actor?.role === 'admin';
   const isOwner = actor !== undefined && track.artistUserId === actor.userId;
   const bought = actor !== undefined && (await hasEntitlingPurchase(deps.db, actor.userId, track.id, deps.clock()));

@@ -57,8 +57,7 @@ describe('sessions', () => {
   it('signs out everywhere: every session of the user ends, nobody else’s', async () => {
     const app = appAt();
     const first = await signInAs(db.pool, 'user');
-    const deps = { db: db.pool, config: testConfig(), clock: () => new Date() } as Parameters<typeof startSession>[0];
-    const second = await startSession(deps, db.pool, first.user.id, { ipAddress: null, userAgent: 'phone' });
+    const second = await startSession({ clock: () => new Date() }, db.pool, first.user.id, { ipAddress: null, userAgent: 'phone' });
     const stranger = await signInAs(db.pool, 'user');
 
     await request(app).post('/api/auth/logout-all').set('Cookie', first.cookie).expect(204);

@@ -1,16 +1,8 @@
 import type pg from 'pg';
 import type { Role, User } from '../../db/repos/users.repo';
 import { startSession } from '../../services/auth/sessions.service';
-import { Background } from '../../services/background';
 import { systemClock } from '../../services/clock';
-import type { ServiceDeps } from '../../services/deps';
-import { createLogger } from '../../server/logger';
-import { testConfig } from './app';
 import { buildUser } from './factories';
-
-const unused = (): never => {
-  throw new Error('signInAs does not touch storage');
-};
 
 /** The cookie name the test configuration uses (Secure outside development). */
 export const SESSION_COOKIE = '__Host-sn_session';
@@ -25,15 +17,7 @@ export async function signInAs(
   overrides: Partial<Parameters<typeof buildUser>[1]> = {},
 ): Promise<{ user: User; cookie: string; token: string }> {
   const user = await buildUser(db, { role, ...overrides });
-  const deps: ServiceDeps = {
-    db,
-    config: testConfig(),
-    clock: systemClock,
-    mailer: { send: async () => undefined },
-    background: new Background(createLogger('silent')),
-    storage: { put: unused, putFile: unused, createReadStream: unused, size: unused, exists: unused, remove: unused },
-  };
-  const { token } = await startSession(deps, db, user.id, { ipAddress: '127.0.0.1', userAgent: 'jest' });
+  const { token } = await startSession({ clock: systemClock }, db, user.id, { ipAddress: '127.0.0.1', userAgent: 'jest' });
   return { user, token, cookie: `${SESSION_COOKIE}=${token}` };
 }
 

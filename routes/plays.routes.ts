@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ServiceDeps } from '../services/deps';
+import { recordPlay } from '../services/plays/plays.service';
+import { parseInput } from '../server/errors';
+import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
+import { requestMeta } from './request';
+
+const playBody = z
+  .object({
+    trackId: z.number().int().positive().max(2_147_483_647),
+    durationPlayedSeconds: z.number().finite().min(0).max(86_400),
+    sessionId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, _ or -').optional(),
+    deviceType: z.enum(['web', 'mobile', 'desktop']).default('web'),
+  })
+  .strict();
+
+/** Play reports from the player. */
+export function playRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router {
+  const router = Router();
+  const perListener = createLimiter(limits, {
+    name: 'plays',
+    windowMs: 60_000,
+    limit: deps.config.playsPerMinute,
+    message: 'Too many play reports. Try again in a minute.',
+  });
+
+  router.post('/api/plays', perListener, async (req, res) => {
+    const play = parseInput(playBody, req.body, 'body');
+    await recordPlay(deps, req.actor, play, requestMeta(req));
+    res.status(202).json({ status: 'accepted' });
+  });
+
+  return router;
+}

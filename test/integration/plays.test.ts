@@ -1,0 +1,201 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import request from 'supertest';
+import { PlayRecorder } from '../../services/plays/play-recorder';
+import { createApp } from '../../server/app';
+import { createLogger } from '../../server/logger';
+import { testConfig } from '../support/app';
+import { signInAs } from '../support/auth';
+import { createDatabase, dropDatabase, newDatabaseName, requireEnv, ENV_TEMPLATE } from '../support/cluster';
+import { useTestDatabase } from '../support/db';
+import { buildTrack } from '../support/factories';
+import { freePort, startServer, waitForStatus } from '../support/server-process';
+
+jest.setTimeout(120_000);
+
+const db = useTestDatabase();
+const MIN = 60_000;
+
+function setup() {
+  let now = new Date();
+  const plays = new PlayRecorder(db.pool, createLogger('silent'));
+  const app = createApp({ config: testConfig({ PLAYS_PER_MINUTE: '100000' }), db: db.pool, logger: createLogger('silent'), plays, clock: () => now });
+  return { app, plays, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+}
+
+async function paidTrack(overrides: Parameters<typeof buildTrack>[1] = {}) {
+  return buildTrack(db.pool, {
+    durationSeconds: 200,
+    previewFilename: `previews/${Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32)}.mp3`,
+    previewSeconds: 40,
+    previewSizeBytes: 1000,
+    ...overrides,
+  });
+}
+
+const statsOf = async (trackId: number) =>
+  (await db.pool.query('SELECT user_id, duration_played_seconds, is_paid_user, is_preview, counted FROM play_stats WHERE track_id = $1 ORDER BY id', [trackId])).rows;
+const playCount = async (trackId: number) => (await db.pool.query('SELECT play_count FROM tracks WHERE id = $1', [trackId])).rows[0].play_count as number;
+
+describe('play reports', () => {
+  it('count a play from 30 seconds, or half of a track shorter than a minute', async () => {
+    const { app, plays } = setup();
+    const long = await paidTrack({ isFree: true });
+    const short = await paidTrack({ isFree: true, durationSeconds: 40 });
+    const post = (trackId: number, seconds: number, sessionId: string) =>
+      request(app).post('/api/plays').send({ trackId, durationPlayedSeconds: seconds, sessionId }).expect(202);
+    await post(long.id, 29.9, 'session-aaaa1');
+    await post(long.id, 30, 'session-aaaa2');
+    await post(short.id, 19, 'session-bbbb1');
+    await post(short.id, 20, 'session-bbbb2');
+    await plays.flush();
+    expect((await statsOf(long.id)).map((r) => r.counted)).toEqual([false, true]);
+    expect((await statsOf(short.id)).map((r) => r.counted)).toEqual([false, true]);
+    expect(await playCount(long.id)).toBe(1);
+    expect(await playCount(short.id)).toBe(1);
+  });
+
+  it('clamp the duration to what the listener could hear, and decide who is a paying listener', async () => {
+    const { app, plays } = setup();
+    const track = await paidTrack();
+    const listener = await signInAs(db.pool, 'user');
+    const buyer = await signInAs(db.pool, 'user');
+    await db.pool.query('INSERT INTO purchases (user_id, track_id) VALUES ($1, $2)', [buyer.user.id, track.id]);
+    await request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: track.id, durationPlayedSeconds: 500 }).expect(202);
+    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: track.id, durationPlayedSeconds: 10_000 }).expect(202);
+    await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 35, sessionId: 'anonymous-1' }).expect(202);
+    await plays.flush();
+    expect(await statsOf(track.id)).toEqual([
+      { user_id: listener.user.id, duration_played_seconds: 40, is_paid_user: false, is_preview: true, counted: true },
+      { user_id: buyer.user.id, duration_played_seconds: 200, is_paid_user: true, is_preview: false, counted: true },
+      { user_id: null, duration_played_seconds: 35, is_paid_user: false, is_preview: true, counted: true },
+    ]);
+    const history = await db.pool.query('SELECT user_id FROM play_history WHERE track_id = $1 ORDER BY user_id', [track.id]);
+    expect(history.rows.map((r) => r.user_id)).toEqual([listener.user.id, buyer.user.id].sort((a, b) => a - b));
+  });
+
+  it('count a listener at most once per track per 30 minutes', async () => {
+    const { app, plays, advance } = setup();
+    const track = await paidTrack({ isFree: true });
+    const listener = await signInAs(db.pool, 'user');
+    const play = () => request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: track.id, durationPlayedSeconds: 60 }).expect(202);
+    await play();
+    await play(); // same batch
+    await plays.flush();
+    advance(10 * MIN);
+    await play(); // a later batch, inside the window
+    await plays.flush();
+    expect(await playCount(track.id)).toBe(1);
+    advance(21 * MIN);
+    await play();
+    await plays.flush();
+    expect(await playCount(track.id)).toBe(2);
+    // Another listener (an anonymous player session) counts separately.
+    await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 60, sessionId: 'other-session' }).expect(202);
+    await plays.flush();
+    expect(await playCount(track.id)).toBe(3);
+    expect((await statsOf(track.id)).length).toBe(5);
+  });
+
+  it('refuse malformed reports and tracks the listener cannot hear, storing nothing', async () => {
+    const { app, plays } = setup();
+    const track = await paidTrack();
+    const hidden = await paidTrack({ isPublished: false });
+    const silent = await paidTrack({ previewFilename: null, previewSeconds: null });
+    for (const body of [
+      {},
+      { trackId: track.id },
+      { trackId: 'one', durationPlayedSeconds: 10 },
+      { trackId: track.id, durationPlayedSeconds: -1 },
+      { trackId: track.id, durationPlayedSeconds: 1e9 },
+      { trackId: track.id, durationPlayedSeconds: 10, sessionId: 'bad id!' },
+      { trackId: track.id, durationPlayedSeconds: 10, deviceType: 'toaster' },
+      { trackId: track.id, durationPlayedSeconds: 10, isPaidUser: true },
+    ]) {
+      const res = await request(app).post('/api/plays').send(body);
+      expect({ body, status: res.status, code: res.body.error?.code }).toEqual({ body, status: 400, code: 'validation_failed' });
+    }
+    await request(app).post('/api/plays').set('Content-Type', 'application/json').send('{"trackId":').expect(400);
+    await request(app).post('/api/plays').send({ trackId: 999_999, durationPlayedSeconds: 10 }).expect(404);
+    await request(app).post('/api/plays').send({ trackId: hidden.id, durationPlayedSeconds: 10 }).expect(404);
+    const res = await request(app).post('/api/plays').send({ trackId: silent.id, durationPlayedSeconds: 10 }).expect(403);
+    expect(res.body.error.code).toBe('preview_unavailable');
+    await plays.flush();
+    for (const t of [track, hidden, silent]) expect(await statsOf(t.id)).toEqual([]);
+  });
+
+  it('write 1,000 concurrent reports in a few batched transactions', async () => {
+    const plays = new PlayRecorder(db.pool, createLogger('silent')).start();
+    const app = createApp({ config: testConfig({ PLAYS_PER_MINUTE: '100000', RATE_LIMIT_MAX: '100000' }), db: db.pool, logger: createLogger('silent'), plays });
+    const track = await paidTrack({ isFree: true });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/plays`;
+    try {
+      const statuses = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) =>
+          fetch(url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ trackId: track.id, durationPlayedSeconds: 45, sessionId: `burst-session-${i}` }),
+          }).then((r) => r.status),
+        ),
+      );
+      expect(statuses.every((s) => s === 202)).toBe(true);
+      await plays.stop();
+      expect((await statsOf(track.id)).length).toBe(1000);
+      expect(await playCount(track.id)).toBe(1000);
+      expect(plays.batchesWritten).toBeLessThan(50);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('store every accepted report when the server gets SIGTERM in the middle of a burst', async () => {
+    const name = newDatabaseName('plays');
+    const url = await createDatabase(name, requireEnv(ENV_TEMPLATE));
+    try {
+      const pg = await import('pg');
+      const client = new pg.default.Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query(
+        `INSERT INTO tracks (name, artist, audio_filename, is_published, is_free, duration_seconds) VALUES ('Burst', 'X', 'audio/${'e'.repeat(32)}.mp3', true, true, 120) RETURNING id`,
+      );
+      const trackId = rows[0].id as number;
+      const port = await freePort();
+      const server = startServer({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        DATABASE_URL: url,
+        APP_ORIGIN: `http://127.0.0.1:${port}`,
+        UPLOAD_DIR: path.join(require('node:os').tmpdir(), 'sn-burst-uploads'),
+        PLAYS_PER_MINUTE: '100000',
+        RATE_LIMIT_MAX: '100000',
+      });
+      await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, server);
+      let accepted = 0;
+      const posts = Array.from({ length: 1000 }, (_, i) =>
+        fetch(`http://127.0.0.1:${port}/api/plays`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ trackId, durationPlayedSeconds: 40, sessionId: `sigterm-session-${i}` }),
+        }).then(
+          (r) => {
+            if (r.status === 202) accepted++;
+          },
+          () => undefined, // refused once the server stopped listening
+        ),
+      );
+      setTimeout(() => server.child.kill('SIGTERM'), 150);
+      await Promise.all(posts);
+      expect(await server.exited).toBe(0);
+      const stored = await client.query('SELECT count(*)::int AS n FROM play_stats WHERE track_id = $1', [trackId]);
+      await client.end();
+      expect(accepted).toBeGreaterThan(0);
+      expect(stored.rows[0].n).toBe(accepted);
+    } finally {
+      await dropDatabase(name);
+    }
+  });
+});
