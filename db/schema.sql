@@ -236,6 +236,7 @@ CREATE INDEX idx_play_stats_track_id ON play_stats (track_id);
 CREATE INDEX idx_play_stats_track_played_at ON play_stats (track_id, played_at);
 CREATE INDEX idx_play_stats_played_at ON play_stats (played_at);
 CREATE INDEX idx_play_stats_recent_count ON play_stats (track_id, listener_key, played_at) WHERE counted;
+CREATE INDEX idx_play_history_user_played_at ON play_history (user_id, played_at DESC);
 
 -- 7. webauthn_credentials ---------------------------------------------------
 CREATE TABLE webauthn_credentials (

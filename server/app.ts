@@ -11,6 +11,7 @@ import { artistTrackRoutes } from '../routes/artist-tracks.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
 import { streamRoutes } from '../routes/stream.routes';
 import { playRoutes } from '../routes/plays.routes';
+import { statisticsRoutes } from '../routes/statistics.routes';
 import { requireRole, requireSignedIn } from '../services/actor';
 import { Background } from '../services/background';
 import { systemClock, type Clock } from '../services/clock';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(themeRoutes(services));
   app.use(streamRoutes(services));
   app.use(playRoutes(services, rateLimits));
+  app.use(statisticsRoutes(services));
   app.use(catalogRoutes(services));
   app.use(artistTrackRoutes(services));
   // The outbox page exists only where mail has nowhere else to go, never in production.

@@ -1,0 +1,42 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ServiceDeps } from '../services/deps';
+import { adminStats, artistStats, myHistory, statsRange } from '../services/statistics.service';
+import { parseInput } from '../server/errors';
+
+const rangeQuery = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).strict();
+const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+const presentRange = (r: { from: Date; to: Date }) => ({ from: r.from.toISOString(), to: r.to.toISOString() });
+
+/** Listening history and the statistics of artists and admins. */
+export function statisticsRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+
+  router.get('/api/me/history', async (req, res) => {
+    const page = parseInput(pageQuery, req.query, 'query');
+    const { entries, total } = await myHistory(deps, req.actor, page);
+    res.set('Cache-Control', 'no-store').json({
+      history: entries.map((e) => ({ ...e, playedAt: e.playedAt.toISOString() })),
+      ...page,
+      total,
+    });
+  });
+
+  router.get('/api/artist/stats', async (req, res) => {
+    const q = parseInput(rangeQuery, req.query, 'query');
+    const stats = await artistStats(deps, req.actor, statsRange(deps, q.from, q.to));
+    res.set('Cache-Control', 'no-store').json({ ...stats, range: presentRange(stats.range) });
+  });
+
+  router.get('/api/admin/stats', async (req, res) => {
+    const q = parseInput(rangeQuery, req.query, 'query');
+    const stats = await adminStats(deps, req.actor, statsRange(deps, q.from, q.to));
+    res.set('Cache-Control', 'no-store').json({ ...stats, range: presentRange(stats.range) });
+  });
+
+  return router;
+}

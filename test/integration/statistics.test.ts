@@ -1,0 +1,59 @@
+import request from 'supertest';
+import { PlayRecorder } from '../../services/plays/play-recorder';
+import { createApp } from '../../server/app';
+import { createLogger } from '../../server/logger';
+import { testConfig } from '../support/app';
+import { signInAs } from '../support/auth';
+import { useTestDatabase } from '../support/db';
+import { buildTrack } from '../support/factories';
+
+const db = useTestDatabase();
+
+describe('statistics', () => {
+  it('give artists their own tracks’ plays, listeners, preview/full split, purchases and revenue; admins the store', async () => {
+    const plays = new PlayRecorder(db.pool, createLogger('silent'));
+    const app = createApp({ config: testConfig({ PLAYS_PER_MINUTE: '10000' }), db: db.pool, logger: createLogger('silent'), plays });
+    const artist = await signInAs(db.pool, 'artist');
+    const rival = await signInAs(db.pool, 'artist');
+    const admin = await signInAs(db.pool, 'admin');
+    const listener = await signInAs(db.pool, 'user');
+    const buyer = await signInAs(db.pool, 'user');
+    const preview = { previewFilename: `previews/${'c'.repeat(32)}.mp3`, previewSeconds: 40, previewSizeBytes: 10, durationSeconds: 180 };
+    const mine = await buildTrack(db.pool, { artistUserId: artist.user.id, priceEur: '1.50', ...preview });
+    const theirs = await buildTrack(db.pool, { artistUserId: rival.user.id, previewFilename: `previews/${'d'.repeat(32)}.mp3`, previewSeconds: 40 });
+
+    const order = await db.pool.query<{ id: number }>(
+      `INSERT INTO orders (user_id, paypal_order_id, amount, status, completed_at) VALUES ($1, 'PP-stats', '1.50', 'COMPLETED', now()) RETURNING id`,
+      [buyer.user.id],
+    );
+    await db.pool.query(`INSERT INTO order_items (order_id, track_id, price) VALUES ($1, $2, '1.50')`, [order.rows[0]!.id, mine.id]);
+    await db.pool.query('INSERT INTO purchases (user_id, track_id, order_id) VALUES ($1, $2, $3)', [buyer.user.id, mine.id, order.rows[0]!.id]);
+
+    await request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: mine.id, durationPlayedSeconds: 40 }).expect(202);
+    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: mine.id, durationPlayedSeconds: 180 }).expect(202);
+    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: mine.id, durationPlayedSeconds: 100 }).expect(202);
+    await request(app).post('/api/plays').send({ trackId: theirs.id, durationPlayedSeconds: 40, sessionId: 'stats-anon-1' }).expect(202);
+    await plays.flush();
+
+    const stats = await request(app).get('/api/artist/stats').set('Cookie', artist.cookie).expect(200);
+    expect(stats.body.tracks).toEqual([
+      { trackId: mine.id, name: mine.name, plays: 3, countedPlays: 2, uniqueListeners: 2, previewPlays: 1, fullPlays: 2, purchases: 1, revenueEur: '1.50' },
+    ]);
+    expect(stats.body.daily).toEqual([{ day: new Date().toISOString().slice(0, 10), trackId: mine.id, plays: 3 }]);
+
+    const store = await request(app).get('/api/admin/stats').set('Cookie', admin.cookie).expect(200);
+    expect(store.body.totals).toMatchObject({ plays: 4, uniqueListeners: 3, purchases: 1, orders: 1, revenueEur: '1.50' });
+    await request(app).get('/api/admin/stats').set('Cookie', artist.cookie).expect(403);
+    await request(app).get('/api/artist/stats').set('Cookie', listener.cookie).expect(403);
+
+    const history = await request(app).get('/api/me/history').set('Cookie', buyer.cookie).expect(200);
+    expect(history.body.total).toBe(2);
+    expect(history.body.history[0]).toMatchObject({ trackId: mine.id, name: mine.name, durationPlayedSeconds: 100 });
+    await request(app).get('/api/me/history').expect(401);
+
+    for (const query of [{ from: 'yesterday-ish' }, { from: '2026-02-01', to: '2026-01-01' }, { from: '2020-01-01', to: '2026-01-01' }, { days: '3' }]) {
+      const bad = await request(app).get('/api/artist/stats').query(query).set('Cookie', artist.cookie).expect(400);
+      expect(['validation_failed', 'invalid_range']).toContain(bad.body.error.code);
+    }
+  });
+});
