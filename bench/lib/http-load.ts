@@ -6,8 +6,14 @@ import type { AddressInfo } from 'node:net';
  * on keep-alive connections send `requests` GETs in total. Returns requests
  * per second. Bounded in count; it stops by itself.
  */
-export async function load(server: http.Server, path: string, requests: number, concurrency: number): Promise<number> {
-  const { port } = server.address() as AddressInfo;
+export async function load(
+  server: http.Server | number,
+  path: string,
+  requests: number,
+  concurrency: number,
+  headers: () => http.OutgoingHttpHeaders = () => ({}),
+): Promise<number> {
+  const port = typeof server === 'number' ? server : (server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   let sent = 0;
   const worker = async () => {
@@ -15,7 +21,8 @@ export async function load(server: http.Server, path: string, requests: number, 
       sent++;
       await new Promise<void>((resolve, reject) => {
         http
-          .get({ host: '127.0.0.1', port, path, agent }, (res) => {
+          .get({ host: '127.0.0.1', port, path, agent, headers: headers() }, (res) => {
+            if (res.statusCode! >= 400) reject(new Error(`${path} answered ${res.statusCode}`));
             res.resume();
             res.on('end', resolve);
           })
