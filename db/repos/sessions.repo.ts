@@ -24,12 +24,14 @@ export async function insertSession(
 
 /** The unexpired session of an active user with this token hash. */
 export async function findActiveSession(db: Queryable, tokenHash: string, now: Date): Promise<ActiveSession | undefined> {
-  const { rows } = await db.query<{ id: number; user_id: number; role: Role; expires_at: Date; last_used_at: Date }>(
-    `SELECT s.id, s.user_id, u.role, s.expires_at, s.last_used_at
+  // Named: prepared once per connection, since every signed-in request runs it.
+  const { rows } = await db.query<{ id: number; user_id: number; role: Role; expires_at: Date; last_used_at: Date }>({
+    name: 'sessions.find-active',
+    text: `SELECT s.id, s.user_id, u.role, s.expires_at, s.last_used_at
      FROM sessions s JOIN users u ON u.id = s.user_id
      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.is_active`,
-    [tokenHash, now],
-  );
+    values: [tokenHash, now],
+  });
   const row = rows[0];
   return row && { id: row.id, userId: row.user_id, role: row.role, expiresAt: row.expires_at, lastUsedAt: row.last_used_at };
 }

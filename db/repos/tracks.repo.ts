@@ -114,7 +114,8 @@ export function toTrack(row: TrackRow): Track {
 }
 
 export async function findTrackById(db: Queryable, id: number): Promise<Track | undefined> {
-  const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1`, [id]);
+  // Named: prepared once per connection, since every stream request runs it.
+  const { rows } = await db.query<TrackRow>({ name: 'tracks.find-by-id', text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1`, values: [id] });
   return rows[0] ? toTrack(rows[0]) : undefined;
 }
 
