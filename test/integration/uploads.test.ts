@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import request from 'supertest';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { createApp } from '../../server/app';
@@ -10,6 +9,7 @@ import { createLogger } from '../../server/logger';
 import { testConfig } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
+import { png } from '../support/images';
 import { haveFfmpeg, makeFixture, probeDuration } from '../support/ffmpeg';
 
 jest.setTimeout(120_000);
@@ -55,33 +55,6 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
   const req = request(app).post('/api/artist/tracks').set('Cookie', cookie);
   for (const [k, v] of Object.entries({ name: 'A song', priceEur: '1.29', freePreviewDuration: '5', ...fields })) req.field(k, v);
   return req.attach('audio', file.bytes, { filename: file.name, contentType: file.type ?? 'audio/mpeg' });
-}
-
-function png(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const x of b) c = crcTable[(c ^ x) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  const raw = Buffer.alloc((width + 1) * height);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 (haveFfmpeg() ? describe : describe.skip)('artist uploads', () => {
