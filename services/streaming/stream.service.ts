@@ -71,7 +71,8 @@ export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, 
     sizeBytes: track.previewSizeBytes ?? 0,
     mime: track.audioMime ?? 'application/octet-stream',
     etag: `"p-${digest(`${track.previewFilename}:${track.previewSizeBytes}`)}"`,
-    lastModified: track.updatedAt,
+    // Not updated_at: every counted play bumps it. The ETag changes when the clip is re-cut.
+    lastModified: track.createdAt,
     isPreview: true,
     previewSeconds: track.previewSeconds,
   };
