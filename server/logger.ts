@@ -20,8 +20,8 @@ const REDACT_PATHS = [
   'password',
 ];
 
-/** Query parameters whose values are replaced in logged URLs. */
-const SECRET_QUERY_KEYS = /^(token|code|secret|password|key|signature)$/i;
+/** Query parameters whose values are replaced in logged URLs: secrets, and addresses (personal data). */
+const SECRET_QUERY_KEYS = /^(token|code|secret|password|key|signature|email)$/i;
 
 /** Creates the process logger; `destination` lets tests capture the output. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -6,6 +6,7 @@ describe('log redaction', () => {
     expect(redactUrl('/auth/magic?token=abc&next=%2Flibrary')).toBe('/auth/magic?token=%5Bredacted%5D&next=%2Flibrary');
     expect(redactUrl('/checkout/return?token=EC-123&PayerID=9')).not.toContain('EC-123');
     expect(redactUrl('/api/tracks?q=rock')).toBe('/api/tracks?q=rock');
+    expect(redactUrl('/auth/magic?token=t&email=ann%40example.test')).toBe('/auth/magic?token=%5Bredacted%5D&email=%5Bredacted%5D');
   });
 
   it('removes passwords from database URLs', () => {
