@@ -101,6 +101,8 @@ export function createApp(deps: AppDeps): express.Express {
     createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }),
   );
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  // Public files need no session: serve them before the session lookup.
+  app.use(express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
   app.use(loadSession(services));
 
   // Whole areas are refused before any input is read; every service checks again.
@@ -130,7 +132,6 @@ export function createApp(deps: AppDeps): express.Express {
   // The outbox page exists only where mail has nowhere else to go, never in production.
   app.use(pageRoutes(mailer instanceof OutboxMailer && !config.isProduction ? mailer : undefined));
 
-  app.use(express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
