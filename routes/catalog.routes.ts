@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { artistPage, browseCatalog, catalogGenres, getCatalogTrack } from '../services/catalog/catalog.service';
 import type { ServiceDeps } from '../services/deps';
 import { notFound, parseInput } from '../server/errors';
-import { idParams } from './request';
+import { idParams, idString } from './request';
 import { presentTrack } from './track.presenter';
 
 const catalogQuery = z
   .object({
     q: z.string().trim().max(100).optional(),
     genre: z.string().trim().min(1).max(50).optional(),
-    artist: z.string().regex(/^[1-9]\d{0,9}$/, 'must be an artist id').transform(Number).optional(),
+    artist: idString.optional(),
     sort: z.enum(['newest', 'popular', 'price']).default('newest'),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     limit: z.coerce.number().int().min(1).max(100).default(24),

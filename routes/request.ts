@@ -7,11 +7,15 @@ export function requestMeta(req: Request): RequestMeta {
   return { ipAddress: req.ip ?? null, userAgent: req.get('user-agent') ?? null };
 }
 
+/** A database id written as a string (path parameter, query value): 1 to 2^31-1. */
+export const idString = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'must be a positive integer')
+  .transform(Number)
+  .refine((id) => id <= 2_147_483_647, 'is out of range');
+
 /** A path parameter that is a database id. */
-export const idParams = z.object({ id: z.string().regex(/^[1-9]\d{0,9}$/, 'must be a positive integer').transform(Number) }).refine(
-  (p) => p.id <= 2_147_483_647,
-  { message: 'is out of range', path: ['id'] },
-);
+export const idParams = z.object({ id: idString });
 
 /** An address as typed: trimmed, at most 254 characters, of email form. */
 export const emailField = z.string().trim().max(254).pipe(z.email());

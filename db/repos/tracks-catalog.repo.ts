@@ -46,24 +46,28 @@ function where(query: CatalogQuery): { sql: string; params: unknown[] } {
   return { sql: clauses.join(' AND '), params };
 }
 
-/** The SQL of a catalog page, for the plan checks. */
-export function catalogSql(query: CatalogQuery): { text: string; values: unknown[] } {
+/** The page and count statements of a catalog query, sharing one WHERE clause. */
+function catalogStatements(query: CatalogQuery) {
   const w = where(query);
   const n = w.params.length;
   return {
-    text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${ORDER[query.sort]} LIMIT $${n + 1} OFFSET $${n + 2}`,
-    values: [...w.params, query.limit, query.offset],
+    page: {
+      text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${ORDER[query.sort]} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      values: [...w.params, query.limit, query.offset],
+    },
+    count: { text: `SELECT count(*)::int AS n FROM tracks WHERE ${w.sql}`, values: w.params },
   };
 }
 
+/** The SQL of a catalog page, for the plan checks. */
+export function catalogSql(query: CatalogQuery): { text: string; values: unknown[] } {
+  return catalogStatements(query).page;
+}
+
 export async function listCatalog(db: Queryable, query: CatalogQuery): Promise<{ tracks: Track[]; total: number }> {
-  const page = catalogSql(query);
-  const w = where(query);
-  const [rows, count] = await Promise.all([
-    db.query<TrackRow>(page),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tracks WHERE ${w.sql}`, w.params),
-  ]);
-  return { tracks: rows.rows.map(toTrack), total: count.rows[0]!.n };
+  const { page, count } = catalogStatements(query);
+  const [rows, total] = await Promise.all([db.query<TrackRow>(page), db.query<{ n: number }>(count)]);
+  return { tracks: rows.rows.map(toTrack), total: total.rows[0]!.n };
 }
 
 export async function findPublicTrack(db: Queryable, id: number): Promise<Track | undefined> {

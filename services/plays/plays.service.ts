@@ -29,7 +29,7 @@ export function qualifies(playedSeconds: number, trackSeconds: number | null): b
 export async function recordPlay(deps: ServiceDeps, actor: Actor | undefined, input: PlayInput, meta: RequestMeta): Promise<void> {
   const track = await findTrackById(deps.db, input.trackId);
   if (!track) throw notFound('track_not_found', 'No such track.');
-  const access = await accessTo(deps, actor, track);
+  const { level: access, bought } = await accessTo(deps, actor, track);
   if (access === 'preview' && !track.previewFilename) throw forbidden('preview_unavailable', 'This track has no free preview.');
   const audible = access === 'full' ? track.durationSeconds : track.previewSeconds;
   const played = Math.max(0, Math.floor(Math.min(input.durationPlayedSeconds, audible ?? input.durationPlayedSeconds)));
@@ -46,7 +46,8 @@ export async function recordPlay(deps: ServiceDeps, actor: Actor | undefined, in
     sessionId: input.sessionId ?? null,
     deviceType: input.deviceType,
     durationPlayedSeconds: played,
-    isPaidUser: actor ? await hasEntitlingPurchase(deps.db, actor.userId, track.id, now) : false,
+    // Reuses the purchase lookup when deciding access already made it.
+    isPaidUser: bought ?? (actor ? await hasEntitlingPurchase(deps.db, actor.userId, track.id, now) : false),
     isPreview: access === 'preview',
     qualifies: qualifies(played, track.durationSeconds),
     playedAt: now,

@@ -29,19 +29,27 @@ export interface AudioSource {
 const trackNotFound = () => notFound('track_not_found', 'No such track.');
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest('hex').slice(0, 32);
 
+export interface Access {
+  level: 'full' | 'preview';
+  /** Whether the actor holds an entitling purchase, when deciding needed to look it up. */
+  bought: boolean | undefined;
+}
+
 /** 'full' or 'preview' for this listener, or throws 404 when they may not hear the track at all. */
-export async function accessTo(deps: ServiceDeps, actor: Actor | undefined, track: Track): Promise<'full' | 'preview'> {
+export async function accessTo(deps: ServiceDeps, actor: Actor | undefined, track: Track): Promise<Access> {
   const isAdmin = actor?.role === 'admin';
   const isOwner = actor !== undefined && track.artistUserId === actor.userId;
   // The purchase is looked up only when nothing cheaper has decided.
-  const bought = () => actor !== undefined && hasEntitlingPurchase(deps.db, actor.userId, track.id, deps.clock());
+  let bought: boolean | undefined;
+  const lookUp = async () => (bought = actor !== undefined && (await hasEntitlingPurchase(deps.db, actor.userId, track.id, deps.clock())));
   if (track.isDeleted) {
-    if (isAdmin || (await bought())) return 'full';
+    if (isAdmin || (await lookUp())) return { level: 'full', bought };
     throw trackNotFound();
   }
-  if (isAdmin || isOwner) return 'full';
+  if (isAdmin || isOwner) return { level: 'full', bought };
   if (!track.isPublished) throw trackNotFound();
-  return track.isFree || (await bought()) ? 'full' : 'preview';
+  const level = track.isFree || (await lookUp()) ? 'full' : 'preview';
+  return { level, bought };
 }
 
 function fullSource(track: Track): AudioSource {
@@ -61,7 +69,7 @@ function fullSource(track: Track): AudioSource {
 export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, trackId: number): Promise<AudioSource> {
   const track = await findTrackById(deps.db, trackId);
   if (!track) throw trackNotFound();
-  if ((await accessTo(deps, actor, track)) === 'full') return fullSource(track);
+  if ((await accessTo(deps, actor, track)).level === 'full') return fullSource(track);
   if (!track.previewFilename) {
     throw forbidden('preview_unavailable', 'This track has no free preview. Buy it to listen.');
   }
@@ -82,7 +90,7 @@ export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, 
 export async function downloadSource(deps: ServiceDeps, actor: Actor | undefined, trackId: number): Promise<AudioSource & { filename: string }> {
   const track = await findTrackById(deps.db, trackId);
   if (!track) throw trackNotFound();
-  if ((await accessTo(deps, actor, track)) !== 'full') {
+  if ((await accessTo(deps, actor, track)).level !== 'full') {
     if (!actor) throw unauthorized('Sign in and buy this track to download it.');
     throw new AppError(403, 'purchase_required', 'Buy this track to download it.');
   }

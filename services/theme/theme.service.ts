@@ -5,7 +5,6 @@ import {
   findThemeById,
   insertActiveTheme,
   listThemes,
-  TOKEN_COLUMNS,
   type ThemeRow,
   type TokenValues,
 } from '../../db/repos/design-system.repo';
@@ -30,7 +29,7 @@ function toTheme(row: ThemeRow): Theme {
 }
 
 function toValues(tokens: Tokens): TokenValues {
-  return Object.fromEntries(TOKEN_COLUMNS.map((c) => [c, tokens[TOKEN_NAMES.find((n) => columnOf(n) === c)!]])) as TokenValues;
+  return Object.fromEntries(TOKEN_NAMES.map((name) => [columnOf(name), tokens[name]])) as TokenValues;
 }
 
 /** The JSON document of a theme: what GET /api/design-system sends and its ETag covers. */
