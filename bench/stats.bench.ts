@@ -1,10 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
 import { dailyPlays, storeTotals, trackTotals } from '../db/repos/statistics.repo';
+import { withBenchDatabase } from './lib/bench-database';
 import { median } from './lib/http-load';
 
 /**
@@ -26,12 +21,7 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 export async function run(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-bench-stats-'));
-  fs.chmodSync(dir, 0o755);
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
-  const pool = createPool({ connectionString: embedded.connectionString });
-  try {
-    await migrate(pool);
+  await withBenchDatabase('stats', async ({ pool }) => {
     await pool.query(`INSERT INTO users (email, username, role) SELECT 'a' || i || '@b.test', 'artist_' || i, 'artist' FROM generate_series(1, 200) i`);
     await pool.query(`
       INSERT INTO tracks (name, artist, artist_user_id, audio_filename, is_published, duration_seconds)
@@ -58,9 +48,5 @@ export async function run(): Promise<void> {
     console.log(`  artist report, 30 days   ${artistMonth.toFixed(1)} ms`);
     console.log(`  artist report, 365 days  ${artistYear.toFixed(1)} ms`);
     console.log(`  store totals, 30 days    ${storeMonth.toFixed(1)} ms`);
-  } finally {
-    await pool.end();
-    await embedded.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

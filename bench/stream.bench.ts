@@ -3,12 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
 import { insertTrack } from '../db/repos/tracks.repo';
 import { insertUser } from '../db/repos/users.repo';
 import { startSession } from '../services/auth/sessions.service';
@@ -17,6 +13,7 @@ import { LocalDiskStorage } from '../services/storage/local-disk.storage';
 import { createApp } from '../server/app';
 import { parseConfig } from '../server/config';
 import { createLogger } from '../server/logger';
+import { withBenchDatabase } from './lib/bench-database';
 import { listen, load, median } from './lib/http-load';
 
 /**
@@ -91,69 +88,63 @@ async function slowReaders(port: number, pathname: string, cookie: string): Prom
 }
 
 export async function run(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-bench-stream-'));
-  fs.chmodSync(dir, 0o755);
-  const uploads = path.join(dir, 'uploads');
-  const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
-  const file = path.join(uploads, key);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, crypto.randomBytes(FILE_MB * 1024 * 1024));
-  fs.chmodSync(path.dirname(file), 0o755);
-  const size = fs.statSync(file).size;
+  await withBenchDatabase('stream', async ({ dir, pool }) => {
+    const uploads = path.join(dir, 'uploads');
+    const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
+    const file = path.join(uploads, key);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(FILE_MB * 1024 * 1024));
+    fs.chmodSync(path.dirname(file), 0o755);
+    const size = fs.statSync(file).size;
 
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
-  const pool = createPool({ connectionString: embedded.connectionString });
-  const nginx = await startNginx(dir, uploads);
-  try {
-    await migrate(pool);
-    const owner = await insertUser(pool, { email: 'stream@bench.test', username: 'streambench', role: 'artist' });
-    const track = await insertTrack(pool, {
-      name: 'Bench',
-      artist: 'Bench',
-      artistUserId: owner.id,
-      audioFilename: key,
-      priceEur: '1.00',
-      fileSizeBytes: size,
-      audioMime: 'audio/mpeg',
-      isPublished: true,
-    });
-    const { token } = await startSession({ clock: systemClock }, pool, owner.id, { ipAddress: null, userAgent: 'bench' });
-    const cookie = `__Host-sn_session=${token}`;
-    const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' });
-    const app = await listen(createApp({ config, db: pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) }));
-    const bare = express();
-    bare.use(express.static(uploads));
-    const staticServer = await listen(bare);
+    const nginx = await startNginx(dir, uploads);
+    try {
+      const owner = await insertUser(pool, { email: 'stream@bench.test', username: 'streambench', role: 'artist' });
+      const track = await insertTrack(pool, {
+        name: 'Bench',
+        artist: 'Bench',
+        artistUserId: owner.id,
+        audioFilename: key,
+        priceEur: '1.00',
+        fileSizeBytes: size,
+        audioMime: 'audio/mpeg',
+        isPublished: true,
+      });
+      const { token } = await startSession({ clock: systemClock }, pool, owner.id, { ipAddress: null, userAgent: 'bench' });
+      const cookie = `__Host-sn_session=${token}`;
+      const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' });
+      const app = await listen(createApp({ config, db: pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) }));
+      const bare = express();
+      bare.use(express.static(uploads));
+      const staticServer = await listen(bare);
 
-    const ranged = (extra: http.OutgoingHttpHeaders) => () => {
-      const start = Math.floor(Math.random() * (size - RANGE));
-      return { Range: `bytes=${start}-${start + RANGE - 1}`, ...extra };
-    };
-    const targets: [string, () => Promise<number>][] = [
-      ['song-nexus stream', () => load(app, `/api/tracks/${track.id}/stream`, REQUESTS, CONNECTIONS, ranged({ Cookie: cookie }))],
-      ['express.static', () => load(staticServer, `/${key}`, REQUESTS, CONNECTIONS, ranged({}))],
-      ...(nginx ? [['nginx sendfile', () => load(nginx.port, `/${key}`, REQUESTS, CONNECTIONS, ranged({}))] as [string, () => Promise<number>]] : []),
-    ];
-    const results = new Map<string, number[]>(targets.map(([name]) => [name, []]));
-    for (const [, go] of targets) await go(); // warm-up
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, go] of targets) results.get(name)!.push(await go());
+      const ranged = (extra: http.OutgoingHttpHeaders) => () => {
+        const start = Math.floor(Math.random() * (size - RANGE));
+        return { Range: `bytes=${start}-${start + RANGE - 1}`, ...extra };
+      };
+      const targets: [string, () => Promise<number>][] = [
+        ['song-nexus stream', () => load(app, `/api/tracks/${track.id}/stream`, REQUESTS, CONNECTIONS, ranged({ Cookie: cookie }))],
+        ['express.static', () => load(staticServer, `/${key}`, REQUESTS, CONNECTIONS, ranged({}))],
+        ...(nginx ? [['nginx sendfile', () => load(nginx.port, `/${key}`, REQUESTS, CONNECTIONS, ranged({}))] as [string, () => Promise<number>]] : []),
+      ];
+      const results = new Map<string, number[]>(targets.map(([name]) => [name, []]));
+      for (const [, go] of targets) await go(); // warm-up
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, go] of targets) results.get(name)!.push(await go());
+      }
+      const rps = (name: string) => median(results.get(name)!);
+      const mbps = (name: string) => (rps(name) * RANGE) / 1024 / 1024;
+      console.log(`stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${REQUESTS} requests (medians)`);
+      for (const [name] of targets) console.log(`  ${name.padEnd(18)} ${rps(name).toFixed(0)} req/s  ${mbps(name).toFixed(0)} MB/s`);
+      console.log(`  ratio vs express.static  ${(rps('song-nexus stream') / rps('express.static')).toFixed(2)}`);
+      if (nginx) console.log(`  ratio vs nginx           ${(rps('song-nexus stream') / rps('nginx sendfile')).toFixed(2)}`);
+      else console.log('  nginx: not installed (apt-get install nginx-light), not compared');
+      const growth = await slowReaders((app.address() as AddressInfo).port, `/api/tracks/${track.id}/stream`, cookie);
+      console.log(`  500 slow readers of the full file: peak RSS growth ${growth.toFixed(1)} MB (process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB)`);
+      app.close();
+      staticServer.close();
+    } finally {
+      nginx?.child.kill();
     }
-    const rps = (name: string) => median(results.get(name)!);
-    const mbps = (name: string) => (rps(name) * RANGE) / 1024 / 1024;
-    console.log(`stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${REQUESTS} requests (medians)`);
-    for (const [name] of targets) console.log(`  ${name.padEnd(18)} ${rps(name).toFixed(0)} req/s  ${mbps(name).toFixed(0)} MB/s`);
-    console.log(`  ratio vs express.static  ${(rps('song-nexus stream') / rps('express.static')).toFixed(2)}`);
-    if (nginx) console.log(`  ratio vs nginx           ${(rps('song-nexus stream') / rps('nginx sendfile')).toFixed(2)}`);
-    else console.log('  nginx: not installed (apt-get install nginx-light), not compared');
-    const growth = await slowReaders((app.address() as AddressInfo).port, `/api/tracks/${track.id}/stream`, cookie);
-    console.log(`  500 slow readers of the full file: peak RSS growth ${growth.toFixed(1)} MB (process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB)`);
-    app.close();
-    staticServer.close();
-  } finally {
-    nginx?.child.kill();
-    await pool.end();
-    await embedded.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -3,11 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
 import { insertUser } from '../db/repos/users.repo';
 import { startSession } from '../services/auth/sessions.service';
 import { systemClock } from '../services/clock';
@@ -15,6 +11,7 @@ import { LocalDiskStorage } from '../services/storage/local-disk.storage';
 import { createApp } from '../server/app';
 import { parseConfig } from '../server/config';
 import { createLogger } from '../server/logger';
+import { withBenchDatabase } from './lib/bench-database';
 import { median } from './lib/http-load';
 
 /**
@@ -74,15 +71,10 @@ function uploadFile(port: number, cookie: string, file: string): Promise<number>
 }
 
 export async function run(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-bench-upload-'));
-  fs.chmodSync(dir, 0o755);
-  const source = path.join(dir, 'bench.wav');
-  writeWav(source, SIZE_MB * 1024 * 1024);
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
-  const pool = createPool({ connectionString: embedded.connectionString });
-  const uploads = path.join(dir, 'uploads');
-  try {
-    await migrate(pool);
+  await withBenchDatabase('upload', async ({ dir, pool }) => {
+    const source = path.join(dir, 'bench.wav');
+    writeWav(source, SIZE_MB * 1024 * 1024);
+    const uploads = path.join(dir, 'uploads');
     const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, MAX_UPLOAD_MB: '200', RATE_LIMIT_MAX: '100000' });
     const logger = createLogger('silent');
     const storage = new LocalDiskStorage(uploads);
@@ -123,9 +115,5 @@ export async function run(): Promise<void> {
     console.log(`  upload            ${median(uploadMs).toFixed(0)} ms (multipart to disk, sniff, probe, truncation check, SHA-256, preview cut, move into storage)`);
     console.log(`  time ratio        ${median(ratios).toFixed(1)}x cp`);
     console.log(`  peak RSS growth   ${median(growths).toFixed(1)} MB while uploading ${SIZE_MB} MB`);
-  } finally {
-    await pool.end();
-    await embedded.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

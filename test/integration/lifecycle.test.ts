@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { isAlive } from '../../db/embedded';
+import { findRunningEmbedded, isAlive } from '../../db/embedded';
 import { shutdown } from '../../server/lifecycle';
 import { createLogger } from '../../server/logger';
 import { createDatabase, dropDatabase, newDatabaseName } from '../support/cluster';
@@ -23,9 +23,7 @@ function postmasterPid(dataDir: string): number {
 }
 
 async function embeddedQuery(dataDir: string, sql: string): Promise<pg.QueryResult> {
-  const { user, password } = JSON.parse(fs.readFileSync(path.join(dataDir, 'embedded-postgres.json'), 'utf8'));
-  const port = Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
-  const client = new pg.Client({ host: '127.0.0.1', port, user, password, database: 'song_nexus' });
+  const client = new pg.Client({ connectionString: findRunningEmbedded(dataDir) });
   await client.connect();
   try {
     return await client.query(sql);
