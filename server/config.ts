@@ -52,12 +52,21 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string };
   paypal: {
     env: PaypalEnv;
-    clientId: string | undefined;
-    clientSecret: string | undefined;
-    webhookId: string | undefined;
+    /** For the stand-in these default to its own demo credentials. */
+    clientId: string;
+    clientSecret: string;
+    webhookId: string;
+    /** The stand-in's base URL; unset in development: `npm start` runs one in-process. */
     standinUrl: string | undefined;
+    /** How long one PayPal call may take before it counts as a timeout. */
+    timeoutMs: number;
   };
+  /** How often stale CREATED and PENDING orders are read back from PayPal and settled. */
+  reconcileIntervalMs: number;
 }
+
+/** The stand-in's demo credentials and webhook id, used when PAYPAL_ENV=standin leaves them unset. */
+export const STANDIN_CREDENTIALS = { clientId: 'standin-client', clientSecret: 'standin-secret', webhookId: 'WH-STANDIN-0000000000' } as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -136,6 +145,8 @@ const envSchema = z.object({
   PAYPAL_CLIENT_SECRET: optionalString,
   PAYPAL_WEBHOOK_ID: optionalString,
   PAYPAL_STANDIN_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
+  PAYPAL_TIMEOUT_MS: int(1_000, 120_000, 20_000),
+  RECONCILE_INTERVAL_S: int(10, 86_400, 300),
 });
 
 /** Problems that only matter in production: the dev defaults are not safe there. */
@@ -164,6 +175,9 @@ export function parseConfig(env: Env): Readonly<Config> {
   }
   const e = parsed.data;
   if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) throw new ConfigError(['S3_BUCKET: required when STORAGE_DRIVER=s3']);
+  if (e.PAYPAL_ENV !== 'standin' && (!e.PAYPAL_CLIENT_ID || !e.PAYPAL_CLIENT_SECRET || !e.PAYPAL_WEBHOOK_ID)) {
+    throw new ConfigError([`PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID: required with PAYPAL_ENV=${e.PAYPAL_ENV}`]);
+  }
   const isProduction = e.NODE_ENV === 'production';
   if (isProduction) {
     const problems = productionProblems(e);
@@ -212,11 +226,13 @@ export function parseConfig(env: Env): Readonly<Config> {
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? 'Song-Nexus <no-reply@localhost>' },
     paypal: {
       env: e.PAYPAL_ENV,
-      clientId: e.PAYPAL_CLIENT_ID,
-      clientSecret: e.PAYPAL_CLIENT_SECRET,
-      webhookId: e.PAYPAL_WEBHOOK_ID,
+      clientId: e.PAYPAL_CLIENT_ID ?? STANDIN_CREDENTIALS.clientId,
+      clientSecret: e.PAYPAL_CLIENT_SECRET ?? STANDIN_CREDENTIALS.clientSecret,
+      webhookId: e.PAYPAL_WEBHOOK_ID ?? STANDIN_CREDENTIALS.webhookId,
       standinUrl: e.PAYPAL_STANDIN_URL,
+      timeoutMs: e.PAYPAL_TIMEOUT_MS,
     },
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_S * 1000,
   };
   return deepFreeze(config);
 }

@@ -1,0 +1,32 @@
+import crypto from 'node:crypto';
+import type { Response } from 'express';
+
+/** PayPal-looking ids: upper-case hex, 17 characters for orders and captures. */
+export const newId = (length = 17) => crypto.randomBytes(16).toString('hex').toUpperCase().slice(0, length);
+
+/** PayPal's error envelope: name, message, details[].issue, debug_id, links. */
+export function paypalError(res: Response, status: number, name: string, message: string, issue?: string, description?: string, links: object[] = []) {
+  res.status(status).json({
+    name,
+    message,
+    debug_id: newId(13).toLowerCase(),
+    details: issue ? [{ issue, description: description ?? issue }] : [],
+    links,
+  });
+}
+
+export const invalidRequest = (res: Response, issue: string, field: string) =>
+  paypalError(res, 400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', issue, field);
+
+export const unprocessable = (res: Response, issue: string, description: string, links: object[] = []) =>
+  paypalError(res, 422, 'UNPROCESSABLE_ENTITY', 'The requested action could not be performed, semantically incorrect, or failed business validation.', issue, description, links);
+
+export const resourceNotFound = (res: Response) =>
+  paypalError(res, 404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist. Please check the resource ID and try again.');
+
+/** Cents of a PayPal amount string, or NaN when it is not one. */
+export function cents(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,7}(\.\d{1,2})?$/.test(value)) return NaN;
+  const [whole, fraction = ''] = value.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}

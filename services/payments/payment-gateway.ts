@@ -1,0 +1,71 @@
+/**
+ * What the checkout needs from a payment provider, in the store's own terms
+ * (integer cents, our statuses). `paypal-gateway.ts` implements it over
+ * PayPal's SDK, for PayPal and for the local stand-in alike; tests wrap it to
+ * inject faults.
+ */
+
+export interface GatewayOrderItem {
+  trackId: number;
+  name: string;
+  priceCents: number;
+}
+
+export interface CreateGatewayOrder {
+  /** Our order id, sent as custom_id; the PayPal-Request-Id derives from it. */
+  orderId: number;
+  invoiceId: string;
+  currency: string;
+  items: GatewayOrderItem[];
+  totalCents: number;
+  returnUrl: string;
+  cancelUrl: string;
+}
+
+export interface GatewayCapture {
+  id: string;
+  status: 'COMPLETED' | 'PENDING' | 'DECLINED' | 'FAILED' | 'REFUNDED' | 'PARTIALLY_REFUNDED';
+  amountCents: number;
+  currency: string;
+}
+
+/** PayPal's view of an order, as much as settling it needs. */
+export interface GatewayOrder {
+  id: string;
+  status: 'CREATED' | 'SAVED' | 'APPROVED' | 'VOIDED' | 'COMPLETED' | 'PAYER_ACTION_REQUIRED';
+  payerEmail: string | undefined;
+  approveUrl: string | undefined;
+  /** The order's capture, once there is one. */
+  capture: GatewayCapture | undefined;
+}
+
+export type CaptureResult =
+  | { outcome: 'captured'; order: GatewayOrder }
+  /** The buyer's funding was refused; they may approve again at `approveUrl`. */
+  | { outcome: 'declined'; approveUrl: string | undefined }
+  | { outcome: 'not_approved' }
+  | { outcome: 'already_captured' };
+
+export interface WebhookDelivery {
+  headers: Record<string, string | undefined>;
+  /** The body exactly as received. */
+  rawBody: string;
+}
+
+export interface PaymentGateway {
+  createOrder(order: CreateGatewayOrder): Promise<{ paypalOrderId: string; approveUrl: string }>;
+  getOrder(paypalOrderId: string): Promise<GatewayOrder | undefined>;
+  /** `requestId` is the PayPal-Request-Id: the same id never captures twice. */
+  captureOrder(paypalOrderId: string, requestId: string): Promise<CaptureResult>;
+  refundCapture(captureId: string, requestId: string): Promise<{ status: 'COMPLETED' | 'PENDING' | 'ALREADY_REFUNDED' }>;
+  /** Asks the provider whether a webhook delivery is genuine and meant for our webhook. */
+  verifyWebhook(delivery: WebhookDelivery): Promise<boolean>;
+}
+
+/** The provider could not be reached or failed (timeout, 5xx): nothing is known about the outcome. */
+export class GatewayUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GatewayUnavailable';
+  }
+}

@@ -1,0 +1,197 @@
+import axios, { type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios';
+import {
+  ApiError,
+  CheckoutPaymentIntent,
+  Client,
+  Environment,
+  OrdersController,
+  PaymentsController,
+  PaypalExperienceUserAction,
+  PaypalWalletContextShippingPreference,
+  type Order,
+  type OAuthToken,
+} from '@paypal/paypal-server-sdk';
+import type { Config } from '../../server/config';
+import { formatCents, parseCents } from './money';
+import { GatewayUnavailable, type CaptureResult, type GatewayCapture, type GatewayOrder, type PaymentGateway, type WebhookDelivery } from './payment-gateway';
+
+/**
+ * The one module that talks to PayPal, through `@paypal/paypal-server-sdk`
+ * (PayPal's supported successor of the deprecated `@paypal/checkout-server-sdk`).
+ *
+ * The SDK knows only PayPal's two hosts. For the stand-in it is built for
+ * the sandbox and its HTTP client (axios, through the SDK's
+ * `unstable_httpClientOptions`) gets an adapter that sends each request to
+ * the stand-in instead — so every byte still goes through the SDK's request
+ * building and response validation.
+ *
+ * The SDK has no webhook calls; verify-webhook-signature is a plain HTTPS call
+ * with the SDK's own OAuth token.
+ */
+
+const API_BASE = { live: 'https://api-m.paypal.com', sandbox: 'https://api-m.sandbox.paypal.com' } as const;
+
+/** An axios adapter that sends requests meant for `from` to `to`. */
+function redirectingAdapter(from: string, to: string): AxiosAdapter {
+  const http = axios.getAdapter('http');
+  return (config: InternalAxiosRequestConfig) => {
+    const url = config.url?.startsWith(from) ? `${to}${config.url.slice(from.length)}` : config.url;
+    return http({ ...config, url });
+  };
+}
+
+type PaypalSettings = Pick<Config['paypal'], 'env' | 'clientId' | 'clientSecret' | 'webhookId' | 'standinUrl' | 'timeoutMs'>;
+
+/** PayPal's error body, when the failure came with one. */
+interface PaypalErrorBody {
+  name?: string;
+  details?: { issue?: string }[];
+  links?: { rel?: string; href?: string }[];
+}
+
+function errorBody(err: ApiError): PaypalErrorBody {
+  if (typeof err.body !== 'string') return {};
+  try {
+    return JSON.parse(err.body) as PaypalErrorBody;
+  } catch {
+    return {};
+  }
+}
+
+const issueOf = (err: ApiError) => errorBody(err).details?.[0]?.issue;
+
+/** Turns what cannot be a caller's mistake (network, timeout, 5xx, unreadable answers) into GatewayUnavailable. */
+function unavailable(err: unknown, what: string): never {
+  if (err instanceof ApiError && err.statusCode < 500 && err.statusCode !== 429) throw err;
+  throw new GatewayUnavailable(`PayPal ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+
+function toCapture(order: Order): GatewayCapture | undefined {
+  const capture = order.purchaseUnits?.[0]?.payments?.captures?.[0];
+  const cents = parseCents(capture?.amount?.value);
+  if (!capture?.id || !capture.status || cents === undefined || !capture.amount) return undefined;
+  return { id: capture.id, status: capture.status as GatewayCapture['status'], amountCents: cents, currency: capture.amount.currencyCode };
+}
+
+function toGatewayOrder(order: Order): GatewayOrder {
+  if (!order.id || !order.status) throw new GatewayUnavailable('PayPal answered with an order without id or status');
+  const link = order.links?.find((l) => l.rel === 'approve' || l.rel === 'payer-action');
+  return {
+    id: order.id,
+    status: order.status as GatewayOrder['status'],
+    payerEmail: order.payer?.emailAddress,
+    approveUrl: link?.href,
+    capture: toCapture(order),
+  };
+}
+
+export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
+  const live = settings.env === 'live';
+  const apiBase = settings.env === 'standin' ? settings.standinUrl : API_BASE[live ? 'live' : 'sandbox'];
+  if (!apiBase) throw new Error('PAYPAL_STANDIN_URL is needed to reach the PayPal stand-in');
+  let token: OAuthToken | undefined;
+  const client = new Client({
+    environment: live ? Environment.Production : Environment.Sandbox,
+    timeout: settings.timeoutMs,
+    clientCredentialsAuthCredentials: {
+      oAuthClientId: settings.clientId,
+      oAuthClientSecret: settings.clientSecret,
+      oAuthOnTokenUpdate: (fresh) => void (token = fresh),
+    },
+    ...(settings.env === 'standin' ? { unstable_httpClientOptions: { adapter: redirectingAdapter(API_BASE.sandbox, apiBase) } } : {}),
+  });
+  const orders = new OrdersController(client);
+  const payments = new PaymentsController(client);
+
+  async function accessToken(): Promise<string> {
+    token = await client.clientCredentialsAuthManager.updateToken(token);
+    return token.accessToken;
+  }
+
+  return {
+    async createOrder(order) {
+      const money = (cents: number) => ({ currencyCode: order.currency, value: formatCents(cents) });
+      try {
+        const { result } = await orders.createOrder({
+          paypalRequestId: `song-nexus-order-${order.orderId}`,
+          prefer: 'return=representation',
+          body: {
+            intent: CheckoutPaymentIntent.Capture,
+            purchaseUnits: [
+              {
+                referenceId: 'default',
+                customId: String(order.orderId),
+                invoiceId: order.invoiceId,
+                amount: { ...money(order.totalCents), breakdown: { itemTotal: money(order.totalCents) } },
+                items: order.items.map((item) => ({ name: item.name.slice(0, 127), sku: `track-${item.trackId}`, quantity: '1', unitAmount: money(item.priceCents) })),
+              },
+            ],
+            paymentSource: { paypal: { experienceContext: { returnUrl: order.returnUrl, cancelUrl: order.cancelUrl, userAction: PaypalExperienceUserAction.PayNow, shippingPreference: PaypalWalletContextShippingPreference.NoShipping } } },
+          },
+        });
+        const created = toGatewayOrder(result);
+        if (!created.approveUrl) throw new GatewayUnavailable('PayPal created an order without an approve link');
+        return { paypalOrderId: created.id, approveUrl: created.approveUrl };
+      } catch (err) {
+        return unavailable(err, 'order creation');
+      }
+    },
+
+    async getOrder(paypalOrderId) {
+      try {
+        return toGatewayOrder((await orders.getOrder({ id: paypalOrderId })).result);
+      } catch (err) {
+        if (err instanceof ApiError && err.statusCode === 404) return undefined;
+        return unavailable(err, 'order lookup');
+      }
+    },
+
+    async captureOrder(paypalOrderId, requestId): Promise<CaptureResult> {
+      try {
+        const { result } = await orders.captureOrder({ id: paypalOrderId, paypalRequestId: requestId, prefer: 'return=representation' });
+        return { outcome: 'captured', order: toGatewayOrder(result) };
+      } catch (err) {
+        if (err instanceof ApiError && err.statusCode === 422) {
+          const issue = issueOf(err);
+          if (issue === 'INSTRUMENT_DECLINED') {
+            return { outcome: 'declined', approveUrl: errorBody(err).links?.find((l) => l.rel === 'redirect')?.href };
+          }
+          if (issue === 'ORDER_NOT_APPROVED') return { outcome: 'not_approved' };
+          if (issue === 'ORDER_ALREADY_CAPTURED') return { outcome: 'already_captured' };
+        }
+        return unavailable(err, 'capture');
+      }
+    },
+
+    async refundCapture(captureId, requestId) {
+      try {
+        const { result } = await payments.refundCapturedPayment({ captureId, paypalRequestId: requestId, prefer: 'return=representation' });
+        return { status: result.status === 'COMPLETED' ? 'COMPLETED' : 'PENDING' };
+      } catch (err) {
+        if (err instanceof ApiError && err.statusCode === 422 && issueOf(err) === 'CAPTURE_FULLY_REFUNDED') return { status: 'ALREADY_REFUNDED' };
+        return unavailable(err, 'refund');
+      }
+    },
+
+    async verifyWebhook({ headers, rawBody }: WebhookDelivery) {
+      const header = (name: string) => headers[name] ?? '';
+      // The event is spliced in as received: re-serialising it could change
+      // the bytes PayPal's signature covers.
+      const body = `{"auth_algo":${JSON.stringify(header('paypal-auth-algo'))},"cert_url":${JSON.stringify(header('paypal-cert-url'))},"transmission_id":${JSON.stringify(header('paypal-transmission-id'))},"transmission_sig":${JSON.stringify(header('paypal-transmission-sig'))},"transmission_time":${JSON.stringify(header('paypal-transmission-time'))},"webhook_id":${JSON.stringify(settings.webhookId)},"webhook_event":${rawBody}}`;
+      let res: Response;
+      try {
+        res = await fetch(`${apiBase}/v1/notifications/verify-webhook-signature`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${await accessToken()}`, 'Content-Type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(settings.timeoutMs),
+        });
+      } catch (err) {
+        return unavailable(err, 'webhook verification');
+      }
+      if (res.status >= 500) throw new GatewayUnavailable(`PayPal webhook verification answered ${res.status}`);
+      const answer = (await res.json().catch(() => ({}))) as { verification_status?: string };
+      return res.ok && answer.verification_status === 'SUCCESS';
+    },
+  };
+}
