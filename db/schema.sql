@@ -147,16 +147,33 @@ CREATE TABLE orders (
     amount NUMERIC(10,2) NOT NULL CHECK (amount >= 0),
     currency VARCHAR(3) NOT NULL DEFAULT 'EUR' CHECK (currency ~ '^[A-Z]{3}$'),
     description TEXT,
+    -- Departure: REFUNDED — a refund or reversal took back what COMPLETED
+    -- granted; the order's purchases are revoked with it.
     status VARCHAR(20) NOT NULL DEFAULT 'CREATED'
-        CHECK (status IN ('CREATED', 'COMPLETED', 'FAILED', 'PENDING')),
+        CHECK (status IN ('CREATED', 'COMPLETED', 'FAILED', 'PENDING', 'REFUNDED')),
     paypal_payer_email VARCHAR(255),
+    -- The PayPal capture id once captured (what a refund refers to).
     transaction_id VARCHAR(255),
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
     completed_at TIMESTAMPTZ,
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    -- Departures for checkout: the invoice id PayPal keeps unique per payment,
+    -- the buyer's approve link (to come back after a decline), the capture
+    -- attempt (a new PayPal-Request-Id after each decline, the same one for
+    -- every retry of an attempt), when it was refunded, and why it failed.
+    invoice_id VARCHAR(127) UNIQUE NOT NULL DEFAULT gen_random_uuid()::text,
+    approve_url TEXT,
+    capture_attempt INTEGER NOT NULL DEFAULT 0 CHECK (capture_attempt >= 0),
+    refunded_at TIMESTAMPTZ,
+    failure_reason VARCHAR(40)
 );
 
 CREATE INDEX idx_orders_user_id ON orders (user_id);
+-- Departures: admins list orders newest first; webhooks find orders by capture
+-- id; reconciliation reads the stale open ones.
+CREATE INDEX idx_orders_created_at ON orders (created_at DESC);
+CREATE INDEX idx_orders_transaction_id ON orders (transaction_id);
+CREATE INDEX idx_orders_open ON orders (updated_at) WHERE status IN ('CREATED', 'PENDING');
 CREATE TRIGGER orders_set_updated_at BEFORE UPDATE ON orders
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -191,6 +208,8 @@ CREATE TABLE purchases (
 );
 
 CREATE INDEX idx_purchases_user_id ON purchases (user_id);
+-- Departure: a refund revokes the purchases of one order.
+CREATE INDEX idx_purchases_order_id ON purchases (order_id);
 -- Departure: per-track purchase counts and revenue for artists' statistics.
 CREATE INDEX idx_purchases_track_id ON purchases (track_id);
 
@@ -386,6 +405,22 @@ CREATE TABLE webauthn_challenges (
 );
 
 CREATE INDEX idx_webauthn_challenges_expires_at ON webauthn_challenges (expires_at);
+
+-- payment_events (new table) ------------------------------------------------
+-- Departure: every verified PayPal webhook, stored once by its event id, so a
+-- repeated delivery is recognised and changes nothing. processed_at is set
+-- when handling finished; a delivery that failed half-way is handled again.
+CREATE TABLE payment_events (
+    id SERIAL PRIMARY KEY,
+    provider VARCHAR(20) NOT NULL DEFAULT 'paypal',
+    event_id VARCHAR(255) NOT NULL,
+    event_type VARCHAR(100) NOT NULL,
+    resource_id VARCHAR(255),
+    payload JSONB NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    processed_at TIMESTAMPTZ,
+    UNIQUE (provider, event_id)
+);
 
 -- The default theme (the migrations insert the same row).
 INSERT INTO design_system (

@@ -12,6 +12,9 @@ import { catalogRoutes } from '../routes/catalog.routes';
 import { streamRoutes } from '../routes/stream.routes';
 import { playRoutes } from '../routes/plays.routes';
 import { statisticsRoutes } from '../routes/statistics.routes';
+import { checkoutRoutes } from '../routes/checkout.routes';
+import { orderRoutes } from '../routes/orders.routes';
+import { webhookRoutes } from '../routes/webhooks.routes';
 import { requireRole, requireSignedIn } from '../services/actor';
 import { Background } from '../services/background';
 import { systemClock, type Clock } from '../services/clock';
@@ -20,6 +23,8 @@ import type { Mailer } from '../services/mail/mailer';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
 import { createStorage } from '../services/storage/create-storage';
 import { PlayRecorder } from '../services/plays/play-recorder';
+import type { PaymentGateway } from '../services/payments/payment-gateway';
+import { createPaypalGateway } from '../services/payments/paypal-gateway';
 import type { Storage } from '../services/storage/storage';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -45,6 +50,8 @@ export interface AppDeps {
   storage?: Storage;
   /** The play batcher; the caller stops (flushes) it on shutdown. A started one is made when not given. */
   plays?: PlayRecorder;
+  /** PayPal; built from the configuration when not given. */
+  payments?: PaymentGateway;
 }
 
 /** Paths whose POSTs come from other sites by design and carry their own signatures. */
@@ -63,6 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
     background: deps.background ?? new Background(logger),
     storage: deps.storage ?? createStorage(config),
     plays: deps.plays ?? new PlayRecorder(db, logger).start(),
+    payments: deps.payments ?? createPaypalGateway(config.paypal),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -100,6 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
     '/api',
     createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }),
   );
+  app.use(webhookRoutes(services));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   // Public files need no session: serve them before the session lookup.
   app.use(express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
@@ -107,6 +116,10 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Whole areas are refused before any input is read; every service checks again.
   app.use('/api/me', (req, _res, next) => {
+    requireSignedIn(req.actor);
+    next();
+  });
+  app.use('/api/checkout', (req, _res, next) => {
     requireSignedIn(req.actor);
     next();
   });
@@ -127,6 +140,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(streamRoutes(services));
   app.use(playRoutes(services, rateLimits));
   app.use(statisticsRoutes(services));
+  app.use(checkoutRoutes(services, rateLimits));
+  app.use(orderRoutes(services));
   app.use(catalogRoutes(services));
   app.use(artistTrackRoutes(services));
   // The outbox page exists only where mail has nowhere else to go, never in production.

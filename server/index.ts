@@ -6,6 +6,8 @@ import { createPool } from '../db/pool';
 import { countPublishedTracks } from '../db/repos/tracks.repo';
 import { Background } from '../services/background';
 import { deleteExpired } from '../services/cleanup.service';
+import { reconcileStaleOrders } from '../services/checkout/reconcile.service';
+import { createPaypalGateway } from '../services/payments/paypal-gateway';
 import { systemClock } from '../services/clock';
 import { DEMO_ADMIN_EMAIL, DEMO_ARTIST_EMAILS, seedDemoCatalog } from '../services/demo-catalog.service';
 import { smtpMailer } from '../services/mail/mailer';
@@ -13,9 +15,9 @@ import { PlayRecorder } from '../services/plays/play-recorder';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
 import { createStorage } from '../services/storage/create-storage';
 import { createApp } from './app';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { shutdown, type ShutdownStep } from './lifecycle';
-import { createLogger, redactConnectionString } from './logger';
+import { createLogger, redactConnectionString, type Logger } from './logger';
 import { memoryBackend, redisBackend } from './middleware/rate-limit';
 
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
@@ -79,10 +81,19 @@ async function main(): Promise<void> {
     cleanup.unref();
     steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });
 
+    const payments = await paymentGateway(config, steps, logger);
+    const reconcile = setInterval(() => {
+      reconcileStaleOrders({ db: pool, clock: systemClock, payments }, { onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed') })
+        .then((summary) => summary.checked > 0 && logger.info(summary, 'payments reconciled'))
+        .catch((err: unknown) => logger.error({ err }, 'payment reconciliation failed'));
+    }, config.reconcileIntervalMs);
+    reconcile.unref();
+    steps.unshift({ name: 'reconciliation timer', run: async () => clearInterval(reconcile) });
+
     const plays = new PlayRecorder(pool, logger).start();
     // After the HTTP server has stopped taking requests and before the pool closes: every accepted play is written.
     steps.unshift({ name: 'plays', run: () => plays.stop() });
-    const app = createApp({ config, db: pool, logger, rateLimits, mailer, background, storage, plays });
+    const app = createApp({ config, db: pool, logger, rateLimits, mailer, background, storage, plays, payments });
     server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);
@@ -102,5 +113,20 @@ async function main(): Promise<void> {
   }
 }
 
+
+/**
+ * PayPal as configured. In development with the stand-in and no
+ * PAYPAL_STANDIN_URL, a stand-in is started in this process on a loopback
+ * port, sending its webhooks to this store — the whole purchase works offline.
+ */
+async function paymentGateway(config: Readonly<Config>, steps: ShutdownStep[], logger: Logger) {
+  const { paypal } = config;
+  if (paypal.env !== 'standin' || paypal.standinUrl || config.nodeEnv !== 'development') return createPaypalGateway(paypal);
+  const { startPaypalStandin } = await import('../scripts/standins/paypal/standin');
+  const standin = await startPaypalStandin({ ...paypal, webhookUrl: `${config.appOrigin}/api/webhooks/paypal` });
+  steps.push({ name: 'PayPal stand-in', run: () => standin.close() });
+  logger.info(`PayPal stand-in (offline checkout) listening on ${standin.url}`);
+  return createPaypalGateway({ ...paypal, standinUrl: standin.url });
+}
 
 void main();

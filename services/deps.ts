@@ -3,6 +3,7 @@ import type { Config } from '../server/config';
 import type { Background } from './background';
 import type { Clock } from './clock';
 import type { Mailer } from './mail/mailer';
+import type { PaymentGateway } from './payments/payment-gateway';
 import type { PlayRecorder } from './plays/play-recorder';
 import type { Storage } from './storage/storage';
 
@@ -17,6 +18,8 @@ export interface ServiceDeps {
   storage: Storage;
   /** Batches accepted plays into the database. */
   plays: Pick<PlayRecorder, 'add'>;
+  /** PayPal (or its stand-in) behind the gateway interface. */
+  payments: PaymentGateway;
 }
 
 /** Where a request came from, recorded with sessions and sign-in links. */

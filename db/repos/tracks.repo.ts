@@ -119,6 +119,12 @@ export async function findTrackById(db: Queryable, id: number): Promise<Track | 
   return rows[0] ? toTrack(rows[0]) : undefined;
 }
 
+/** The tracks with these ids that exist (deleted ones included), in id order. */
+export async function findTracksByIds(db: Queryable, ids: number[]): Promise<Track[]> {
+  const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = ANY($1::int[]) ORDER BY id`, [ids]);
+  return rows.map(toTrack);
+}
+
 export async function findTrackByOwnerAndName(db: Queryable, artistUserId: number, name: string): Promise<Track | undefined> {
   const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE artist_user_id = $1 AND name = $2`, [
     artistUserId,

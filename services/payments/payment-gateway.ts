@@ -69,3 +69,9 @@ export class GatewayUnavailable extends Error {
     this.name = 'GatewayUnavailable';
   }
 }
+
+/** A gateway for a provider that cannot be reached at all: every call is GatewayUnavailable. */
+export function unreachableGateway(reason: string): PaymentGateway {
+  const fail = () => Promise.reject(new GatewayUnavailable(reason));
+  return { createOrder: fail, getOrder: fail, captureOrder: fail, refundCapture: fail, verifyWebhook: fail };
+}

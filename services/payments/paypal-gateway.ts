@@ -13,7 +13,7 @@ import {
 } from '@paypal/paypal-server-sdk';
 import type { Config } from '../../server/config';
 import { formatCents, parseCents } from './money';
-import { GatewayUnavailable, type CaptureResult, type GatewayCapture, type GatewayOrder, type PaymentGateway, type WebhookDelivery } from './payment-gateway';
+import { GatewayUnavailable, unreachableGateway, type CaptureResult, type GatewayCapture, type GatewayOrder, type PaymentGateway, type WebhookDelivery } from './payment-gateway';
 
 /**
  * The one module that talks to PayPal, through `@paypal/paypal-server-sdk`
@@ -88,7 +88,7 @@ function toGatewayOrder(order: Order): GatewayOrder {
 export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
   const live = settings.env === 'live';
   const apiBase = settings.env === 'standin' ? settings.standinUrl : API_BASE[live ? 'live' : 'sandbox'];
-  if (!apiBase) throw new Error('PAYPAL_STANDIN_URL is needed to reach the PayPal stand-in');
+  if (!apiBase) return unreachableGateway('no PayPal stand-in URL is configured (PAYPAL_STANDIN_URL)');
   let token: OAuthToken | undefined;
   const client = new Client({
     environment: live ? Environment.Production : Environment.Sandbox,

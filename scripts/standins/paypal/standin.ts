@@ -71,6 +71,8 @@ export interface PaypalStandin {
   webhooks: WebhookSender;
   /** How many captures each order has had: PayPal charges once per capture. */
   captureCount(orderId: string): number;
+  /** An order as GET /v2/checkout/orders/:id shows it. */
+  order(orderId: string): unknown;
 }
 
 export function createPaypalStandin(options: StandinOptions, baseUrl: () => string): PaypalStandin {
@@ -326,7 +328,15 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
     res.json({ event: event.id });
   });
 
-  return { app, webhooks, captureCount: (orderId) => orders.get(orderId)?.captures.length ?? 0 };
+  return {
+    app,
+    webhooks,
+    captureCount: (orderId) => orders.get(orderId)?.captures.length ?? 0,
+    order: (orderId) => {
+      const order = orders.get(orderId);
+      return order && orderJson(order);
+    },
+  };
 }
 
 export interface RunningStandin {

@@ -1,0 +1,211 @@
+import type { Queryable } from '../pool';
+
+export type OrderStatus = 'CREATED' | 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDED';
+
+interface OrderRow {
+  id: number;
+  user_id: number;
+  paypal_order_id: string;
+  amount: string;
+  currency: string;
+  description: string | null;
+  status: OrderStatus;
+  paypal_payer_email: string | null;
+  transaction_id: string | null;
+  invoice_id: string;
+  approve_url: string | null;
+  capture_attempt: number;
+  failure_reason: string | null;
+  created_at: Date;
+  completed_at: Date | null;
+  refunded_at: Date | null;
+  updated_at: Date;
+}
+
+export interface Order {
+  id: number;
+  userId: number;
+  paypalOrderId: string;
+  /** Exact decimal string, e.g. "2.97". */
+  amount: string;
+  currency: string;
+  description: string | null;
+  status: OrderStatus;
+  payerEmail: string | null;
+  /** The PayPal capture id, once captured. */
+  transactionId: string | null;
+  invoiceId: string;
+  approveUrl: string | null;
+  captureAttempt: number;
+  failureReason: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+  refundedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface OrderItem {
+  orderId: number;
+  trackId: number;
+  trackName: string;
+  artist: string;
+  price: string;
+}
+
+const COLUMNS = `id, user_id, paypal_order_id, amount, currency, description, status, paypal_payer_email, transaction_id,
+  invoice_id, approve_url, capture_attempt, failure_reason, created_at, completed_at, refunded_at, updated_at`;
+
+function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    paypalOrderId: row.paypal_order_id,
+    amount: row.amount,
+    currency: row.currency,
+    description: row.description,
+    status: row.status,
+    payerEmail: row.paypal_payer_email,
+    transactionId: row.transaction_id,
+    invoiceId: row.invoice_id,
+    approveUrl: row.approve_url,
+    captureAttempt: row.capture_attempt,
+    failureReason: row.failure_reason,
+    createdAt: row.created_at,
+    completedAt: row.completed_at,
+    refundedAt: row.refunded_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** An order id taken ahead of the insert, so PayPal can be told it before the row exists. */
+export async function reserveOrderId(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('orders', 'id'))::int AS id`);
+  return rows[0]!.id;
+}
+
+export interface NewOrder {
+  id: number;
+  userId: number;
+  paypalOrderId: string;
+  amount: string;
+  currency: string;
+  description: string;
+  invoiceId: string;
+  approveUrl: string;
+  items: { trackId: number; price: string }[];
+}
+
+/** Inserts an order and its items (call inside a transaction). */
+export async function insertOrder(db: Queryable, order: NewOrder): Promise<Order> {
+  const { rows } = await db.query<OrderRow>(
+    `INSERT INTO orders (id, user_id, paypal_order_id, amount, currency, description, invoice_id, approve_url)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    [order.id, order.userId, order.paypalOrderId, order.amount, order.currency, order.description, order.invoiceId, order.approveUrl],
+  );
+  await db.query(
+    `INSERT INTO order_items (order_id, track_id, price) SELECT $1, t, p FROM unnest($2::int[], $3::numeric[]) AS i(t, p)`,
+    [order.id, order.items.map((i) => i.trackId), order.items.map((i) => i.price)],
+  );
+  return toOrder(rows[0]!);
+}
+
+export async function findOrder(db: Queryable, id: number): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE id = $1`, [id]);
+  return rows[0] && toOrder(rows[0]);
+}
+
+export async function findOrderByPaypalId(db: Queryable, paypalOrderId: string): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE paypal_order_id = $1`, [paypalOrderId]);
+  return rows[0] && toOrder(rows[0]);
+}
+
+export async function findOrderByCaptureId(db: Queryable, captureId: string): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE transaction_id = $1`, [captureId]);
+  return rows[0] && toOrder(rows[0]);
+}
+
+/** The order, locked until the transaction ends: status changes happen only under this lock. */
+export async function lockOrder(db: Queryable, id: number): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0] && toOrder(rows[0]);
+}
+
+export interface OrderChanges {
+  status?: OrderStatus;
+  transactionId?: string;
+  payerEmail?: string | null;
+  completedAt?: Date;
+  refundedAt?: Date;
+  failureReason?: string;
+  approveUrl?: string;
+  captureAttempt?: number;
+}
+
+const CHANGE_COLUMNS: Record<keyof OrderChanges, string> = {
+  status: 'status',
+  transactionId: 'transaction_id',
+  payerEmail: 'paypal_payer_email',
+  completedAt: 'completed_at',
+  refundedAt: 'refunded_at',
+  failureReason: 'failure_reason',
+  approveUrl: 'approve_url',
+  captureAttempt: 'capture_attempt',
+};
+
+export async function updateOrder(db: Queryable, id: number, changes: OrderChanges): Promise<Order> {
+  const entries = Object.entries(changes).filter(([, v]) => v !== undefined) as [keyof OrderChanges, unknown][];
+  const sets = entries.map(([key], i) => `${CHANGE_COLUMNS[key]} = $${i + 2}`);
+  const { rows } = await db.query<OrderRow>(`UPDATE orders SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [id, ...entries.map(([, v]) => v)]);
+  return toOrder(rows[0]!);
+}
+
+export async function listOrderItems(db: Queryable, orderIds: number[]): Promise<OrderItem[]> {
+  const { rows } = await db.query<{ order_id: number; track_id: number; name: string; artist: string; price: string }>(
+    `SELECT oi.order_id, oi.track_id, t.name, t.artist, oi.price
+     FROM order_items oi JOIN tracks t ON t.id = oi.track_id
+     WHERE oi.order_id = ANY($1::int[]) ORDER BY oi.order_id, oi.id`,
+    [orderIds],
+  );
+  return rows.map((r) => ({ orderId: r.order_id, trackId: r.track_id, trackName: r.name, artist: r.artist, price: r.price }));
+}
+
+export interface OrderFilter {
+  userId?: number;
+  status?: OrderStatus;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  offset: number;
+}
+
+/** Orders newest first, with the total matching the filter. */
+export async function listOrders(db: Queryable, filter: OrderFilter): Promise<{ orders: Order[]; total: number }> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    values.push(value);
+    where.push(sql.replace('?', `$${values.length}`));
+  };
+  if (filter.userId !== undefined) add('user_id = ?', filter.userId);
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.from) add('created_at >= ?', filter.from);
+  if (filter.to) add('created_at < ?', filter.to);
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const [page, count] = await Promise.all([
+    db.query<OrderRow>(
+      `SELECT ${COLUMNS} FROM orders ${clause} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, filter.limit, filter.offset],
+    ),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders ${clause}`, values),
+  ]);
+  return { orders: page.rows.map(toOrder), total: count.rows[0]!.n };
+}
+
+/** Open orders not touched since `before`, oldest first: what reconciliation reads back from PayPal. */
+export async function listStaleOpenOrders(db: Queryable, before: Date, limit: number): Promise<Order[]> {
+  const { rows } = await db.query<OrderRow>(
+    `SELECT ${COLUMNS} FROM orders WHERE status IN ('CREATED', 'PENDING') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+    [before, limit],
+  );
+  return rows.map(toOrder);
+}

@@ -1,0 +1,66 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { captureOwnOrder, captureReturningBuyer, findOwnOrderByPaypalId, type CaptureOutcome } from '../services/checkout/capture.service';
+import { createCheckoutOrder, MAX_ORDER_TRACKS } from '../services/checkout/checkout.service';
+import type { ServiceDeps } from '../services/deps';
+import { AppError, parseInput } from '../server/errors';
+import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
+import { presentOrder } from './order.presenter';
+import { idParams } from './request';
+
+const createBody = z
+  .object({ trackIds: z.array(z.number().int().positive().max(2_147_483_647)).min(1).max(MAX_ORDER_TRACKS) })
+  .strict();
+/** PayPal's order ids are short upper-case alphanumerics. */
+const returnQuery = z.object({ token: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }).loose();
+
+const RESULT_PAGE = '/checkout/result.html';
+
+function toResultPage(res: Response, status: CaptureOutcome | 'cancelled' | 'signed_out' | 'unknown' | 'not_approved' | 'unavailable', orderId?: number) {
+  const query = new URLSearchParams({ status, ...(orderId ? { order: String(orderId) } : {}) });
+  res.redirect(303, `${RESULT_PAGE}?${query.toString()}`);
+}
+
+/** Buying: create an order, come back from PayPal, capture. */
+export function checkoutRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router {
+  const router = Router();
+  // Each order costs a PayPal call: a buyer gets a few a minute, not a flood.
+  const perBuyer = createLimiter(limits, { name: 'checkout', windowMs: 60_000, limit: 20, message: 'Too many checkouts. Try again in a minute.' });
+
+  router.post('/api/checkout/orders', perBuyer, async (req, res) => {
+    const { trackIds } = parseInput(createBody, req.body, 'body');
+    const { order, approveUrl } = await createCheckoutOrder(deps, req.actor, trackIds);
+    res.status(201).json({ orderId: order.id, approveUrl, amount: order.amount, currency: order.currency });
+  });
+
+  router.post('/api/checkout/orders/:id/capture', perBuyer, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { order, items, outcome } = await captureOwnOrder(deps, req.actor, id);
+    res.status(outcome === 'pending' ? 202 : 200).json({ outcome, order: presentOrder({ order, items }) });
+  });
+
+  // PayPal sends the buyer's browser here after approval: capture, then show what happened.
+  router.get('/checkout/return', async (req, res) => {
+    const query = returnQuery.safeParse(req.query);
+    if (!query.success) return toResultPage(res, 'unknown');
+    if (!req.actor) return toResultPage(res, 'signed_out');
+    try {
+      const { order, outcome } = await captureReturningBuyer(deps, req.actor, query.data.token);
+      toResultPage(res, outcome, order.id);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const status = err.status === 404 ? 'unknown' : err.code === 'order_not_approved' ? 'not_approved' : 'unavailable';
+      const order = await findOwnOrderByPaypalId(deps, req.actor, query.data.token);
+      toResultPage(res, status, order?.id);
+    }
+  });
+
+  // "Cancel and return" at PayPal: the order stays payable from the buyer's orders until it lapses.
+  router.get('/checkout/cancel', async (req, res) => {
+    const query = returnQuery.safeParse(req.query);
+    const order = query.success && req.actor ? await findOwnOrderByPaypalId(deps, req.actor, query.data.token) : undefined;
+    toResultPage(res, 'cancelled', order?.id);
+  });
+
+  return router;
+}

@@ -1,0 +1,47 @@
+import type { PurchaseRow } from '../db/repos/purchases.repo';
+import type { OrderWithItems } from '../services/checkout/orders.service';
+
+/** An order as its buyer sees it; `approveUrl` only while paying is still possible. */
+export function presentOrder({ order, items }: OrderWithItems) {
+  return {
+    id: order.id,
+    status: order.status,
+    amount: order.amount,
+    currency: order.currency,
+    description: order.description,
+    items: items.map((i) => ({ trackId: i.trackId, title: i.trackName, artist: i.artist, price: i.price })),
+    approveUrl: order.status === 'CREATED' ? order.approveUrl : null,
+    failureReason: order.failureReason,
+    createdAt: order.createdAt.toISOString(),
+    completedAt: order.completedAt?.toISOString() ?? null,
+    refundedAt: order.refundedAt?.toISOString() ?? null,
+  };
+}
+
+/** An order as an admin sees it: with the buyer and PayPal's references. */
+export function presentOrderForAdmin(entry: OrderWithItems) {
+  const { order } = entry;
+  return {
+    ...presentOrder(entry),
+    userId: order.userId,
+    payerEmail: order.payerEmail,
+    paypalOrderId: order.paypalOrderId,
+    captureId: order.transactionId,
+    invoiceId: order.invoiceId,
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+export function presentPurchase(purchase: PurchaseRow) {
+  return {
+    trackId: purchase.trackId,
+    title: purchase.trackName,
+    artist: purchase.artist,
+    orderId: purchase.orderId,
+    licenseType: purchase.licenseType,
+    purchasedAt: purchase.purchasedAt.toISOString(),
+    expiresAt: purchase.expiresAt?.toISOString() ?? null,
+    revokedAt: purchase.revokedAt?.toISOString() ?? null,
+    trackDeleted: purchase.isDeleted,
+  };
+}

@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { getMyOrder, getOrderAsAdmin, listMyOrders, listMyPurchases, listOrdersAsAdmin } from '../services/checkout/orders.service';
+import { refundOrder } from '../services/checkout/refunds.service';
+import type { ServiceDeps } from '../services/deps';
+import { parseInput } from '../server/errors';
+import { presentOrder, presentOrderForAdmin, presentPurchase } from './order.presenter';
+import { idParams, idString } from './request';
+
+const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+const adminQuery = pageQuery.extend({
+  status: z.enum(['CREATED', 'PENDING', 'COMPLETED', 'FAILED', 'REFUNDED']).optional(),
+  user: idString.optional(),
+  from: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+  to: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+});
+
+/** Buyers' orders and purchases; admins' order list and refunds. */
+export function orderRoutes(deps: ServiceDeps): Router {
+  const router = Router();
+
+  router.get('/api/me/orders', async (req, res) => {
+    const page = parseInput(pageQuery, req.query, 'query');
+    const { orders, total } = await listMyOrders(deps, req.actor, page);
+    res.set('Cache-Control', 'no-store').json({ orders: orders.map(presentOrder), ...page, total });
+  });
+
+  router.get('/api/me/orders/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.set('Cache-Control', 'no-store').json({ order: presentOrder(await getMyOrder(deps, req.actor, id)) });
+  });
+
+  router.get('/api/me/purchases', async (req, res) => {
+    const page = parseInput(pageQuery, req.query, 'query');
+    const { purchases, total } = await listMyPurchases(deps, req.actor, page);
+    res.set('Cache-Control', 'no-store').json({ purchases: purchases.map(presentPurchase), ...page, total });
+  });
+
+  router.get('/api/admin/orders', async (req, res) => {
+    const { user, ...query } = parseInput(adminQuery, req.query, 'query');
+    const { orders, total } = await listOrdersAsAdmin(deps, req.actor, { ...query, userId: user });
+    res.set('Cache-Control', 'no-store').json({ orders: orders.map(presentOrderForAdmin), page: query.page, pageSize: query.pageSize, total });
+  });
+
+  router.get('/api/admin/orders/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.set('Cache-Control', 'no-store').json({ order: presentOrderForAdmin(await getOrderAsAdmin(deps, req.actor, id)) });
+  });
+
+  router.post('/api/admin/orders/:id/refund', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { order, refund } = await refundOrder(deps, req.actor, id);
+    res.status(refund === 'pending' ? 202 : 200).json({ refund, order: presentOrderForAdmin({ order, items: [] }) });
+  });
+
+  return router;
+}

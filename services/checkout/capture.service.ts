@@ -1,0 +1,92 @@
+import { findOrder, findOrderByPaypalId, listOrderItems, type Order, type OrderItem } from '../../db/repos/orders.repo';
+import { AppError, conflict, notFound } from '../../server/errors';
+import { requireSignedIn, type Actor } from '../actor';
+import type { ServiceDeps } from '../deps';
+import { callProvider } from '../payments/gateway-errors';
+import { settleDecline, settleFromProvider } from './settlement';
+
+export type CaptureOutcome = 'completed' | 'pending' | 'declined' | 'failed' | 'refunded';
+
+export interface CaptureReport {
+  order: Order;
+  outcome: CaptureOutcome;
+}
+
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments'>;
+
+/** The PayPal-Request-Id of a capture attempt: every retry of an attempt reuses it, so PayPal charges once. */
+export const captureRequestId = (order: Pick<Order, 'id' | 'captureAttempt'>) => `song-nexus-capture-${order.id}-${order.captureAttempt}`;
+
+function outcomeOf(order: Order): CaptureOutcome {
+  switch (order.status) {
+    case 'COMPLETED':
+      return 'completed';
+    case 'PENDING':
+      return 'pending';
+    case 'REFUNDED':
+      return 'refunded';
+    case 'FAILED':
+      return 'failed';
+    case 'CREATED':
+      return 'pending'; // PayPal answered without a capture we could settle: reconciliation will
+  }
+}
+
+/**
+ * Captures an approved order at PayPal and settles it. Safe to call any
+ * number of times, concurrently too: a settled order is answered as it is,
+ * PayPal replays an attempt's first answer, and settling is idempotent.
+ * A timeout leaves the order as it was, for a retry or reconciliation.
+ * @throws AppError 409 order_not_approved before the buyer approved, 502 when PayPal is unreachable.
+ */
+export async function captureAndSettle(deps: Deps, order: Order): Promise<CaptureReport> {
+  if (order.status !== 'CREATED') return settled(order);
+  const result = await callProvider(() => deps.payments.captureOrder(order.paypalOrderId, captureRequestId(order)));
+  switch (result.outcome) {
+    case 'captured':
+      return settled(await settleFromProvider(deps, order.id, result.order));
+    case 'already_captured': {
+      // Captured by an earlier attempt whose answer we never saw: read what PayPal holds.
+      const view = await callProvider(() => deps.payments.getOrder(order.paypalOrderId));
+      return settled(view ? await settleFromProvider(deps, order.id, view) : order);
+    }
+    case 'declined':
+      return { order: await settleDecline(deps, order.id, order.captureAttempt, result.approveUrl), outcome: 'declined' };
+    case 'not_approved':
+      throw conflict('order_not_approved', 'The buyer has not approved this payment at PayPal yet.');
+  }
+}
+
+const settled = (order: Order): CaptureReport => ({ order, outcome: outcomeOf(order) });
+
+/** The owner's order, or 404 for anyone else (another user's order does not exist for them). */
+export async function ownOrder(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, orderId: number): Promise<Order> {
+  const { userId } = requireSignedIn(actor);
+  const order = await findOrder(deps.db, orderId);
+  if (!order || order.userId !== userId) throw notFound('order_not_found', 'No such order.');
+  return order;
+}
+
+/** POST /api/checkout/orders/:id/capture: only the order's owner may capture. */
+export async function captureOwnOrder(deps: Deps, actor: Actor | undefined, orderId: number): Promise<CaptureReport & { items: OrderItem[] }> {
+  const captured = await captureAndSettle(deps, await ownOrder(deps, actor, orderId));
+  if (captured.outcome === 'declined') {
+    throw new AppError(402, 'payment_declined', 'PayPal declined the payment method. Approve again with another one.', { approveUrl: captured.order.approveUrl });
+  }
+  if (captured.outcome === 'failed') throw conflict('order_failed', 'This order failed and cannot be paid; start a new checkout.');
+  if (captured.outcome === 'refunded') throw conflict('order_refunded', 'This order was refunded.');
+  return { ...captured, items: await listOrderItems(deps.db, [orderId]) };
+}
+
+/** The actor's order with this PayPal order id, if it is theirs (the return and cancel pages). */
+export async function findOwnOrderByPaypalId(deps: Pick<ServiceDeps, 'db'>, actor: Actor, paypalOrderId: string): Promise<Order | undefined> {
+  const order = await findOrderByPaypalId(deps.db, paypalOrderId);
+  return order?.userId === actor.userId ? order : undefined;
+}
+
+/** The buyer came back from PayPal with `token` (PayPal's order id): capture if the order is theirs. */
+export async function captureReturningBuyer(deps: Deps, actor: Actor, paypalOrderId: string): Promise<CaptureReport> {
+  const order = await findOwnOrderByPaypalId(deps, actor, paypalOrderId);
+  if (!order) throw notFound('order_not_found', 'No such order.');
+  return captureAndSettle(deps, order);
+}

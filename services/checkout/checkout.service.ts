@@ -1,0 +1,70 @@
+import crypto from 'node:crypto';
+import { withTransaction } from '../../db/pool';
+import { insertOrder, reserveOrderId, type Order } from '../../db/repos/orders.repo';
+import { ownedTrackIds } from '../../db/repos/purchases.repo';
+import { findTracksByIds } from '../../db/repos/tracks.repo';
+import { conflict, unprocessable } from '../../server/errors';
+import { requireSignedIn, type Actor } from '../actor';
+import type { ServiceDeps } from '../deps';
+import { callProvider } from '../payments/gateway-errors';
+import { formatCents, toCents } from '../payments/money';
+
+export const CHECKOUT_CURRENCY = 'EUR';
+/** Most tracks in one order: PayPal's item list and our statement stay readable. */
+export const MAX_ORDER_TRACKS = 50;
+
+/**
+ * Starts a purchase: checks every track (published, not deleted, not free,
+ * not already the buyer's), prices it from the database only, creates the
+ * PayPal order (intent CAPTURE, one item per track, item_total breakdown,
+ * custom_id = our order id, a unique invoice_id) and then stores the order
+ * and its items. Until PayPal has answered nothing is written, so a failed
+ * call leaves nothing behind.
+ */
+export async function createCheckoutOrder(
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'config' | 'payments'>,
+  actor: Actor | undefined,
+  trackIds: number[],
+): Promise<{ order: Order; approveUrl: string }> {
+  const { userId } = requireSignedIn(actor);
+  const ids = [...new Set(trackIds)].sort((a, b) => a - b);
+  const tracks = await findTracksByIds(deps.db, ids);
+  const unavailable = ids.filter((id) => !tracks.some((t) => t.id === id && t.isPublished && !t.isDeleted));
+  if (unavailable.length) throw unprocessable('track_unavailable', 'Some tracks cannot be bought: they do not exist or are not for sale.', { trackIds: unavailable });
+  const free = tracks.filter((t) => t.isFree || toCents(t.priceEur) === 0).map((t) => t.id);
+  if (free.length) throw unprocessable('track_free', 'Free tracks need no purchase.', { trackIds: free });
+  const own = tracks.filter((t) => t.artistUserId === userId).map((t) => t.id);
+  const owned = [...own, ...(await ownedTrackIds(deps.db, userId, ids, deps.clock()))];
+  if (owned.length) throw conflict('already_owned', 'You already own some of these tracks.');
+
+  const items = tracks.map((t) => ({ trackId: t.id, name: `${t.artist} – ${t.name}`, priceCents: toCents(t.priceEur) }));
+  const totalCents = items.reduce((sum, item) => sum + item.priceCents, 0);
+  const orderId = await reserveOrderId(deps.db);
+  const invoiceId = `SN-${orderId}-${crypto.randomBytes(6).toString('hex')}`;
+  const origin = deps.config.appOrigin;
+  const created = await callProvider(() =>
+    deps.payments.createOrder({
+      orderId,
+      invoiceId,
+      currency: CHECKOUT_CURRENCY,
+      items,
+      totalCents,
+      returnUrl: `${origin}/checkout/return`,
+      cancelUrl: `${origin}/checkout/cancel`,
+    }),
+  );
+  const order = await withTransaction(deps.db, (tx) =>
+    insertOrder(tx, {
+      id: orderId,
+      userId,
+      paypalOrderId: created.paypalOrderId,
+      amount: formatCents(totalCents),
+      currency: CHECKOUT_CURRENCY,
+      description: items.length === 1 ? items[0]!.name : `${items.length} tracks`,
+      invoiceId,
+      approveUrl: created.approveUrl,
+      items: items.map((i) => ({ trackId: i.trackId, price: formatCents(i.priceCents) })),
+    }),
+  );
+  return { order, approveUrl: created.approveUrl };
+}

@@ -1,0 +1,63 @@
+import { findOrder, listOrderItems, listOrders, type Order, type OrderItem, type OrderStatus } from '../../db/repos/orders.repo';
+import { listPurchasesOfUser, type PurchaseRow } from '../../db/repos/purchases.repo';
+import { notFound } from '../../server/errors';
+import { requireRole, requireSignedIn, type Actor } from '../actor';
+import type { ServiceDeps } from '../deps';
+import { ownOrder } from './capture.service';
+
+export interface OrderWithItems {
+  order: Order;
+  items: OrderItem[];
+}
+
+export interface Page {
+  page: number;
+  pageSize: number;
+}
+
+async function withItems(deps: Pick<ServiceDeps, 'db'>, orders: Order[]): Promise<OrderWithItems[]> {
+  const items = orders.length ? await listOrderItems(deps.db, orders.map((o) => o.id)) : [];
+  return orders.map((order) => ({ order, items: items.filter((i) => i.orderId === order.id) }));
+}
+
+/** GET /api/me/orders: the signed-in buyer's orders, newest first. */
+export async function listMyOrders(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, page: Page) {
+  const { userId } = requireSignedIn(actor);
+  const { orders, total } = await listOrders(deps.db, { userId, limit: page.pageSize, offset: (page.page - 1) * page.pageSize });
+  return { orders: await withItems(deps, orders), total };
+}
+
+/** GET /api/me/orders/:id: one of the buyer's own orders (404 for anyone else's). */
+export async function getMyOrder(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, orderId: number): Promise<OrderWithItems> {
+  const [one] = await withItems(deps, [await ownOrder(deps, actor, orderId)]);
+  return one!;
+}
+
+/** GET /api/me/purchases: what the buyer bought, revoked purchases included and flagged. */
+export async function listMyPurchases(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, page: Page): Promise<{ purchases: PurchaseRow[]; total: number }> {
+  const { userId } = requireSignedIn(actor);
+  return listPurchasesOfUser(deps.db, userId, page.pageSize, (page.page - 1) * page.pageSize);
+}
+
+export interface AdminOrderFilter extends Page {
+  status?: OrderStatus;
+  userId?: number;
+  from?: Date;
+  to?: Date;
+}
+
+/** GET /api/admin/orders: every order, filtered by status, buyer and creation time. */
+export async function listOrdersAsAdmin(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, filter: AdminOrderFilter) {
+  requireRole(actor, 'admin');
+  const { orders, total } = await listOrders(deps.db, { ...filter, limit: filter.pageSize, offset: (filter.page - 1) * filter.pageSize });
+  return { orders: await withItems(deps, orders), total };
+}
+
+/** GET /api/admin/orders/:id. */
+export async function getOrderAsAdmin(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, orderId: number): Promise<OrderWithItems> {
+  requireRole(actor, 'admin');
+  const order = await findOrder(deps.db, orderId);
+  if (!order) throw notFound('order_not_found', 'No such order.');
+  const [one] = await withItems(deps, [order]);
+  return one!;
+}

@@ -1,0 +1,28 @@
+import { findOrder, type Order } from '../../db/repos/orders.repo';
+import { conflict, notFound } from '../../server/errors';
+import { requireRole, type Actor } from '../actor';
+import type { ServiceDeps } from '../deps';
+import { callProvider } from '../payments/gateway-errors';
+import { settleRefund } from './settlement';
+
+/**
+ * An admin refunds a completed order in full at PayPal (with its own
+ * PayPal-Request-Id, so a retried click refunds once); the order becomes
+ * REFUNDED and its purchases are revoked. A refund PayPal reports as pending
+ * is settled by its PAYMENT.CAPTURE.REFUNDED webhook.
+ */
+export async function refundOrder(
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'payments'>,
+  actor: Actor | undefined,
+  orderId: number,
+): Promise<{ order: Order; refund: 'completed' | 'pending' }> {
+  requireRole(actor, 'admin');
+  const order = await findOrder(deps.db, orderId);
+  if (!order) throw notFound('order_not_found', 'No such order.');
+  if (order.status === 'REFUNDED') return { order, refund: 'completed' };
+  if (order.status !== 'COMPLETED' || !order.transactionId) throw conflict('order_not_refundable', `Only completed orders can be refunded; this one is ${order.status}.`);
+  const captureId = order.transactionId;
+  const result = await callProvider(() => deps.payments.refundCapture(captureId, `song-nexus-refund-${order.id}`));
+  if (result.status === 'PENDING') return { order, refund: 'pending' };
+  return { order: await settleRefund(deps, order.id), refund: 'completed' };
+}

@@ -1,0 +1,85 @@
+import type pg from 'pg';
+import { withTransaction } from '../../db/pool';
+import { lockOrder, updateOrder, type Order } from '../../db/repos/orders.repo';
+import { grantOrderPurchases, revokeOrderPurchases } from '../../db/repos/purchases.repo';
+import { notFound } from '../../server/errors';
+import type { ServiceDeps } from '../deps';
+import { toCents } from '../payments/money';
+import type { GatewayOrder } from '../payments/payment-gateway';
+
+/**
+ * The only place an order changes status after it was created. Every change
+ * happens in one transaction under the order's row lock, and only from an
+ * open status (CREATED, PENDING) — so however many captures, webhooks and
+ * reconciliations race, an order completes once and grants once.
+ */
+
+type Deps = Pick<ServiceDeps, 'db' | 'clock'>;
+
+/** Orders in these states are settled; nothing but a refund moves them again. */
+const isOpen = (order: Order) => order.status === 'CREATED' || order.status === 'PENDING';
+
+async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: pg.PoolClient) => Promise<Order>): Promise<Order> {
+  return withTransaction(deps.db, async (tx) => {
+    const order = await lockOrder(tx, orderId);
+    if (!order) throw notFound('order_not_found', 'No such order.');
+    return change(order, tx);
+  });
+}
+
+/**
+ * Applies what PayPal says about an order's capture: COMPLETED with the
+ * order's exact amount and currency completes it and grants its tracks;
+ * PENDING waits; DECLINED or FAILED fails it; a different amount fails it
+ * and is logged for a person to look at.
+ */
+export function settleFromProvider(deps: Deps, orderId: number, view: GatewayOrder): Promise<Order> {
+  return underLock(deps, orderId, async (order, tx) => {
+    const capture = view.capture;
+    if (!isOpen(order) || !capture) return order;
+    const now = deps.clock();
+    const payerEmail = view.payerEmail ?? null;
+    switch (capture.status) {
+      case 'COMPLETED': {
+        if (capture.amountCents !== toCents(order.amount) || capture.currency !== order.currency) {
+          return updateOrder(tx, order.id, { status: 'FAILED', transactionId: capture.id, payerEmail, failureReason: 'amount_mismatch' });
+        }
+        const completed = await updateOrder(tx, order.id, { status: 'COMPLETED', transactionId: capture.id, payerEmail, completedAt: now });
+        await grantOrderPurchases(tx, order.id, order.userId, now);
+        return completed;
+      }
+      case 'PENDING':
+        return order.status === 'PENDING' ? order : updateOrder(tx, order.id, { status: 'PENDING', transactionId: capture.id, payerEmail });
+      case 'DECLINED':
+      case 'FAILED':
+        return updateOrder(tx, order.id, { status: 'FAILED', transactionId: capture.id, payerEmail, failureReason: 'capture_declined' });
+      default:
+        // Captured and already refunded before we heard of it: nothing was granted, nothing to revoke.
+        return updateOrder(tx, order.id, { status: 'REFUNDED', transactionId: capture.id, payerEmail, refundedAt: now });
+    }
+  });
+}
+
+/** A refund or reversal: the order becomes REFUNDED and its purchases are revoked (streaming falls back to the preview). */
+export function settleRefund(deps: Deps, orderId: number): Promise<Order> {
+  return underLock(deps, orderId, async (order, tx) => {
+    if (order.status === 'REFUNDED') return order;
+    const now = deps.clock();
+    const refunded = await updateOrder(tx, order.id, { status: 'REFUNDED', refundedAt: now });
+    await revokeOrderPurchases(tx, order.id, now);
+    return refunded;
+  });
+}
+
+/** The buyer's funding was declined: the next capture attempt gets a new PayPal-Request-Id. */
+export function settleDecline(deps: Deps, orderId: number, attempt: number, approveUrl: string | undefined): Promise<Order> {
+  return underLock(deps, orderId, async (order, tx) => {
+    if (!isOpen(order) || order.captureAttempt !== attempt) return order;
+    return updateOrder(tx, order.id, { captureAttempt: attempt + 1, approveUrl: approveUrl ?? order.approveUrl ?? undefined });
+  });
+}
+
+/** Marks an open order FAILED (abandoned, unknown at PayPal, voided). */
+export function settleFailure(deps: Deps, orderId: number, reason: string): Promise<Order> {
+  return underLock(deps, orderId, async (order, tx) => (isOpen(order) ? updateOrder(tx, order.id, { status: 'FAILED', failureReason: reason }) : order));
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { findOrderByCaptureId, findOrderByPaypalId, type Order } from '../../db/repos/orders.repo';
+import { markPaymentEventProcessed, recordPaymentEvent } from '../../db/repos/payment-events.repo';
+import { badRequest } from '../../server/errors';
+import type { ServiceDeps } from '../deps';
+import { callProvider } from '../payments/gateway-errors';
+import type { WebhookDelivery } from '../payments/payment-gateway';
+import { captureAndSettle } from './capture.service';
+import { reconcileOrder } from './reconcile.service';
+import { settleRefund } from './settlement';
+
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments'>;
+
+const link = z.object({ rel: z.string().optional(), href: z.string().optional() });
+const eventSchema = z.object({
+  id: z.string().min(1).max(255),
+  event_type: z.string().min(1).max(100),
+  resource: z
+    .object({
+      id: z.string().max(255).optional(),
+      supplementary_data: z.object({ related_ids: z.object({ order_id: z.string().optional(), capture_id: z.string().optional() }).partial() }).partial().optional(),
+      links: z.array(link).optional(),
+    })
+    .loose(),
+});
+type PaypalEvent = z.infer<typeof eventSchema>;
+
+/** The order an event is about: by PayPal order id where the event names it, else by capture id. */
+async function orderOf(deps: Deps, event: PaypalEvent): Promise<Order | undefined> {
+  const { resource } = event;
+  if (event.event_type.startsWith('CHECKOUT.ORDER.')) return resource.id ? findOrderByPaypalId(deps.db, resource.id) : undefined;
+  const related = resource.supplementary_data?.related_ids;
+  if (related?.order_id) {
+    const order = await findOrderByPaypalId(deps.db, related.order_id);
+    if (order) return order;
+  }
+  const upLink = resource.links?.find((l) => l.rel === 'up')?.href;
+  const captureId = event.event_type.startsWith('PAYMENT.CAPTURE.') && !['PAYMENT.CAPTURE.REFUNDED', 'PAYMENT.CAPTURE.REVERSED'].includes(event.event_type)
+    ? resource.id
+    : (related?.capture_id ?? upLink?.split('/').pop());
+  return captureId ? findOrderByCaptureId(deps.db, captureId) : undefined;
+}
+
+async function apply(deps: Deps, event: PaypalEvent): Promise<void> {
+  const order = await orderOf(deps, event);
+  if (!order) return; // not one of ours (another integration on the same PayPal account)
+  switch (event.event_type) {
+    case 'CHECKOUT.ORDER.APPROVED':
+      // The buyer approved but may never come back to /checkout/return.
+      if (order.status === 'CREATED') await captureAndSettle(deps, order);
+      return;
+    case 'PAYMENT.CAPTURE.COMPLETED':
+    case 'PAYMENT.CAPTURE.PENDING':
+    case 'PAYMENT.CAPTURE.DENIED':
+    case 'PAYMENT.CAPTURE.DECLINED':
+      // Settle from the order as PayPal holds it now, not from the event alone.
+      await reconcileOrder(deps, order);
+      return;
+    case 'PAYMENT.CAPTURE.REFUNDED':
+    case 'PAYMENT.CAPTURE.REVERSED':
+      await settleRefund(deps, order.id);
+      return;
+  }
+}
+
+/**
+ * POST /api/webhooks/paypal. The delivery is verified with PayPal's
+ * verify-webhook-signature call before anything is read from it, stored once
+ * by event id, and applied; a repeat of a handled event changes nothing.
+ * When applying fails (PayPal unreachable) the event stays unprocessed and
+ * the error makes PayPal deliver it again.
+ */
+export async function receivePaypalWebhook(deps: Deps, delivery: WebhookDelivery): Promise<{ duplicate: boolean }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(delivery.rawBody);
+  } catch {
+    throw badRequest('invalid_json', 'The webhook body is not JSON.');
+  }
+  const parsed = eventSchema.safeParse(json);
+  if (!parsed.success) throw badRequest('invalid_webhook', 'The webhook body is not a PayPal event.');
+  if (!(await callProvider(() => deps.payments.verifyWebhook(delivery)))) {
+    throw badRequest('webhook_unverified', 'PayPal did not confirm this webhook delivery.');
+  }
+  const event = parsed.data;
+  const state = await recordPaymentEvent(deps.db, { eventId: event.id, eventType: event.event_type, resourceId: event.resource.id ?? null, payload: json });
+  if (state === 'done') return { duplicate: true };
+  await apply(deps, event);
+  await markPaymentEventProcessed(deps.db, event.id, deps.clock());
+  return { duplicate: state === 'pending' };
+}

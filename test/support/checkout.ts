@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import type http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import { startPaypalStandin, type RunningStandin } from '../../scripts/standins/paypal/standin';
+import type { Funding } from '../../scripts/standins/paypal/approval-page';
+import type { PaymentGateway } from '../../services/payments/payment-gateway';
+import { createPaypalGateway } from '../../services/payments/paypal-gateway';
+import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { createApp } from '../../server/app';
+import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { TEST_ORIGIN, testConfig } from './app';
+import { freePort } from './server-process';
+
+export interface Reply {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  location: string | null;
+  bytes: Buffer;
+}
+
+/**
+ * The store listening on a real port with the PayPal stand-in beside it,
+ * each reaching the other over HTTP: the app's gateway calls the stand-in
+ * through PayPal's SDK, and the stand-in delivers signed webhooks to the app.
+ */
+export interface CheckoutHarness {
+  base: string;
+  config: Readonly<Config>;
+  paypal: RunningStandin;
+  storage: LocalDiskStorage;
+  payments: PaymentGateway;
+  /** A request to the store, from the store's own origin, following no redirects. */
+  call(method: string, pathname: string, options?: { cookie?: string; json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Reply>;
+  /** The buyer at PayPal: opens the approve page and approves with a funding choice; returns where PayPal sends the browser. */
+  approve(approveUrl: string, funding?: Funding): Promise<string>;
+  /** Follows a redirect to the store (its URLs carry APP_ORIGIN) with the buyer's cookie. */
+  follow(location: string, cookie: string): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+export async function startCheckoutHarness(
+  db: pg.Pool,
+  options: { webhooks?: boolean; wrap?: (gateway: PaymentGateway) => PaymentGateway } = {},
+): Promise<CheckoutHarness> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const paypal = await startPaypalStandin({
+    ...STANDIN_CREDENTIALS,
+    webhookUrl: options.webhooks === false ? undefined : `${base}/api/webhooks/paypal`,
+  });
+  const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-checkout-'));
+  const config = testConfig({ PAYPAL_STANDIN_URL: paypal.url, UPLOAD_DIR: uploads, PAYPAL_TIMEOUT_MS: '5000' });
+  const gateway = createPaypalGateway(config.paypal);
+  const payments = options.wrap ? options.wrap(gateway) : gateway;
+  const storage = new LocalDiskStorage(uploads);
+  const app = createApp({ config, db, logger: createLogger('silent'), storage, payments });
+  const server: http.Server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+
+  const call: CheckoutHarness['call'] = async (method, pathname, opts = {}) => {
+    const headers: Record<string, string> = { Origin: TEST_ORIGIN, ...opts.headers };
+    if (opts.cookie) headers.Cookie = opts.cookie;
+    let body = opts.body;
+    if (opts.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.json);
+    }
+    const res = await fetch(`${base}${pathname}`, { method, headers, body, redirect: 'manual' });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    let json: unknown;
+    try {
+      json = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, body: json, location: res.headers.get('location'), bytes };
+  };
+
+  return {
+    base,
+    config,
+    paypal,
+    storage,
+    payments,
+    call,
+    async approve(approveUrl, funding = 'balance') {
+      const page = await fetch(approveUrl);
+      if (page.status !== 200 || !(await page.text()).includes('Approve payment')) throw new Error(`approve page answered ${page.status}`);
+      const token = new URL(approveUrl).searchParams.get('token')!;
+      const res = await fetch(`${paypal.url}/checkoutnow/approve`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, funding, email: 'buyer@example.test' }),
+      });
+      return res.headers.get('location')!;
+    },
+    follow(location, cookie) {
+      const url = new URL(location);
+      if (url.origin !== TEST_ORIGIN) throw new Error(`redirect leaves the store: ${location}`);
+      return call('GET', url.pathname + url.search, { cookie });
+    },
+    async close() {
+      await paypal.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      fs.rmSync(uploads, { recursive: true, force: true });
+    },
+  };
+}
