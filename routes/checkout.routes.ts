@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
 import { captureOwnOrder, captureReturningBuyer, findOwnOrderByPaypalId, type CaptureOutcome } from '../services/checkout/capture.service';
 import { createCheckoutOrder, MAX_ORDER_TRACKS } from '../services/checkout/checkout.service';
@@ -24,16 +25,27 @@ function toResultPage(res: Response, status: CaptureOutcome | 'cancelled' | 'sig
 /** Buying: create an order, come back from PayPal, capture. */
 export function checkoutRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router {
   const router = Router();
-  // Each order costs a PayPal call: a buyer gets a few a minute, not a flood.
-  const perBuyer = createLimiter(limits, { name: 'checkout', windowMs: 60_000, limit: 20, message: 'Too many checkouts. Try again in a minute.' });
+  // Each call costs a PayPal call: a buyer gets a few a minute, not a flood.
+  // Counted per signed-in buyer (many buyers may share one address), else per IP.
+  const perBuyer = (name: string, limit: number) =>
+    createLimiter(limits, {
+      name,
+      windowMs: 60_000,
+      limit,
+      keyGenerator: (req) => (req.actor ? `user:${req.actor.userId}` : ipKeyGenerator(req.ip ?? '')),
+      message: 'Too many checkout requests. Try again in a minute.',
+    });
+  const creating = perBuyer('checkout-create', 20);
+  // A buyer's browser and API client may retry captures; each is idempotent at PayPal.
+  const capturing = perBuyer('checkout-capture', 60);
 
-  router.post('/api/checkout/orders', perBuyer, async (req, res) => {
+  router.post('/api/checkout/orders', creating, async (req, res) => {
     const { trackIds } = parseInput(createBody, req.body, 'body');
     const { order, approveUrl } = await createCheckoutOrder(deps, req.actor, trackIds);
     res.status(201).json({ orderId: order.id, approveUrl, amount: order.amount, currency: order.currency });
   });
 
-  router.post('/api/checkout/orders/:id/capture', perBuyer, async (req, res) => {
+  router.post('/api/checkout/orders/:id/capture', capturing, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const { order, items, outcome } = await captureOwnOrder(deps, req.actor, id);
     res.status(outcome === 'pending' ? 202 : 200).json({ outcome, order: presentOrder({ order, items }) });

@@ -6,6 +6,7 @@ import { createPool } from '../db/pool';
 import { countPublishedTracks } from '../db/repos/tracks.repo';
 import { Background } from '../services/background';
 import { deleteExpired } from '../services/cleanup.service';
+import { startPaypalStandin } from '../scripts/standins/paypal/standin';
 import { reconcileStaleOrders } from '../services/checkout/reconcile.service';
 import { createPaypalGateway } from '../services/payments/paypal-gateway';
 import { systemClock } from '../services/clock';
@@ -122,7 +123,6 @@ async function main(): Promise<void> {
 async function paymentGateway(config: Readonly<Config>, steps: ShutdownStep[], logger: Logger) {
   const { paypal } = config;
   if (paypal.env !== 'standin' || paypal.standinUrl || config.nodeEnv !== 'development') return createPaypalGateway(paypal);
-  const { startPaypalStandin } = await import('../scripts/standins/paypal/standin');
   const standin = await startPaypalStandin({ ...paypal, webhookUrl: `${config.appOrigin}/api/webhooks/paypal` });
   steps.push({ name: 'PayPal stand-in', run: () => standin.close() });
   logger.info(`PayPal stand-in (offline checkout) listening on ${standin.url}`);
