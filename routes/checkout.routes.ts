@@ -15,7 +15,7 @@ const createBody = z
 /** PayPal's order ids are short upper-case alphanumerics. */
 const returnQuery = z.object({ token: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }).loose();
 
-const RESULT_PAGE = '/checkout/result.html';
+const RESULT_PAGE = '/checkout/result';
 
 function toResultPage(res: Response, status: CaptureOutcome | 'cancelled' | 'signed_out' | 'unknown' | 'not_approved' | 'unavailable', orderId?: number) {
   const query = new URLSearchParams({ status, ...(orderId ? { order: String(orderId) } : {}) });

@@ -4,12 +4,35 @@ import type { OutboxMailer } from '../services/mail/outbox.mailer';
 import { publicDir } from '../server/paths';
 import { escapeHtml } from '../services/html';
 
+/** Paths the front end draws (public/ts/main.ts lists the same routes). */
+const APP_PAGES = [
+  '/tracks/:id',
+  '/artists/:id',
+  '/signin',
+  '/account',
+  '/cart',
+  '/checkout/result',
+  '/library',
+  '/studio',
+  '/studio/tracks/:id',
+  '/admin',
+  '/admin/theme',
+  '/admin/users',
+  '/admin/orders',
+];
+
 /**
- * Server-side pages: the magic-link confirm page, and in development the
+ * The front end's shell for its paths; server-side pages: the magic-link confirm page, and in development the
  * outbox of mail that had no SMTP server to go to.
  */
 export function pageRoutes(outbox: OutboxMailer | undefined): Router {
   const router = Router();
+
+  // The web front end's pages: one shell whose script draws the page for the
+  // path, so the player keeps playing while the listener moves around.
+  router.get(APP_PAGES, (_req, res) => {
+    res.set('Cache-Control', 'no-cache').sendFile(path.join(publicDir, 'index.html'));
+  });
 
   router.get('/auth/magic', (_req, res) => {
     res.set('Cache-Control', 'no-store').sendFile(path.join(publicDir, 'auth', 'magic.html'));
@@ -26,8 +49,8 @@ export function pageRoutes(outbox: OutboxMailer | undefined): Router {
         .join('\n');
       res.set('Cache-Control', 'no-store').type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Outbox — Song-Nexus (development)</title>
-<link rel="stylesheet" href="/theme.css"><link rel="stylesheet" href="/css/base.css"></head>
-<body><main class="card outbox"><h1>Development outbox</h1>
+<link rel="stylesheet" href="/theme.css"><link rel="stylesheet" href="/css/app.css"></head>
+<body class="standalone"><main class="card outbox"><h1>Development outbox</h1>
 <p>Mail the store would have sent. No SMTP_URL is set, so it stays here.</p>
 ${items || '<p>No mail yet.</p>'}</main></body></html>`);
     });

@@ -84,8 +84,8 @@ describe('buying', () => {
 
     const landed = await shop.follow(back, buyer.cookie);
     expect(landed.status).toBe(303);
-    expect(landed.location).toBe(`/checkout/result.html?status=completed&order=${created.body.orderId}`);
-    const page = await shop.call('GET', '/checkout/result.html');
+    expect(landed.location).toBe(`/checkout/result?status=completed&order=${created.body.orderId}`);
+    const page = await shop.call('GET', '/checkout/result');
     expect(page.status).toBe(200);
 
     const order = await orderRow(created.body.orderId);
@@ -171,9 +171,9 @@ describe('buying', () => {
     expect([capture.status, capture.body.error.code]).toEqual([404, 'order_not_found']);
     expect((await shop.call('GET', `/api/me/orders/${orderId}`, { cookie: other.cookie })).status).toBe(404);
     const stolen = await shop.follow(back, other.cookie);
-    expect(stolen.location).toBe('/checkout/result.html?status=unknown');
+    expect(stolen.location).toBe('/checkout/result?status=unknown');
     const signedOut = await shop.call('GET', new URL(back).pathname + new URL(back).search);
-    expect(signedOut.location).toBe('/checkout/result.html?status=signed_out');
+    expect(signedOut.location).toBe('/checkout/result?status=signed_out');
     expect((await shop.call('GET', '/api/me/orders', { cookie: other.cookie })).body.orders).toEqual([]);
     // The approval's webhook may capture for the buyer; the other user never gains anything.
     expect(await count('purchases WHERE user_id = $1', [other.user.id])).toBe(0);
@@ -207,14 +207,14 @@ describe('buying', () => {
     const { track } = await sellable(shop);
     const { orderId, approveUrl, back } = await approvedOrder(shop, buyer.cookie, [track.id], 'declined');
     const declined = await shop.follow(back, buyer.cookie);
-    expect(declined.location).toBe(`/checkout/result.html?status=declined&order=${orderId}`);
+    expect(declined.location).toBe(`/checkout/result?status=declined&order=${orderId}`);
     expect(await orderRow(orderId)).toMatchObject({ status: 'CREATED', capture_attempt: 1 });
     const view = await shop.call('GET', `/api/me/orders/${orderId}`, { cookie: buyer.cookie });
     expect(view.body.order.approveUrl).toBe(approveUrl);
     expect(await count('purchases WHERE order_id = $1', [orderId])).toBe(0);
 
     const retried = await shop.follow(await shop.approve(approveUrl, 'balance'), buyer.cookie);
-    expect(retried.location).toBe(`/checkout/result.html?status=completed&order=${orderId}`);
+    expect(retried.location).toBe(`/checkout/result?status=completed&order=${orderId}`);
     expect(await count('purchases WHERE order_id = $1', [orderId])).toBe(1);
   });
 
@@ -223,7 +223,7 @@ describe('buying', () => {
     const good = await sellable(shop);
     const bad = await sellable(shop);
     const settled = await approvedOrder(shop, buyer.cookie, [good.track.id], 'pending');
-    expect((await shop.follow(settled.back, buyer.cookie)).location).toBe(`/checkout/result.html?status=pending&order=${settled.orderId}`);
+    expect((await shop.follow(settled.back, buyer.cookie)).location).toBe(`/checkout/result?status=pending&order=${settled.orderId}`);
     const denied = await approvedOrder(shop, buyer.cookie, [bad.track.id], 'pending');
     const api = await shop.call('POST', `/api/checkout/orders/${denied.orderId}/capture`, { cookie: buyer.cookie });
     expect([api.status, api.body.outcome]).toEqual([202, 'pending']);
@@ -409,7 +409,7 @@ describe('failures between PayPal and us', () => {
       const { track } = await sellable(h);
       const { orderId, back } = await approvedOrder(h, buyer.cookie, [track.id]);
       const lost = await h.follow(back, buyer.cookie);
-      expect(lost.location).toBe(`/checkout/result.html?status=unavailable&order=${orderId}`);
+      expect(lost.location).toBe(`/checkout/result?status=unavailable&order=${orderId}`);
       const api = await h.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: buyer.cookie });
       expect([api.status, api.body.error.code]).toEqual([502, 'payment_provider_unavailable']);
       expect((await orderRow(orderId)).status).toBe('CREATED');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { ENV_EMBEDDED_DIR, ENV_RUN_ID, ENV_SERVER_URL, ENV_TEMPLATE, createDatab
  * own (test/support/db.ts), so files run in parallel and never share rows.
  */
 export default async function globalSetup(): Promise<void> {
+  buildFrontEnd();
   process.env[ENV_RUN_ID] = crypto.randomBytes(3).toString('hex');
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
@@ -34,4 +36,10 @@ export default async function globalSetup(): Promise<void> {
     await pool.end();
   }
   process.env[ENV_TEMPLATE] = template;
+}
+
+/** The browser code (public/ts → public/js), as `npm run build` makes it: the pages under test load it. */
+function buildFrontEnd(): void {
+  const root = path.join(__dirname, '..', '..');
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'public')], { stdio: 'inherit' });
 }

@@ -1,0 +1,65 @@
+/**
+ * A small element builder: text goes in as text nodes (never as HTML), so
+ * nothing a server or user wrote can become markup.
+ */
+export type Child = Node | string | number | null | undefined | false;
+type Props = Record<string, unknown>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2).toLowerCase(), value as EventListener);
+    } else if (key === 'class') {
+      el.className = String(value);
+    } else if (key === 'value' || key === 'checked' || key === 'disabled' || key === 'selected') {
+      (el as unknown as Record<string, unknown>)[key] = value;
+    } else {
+      el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+/** An SVG element (charts). */
+export function svg(tag: string, attrs: Record<string, string | number> = {}, ...children: Node[]): SVGElement {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, String(value));
+  el.append(...children);
+  return el;
+}
+
+export function append(parent: Node, children: (Child | Child[])[]): void {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+  }
+}
+
+/** Replaces everything inside `parent`. */
+export function replace(parent: Element, ...children: (Child | Child[])[]): void {
+  parent.replaceChildren();
+  append(parent, children);
+}
+
+/** A labelled form field: the label wraps nothing, it points at the control by id. */
+let fieldCount = 0;
+export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
+  const id = control.id || `f${++fieldCount}`;
+  control.id = id;
+  const hintEl = hint ? h('small', { id: `${id}-hint`, class: 'hint' }, hint) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: id }, label), control, hintEl);
+}
+
+/** A live region for status and error messages (read out by screen readers). */
+export function statusLine(): HTMLParagraphElement & { say(text: string, kind?: 'ok' | 'error' | ''): void } {
+  const el = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }) as HTMLParagraphElement & { say(text: string, kind?: 'ok' | 'error' | ''): void };
+  el.say = (text, kind = '') => {
+    el.textContent = text;
+    el.dataset.kind = kind;
+  };
+  return el;
+}

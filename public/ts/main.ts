@@ -1,0 +1,84 @@
+import { ApiError, messageOf } from './lib/api.js';
+import { cartIds, onCartChange } from './lib/cart.js';
+import { h, replace } from './lib/dom.js';
+import { route, startRouter, type View } from './lib/router.js';
+import { currentUser, isAdmin, isArtist, loadSession, onSessionChange } from './lib/session.js';
+import { mountPlayer } from './player.js';
+import { accountView, signInView } from './views/account.js';
+import { ordersView, usersView } from './views/admin.js';
+import { themeEditorView } from './views/admin-theme.js';
+import { cartView, checkoutResultView, libraryView } from './views/buying.js';
+import { catalogView } from './views/catalog.js';
+import { studioTrackView, studioView } from './views/studio.js';
+import { artistView, trackView } from './views/track.js';
+
+const view = document.getElementById('view')!;
+const nav = document.getElementById('nav')!;
+
+function renderNav(): void {
+  const user = currentUser();
+  const count = cartIds().length;
+  const here = window.location.pathname;
+  const link = (href: string, text: string) => h('a', { href, 'aria-current': here === href || (href !== '/' && here.startsWith(href)) ? 'page' : null }, text);
+  replace(
+    nav,
+    link('/', 'Store'),
+    user ? link('/library', 'Library') : null,
+    isArtist(user) ? link('/studio', 'Studio') : null,
+    isAdmin(user) ? link('/admin/theme', 'Admin') : null,
+    h('a', { href: '/cart', class: 'cart-link', 'aria-current': here === '/cart' ? 'page' : null }, 'Cart', h('span', { class: 'count', 'aria-label': `${count} item${count === 1 ? '' : 's'}` }, String(count))),
+    user ? link('/account', 'Account') : link('/signin', 'Sign in'),
+  );
+}
+
+const notFound: View = async () => ({
+  title: 'Not found — Song-Nexus',
+  content: h('section', { class: 'card' }, h('h1', {}, 'Page not found'), h('p', {}, 'There is nothing at this address.'), h('a', { href: '/' }, 'Back to the store')),
+});
+
+let renderCount = 0;
+async function render(page: View | undefined, params: Record<string, string>, query: URLSearchParams): Promise<void> {
+  const mine = ++renderCount;
+  view.setAttribute('aria-busy', 'true');
+  renderNav();
+  try {
+    const { title, content } = await (page ?? notFound)(params, query);
+    if (mine !== renderCount) return; // a newer navigation won
+    document.title = title;
+    replace(view, content);
+  } catch (err) {
+    if (mine !== renderCount) return;
+    const gone = err instanceof ApiError && err.status === 404;
+    document.title = gone ? 'Not found — Song-Nexus' : 'Something went wrong — Song-Nexus';
+    replace(
+      view,
+      h('section', { class: 'card', role: 'alert' }, h('h1', {}, gone ? 'Not found' : 'Something went wrong'), h('p', {}, messageOf(err)), h('a', { href: '/' }, 'Back to the store')),
+    );
+  } finally {
+    if (mine === renderCount) {
+      view.removeAttribute('aria-busy');
+      // Move focus to the new page for keyboard and screen-reader users.
+      if (renderCount > 1) view.focus();
+    }
+  }
+}
+
+route('/', catalogView);
+route('/tracks/:id', trackView);
+route('/artists/:id', artistView);
+route('/signin', signInView);
+route('/account', accountView);
+route('/cart', cartView);
+route('/checkout/result', checkoutResultView);
+route('/library', libraryView);
+route('/studio', studioView);
+route('/studio/tracks/:id', studioTrackView);
+route('/admin', themeEditorView);
+route('/admin/theme', themeEditorView);
+route('/admin/users', usersView);
+route('/admin/orders', ordersView);
+
+mountPlayer(document.getElementById('player')!);
+onCartChange(renderNav);
+onSessionChange(renderNav);
+void loadSession().then(() => startRouter((page, params, query) => void render(page, params, query)));

@@ -1,0 +1,201 @@
+import { ApiError, api, apiReply, messageOf } from '../lib/api.js';
+import { field, h, replace, statusLine } from '../lib/dom.js';
+import { navigate, type View } from '../lib/router.js';
+import { currentUser, isAdmin } from '../lib/session.js';
+import type { Track } from '../lib/types.js';
+import { trackCard } from './track-card.js';
+
+type TokenValue = string | number | null;
+type Tokens = Record<string, TokenValue>;
+interface ThemeDoc {
+  id: number;
+  updatedAt: string;
+  updatedBy: string;
+  tokens: Tokens;
+  isActive?: boolean;
+}
+
+/** colorPrimary → --color-primary, as /theme.css names them. */
+const cssVar = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+const label = (name: string) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`).replace(/^./, (c) => c.toUpperCase());
+const isColor = (v: TokenValue) => typeof v === 'string' && /^#[0-9a-fA-F]{6}$/.test(v);
+const isImage = (name: string) => name.endsWith('Url');
+
+function cssValue(name: string, value: TokenValue): string {
+  if (value === null || value === '') return 'none';
+  if (isImage(name)) return `url("${value}")`;
+  return typeof value === 'number' && !/Weight/.test(name) ? `${value}px` : String(value);
+}
+
+/** WCAG contrast of two #rrggbb colours: the warning shown while editing (the server reports the same on save). */
+function contrast(a: string, b: string): number {
+  const lum = (hex: string) =>
+    [1, 3, 5]
+      .map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+      .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i]!, 0);
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100;
+}
+
+/** Reloads /theme.css everywhere in this page, so the saved theme shows at once. */
+export function reloadThemeCss(): void {
+  const link = document.getElementById('theme-css') as HTMLLinkElement | null;
+  if (link) link.href = `/theme.css?v=${Date.now()}`;
+}
+
+/**
+ * The theme editor: every token with a fitting control, a live preview of
+ * storefront parts styled by the draft (custom properties set on the preview
+ * only), contrast warnings, save guarded by the ETag (a 412 says someone else
+ * saved), and the history with one-click rollback.
+ */
+export const themeEditorView: View = async () => {
+  if (!isAdmin(currentUser())) {
+    navigate('/', { replace: true });
+    return { title: 'Admins only', content: h('p', {}, 'Admins only.') };
+  }
+  const loaded = await apiReply<ThemeDoc>('GET', '/api/design-system');
+  let etag = loaded.headers.get('ETag') ?? '';
+  const draft: Tokens = { ...loaded.body.tokens };
+  const sample = (await api<{ tracks: Track[] }>('GET', '/api/tracks?limit=3')).tracks;
+
+  const preview = h(
+    'div',
+    { class: 'theme-preview', 'aria-label': 'Live preview of the storefront with your changes' },
+    h('header', { class: 'site-header' }, h('span', { class: 'brand' }, 'Song-Nexus'), h('nav', {}, h('a', { href: '#' }, 'Store'), h('a', { href: '#' }, 'Library'))),
+    h('h2', {}, 'Discover music'),
+    h('p', {}, 'Body text in the base font, with ', h('a', { href: '#' }, 'a link'), '.'),
+    h('div', { class: 'grid' }, sample.map((t) => trackCard(t, sample))),
+    h('div', { class: 'player preview-player' }, h('button', { type: 'button', class: 'player-play', tabindex: -1 }, '▶'), h('span', {}, 'The player')),
+  );
+  const warnings = h('div', { class: 'warnings', role: 'status', 'aria-live': 'polite' });
+  const status = statusLine();
+
+  const applyDraft = () => {
+    for (const [name, value] of Object.entries(draft)) preview.style.setProperty(cssVar(name), cssValue(name, value));
+    const checks = [
+      ['Text on background', String(draft.colorTextPrimary), String(draft.colorBackground)],
+      ['Button text on button', String(draft.buttonTextColor), String(draft.buttonBackgroundColor)],
+    ] as const;
+    replace(
+      warnings,
+      checks.map(([what, fg, bg]) => {
+        if (!isColor(fg) || !isColor(bg)) return null;
+        const ratio = contrast(fg, bg);
+        return h('p', { class: ratio >= 4.5 ? 'ok' : 'warning' }, `${what}: contrast ${ratio}:1 — `, ratio >= 4.5 ? 'passes WCAG AA' : 'below WCAG AA (4.5:1); hard to read');
+      }),
+    );
+  };
+
+  const controls = Object.entries(draft).map(([name, value]) => {
+    const set = (v: TokenValue) => {
+      draft[name] = v;
+      applyDraft();
+    };
+    if (isColor(value)) {
+      const picker = h('input', { type: 'color', value, name });
+      const text = h('input', { type: 'text', value, pattern: '#[0-9a-fA-F]{6}', size: 8, 'aria-label': `${label(name)} as hex` });
+      picker.addEventListener('input', () => {
+        text.value = picker.value;
+        set(picker.value);
+      });
+      text.addEventListener('input', () => isColor(text.value) && ((picker.value = text.value), set(text.value)));
+      const control = field(label(name), picker);
+      control.append(h('div', { class: 'color-pair' }, picker, text));
+      return h('div', { class: 'token' }, control);
+    }
+    if (typeof value === 'number') {
+      const input = h('input', { type: 'number', value, name, step: /Weight/.test(name) ? 100 : 1 });
+      input.addEventListener('input', () => input.value !== '' && set(Number(input.value)));
+      return h('div', { class: 'token' }, field(label(name), input));
+    }
+    const input = h('input', { type: 'text', value: value ?? '', name, placeholder: isImage(name) ? 'https://… or /assets/theme/…' : '' });
+    input.addEventListener('input', () => set(isImage(name) && !input.value.trim() ? null : input.value));
+    return h('div', { class: 'token' }, field(label(name), input));
+  });
+
+  const save = h('button', { type: 'submit' }, 'Save and publish');
+  const form = h('form', { class: 'theme-form' }, h('div', { class: 'tokens' }, controls), warnings, save, status);
+  const history = h('ol', { class: 'rows history', 'aria-label': 'Theme history' });
+
+  const showHistory = async () => {
+    const { themes } = await api<{ themes: ThemeDoc[] }>('GET', '/api/admin/design-system/history?pageSize=10');
+    replace(
+      history,
+      themes.map((t) =>
+        h(
+          'li',
+          { class: 'row' },
+          h('span', { class: 'swatch', 'data-color': String(t.tokens.colorPrimary) }),
+          h('span', { class: 'grow' }, `#${t.id} · ${new Date(t.updatedAt).toLocaleString()} · ${t.updatedBy}`),
+          t.isActive
+            ? h('strong', {}, 'active')
+            : h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'secondary',
+                  'aria-label': `Roll back to theme ${t.id}`,
+                  onclick: async () => {
+                    try {
+                      const reply = await apiReply<{ theme: ThemeDoc }>('POST', `/api/admin/design-system/${t.id}/activate`);
+                      status.say(`Rolled back to theme #${t.id}.`, 'ok');
+                      reloadThemeCss();
+                      navigate('/admin/theme', { replace: true });
+                      etag = reply.headers.get('ETag') ?? etag;
+                    } catch (err) {
+                      status.say(messageOf(err), 'error');
+                    }
+                  },
+                },
+                'Roll back to this',
+              ),
+        ),
+      ),
+    );
+    // Swatches are coloured through the CSSOM (the CSP forbids style attributes).
+    for (const swatch of history.querySelectorAll<HTMLElement>('.swatch')) swatch.style.backgroundColor = swatch.dataset.color ?? '';
+  };
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    save.disabled = true;
+    try {
+      const reply = await apiReply<{ contrast: { text: { passesAA: boolean }; button: { passesAA: boolean } } }>('PUT', '/api/admin/design-system', draft, { 'If-Match': etag });
+      etag = reply.headers.get('ETag') ?? etag;
+      const { text, button } = reply.body.contrast;
+      status.say(text.passesAA && button.passesAA ? 'Saved. The store shows the new theme now.' : 'Saved, but some colours are below WCAG AA contrast.', 'ok');
+      reloadThemeCss();
+      await showHistory();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 412) {
+        replace(status, 'Someone else saved the theme while you were editing. ', h('button', { type: 'button', class: 'secondary', onclick: () => navigate('/admin/theme', { replace: true }) }, 'Load their version'), ' (your changes here are not saved).');
+        status.dataset.kind = 'error';
+      } else {
+        status.say(messageOf(err), 'error');
+      }
+    } finally {
+      save.disabled = false;
+    }
+  });
+
+  applyDraft();
+  await showHistory();
+  return {
+    title: 'Theme editor — Song-Nexus',
+    content: h(
+      'section',
+      { class: 'stack' },
+      h('h1', {}, 'Theme editor'),
+      adminNav(),
+      h('div', { class: 'editor' }, form, h('div', { class: 'preview-column' }, h('h2', {}, 'Preview'), preview)),
+      h('h2', {}, 'History'),
+      history,
+    ),
+  };
+};
+
+export function adminNav(): HTMLElement {
+  return h('nav', { class: 'subnav', 'aria-label': 'Admin' }, h('a', { href: '/admin/theme' }, 'Theme'), h('a', { href: '/admin/users' }, 'Users'), h('a', { href: '/admin/orders' }, 'Orders'));
+}

@@ -1,0 +1,126 @@
+import { api, messageOf, query } from '../lib/api.js';
+import { field, h, statusLine } from '../lib/dom.js';
+import { euros, toCents } from '../lib/format.js';
+import { navigate, type View } from '../lib/router.js';
+import { currentUser, isAdmin } from '../lib/session.js';
+import type { Order, User } from '../lib/types.js';
+import { adminNav } from './admin-theme.js';
+
+function guard(): boolean {
+  if (isAdmin(currentUser())) return true;
+  navigate('/', { replace: true });
+  return false;
+}
+const denied = { title: 'Admins only', content: h('p', {}, 'Admins only.') };
+
+/** Users: search, change role, deactivate. The server protects the last admin. */
+export const usersView: View = async (_params, q) => {
+  if (!guard()) return denied;
+  const search = q.get('q') ?? '';
+  const { users, total } = await api<{ users: User[]; total: number }>('GET', `/api/admin/users${query({ q: search, pageSize: 50 })}`);
+  const status = statusLine();
+  const input = h('input', { type: 'search', value: search, maxlength: 100 });
+  const form = h('form', { class: 'row', role: 'search' }, field('Find users', input), h('button', { type: 'submit' }, 'Search'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    navigate(`/admin/users${query({ q: input.value.trim() })}`);
+  });
+  const change = async (user: User, changes: Partial<Pick<User, 'role' | 'isActive'>>) => {
+    try {
+      await api('PATCH', `/api/admin/users/${user.id}`, changes);
+      status.say(`${user.email} updated.`, 'ok');
+    } catch (err) {
+      status.say(messageOf(err), 'error');
+      navigate(window.location.pathname + window.location.search, { replace: true });
+    }
+  };
+  const rows = users.map((u) => {
+    const role = h('select', { 'aria-label': `Role of ${u.email}` }, (['user', 'artist', 'admin'] as const).map((r) => h('option', { value: r, selected: r === u.role }, r)));
+    role.addEventListener('change', () => void change(u, { role: role.value as User['role'] }));
+    const active = h('input', { type: 'checkbox', checked: u.isActive, 'aria-label': `${u.email} may sign in` });
+    active.addEventListener('change', () => void change(u, { isActive: active.checked }));
+    return h('tr', {}, h('td', {}, u.email), h('td', {}, u.displayName ?? u.username), h('td', {}, role), h('td', {}, active));
+  });
+  return {
+    title: 'Users — Song-Nexus',
+    content: h(
+      'section',
+      { class: 'stack' },
+      h('h1', {}, 'Users'),
+      adminNav(),
+      form,
+      status,
+      h('p', {}, `${total} user${total === 1 ? '' : 's'}${total > users.length ? `, first ${users.length} shown` : ''}.`),
+      h(
+        'table',
+        { class: 'table' },
+        h('thead', {}, h('tr', {}, ['Email', 'Name', 'Role', 'Active'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, rows),
+      ),
+    ),
+  };
+};
+
+/** Orders with a status filter and refunds. */
+export const ordersView: View = async (_params, q) => {
+  if (!guard()) return denied;
+  const statusFilter = q.get('status') ?? '';
+  const { orders, total } = await api<{ orders: Order[]; total: number }>('GET', `/api/admin/orders${query({ status: statusFilter, pageSize: 50 })}`);
+  const status = statusLine();
+  const select = h(
+    'select',
+    {},
+    h('option', { value: '' }, 'All'),
+    ['CREATED', 'PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'].map((s) => h('option', { value: s, selected: s === statusFilter }, s.toLowerCase())),
+  );
+  select.addEventListener('change', () => navigate(`/admin/orders${query({ status: select.value })}`));
+  const rows = orders.map((o) => {
+    const refund =
+      o.status === 'COMPLETED'
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'danger',
+              onclick: async () => {
+                if (!confirm(`Refund order #${o.id} (${euros(toCents(o.amount))}) in full? The buyer loses access to its tracks.`)) return;
+                try {
+                  const { refund: result } = await api<{ refund: string }>('POST', `/api/admin/orders/${o.id}/refund`);
+                  status.say(result === 'completed' ? `Order #${o.id} refunded.` : `Refund of #${o.id} is pending at PayPal.`, 'ok');
+                  navigate(window.location.pathname + window.location.search, { replace: true });
+                } catch (err) {
+                  status.say(messageOf(err), 'error');
+                }
+              },
+            },
+            'Refund',
+          )
+        : null;
+    return h(
+      'tr',
+      { 'data-order-id': o.id },
+      h('td', {}, `#${o.id}`),
+      h('td', {}, new Date(o.createdAt).toLocaleString()),
+      h('td', {}, o.payerEmail ?? `user ${o.userId}`),
+      h('td', {}, o.items.map((i) => i.title).join(', ')),
+      h('td', { class: 'num' }, euros(toCents(o.amount))),
+      h('td', {}, o.status.toLowerCase()),
+      h('td', {}, refund),
+    );
+  });
+  return {
+    title: 'Orders — Song-Nexus',
+    content: h(
+      'section',
+      { class: 'stack' },
+      h('h1', {}, 'Orders'),
+      adminNav(),
+      field('Status', select),
+      status,
+      h('p', {}, `${total} order${total === 1 ? '' : 's'}.`),
+      orders.length
+        ? h('table', { class: 'table' }, h('thead', {}, h('tr', {}, ['Order', 'Created', 'Buyer', 'Tracks', 'Amount', 'Status', ''].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows))
+        : h('p', { class: 'empty' }, 'No orders match.'),
+    ),
+  };
+};

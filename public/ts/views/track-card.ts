@@ -1,0 +1,49 @@
+import { addToCart, inCart, removeFromCart } from '../lib/cart.js';
+import { h } from '../lib/dom.js';
+import { clock, price } from '../lib/format.js';
+import type { Track } from '../lib/types.js';
+import { playTracks } from '../player.js';
+
+/** The cover, or a placeholder drawn from the track's id so the grid is not blank. */
+export function cover(track: Track, size: 'card' | 'large' = 'card'): HTMLElement {
+  if (track.coverUrl) return h('img', { class: `cover ${size}`, src: track.coverUrl, alt: `Cover of ${track.name}`, loading: 'lazy', width: 300, height: 300 });
+  return h('div', { class: `cover ${size} placeholder hue-${track.id % 6}`, role: 'img', 'aria-label': `No cover for ${track.name}` }, track.name.slice(0, 1));
+}
+
+/** "Add to cart" that turns into "In cart ✓ (remove)". */
+export function cartButton(track: Track): HTMLElement {
+  const button = h('button', { type: 'button', class: 'secondary' });
+  const show = () => {
+    const added = inCart(track.id);
+    button.textContent = added ? 'In cart ✓' : `Add to cart · ${price(track)}`;
+    button.setAttribute('aria-pressed', String(added));
+  };
+  button.addEventListener('click', () => {
+    if (inCart(track.id)) removeFromCart(track.id);
+    else addToCart(track.id);
+    show();
+  });
+  show();
+  return button;
+}
+
+/** One track in a grid; `list` is the grid's tracks, for next/previous in the player. */
+export function trackCard(track: Track, list: Track[]): HTMLElement {
+  const play = h('button', { type: 'button', class: 'play', 'aria-label': `Play ${track.name} by ${track.artist}` }, '▶');
+  play.addEventListener('click', () => playTracks(list, list.indexOf(track)));
+  return h(
+    'article',
+    { class: 'track-card', 'data-track-id': track.id },
+    h('div', { class: 'cover-wrap' }, cover(track), play),
+    h('h3', {}, h('a', { href: `/tracks/${track.id}` }, track.name)),
+    h('p', { class: 'meta' }, h('a', { href: `/artists/${track.artistId}` }, track.artist)),
+    h('p', { class: 'meta' }, track.genre ?? 'No genre', ' · ', clock(track.durationSeconds)),
+    h('p', { class: 'price' }, price(track)),
+    track.isFree ? null : cartButton(track),
+  );
+}
+
+export function trackGrid(tracks: Track[], empty: string): HTMLElement {
+  if (!tracks.length) return h('p', { class: 'empty' }, empty);
+  return h('div', { class: 'grid' }, tracks.map((t) => trackCard(t, tracks)));
+}

@@ -1,0 +1,50 @@
+import { api } from '../lib/api.js';
+import { h } from '../lib/dom.js';
+import { clock, price } from '../lib/format.js';
+import type { View } from '../lib/router.js';
+import { currentUser } from '../lib/session.js';
+import type { Purchase, Track } from '../lib/types.js';
+import { playTracks } from '../player.js';
+import { trackGrid, cartButton, cover } from './track-card.js';
+
+async function owns(trackId: number): Promise<boolean> {
+  if (!currentUser()) return false;
+  const { purchases } = await api<{ purchases: Purchase[] }>('GET', '/api/me/purchases?pageSize=100');
+  return purchases.some((p) => p.trackId === trackId && !p.revokedAt);
+}
+
+export const trackView: View = async ({ id }) => {
+  const { track } = await api<{ track: Track }>('GET', `/api/tracks/${encodeURIComponent(id!)}`);
+  const mine = track.artistId === currentUser()?.id || (await owns(track.id));
+  const full = mine || track.isFree;
+  const play = h('button', { type: 'button', class: 'play-wide' }, full ? '▶ Play' : `▶ Play preview (${clock(track.preview?.seconds ?? 0)})`);
+  play.addEventListener('click', () => playTracks([track]));
+  return {
+    title: `${track.name} by ${track.artist} — Song-Nexus`,
+    content: h(
+      'article',
+      { class: 'track-page' },
+      cover(track, 'large'),
+      h(
+        'div',
+        {},
+        h('h1', {}, track.name),
+        h('p', { class: 'meta' }, 'by ', h('a', { href: `/artists/${track.artistId}` }, track.artist), track.genre ? ` · ${track.genre}` : '', ` · ${clock(track.durationSeconds)}`),
+        track.description ? h('p', {}, track.description) : null,
+        h('p', { class: 'price' }, price(track)),
+        h('div', { class: 'actions' }, track.preview || full ? play : h('p', {}, 'No preview for this track.'), full ? null : cartButton(track)),
+        full && currentUser() ? h('p', {}, h('a', { href: `/api/tracks/${track.id}/download`, download: '' }, 'Download')) : null,
+        mine ? h('p', { class: 'note' }, 'You own this track.') : null,
+      ),
+    ),
+  };
+};
+
+export const artistView: View = async ({ id }) => {
+  const { artist, tracks } = await api<{ artist: { id: number; name: string }; tracks: Track[] }>('GET', `/api/artists/${encodeURIComponent(id!)}`);
+  const name = tracks[0]?.artist ?? artist.name;
+  return {
+    title: `${name} — Song-Nexus`,
+    content: h('section', {}, h('h1', {}, name), trackGrid(tracks, 'This artist has no published tracks yet.')),
+  };
+};
