@@ -25,7 +25,9 @@ export async function sendAudio(
     ETag: source.etag,
     'Last-Modified': source.lastModified.toUTCString(),
     // Paid audio is never stored by shared caches; what a request gets depends on who asks.
-    'Cache-Control': 'private',
+    // no-cache: the browser asks again each time, so a purchase or a refund shows at once
+    // instead of a heuristically fresh copy of the preview (or of the full file).
+    'Cache-Control': 'private, no-cache',
     Vary: 'Cookie',
     'X-Audio-Preview': String(source.isPreview),
     ...(source.isPreview && source.previewSeconds !== null ? { 'X-Audio-Preview-Seconds': source.previewSeconds.toFixed(3) } : {}),

@@ -99,7 +99,7 @@ type Kind = 'paid' | 'free' | 'unpublished' | 'deleted' | 'noPreview';
       return;
     }
     expect(res.status).toBe(200);
-    expect(res.headers['cache-control']).toBe('private');
+    expect(res.headers['cache-control']).toBe('private, no-cache');
     expect(res.headers['accept-ranges']).toBe('bytes');
     expect(res.headers['content-type']).toBe('audio/mpeg');
     expect(res.headers['x-audio-preview']).toBe(String(expected === 'preview'));

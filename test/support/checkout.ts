@@ -5,13 +5,15 @@ import path from 'node:path';
 import type pg from 'pg';
 import { startPaypalStandin, type RunningStandin } from '../../scripts/standins/paypal/standin';
 import type { Funding } from '../../scripts/standins/paypal/approval-page';
+import type { Background } from '../../services/background';
+import type { Mailer } from '../../services/mail/mailer';
 import type { PaymentGateway } from '../../services/payments/payment-gateway';
 import { createPaypalGateway } from '../../services/payments/paypal-gateway';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { createApp } from '../../server/app';
 import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
 import { createLogger } from '../../server/logger';
-import { TEST_ORIGIN, testConfig } from './app';
+import { testConfig } from './app';
 import { freePort } from './server-process';
 
 export interface Reply {
@@ -43,26 +45,35 @@ export interface CheckoutHarness {
 
 export async function startCheckoutHarness(
   db: pg.Pool,
-  options: { webhooks?: boolean; wrap?: (gateway: PaymentGateway) => PaymentGateway } = {},
+  options: {
+    webhooks?: boolean;
+    wrap?: (gateway: PaymentGateway) => PaymentGateway;
+    /** Configuration overrides; `APP_ORIGIN: 'port'` makes the origin http://localhost:<the port> (for browsers). */
+    env?: Record<string, string>;
+    mailer?: Mailer;
+    background?: Background;
+  } = {},
 ): Promise<CheckoutHarness> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const env = { ...options.env };
+  if (env.APP_ORIGIN === 'port') env.APP_ORIGIN = `http://localhost:${port}`;
   const paypal = await startPaypalStandin({
     ...STANDIN_CREDENTIALS,
     webhookUrl: options.webhooks === false ? undefined : `${base}/api/webhooks/paypal`,
   });
   const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-checkout-'));
-  const config = testConfig({ PAYPAL_STANDIN_URL: paypal.url, UPLOAD_DIR: uploads, PAYPAL_TIMEOUT_MS: '5000' });
+  const config = testConfig({ PAYPAL_STANDIN_URL: paypal.url, UPLOAD_DIR: uploads, PAYPAL_TIMEOUT_MS: '5000', ...env });
   const gateway = createPaypalGateway(config.paypal);
   const payments = options.wrap ? options.wrap(gateway) : gateway;
   const storage = new LocalDiskStorage(uploads);
-  const app = createApp({ config, db, logger: createLogger('silent'), storage, payments });
+  const app = createApp({ config, db, logger: createLogger('silent'), storage, payments, mailer: options.mailer, background: options.background });
   const server: http.Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
 
   const call: CheckoutHarness['call'] = async (method, pathname, opts = {}) => {
-    const headers: Record<string, string> = { Origin: TEST_ORIGIN, ...opts.headers };
+    const headers: Record<string, string> = { Origin: config.appOrigin, ...opts.headers };
     if (opts.cookie) headers.Cookie = opts.cookie;
     let body = opts.body;
     if (opts.json !== undefined) {
@@ -101,7 +112,7 @@ export async function startCheckoutHarness(
     },
     follow(location, cookie) {
       const url = new URL(location);
-      if (url.origin !== TEST_ORIGIN) throw new Error(`redirect leaves the store: ${location}`);
+      if (url.origin !== config.appOrigin) throw new Error(`redirect leaves the store: ${location}`);
       return call('GET', url.pathname + url.search, { cookie });
     },
     async close() {

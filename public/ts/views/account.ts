@@ -12,7 +12,7 @@ export const signInView: View = async (_params, q) => {
     navigate('/account', { replace: true });
     return { title: 'Account', content: h('p', {}, 'Already signed in.') };
   }
-  const email = h('input', { type: 'email', name: 'email', required: true, autocomplete: 'email username webauthn', maxlength: 254 });
+  const email = h('input', { type: 'email', name: 'email', required: true, autocomplete: 'email webauthn', maxlength: 254 });
   const status = statusLine();
   const send = h('button', { type: 'submit' }, 'Email me a sign-in link');
   const form = h('form', { class: 'stack' }, field('Email address', email, 'We send a link that signs you in; no password needed.'), send, status);

@@ -38,8 +38,13 @@ function contrast(a: string, b: string): number {
   return Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100;
 }
 
-/** Reloads /theme.css everywhere in this page, so the saved theme shows at once. */
-export function reloadThemeCss(): void {
+/**
+ * Shows the saved theme at once: this page loads a fresh /theme.css, and the
+ * browser's cached copy (other visitors wait up to its max-age of 60 s) is
+ * replaced so this admin's next pages show it too.
+ */
+export async function reloadThemeCss(): Promise<void> {
+  await fetch('/theme.css', { cache: 'reload' }).catch(() => undefined);
   const link = document.getElementById('theme-css') as HTMLLinkElement | null;
   if (link) link.href = `/theme.css?v=${Date.now()}`;
 }
@@ -50,7 +55,7 @@ export function reloadThemeCss(): void {
  * only), contrast warnings, save guarded by the ETag (a 412 says someone else
  * saved), and the history with one-click rollback.
  */
-export const themeEditorView: View = async () => {
+export const themeEditorView: View = async (_params, q) => {
   if (!isAdmin(currentUser())) {
     navigate('/', { replace: true });
     return { title: 'Admins only', content: h('p', {}, 'Admins only.') };
@@ -62,10 +67,11 @@ export const themeEditorView: View = async () => {
 
   const preview = h(
     'div',
-    { class: 'theme-preview', 'aria-label': 'Live preview of the storefront with your changes' },
-    h('header', { class: 'site-header' }, h('span', { class: 'brand' }, 'Song-Nexus'), h('nav', {}, h('a', { href: '#' }, 'Store'), h('a', { href: '#' }, 'Library'))),
-    h('h2', {}, 'Discover music'),
-    h('p', {}, 'Body text in the base font, with ', h('a', { href: '#' }, 'a link'), '.'),
+    // inert: a picture of the store to look at, not controls to use.
+    { class: 'theme-preview', inert: true },
+    h('div', { class: 'site-header' }, h('span', { class: 'brand' }, 'Song-Nexus'), h('span', { class: 'nav-sample' }, 'Store · Library · Cart')),
+    h('p', { class: 'heading-sample' }, 'Discover music'),
+    h('p', {}, 'Body text in the base font, with ', h('u', { class: 'link-sample' }, 'a link'), '.'),
     h('div', { class: 'grid' }, sample.map((t) => trackCard(t, sample))),
     h('div', { class: 'player preview-player' }, h('button', { type: 'button', class: 'player-play', tabindex: -1 }, '▶'), h('span', {}, 'The player')),
   );
@@ -136,20 +142,17 @@ export const themeEditorView: View = async () => {
                 {
                   type: 'button',
                   class: 'secondary',
-                  'aria-label': `Roll back to theme ${t.id}`,
                   onclick: async () => {
                     try {
-                      const reply = await apiReply<{ theme: ThemeDoc }>('POST', `/api/admin/design-system/${t.id}/activate`);
-                      status.say(`Rolled back to theme #${t.id}.`, 'ok');
-                      reloadThemeCss();
-                      navigate('/admin/theme', { replace: true });
-                      etag = reply.headers.get('ETag') ?? etag;
+                      await api('POST', `/api/admin/design-system/${t.id}/activate`);
+                      await reloadThemeCss();
+                      navigate(`/admin/theme?rolledBack=${t.id}`, { replace: true });
                     } catch (err) {
                       status.say(messageOf(err), 'error');
                     }
                   },
                 },
-                'Roll back to this',
+                `Roll back to #${t.id}`,
               ),
         ),
       ),
@@ -166,7 +169,7 @@ export const themeEditorView: View = async () => {
       etag = reply.headers.get('ETag') ?? etag;
       const { text, button } = reply.body.contrast;
       status.say(text.passesAA && button.passesAA ? 'Saved. The store shows the new theme now.' : 'Saved, but some colours are below WCAG AA contrast.', 'ok');
-      reloadThemeCss();
+      await reloadThemeCss();
       await showHistory();
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) {
@@ -182,6 +185,8 @@ export const themeEditorView: View = async () => {
 
   applyDraft();
   await showHistory();
+  const rolledBack = q.get('rolledBack');
+  if (rolledBack) status.say(`Rolled back to theme #${rolledBack}: the store shows it now.`, 'ok');
   return {
     title: 'Theme editor — Song-Nexus',
     content: h(
@@ -189,7 +194,7 @@ export const themeEditorView: View = async () => {
       { class: 'stack' },
       h('h1', {}, 'Theme editor'),
       adminNav(),
-      h('div', { class: 'editor' }, form, h('div', { class: 'preview-column' }, h('h2', {}, 'Preview'), preview)),
+      h('div', { class: 'editor' }, form, h('div', { class: 'preview-column' }, h('h2', {}, 'Preview of the storefront'), preview)),
       h('h2', {}, 'History'),
       history,
     ),
