@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (Code passed to page.evaluate runs in the browser, so this file sees the DOM types.)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,7 +123,9 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.goto(`${origin}/`);
     await page.getByRole('heading', { name: 'Discover music' }).waitFor();
     await screenshots(page, 'storefront');
+    const plays = async () => (await db.pool.query<{ user_id: number | null; duration_played_seconds: number }>('SELECT user_id, duration_played_seconds FROM play_stats WHERE track_id = $1', [a.id])).rows;
     expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await plays()).toEqual([]);
     await page.getByRole('button', { name: `Play ${a.name} by The Testers` }).click();
     await page.locator('#player .badge', { hasText: 'Preview · 0:04' }).waitFor();
     await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('#player audio')!.currentTime > 0.5);
@@ -133,6 +137,11 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     expect(ended.currentTime).toBeLessThan(4.5);
     await page.getByRole('button', { name: `Buy “${a.name}” · €1.29` }).waitFor();
     await screenshots(page, 'preview-ended');
+    // The play is reported once it was heard (not when the page loaded): about the preview's 4 s, anonymous.
+    for (let i = 0; i < 50 && (await plays()).length === 0; i++) await page.waitForTimeout(100);
+    expect(await plays()).toEqual([{ user_id: null, duration_played_seconds: expect.any(Number) }]);
+    expect((await plays())[0]!.duration_played_seconds).toBeGreaterThanOrEqual(3);
+    expect((await plays())[0]!.duration_played_seconds).toBeLessThanOrEqual(4);
 
     await page.goto(`${origin}/tracks/${a.id}`);
     await page.getByRole('heading', { name: a.name }).waitFor();
@@ -227,6 +236,14 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
 
     const row = page.locator('tr', { hasText: 'Upload Test' });
     await row.getByText('draft').waitFor();
+    await row.getByRole('link', { name: 'Upload Test' }).click();
+    await page.getByRole('heading', { name: 'Edit “Upload Test”' }).waitFor();
+    await page.getByLabel('Description').fill('Recorded at night.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await screenshots(page, 'studio-edit');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Back to the studio' }).click();
     await row.getByRole('button', { name: 'Publish' }).click();
     await row.getByText('published').waitFor();
     await page.getByRole('link', { name: 'Store' }).click();
@@ -283,6 +300,10 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.getByText(/^Rolled back to theme/).waitFor();
     await page.getByRole('link', { name: 'Store' }).click();
     await page.waitForFunction((b) => getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim() === b, before);
+    await page.goto(`${origin}/admin/users`);
+    await page.getByRole('cell', { name: admin.email, exact: true }).waitFor();
+    await screenshots(page, 'admin-users');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.goto(`${origin}/admin/orders`);
     await page.getByRole('heading', { name: 'Orders' }).waitFor();
     await screenshots(page, 'admin-orders');

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (Code passed to page.evaluate runs in the browser, so this file sees the DOM types.)
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';

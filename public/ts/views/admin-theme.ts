@@ -72,6 +72,7 @@ export const themeEditorView: View = async (_params, q) => {
     h('div', { class: 'site-header' }, h('span', { class: 'brand' }, 'Song-Nexus'), h('span', { class: 'nav-sample' }, 'Store · Library · Cart')),
     h('p', { class: 'heading-sample' }, 'Discover music'),
     h('p', {}, 'Body text in the base font, with ', h('u', { class: 'link-sample' }, 'a link'), '.'),
+    h('p', {}, h('button', { type: 'button' }, 'Pay with PayPal'), ' ', h('button', { type: 'button', class: 'secondary' }, 'Add to cart')),
     h('div', { class: 'grid' }, sample.map((t) => trackCard(t, sample))),
     h('div', { class: 'player preview-player' }, h('button', { type: 'button', class: 'player-play', tabindex: -1 }, '▶'), h('span', {}, 'The player')),
   );
@@ -122,7 +123,7 @@ export const themeEditorView: View = async (_params, q) => {
   });
 
   const save = h('button', { type: 'submit' }, 'Save and publish');
-  const form = h('form', { class: 'theme-form' }, h('div', { class: 'tokens' }, controls), warnings, save, status);
+  const form = h('form', { class: 'theme-form' }, h('div', { class: 'tokens' }, controls), save, status);
   const history = h('ol', { class: 'rows history', 'aria-label': 'Theme history' });
 
   const showHistory = async () => {
@@ -194,7 +195,7 @@ export const themeEditorView: View = async (_params, q) => {
       { class: 'stack' },
       h('h1', {}, 'Theme editor'),
       adminNav(),
-      h('div', { class: 'editor' }, form, h('div', { class: 'preview-column' }, h('h2', {}, 'Preview of the storefront'), preview)),
+      h('div', { class: 'editor' }, form, h('div', { class: 'preview-column' }, h('h2', {}, 'Preview of the storefront'), warnings, preview)),
       h('h2', {}, 'History'),
       history,
     ),
