@@ -30,96 +30,24 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * Browser-side helpers installed into test pages: the WebAuthn ceremonies as
- * the front end performs them (options from the API → navigator.credentials
- * → response to the API), with base64url conversions.
+ * Browser-side helpers installed into test pages: the WebAuthn ceremonies
+ * through the front end's own module (public/ts/lib/webauthn.ts, loaded from
+ * the store), answering `{ status, body }` like the API or `{ status: 0,
+ * error }` when the browser itself refused.
  */
 export const WEBAUTHN_PAGE_HELPERS = `
 (() => {
-  const toBuf = (s) => {
-    s = s.replace(/-/g, '+').replace(/_/g, '/');
-    while (s.length % 4) s += '=';
-    const bin = atob(s);
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out.buffer;
-  };
-  const toB64url = (buf) => {
-    const bytes = new Uint8Array(buf);
-    let s = '';
-    for (const b of bytes) s += String.fromCharCode(b);
-    return btoa(s).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
-  };
-  const post = async (url, body) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  window.registerPasskey = async (name) => {
-    const options = await post('/api/auth/passkeys/registration/options');
-    if (options.status !== 200) return options;
-    const o = options.body;
-    let cred;
+  const call = async (status, ceremony) => {
+    const webauthn = await import('/js/lib/webauthn.js');
     try {
-      cred = await navigator.credentials.create({
-        publicKey: {
-          ...o,
-          challenge: toBuf(o.challenge),
-          user: { ...o.user, id: toBuf(o.user.id) },
-          excludeCredentials: (o.excludeCredentials || []).map((c) => ({ ...c, id: toBuf(c.id) })),
-        },
-      });
+      return { status, body: await ceremony(webauthn) };
     } catch (e) {
+      if (typeof e.status === 'number' && e.code) return { status: e.status, body: { error: { code: e.code } } };
       return { status: 0, error: e.name };
     }
-    return post('/api/auth/passkeys/registration/verify', {
-      name,
-      response: {
-        id: cred.id,
-        rawId: toB64url(cred.rawId),
-        type: cred.type,
-        clientExtensionResults: cred.getClientExtensionResults(),
-        authenticatorAttachment: cred.authenticatorAttachment || undefined,
-        response: {
-          clientDataJSON: toB64url(cred.response.clientDataJSON),
-          attestationObject: toB64url(cred.response.attestationObject),
-          transports: cred.response.getTransports ? cred.response.getTransports() : [],
-        },
-      },
-    });
   };
-  window.signInWithPasskey = async () => {
-    const options = await post('/api/auth/passkeys/authentication/options');
-    if (options.status !== 200) return options;
-    const o = options.body;
-    let cred;
-    try {
-      cred = await navigator.credentials.get({
-        publicKey: { ...o, challenge: toBuf(o.challenge), allowCredentials: (o.allowCredentials || []).map((c) => ({ ...c, id: toBuf(c.id) })) },
-      });
-    } catch (e) {
-      return { status: 0, error: e.name };
-    }
-    return post('/api/auth/passkeys/authentication/verify', {
-      response: {
-        id: cred.id,
-        rawId: toB64url(cred.rawId),
-        type: cred.type,
-        clientExtensionResults: cred.getClientExtensionResults(),
-        authenticatorAttachment: cred.authenticatorAttachment || undefined,
-        response: {
-          clientDataJSON: toB64url(cred.response.clientDataJSON),
-          authenticatorData: toB64url(cred.response.authenticatorData),
-          signature: toB64url(cred.response.signature),
-          userHandle: cred.response.userHandle ? toB64url(cred.response.userHandle) : undefined,
-        },
-      },
-    });
-  };
+  window.registerPasskey = (name) => call(201, async (w) => ({ passkey: await w.registerPasskey(name) }));
+  window.signInWithPasskey = () => call(200, async (w) => ({ user: await w.signInWithPasskey() }));
   window.api = async (method, url, body) => {
     const res = await fetch(url, { method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
     const text = await res.text();

@@ -54,12 +54,30 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
   return h('div', { class: 'field' }, h('label', { for: id }, label), control, hintEl);
 }
 
+export type StatusLine = HTMLParagraphElement & { say(text: string, kind?: 'ok' | 'error' | ''): void };
+
 /** A live region for status and error messages (read out by screen readers). */
-export function statusLine(): HTMLParagraphElement & { say(text: string, kind?: 'ok' | 'error' | ''): void } {
-  const el = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }) as HTMLParagraphElement & { say(text: string, kind?: 'ok' | 'error' | ''): void };
+export function statusLine(): StatusLine {
+  const el = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }) as StatusLine;
   el.say = (text, kind = '') => {
     el.textContent = text;
     el.dataset.kind = kind;
   };
   return el;
+}
+
+/** Runs an action and says how it went in `status`: its own message, or the error's. Resolves whether it worked. */
+export async function attempt(status: StatusLine, action: () => Promise<string>): Promise<boolean> {
+  try {
+    status.say(await action(), 'ok');
+    return true;
+  } catch (err) {
+    status.say(err instanceof Error ? err.message : 'Something went wrong.', 'error');
+    return false;
+  }
+}
+
+/** A page: its title and a stack of content. */
+export function page(title: string, ...children: (Child | Child[])[]): { title: string; content: Node } {
+  return { title: `${title} — Song-Nexus`, content: h('section', { class: 'stack' }, ...children) };
 }

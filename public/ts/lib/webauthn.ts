@@ -27,10 +27,22 @@ interface Descriptor {
 }
 const descriptors = (list: Descriptor[] | undefined) => (list ?? []).map((c) => ({ ...c, id: toBuffer(c.id) }));
 
+/** A credential as the server's JSON schema wants it; `response` holds the ceremony's own fields. */
+function credentialJson(cred: PublicKeyCredential, response: Record<string, unknown>) {
+  return {
+    id: cred.id,
+    rawId: toB64url(cred.rawId),
+    type: cred.type,
+    clientExtensionResults: cred.getClientExtensionResults(),
+    authenticatorAttachment: cred.authenticatorAttachment ?? undefined,
+    response,
+  };
+}
+
 export const passkeysSupported = () => typeof window.PublicKeyCredential === 'function';
 
-/** Adds a passkey to the signed-in account. */
-export async function registerPasskey(name: string): Promise<void> {
+/** Adds a passkey to the signed-in account; resolves with it as the server stored it. */
+export async function registerPasskey(name: string): Promise<{ id: number; name: string }> {
   const o = await api<PublicKeyCredentialCreationOptions & { challenge: string; user: { id: string; name: string; displayName: string }; excludeCredentials?: Descriptor[] }>(
     'POST',
     '/api/auth/passkeys/registration/options',
@@ -40,21 +52,15 @@ export async function registerPasskey(name: string): Promise<void> {
   })) as PublicKeyCredential | null;
   if (!cred) throw new Error('No passkey was created.');
   const response = cred.response as AuthenticatorAttestationResponse;
-  await api('POST', '/api/auth/passkeys/registration/verify', {
+  const { passkey } = await api<{ passkey: { id: number; name: string } }>('POST', '/api/auth/passkeys/registration/verify', {
     name,
-    response: {
-      id: cred.id,
-      rawId: toB64url(cred.rawId),
-      type: cred.type,
-      clientExtensionResults: cred.getClientExtensionResults(),
-      authenticatorAttachment: cred.authenticatorAttachment ?? undefined,
-      response: {
-        clientDataJSON: toB64url(response.clientDataJSON),
-        attestationObject: toB64url(response.attestationObject),
-        transports: response.getTransports?.() ?? [],
-      },
-    },
+    response: credentialJson(cred, {
+      clientDataJSON: toB64url(response.clientDataJSON),
+      attestationObject: toB64url(response.attestationObject),
+      transports: response.getTransports?.() ?? [],
+    }),
   });
+  return passkey;
 }
 
 /** Signs in with any passkey this browser holds for the store (no address typed). */
@@ -66,19 +72,12 @@ export async function signInWithPasskey(): Promise<User> {
   if (!cred) throw new Error('No passkey was chosen.');
   const response = cred.response as AuthenticatorAssertionResponse;
   const { user } = await api<{ user: User }>('POST', '/api/auth/passkeys/authentication/verify', {
-    response: {
-      id: cred.id,
-      rawId: toB64url(cred.rawId),
-      type: cred.type,
-      clientExtensionResults: cred.getClientExtensionResults(),
-      authenticatorAttachment: cred.authenticatorAttachment ?? undefined,
-      response: {
-        clientDataJSON: toB64url(response.clientDataJSON),
-        authenticatorData: toB64url(response.authenticatorData),
-        signature: toB64url(response.signature),
-        userHandle: response.userHandle ? toB64url(response.userHandle) : undefined,
-      },
-    },
+    response: credentialJson(cred, {
+      clientDataJSON: toB64url(response.clientDataJSON),
+      authenticatorData: toB64url(response.authenticatorData),
+      signature: toB64url(response.signature),
+      userHandle: response.userHandle ? toB64url(response.userHandle) : undefined,
+    }),
   });
   return user;
 }

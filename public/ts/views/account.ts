@@ -1,5 +1,5 @@
 import { api, messageOf } from '../lib/api.js';
-import { field, h, replace, statusLine } from '../lib/dom.js';
+import { attempt, field, h, page, replace, statusLine, type StatusLine } from '../lib/dom.js';
 import { date } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, setUser, signOut } from '../lib/session.js';
@@ -59,27 +59,23 @@ interface Passkey {
   backedUp: boolean;
 }
 
-function passkeyRow(key: Passkey, refresh: () => void, status: ReturnType<typeof statusLine>): HTMLElement {
+function passkeyRow(key: Passkey, refresh: () => void, status: StatusLine): HTMLElement {
   const name = h('input', { type: 'text', value: key.name, maxlength: 100, 'aria-label': `Name of passkey ${key.name}` });
   const rename = h('button', { type: 'button', class: 'secondary' }, 'Rename');
-  rename.addEventListener('click', async () => {
-    try {
+  rename.addEventListener('click', () =>
+    attempt(status, async () => {
       await api('PATCH', `/api/me/passkeys/${key.id}`, { name: name.value.trim() });
-      status.say('Passkey renamed.', 'ok');
-    } catch (err) {
-      status.say(messageOf(err), 'error');
-    }
-  });
+      return 'Passkey renamed.';
+    }),
+  );
   const remove = h('button', { type: 'button', class: 'danger' }, 'Remove');
   remove.addEventListener('click', async () => {
     if (!confirm(`Remove the passkey “${key.name}”? It will no longer sign you in.`)) return;
-    try {
+    const removed = await attempt(status, async () => {
       await api('DELETE', `/api/me/passkeys/${key.id}`);
-      status.say('Passkey removed.', 'ok');
-      refresh();
-    } catch (err) {
-      status.say(messageOf(err), 'error');
-    }
+      return 'Passkey removed.';
+    });
+    if (removed) refresh();
   });
   return h(
     'li',
@@ -132,25 +128,21 @@ export const accountView: View = async () => {
     navigate('/');
   });
 
-  return {
-    title: 'Your account — Song-Nexus',
-    content: h(
-      'section',
-      { class: 'stack' },
-      h('h1', {}, 'Your account'),
+  return page(
+    'Your account',
+    h('h1', {}, 'Your account'),
       h('p', {}, 'Signed in as ', h('strong', {}, user.email), ` (${user.role}).`),
       status,
       h('h2', {}, 'Passkeys'),
       list,
       passkeysSupported() ? h('div', { class: 'row' }, field('Name for the new passkey', newName), add) : h('p', {}, 'This browser cannot use passkeys.'),
       artistSection,
-      h('h2', {}, 'Sessions'),
-      h('div', { class: 'actions' }, out, everywhere),
-    ),
-  };
+    h('h2', {}, 'Sessions'),
+    h('div', { class: 'actions' }, out, everywhere),
+  );
 };
 
-function becomeArtist(user: User, status: ReturnType<typeof statusLine>): HTMLElement {
+function becomeArtist(user: User, status: StatusLine): HTMLElement {
   const name = h('input', { type: 'text', required: true, maxlength: 100, value: user.displayName ?? '' });
   const form = h('form', { class: 'row' }, field('Artist name', name), h('button', { type: 'submit' }, 'Become an artist'));
   form.addEventListener('submit', async (e) => {

@@ -1,5 +1,5 @@
 import { ApiError, api, apiReply, messageOf } from '../lib/api.js';
-import { field, h, replace, statusLine } from '../lib/dom.js';
+import { field, h, page, replace, statusLine } from '../lib/dom.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isAdmin } from '../lib/session.js';
 import type { Track } from '../lib/types.js';
@@ -188,18 +188,14 @@ export const themeEditorView: View = async (_params, q) => {
   await showHistory();
   const rolledBack = q.get('rolledBack');
   if (rolledBack) status.say(`Rolled back to theme #${rolledBack}: the store shows it now.`, 'ok');
-  return {
-    title: 'Theme editor — Song-Nexus',
-    content: h(
-      'section',
-      { class: 'stack' },
-      h('h1', {}, 'Theme editor'),
-      adminNav(),
-      h('div', { class: 'editor' }, form, h('div', { class: 'preview-column' }, h('h2', {}, 'Preview of the storefront'), warnings, preview)),
-      h('h2', {}, 'History'),
-      history,
-    ),
-  };
+  return page(
+    'Theme editor',
+    h('h1', {}, 'Theme editor'),
+    adminNav(),
+    h('div', { class: 'editor' }, form, h('div', { class: 'preview-column' }, h('h2', {}, 'Preview of the storefront'), warnings, preview)),
+    h('h2', {}, 'History'),
+    history,
+  );
 };
 
 export function adminNav(): HTMLElement {

@@ -1,5 +1,5 @@
-import { api, messageOf, query } from '../lib/api.js';
-import { field, h, statusLine } from '../lib/dom.js';
+import { api, query } from '../lib/api.js';
+import { attempt, field, h, page, statusLine } from '../lib/dom.js';
 import { euros, toCents } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isAdmin } from '../lib/session.js';
@@ -26,13 +26,12 @@ export const usersView: View = async (_params, q) => {
     navigate(`/admin/users${query({ q: input.value.trim() })}`);
   });
   const change = async (user: User, changes: Partial<Pick<User, 'role' | 'isActive'>>) => {
-    try {
+    const changed = await attempt(status, async () => {
       await api('PATCH', `/api/admin/users/${user.id}`, changes);
-      status.say(`${user.email} updated.`, 'ok');
-    } catch (err) {
-      status.say(messageOf(err), 'error');
-      navigate(window.location.pathname + window.location.search, { replace: true });
-    }
+      return `${user.email} updated.`;
+    });
+    // Refused (the last admin, say): show the list as it really is.
+    if (!changed) setTimeout(() => navigate(window.location.pathname + window.location.search, { replace: true }), 2_000);
   };
   const rows = users.map((u) => {
     const role = h('select', { 'aria-label': `Role of ${u.email}` }, (['user', 'artist', 'admin'] as const).map((r) => h('option', { value: r, selected: r === u.role }, r)));
@@ -41,24 +40,20 @@ export const usersView: View = async (_params, q) => {
     active.addEventListener('change', () => void change(u, { isActive: active.checked }));
     return h('tr', {}, h('td', {}, u.email), h('td', {}, u.displayName ?? u.username), h('td', {}, role), h('td', {}, active));
   });
-  return {
-    title: 'Users — Song-Nexus',
-    content: h(
-      'section',
-      { class: 'stack' },
-      h('h1', {}, 'Users'),
-      adminNav(),
-      form,
-      status,
-      h('p', {}, `${total} user${total === 1 ? '' : 's'}${total > users.length ? `, first ${users.length} shown` : ''}.`),
-      h(
-        'table',
-        { class: 'table' },
-        h('thead', {}, h('tr', {}, ['Email', 'Name', 'Role', 'Active'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, rows),
-      ),
+  return page(
+    'Users',
+    h('h1', {}, 'Users'),
+    adminNav(),
+    form,
+    status,
+    h('p', {}, `${total} user${total === 1 ? '' : 's'}${total > users.length ? `, first ${users.length} shown` : ''}.`),
+    h(
+      'table',
+      { class: 'table' },
+      h('thead', {}, h('tr', {}, ['Email', 'Name', 'Role', 'Active'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, rows),
     ),
-  };
+  );
 };
 
 /** Orders with a status filter and refunds. */
@@ -84,13 +79,11 @@ export const ordersView: View = async (_params, q) => {
               class: 'danger',
               onclick: async () => {
                 if (!confirm(`Refund order #${o.id} (${euros(toCents(o.amount))}) in full? The buyer loses access to its tracks.`)) return;
-                try {
-                  const { refund: result } = await api<{ refund: string }>('POST', `/api/admin/orders/${o.id}/refund`);
-                  status.say(result === 'completed' ? `Order #${o.id} refunded.` : `Refund of #${o.id} is pending at PayPal.`, 'ok');
-                  navigate(window.location.pathname + window.location.search, { replace: true });
-                } catch (err) {
-                  status.say(messageOf(err), 'error');
-                }
+                const { refund: result } = await api<{ refund: string }>('POST', `/api/admin/orders/${o.id}/refund`).catch((err: Error) => {
+                  status.say(err.message, 'error');
+                  return { refund: 'failed' };
+                });
+                if (result !== 'failed') navigate(`${window.location.pathname}${query({ status: statusFilter, refunded: o.id, pending: result === 'pending' ? 1 : undefined })}`, { replace: true });
               },
             },
             'Refund',
@@ -108,19 +101,17 @@ export const ordersView: View = async (_params, q) => {
       h('td', {}, refund),
     );
   });
-  return {
-    title: 'Orders — Song-Nexus',
-    content: h(
-      'section',
-      { class: 'stack' },
-      h('h1', {}, 'Orders'),
-      adminNav(),
-      field('Status', select),
-      status,
-      h('p', {}, `${total} order${total === 1 ? '' : 's'}.`),
-      orders.length
-        ? h('table', { class: 'table' }, h('thead', {}, h('tr', {}, ['Order', 'Created', 'Buyer', 'Tracks', 'Amount', 'Status', ''].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows))
-        : h('p', { class: 'empty' }, 'No orders match.'),
-    ),
-  };
+  const refunded = q.get('refunded');
+  if (refunded) status.say(q.get('pending') ? `The refund of #${refunded} is pending at PayPal.` : `Order #${refunded} refunded; the buyer no longer has its tracks.`, 'ok');
+  return page(
+    'Orders',
+    h('h1', {}, 'Orders'),
+    adminNav(),
+    field('Status', select),
+    status,
+    h('p', {}, `${total} order${total === 1 ? '' : 's'}.`),
+    orders.length
+      ? h('table', { class: 'table' }, h('thead', {}, h('tr', {}, ['Order', 'Created', 'Buyer', 'Tracks', 'Amount', 'Status', ''].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows))
+      : h('p', { class: 'empty' }, 'No orders match.'),
+  );
 };

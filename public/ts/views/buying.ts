@@ -1,6 +1,6 @@
 import { ApiError, api, messageOf } from '../lib/api.js';
 import { cartIds, clearCart, removeFromCart } from '../lib/cart.js';
-import { h, statusLine } from '../lib/dom.js';
+import { h, page, statusLine } from '../lib/dom.js';
 import { euros, price, toCents } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
@@ -37,40 +37,36 @@ export const cartView: View = async () => {
       status.say(`${messageOf(err)}${unavailable?.length ? ' They were taken out of your cart; check it and pay again.' : ''}`, 'error');
     }
   });
-  return {
-    title: 'Cart — Song-Nexus',
-    content: h(
-      'section',
-      { class: 'stack' },
-      h('h1', {}, 'Your cart'),
-      gone.length ? h('p', { class: 'note' }, 'Tracks no longer for sale were taken out.') : null,
+  return page(
+    'Cart',
+    h('h1', {}, 'Your cart'),
+    gone.length ? h('p', { class: 'note' }, 'Tracks no longer for sale were taken out.') : null,
+    h(
+      'table',
+      { class: 'table' },
+      h('caption', { class: 'visually-hidden' }, 'Tracks in your cart'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Track'), h('th', { scope: 'col' }, 'Artist'), h('th', { scope: 'col', class: 'num' }, 'Price'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')))),
       h(
-        'table',
-        { class: 'table' },
-        h('caption', { class: 'visually-hidden' }, 'Tracks in your cart'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Track'), h('th', { scope: 'col' }, 'Artist'), h('th', { scope: 'col', class: 'num' }, 'Price'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')))),
-        h(
-          'tbody',
-          {},
-          tracks.map((t) =>
-            h(
-              'tr',
-              {},
-              h('td', {}, h('a', { href: `/tracks/${t.id}` }, t.name)),
-              h('td', {}, t.artist),
-              h('td', { class: 'num' }, price(t)),
-              h('td', {}, h('button', { type: 'button', class: 'link', 'aria-label': `Remove ${t.name}`, onclick: () => (removeFromCart(t.id), navigate('/cart', { replace: true })) }, 'Remove')),
-            ),
+        'tbody',
+        {},
+        tracks.map((t) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, h('a', { href: `/tracks/${t.id}` }, t.name)),
+            h('td', {}, t.artist),
+            h('td', { class: 'num' }, price(t)),
+            h('td', {}, h('button', { type: 'button', class: 'link', 'aria-label': `Remove ${t.name}`, onclick: () => (removeFromCart(t.id), navigate('/cart', { replace: true })) }, 'Remove')),
           ),
         ),
-        h('tfoot', {}, h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Total'), h('td', { class: 'num total' }, euros(total)), h('td', {}))),
       ),
-      currentUser() ? null : h('p', {}, h('a', { href: '/signin?next=/cart' }, 'Sign in'), ' to pay.'),
-      pay,
-      status,
-      h('p', { class: 'note' }, 'You approve the payment at PayPal and come back here. The amount is set by the store, not by this page.'),
+      h('tfoot', {}, h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Total'), h('td', { class: 'num total' }, euros(total)), h('td', {}))),
     ),
-  };
+    currentUser() ? null : h('p', {}, h('a', { href: '/signin?next=/cart' }, 'Sign in'), ' to pay.'),
+    pay,
+    status,
+    h('p', { class: 'note' }, 'You approve the payment at PayPal and come back here. The amount is set by the store, not by this page.'),
+  );
 };
 
 const RESULTS: Record<string, { heading: string; text: string }> = {
@@ -151,22 +147,18 @@ export const libraryView: View = async () => {
     );
   });
   const orderStatus: Record<Order['status'], string> = { CREATED: 'awaiting payment', PENDING: 'payment pending', COMPLETED: 'paid', FAILED: 'failed', REFUNDED: 'refunded' };
-  return {
-    title: 'Your library — Song-Nexus',
-    content: h(
-      'section',
-      { class: 'stack' },
-      h('h1', {}, 'Your library'),
-      h('h2', {}, 'Tracks you own'),
-      rows.length ? h('ul', { class: 'rows library' }, rows) : h('p', { class: 'empty' }, 'Nothing bought yet. Tracks you buy appear here to play in full and download.'),
-      h('h2', {}, 'Orders'),
-      orders.length
-        ? h('ul', { class: 'rows' }, orders.map((o) => h('li', { class: 'row' }, h('span', { class: 'grow' }, `#${o.id} · ${o.items.map((i) => i.title).join(', ')}`), h('span', {}, `${euros(toCents(o.amount))} · ${orderStatus[o.status]}`), o.approveUrl ? h('a', { href: o.approveUrl }, 'Pay') : null)))
-        : h('p', { class: 'empty' }, 'No orders yet.'),
-      h('h2', {}, 'Recently played'),
-      history.length
-        ? h('ol', { class: 'rows' }, history.map((e) => h('li', { class: 'row' }, h('a', { class: 'grow', href: `/tracks/${e.trackId}` }, `${e.name} — ${e.artist}`), h('small', {}, new Date(e.playedAt).toLocaleString()))))
-        : h('p', { class: 'empty' }, 'Nothing played yet while signed in.'),
-    ),
-  };
+  return page(
+    'Your library',
+    h('h1', {}, 'Your library'),
+    h('h2', {}, 'Tracks you own'),
+    rows.length ? h('ul', { class: 'rows library' }, rows) : h('p', { class: 'empty' }, 'Nothing bought yet. Tracks you buy appear here to play in full and download.'),
+    h('h2', {}, 'Orders'),
+    orders.length
+      ? h('ul', { class: 'rows' }, orders.map((o) => h('li', { class: 'row' }, h('span', { class: 'grow' }, `#${o.id} · ${o.items.map((i) => i.title).join(', ')}`), h('span', {}, `${euros(toCents(o.amount))} · ${orderStatus[o.status]}`), o.approveUrl ? h('a', { href: o.approveUrl }, 'Pay') : null)))
+      : h('p', { class: 'empty' }, 'No orders yet.'),
+    h('h2', {}, 'Recently played'),
+    history.length
+      ? h('ol', { class: 'rows' }, history.map((e) => h('li', { class: 'row' }, h('a', { class: 'grow', href: `/tracks/${e.trackId}` }, `${e.name} — ${e.artist}`), h('small', {}, new Date(e.playedAt).toLocaleString()))))
+      : h('p', { class: 'empty' }, 'Nothing played yet while signed in.'),
+  );
 };

@@ -1,5 +1,5 @@
 import { api, messageOf } from '../lib/api.js';
-import { field, h, replace, statusLine, svg } from '../lib/dom.js';
+import { attempt, field, h, page, replace, statusLine, svg, type StatusLine } from '../lib/dom.js';
 import { clock, euros, price, toCents } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isArtist } from '../lib/session.js';
@@ -134,16 +134,10 @@ function stateOf(t: ManagedTrack): string {
   return t.isDeleted ? 'deleted' : t.isPublished ? 'published' : 'draft';
 }
 
-function trackRows(tracks: ManagedTrack[], stats: Stats, refresh: () => void, status: ReturnType<typeof statusLine>): HTMLElement {
+function trackRows(tracks: ManagedTrack[], stats: Stats, refresh: () => void, status: StatusLine): HTMLElement {
   if (!tracks.length) return h('p', { class: 'empty' }, 'No tracks yet. Upload your first one above.');
   const act = async (what: string, call: () => Promise<unknown>) => {
-    try {
-      await call();
-      status.say(what, 'ok');
-      refresh();
-    } catch (err) {
-      status.say(messageOf(err), 'error');
-    }
+    if (await attempt(status, async () => (await call(), what))) refresh();
   };
   return h(
     'table',
@@ -246,21 +240,17 @@ export const studioView: View = async () => {
     replace(statsBox, totals(stats), playsChart(stats, 30));
   };
   await refresh();
-  return {
-    title: 'Artist studio — Song-Nexus',
-    content: h(
-      'section',
-      { class: 'stack' },
-      h('h1', {}, 'Artist studio'),
-      h('h2', {}, 'Upload a track'),
-      uploadForm(() => void refresh()),
-      h('h2', {}, 'Your tracks'),
-      status,
-      list,
-      h('h2', {}, 'Last 30 days'),
-      statsBox,
-    ),
-  };
+  return page(
+    'Artist studio',
+    h('h1', {}, 'Artist studio'),
+    h('h2', {}, 'Upload a track'),
+    uploadForm(() => void refresh()),
+    h('h2', {}, 'Your tracks'),
+    status,
+    list,
+    h('h2', {}, 'Last 30 days'),
+    statsBox,
+  );
 };
 
 /** Editing one track: metadata, price, preview length (the server re-cuts the preview). */
@@ -293,7 +283,7 @@ export const studioTrackView: View = async ({ id }) => {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     status.say('Saving…');
-    try {
+    await attempt(status, async () => {
       await api('PATCH', `/api/artist/tracks/${track.id}`, {
         name: name.value.trim(),
         genre: genre.value.trim() || null,
@@ -303,10 +293,8 @@ export const studioTrackView: View = async ({ id }) => {
         isPublished: published.checked,
         freePreviewDuration: Number(preview.value),
       });
-      status.say('Saved.', 'ok');
-    } catch (err) {
-      status.say(messageOf(err), 'error');
-    }
+      return 'Saved.';
+    });
   });
   return { title: `Edit ${track.name} — Song-Nexus`, content: form };
 };
