@@ -2,10 +2,11 @@ import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import { createTrack } from '../services/catalog/track-upload.service';
-import { deleteManagedTrack, listManagedTracks, updateManagedTrack } from '../services/catalog/track-management.service';
+import { COVER_MAX_BYTES } from '../services/catalog/track-files';
+import { deleteManagedTrack, listManagedTracks, replaceManagedCover, updateManagedTrack } from '../services/catalog/track-management.service';
 import type { ServiceDeps } from '../services/deps';
 import { parseInput } from '../server/errors';
-import { audioUpload } from '../server/middleware/upload';
+import { audioUpload, singleFileInMemory } from '../server/middleware/upload';
 import { idParams } from './request';
 import { presentManagedTrack } from './track.presenter';
 
@@ -67,6 +68,16 @@ export function artistTrackRoutes(deps: ServiceDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const edit = parseInput(editBody, req.body, 'body');
     res.json({ track: presentManagedTrack(await updateManagedTrack(deps, req.actor, id, edit)) });
+  });
+
+  router.put('/api/artist/tracks/:id/cover', singleFileInMemory('cover', COVER_MAX_BYTES), async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.json({ track: presentManagedTrack(await replaceManagedCover(deps, req.actor, id, req.file!.buffer)) });
+  });
+
+  router.delete('/api/artist/tracks/:id/cover', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.json({ track: presentManagedTrack(await replaceManagedCover(deps, req.actor, id, null)) });
   });
 
   router.delete('/api/artist/tracks/:id', async (req, res) => {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { artistPage, browseCatalog, catalogGenres, getCatalogTrack } from '../services/catalog/catalog.service';
+import { artistPage, browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
 import type { ServiceDeps } from '../services/deps';
 import { notFound, parseInput } from '../server/errors';
 import { idParams, idString } from './request';
@@ -64,14 +64,15 @@ export function catalogRoutes(deps: ServiceDeps): Router {
 
   router.get('/api/tracks/:id/cover', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const track = await getCatalogTrack(deps, id);
-    if (!track.coverFilename || !COVER_EXT.test(track.coverFilename)) throw notFound('cover_not_found', 'This track has no cover art.');
+    const { track, isPublic } = await coverOf(deps, req.actor, id);
+    if (!COVER_EXT.test(track.coverFilename!)) throw notFound('cover_not_found', 'This track has no cover art.');
     res.set({
       'Content-Type': track.coverMime ?? 'application/octet-stream',
-      'Content-Length': String(await deps.storage.size(track.coverFilename)),
-      'Cache-Control': 'public, max-age=3600',
+      'Content-Length': String(await deps.storage.size(track.coverFilename!)),
+      // Links carry ?v= of this exact file (presentTrack), so a replaced cover is a new URL.
+      'Cache-Control': isPublic ? 'public, max-age=86400' : 'private, no-cache',
     });
-    deps.storage.createReadStream(track.coverFilename).pipe(res);
+    deps.storage.createReadStream(track.coverFilename!).pipe(res);
   });
 
   return router;

@@ -1,4 +1,8 @@
+import crypto from 'node:crypto';
 import type { Track } from '../db/repos/tracks.repo';
+
+/** A short public version of the cover's storage key (its random part), never the key itself. */
+const coverVersion = (key: string) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 /** A track as the catalog shows it: no storage keys, checksums or internal state. */
 export function presentTrack(track: Track) {
@@ -14,7 +18,8 @@ export function presentTrack(track: Track) {
     durationSeconds: track.durationSeconds,
     preview: track.previewFilename ? { seconds: track.previewSeconds } : null,
     playCount: track.playCount,
-    coverUrl: track.coverFilename ? `/api/tracks/${track.id}/cover` : null,
+    // The version changes with the file, so the image can be cached and still change at once.
+    coverUrl: track.coverFilename ? `/api/tracks/${track.id}/cover?v=${coverVersion(track.coverFilename)}` : null,
     createdAt: track.createdAt.toISOString(),
   };
 }

@@ -1,7 +1,8 @@
-import type { Track } from '../../db/repos/tracks.repo';
+import { findTrackById, type Track } from '../../db/repos/tracks.repo';
 import { findPublicTrack, listCatalog, listGenres, type CatalogQuery } from '../../db/repos/tracks-catalog.repo';
 import { findUserById, type User } from '../../db/repos/users.repo';
 import { notFound } from '../../server/errors';
+import type { Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 
 /** The public catalog: published, not deleted tracks, for everyone. */
@@ -13,6 +14,19 @@ export async function getCatalogTrack(deps: Pick<ServiceDeps, 'db'>, id: number)
   const track = await findPublicTrack(deps.db, id);
   if (!track) throw notFound('track_not_found', 'No such track.');
   return track;
+}
+
+/**
+ * The track whose cover is asked for: anyone's for a track in the catalog;
+ * its artist's and admins' for a draft or a deleted one (the studio shows
+ * them), a 404 for everyone else. `isPublic` says whether shared caches may keep it.
+ */
+export async function coverOf(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, id: number): Promise<{ track: Track; isPublic: boolean }> {
+  const track = await findTrackById(deps.db, id);
+  const isPublic = !!track && track.isPublished && !track.isDeleted;
+  const mayManage = !!track && !!actor && (actor.role === 'admin' || track.artistUserId === actor.userId);
+  if (!track || !track.coverFilename || !(isPublic || mayManage)) throw notFound('cover_not_found', 'This track has no cover art.');
+  return { track, isPublic };
 }
 
 export function catalogGenres(deps: Pick<ServiceDeps, 'db'>): Promise<{ genre: string; tracks: number }[]> {

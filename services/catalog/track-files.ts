@@ -45,11 +45,16 @@ export async function storePreview(
 export const COVER_MAX_BYTES = 5 * 1024 * 1024;
 export const COVER_MAX_SIDE = 4000;
 
-/** Checks and stores cover art (PNG, JPEG, WebP by their bytes; bounded size). */
+/** Checks and stores cover art from a file (PNG, JPEG, WebP by their bytes; bounded size). */
 export async function storeCover(deps: Pick<ServiceDeps, 'storage'>, file: string): Promise<{ key: string; mime: string }> {
   const { size } = await fs.promises.stat(file);
   if (size > COVER_MAX_BYTES) throw new AppError(413, 'cover_too_large', `Cover art may be at most ${COVER_MAX_BYTES} bytes.`);
-  const bytes = await fs.promises.readFile(file);
+  return storeCoverBytes(deps, await fs.promises.readFile(file));
+}
+
+/** Checks and stores cover art held in memory; the type comes from the bytes, never from a name or header. */
+export async function storeCoverBytes(deps: Pick<ServiceDeps, 'storage'>, bytes: Buffer): Promise<{ key: string; mime: string }> {
+  if (bytes.length > COVER_MAX_BYTES) throw new AppError(413, 'cover_too_large', `Cover art may be at most ${COVER_MAX_BYTES} bytes.`);
   const image = sniffImage(bytes);
   if (!image) throw new AppError(415, 'unsupported_image', 'Cover art must be a PNG, JPEG or WebP image (SVG is not accepted).');
   if (image.width > COVER_MAX_SIDE || image.height > COVER_MAX_SIDE) {

@@ -4,7 +4,7 @@ import { notFound } from '../../server/errors';
 import { requireRole, type Actor } from '../actor';
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';
-import { storagePrefix, storePreview } from './track-files';
+import { storeCoverBytes, storagePrefix, storePreview } from './track-files';
 import type { TrackFields } from './track-upload.service';
 
 /** An artist's own tracks in every state; an admin's view covers every artist. */
@@ -72,6 +72,30 @@ export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undef
     return track;
   } catch (err) {
     if (newPreview) await deps.storage.remove(newPreview);
+    throw err;
+  }
+}
+
+/**
+ * Replaces a track's cover art with `image` (checked by its bytes), or
+ * removes it when `image` is null. The new file is stored before the row
+ * points at it and the old one removed after, so the catalog never shows a
+ * missing cover; a failure removes what was stored.
+ */
+export async function replaceManagedCover(deps: ServiceDeps, actor: Actor | undefined, id: number, image: Buffer | null): Promise<Track> {
+  const me = requireRole(actor, 'artist', 'admin');
+  const cover = image ? await storeCoverBytes(deps, image) : null;
+  try {
+    const { track, old } = await withTransaction(deps.db, async (tx) => {
+      const current = await lockManaged(tx, me, id);
+      if (current.isDeleted) throw notFound('track_not_found', 'No such track among yours.');
+      const updated = (await updateTrack(tx, id, { coverFilename: cover?.key ?? null, coverMime: cover?.mime ?? null }))!;
+      return { track: updated, old: current.coverFilename };
+    });
+    if (old) await deps.storage.remove(old);
+    return track;
+  } catch (err) {
+    if (cover) await deps.storage.remove(cover.key);
     throw err;
   }
 }

@@ -13,6 +13,7 @@ import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout'
 import { useTestDatabase } from '../support/db';
 import { buildUser } from '../support/factories';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
+import { png } from '../support/images';
 import { linkIn, TestSmtpServer } from '../support/smtp';
 import { accessibilityProblems, screenshots } from '../support/pages';
 
@@ -241,6 +242,10 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.getByLabel('Description').fill('Recorded at night.');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
+    await page.getByLabel('New cover image').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png(240, 240) });
+    await page.getByRole('button', { name: 'Replace cover' }).click();
+    await page.getByText('Cover replaced.').waitFor();
+    expect(await page.getByRole('img', { name: 'Cover of Upload Test' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
     await screenshots(page, 'studio-edit');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('link', { name: 'Back to the studio' }).click();

@@ -169,12 +169,60 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
 
     const cover = png(300, 300);
     const ok = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' }).attach('cover', cover, 'cover.gif').expect(201);
-    expect(ok.body.track.coverUrl).toBe(`/api/tracks/${ok.body.track.id}/cover`);
-    await request(app).get(ok.body.track.coverUrl).expect(404); // not published yet
+    expect(ok.body.track.coverUrl).toMatch(new RegExp(`^/api/tracks/${ok.body.track.id}/cover\\?v=[0-9a-f]{12}$`));
+    await request(app).get(ok.body.track.coverUrl).expect(404); // not published yet: nobody else sees it…
+    const draft = await request(app).get(ok.body.track.coverUrl).set('Cookie', artist.cookie).expect(200); // …but its artist does
+    expect(draft.headers['cache-control']).toBe('private, no-cache');
     await request(app).patch(`/api/artist/tracks/${ok.body.track.id}`).set('Cookie', artist.cookie).send({ isPublished: true }).expect(200);
     const served = await request(app).get(ok.body.track.coverUrl).buffer(true).expect(200);
     expect(served.headers['content-type']).toBe('image/png');
+    expect(served.headers['cache-control']).toBe('public, max-age=86400');
     expect(Buffer.compare(served.body as Buffer, cover)).toBe(0);
+  });
+
+  it('replaces and removes cover art: owner or admin only, checked by its bytes, old file gone, new URL', async () => {
+    const app = makeApp();
+    const artist = await signInAs(db.pool, 'artist');
+    const other = await signInAs(db.pool, 'artist');
+    const admin = await signInAs(db.pool, 'admin');
+    const first = png(200, 200);
+    const created = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' }).attach('cover', first, 'c.png').expect(201);
+    const { id, coverUrl: firstUrl } = created.body.track as { id: number; coverUrl: string };
+    const put = (cookie: string, bytes: Buffer, name = 'cover.png', trackId = id) =>
+      request(app).put(`/api/artist/tracks/${trackId}/cover`).set('Cookie', cookie).attach('cover', bytes, { filename: name, contentType: 'image/png' });
+    const coverFiles = () => storedFiles().filter((f) => f.startsWith('covers/'));
+    const before = coverFiles();
+
+    // Refused without a trace: another artist's track, a lying file, too large, no file, not multipart.
+    const cases: [request.Test, number, string][] = [
+      [put(other.cookie, png(10, 10)), 404, 'track_not_found'],
+      [put(artist.cookie, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'evil.png'), 415, 'unsupported_image'],
+      [put(artist.cookie, Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(100)]), 'x.png'), 415, 'unsupported_image'],
+      [put(artist.cookie, Buffer.alloc(5 * 1024 * 1024 + 1), 'big.png'), 413, 'file_too_large'],
+      [put(artist.cookie, png(10, 10), 'c.png', 2_000_000_000), 404, 'track_not_found'],
+      [request(app).put(`/api/artist/tracks/${id}/cover`).set('Cookie', artist.cookie).field('x', 'y'), 400, 'file_required'],
+      [request(app).put(`/api/artist/tracks/${id}/cover`).set('Cookie', artist.cookie).send({ cover: 'x' }), 400, 'multipart_required'],
+      [put('', png(10, 10)), 401, 'unauthenticated'],
+    ];
+    for (const [req, status, code] of cases) {
+      const res = await req;
+      expect([res.status, res.body.error?.code]).toEqual([status, code]);
+    }
+    expect(coverFiles()).toEqual(before);
+
+    const second = png(320, 320);
+    const replaced = await put(artist.cookie, second).expect(200);
+    expect(replaced.body.track.coverUrl).not.toBe(firstUrl);
+    expect(coverFiles()).toHaveLength(before.length); // the first file is gone, the new one took its place
+    await request(app).patch(`/api/artist/tracks/${id}`).set('Cookie', artist.cookie).send({ isPublished: true }).expect(200);
+    const served = await request(app).get(replaced.body.track.coverUrl).buffer(true).expect(200);
+    expect(Buffer.compare(served.body as Buffer, second)).toBe(0);
+
+    await put(admin.cookie, png(64, 64)).expect(200); // admins moderate covers too
+    const removed = await request(app).delete(`/api/artist/tracks/${id}/cover`).set('Cookie', artist.cookie).expect(200);
+    expect(removed.body.track.coverUrl).toBeNull();
+    expect(coverFiles()).toHaveLength(before.length - 1);
+    await request(app).get(`/api/tracks/${id}/cover`).expect(404);
   });
 });
 

@@ -4,6 +4,7 @@ import { clock, euros, price, toCents } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isArtist } from '../lib/session.js';
 import type { ManagedTrack } from '../lib/types.js';
+import { cover } from './track-card.js';
 
 interface TrackStats {
   trackId: number;
@@ -253,6 +254,41 @@ export const studioView: View = async () => {
   );
 };
 
+/** Cover art: shows the current one; replace (PNG, JPEG or WebP, checked by the server) or remove. */
+function coverEditor(track: ManagedTrack): HTMLElement {
+  const picture = h('div', { class: 'cover-preview' }, cover(track));
+  const file = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp' });
+  const status = statusLine();
+  const show = (updated: ManagedTrack) => {
+    Object.assign(track, updated);
+    replace(picture, cover(track));
+    remove.hidden = !track.coverUrl;
+  };
+  const replaceButton = h('button', { type: 'button' }, 'Replace cover');
+  replaceButton.addEventListener('click', () =>
+    attempt(status, async () => {
+      const image = file.files?.[0];
+      if (!image) throw new Error('Choose an image first.');
+      const form = new FormData();
+      form.set('cover', image);
+      const res = await fetch(`/api/artist/tracks/${track.id}/cover`, { method: 'PUT', body: form, credentials: 'same-origin' });
+      const body = (await res.json()) as { track?: ManagedTrack; error?: { message: string } };
+      if (!res.ok || !body.track) throw new Error(body.error?.message ?? `The upload failed (${res.status}).`);
+      show(body.track);
+      file.value = '';
+      return 'Cover replaced.';
+    }),
+  );
+  const remove = h('button', { type: 'button', class: 'danger', hidden: !track.coverUrl }, 'Remove cover');
+  remove.addEventListener('click', () =>
+    attempt(status, async () => {
+      show((await api<{ track: ManagedTrack }>('DELETE', `/api/artist/tracks/${track.id}/cover`)).track);
+      return 'Cover removed.';
+    }),
+  );
+  return h('section', { class: 'card wide stack' }, h('h2', {}, 'Cover art'), picture, field('New cover image', file, 'PNG, JPEG or WebP, at most 5 MB and 4000 × 4000 pixels.'), h('div', { class: 'actions' }, replaceButton, remove), status);
+}
+
 /** Editing one track: metadata, price, preview length (the server re-cuts the preview). */
 export const studioTrackView: View = async ({ id }) => {
   if (!requireArtist()) return notAllowed;
@@ -296,5 +332,5 @@ export const studioTrackView: View = async ({ id }) => {
       return 'Saved.';
     });
   });
-  return { title: `Edit ${track.name} — Song-Nexus`, content: form };
+  return { title: `Edit ${track.name} — Song-Nexus`, content: h('div', { class: 'stack' }, form, coverEditor(track)) };
 };
