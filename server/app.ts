@@ -110,8 +110,10 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(webhookRoutes(services));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
-  // Public files need no session: serve them before the session lookup.
-  app.use(express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
+  // Public files need no session: serve them before the session lookup. API
+  // paths are never files, so they skip the file-system lookup altogether.
+  const publicFiles = express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true });
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : publicFiles(req, res, next)));
   app.use(loadSession(services));
 
   // Whole areas are refused before any input is read; every service checks again.

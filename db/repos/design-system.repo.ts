@@ -48,8 +48,18 @@ function toTheme(row: Row): ThemeRow {
   return { id: row.id, values, isActive: row.is_active, updatedAt: row.updated_at, updatedBy: row.updated_by, basedOnId: row.based_on_id };
 }
 
+/** The advisory lock "changing the active theme" (the store's locks are 727_203_0xx). */
+const THEME_CHANGE_LOCK = 727_203_006;
+
+/**
+ * The active theme. With `lock` (inside a transaction) it first waits for any
+ * other change of the active theme to commit, then reads: a row lock alone
+ * would not do, because a concurrent save replaces the active row, and the
+ * waiter would find the row it waited for no longer active and see none.
+ */
 export async function findActiveTheme(db: Queryable, options: { lock?: boolean } = {}): Promise<ThemeRow | undefined> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM design_system WHERE is_active${options.lock ? ' FOR UPDATE' : ''}`);
+  if (options.lock) await db.query('SELECT pg_advisory_xact_lock($1)', [THEME_CHANGE_LOCK]);
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM design_system WHERE is_active`);
   return rows[0] && toTheme(rows[0]);
 }
 

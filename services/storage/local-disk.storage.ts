@@ -5,6 +5,11 @@ import type { Readable } from 'node:stream';
 import { assertKey, type Storage } from './storage';
 
 /** Objects as files under one folder (UPLOAD_DIR), one sub-folder per kind. */
+/** Ranges up to this size are read in one piece. */
+const ONE_READ_MAX = 1024 * 1024;
+/** Node's default piece size, for whole files and large ranges. */
+const SMALL_READ = 64 * 1024;
+
 export class LocalDiskStorage implements Storage {
   constructor(private readonly root: string) {}
 
@@ -47,7 +52,11 @@ export class LocalDiskStorage implements Storage {
   }
 
   createReadStream(key: string, range?: { start: number; end: number }): Readable {
-    return fs.createReadStream(this.file(key), range);
+    // A player's range (usually a few hundred KiB) is read in one go rather
+    // than in 64 KiB pieces; whole files keep small pieces, so a slow reader
+    // holds at most 64 KiB of memory.
+    const length = range ? range.end - range.start + 1 : Infinity;
+    return fs.createReadStream(this.file(key), { ...range, highWaterMark: length <= ONE_READ_MAX ? Math.max(length, 1) : SMALL_READ });
   }
 
   async size(key: string): Promise<number> {
