@@ -10,18 +10,21 @@ import { insertUser } from '../db/repos/users.repo';
 import { startSession } from '../services/auth/sessions.service';
 import { systemClock } from '../services/clock';
 import { LocalDiskStorage } from '../services/storage/local-disk.storage';
+import { startAccessCache } from '../server/access-feed';
 import { createApp } from '../server/app';
 import { parseConfig } from '../server/config';
 import { createLogger } from '../server/logger';
 import { withBenchDatabase } from './lib/bench-database';
-import { listen, load, median } from './lib/http-load';
+import { listen, loadRangesInWorker, median } from './lib/http-load';
 
 /**
  * GET /api/tracks/:id/stream as an entitled user (session lookup, entitlement
- * check, range evaluation, storage stream) against the same 10 MB file served
+ * check, range evaluation, storage stream) — as deployed, with the access
+ * cache, and without it — against the same 10 MB file served
  * by a bare express.static app and by Debian's nginx with sendfile, side by
  * side in one run: 256 KiB ranges at random offsets over 64 keep-alive
- * connections, rounds alternating between the three. Then peak RSS with 500
+ * connections from a worker thread (so no server shares its event loop with
+ * the clients), rounds alternating between the targets. Then peak RSS with 500
  * concurrent slow readers of the full file through the app.
  */
 
@@ -88,7 +91,7 @@ async function slowReaders(port: number, pathname: string, cookie: string): Prom
 }
 
 export async function run(): Promise<void> {
-  await withBenchDatabase('stream', async ({ dir, pool }) => {
+  await withBenchDatabase('stream', async ({ dir, pool, url }) => {
     const uploads = path.join(dir, 'uploads');
     const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
     const file = path.join(uploads, key);
@@ -113,19 +116,21 @@ export async function run(): Promise<void> {
       const { token } = await startSession({ clock: systemClock }, pool, owner.id, { ipAddress: null, userAgent: 'bench' });
       const cookie = `__Host-sn_session=${token}`;
       const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' });
-      const app = await listen(createApp({ config, db: pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) }));
+      // As deployed (server/index.ts): the access cache fed by the database's change feed.
+      const feed = startAccessCache(url);
+      const app = await listen(createApp({ config, db: pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads), accessCache: feed.cache }));
+      // The same app reading session and track from PostgreSQL on every request.
+      const uncached = await listen(createApp({ config, db: pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) }));
       const bare = express();
       bare.use(express.static(uploads));
       const staticServer = await listen(bare);
 
-      const ranged = (extra: http.OutgoingHttpHeaders) => () => {
-        const start = Math.floor(Math.random() * (size - RANGE));
-        return { Range: `bytes=${start}-${start + RANGE - 1}`, ...extra };
-      };
+      const spec = (headers: Record<string, string> = {}) => ({ rangeBytes: RANGE, fileBytes: size, headers });
       const targets: [string, () => Promise<number>][] = [
-        ['song-nexus stream', () => load(app, `/api/tracks/${track.id}/stream`, REQUESTS, CONNECTIONS, ranged({ Cookie: cookie }))],
-        ['express.static', () => load(staticServer, `/${key}`, REQUESTS, CONNECTIONS, ranged({}))],
-        ...(nginx ? [['nginx sendfile', () => load(nginx.port, `/${key}`, REQUESTS, CONNECTIONS, ranged({}))] as [string, () => Promise<number>]] : []),
+        ['song-nexus stream', () => loadRangesInWorker(app, `/api/tracks/${track.id}/stream`, REQUESTS, CONNECTIONS, spec({ Cookie: cookie }))],
+        ['  without cache', () => loadRangesInWorker(uncached, `/api/tracks/${track.id}/stream`, REQUESTS, CONNECTIONS, spec({ Cookie: cookie }))],
+        ['express.static', () => loadRangesInWorker(staticServer, `/${key}`, REQUESTS, CONNECTIONS, spec())],
+        ...(nginx ? [['nginx sendfile', () => loadRangesInWorker(nginx.port, `/${key}`, REQUESTS, CONNECTIONS, spec())] as [string, () => Promise<number>]] : []),
       ];
       const results = new Map<string, number[]>(targets.map(([name]) => [name, []]));
       for (const [, go] of targets) await go(); // warm-up
@@ -136,13 +141,15 @@ export async function run(): Promise<void> {
       const mbps = (name: string) => (rps(name) * RANGE) / 1024 / 1024;
       console.log(`stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${REQUESTS} requests (medians)`);
       for (const [name] of targets) console.log(`  ${name.padEnd(18)} ${rps(name).toFixed(0)} req/s  ${mbps(name).toFixed(0)} MB/s`);
-      console.log(`  ratio vs express.static  ${(rps('song-nexus stream') / rps('express.static')).toFixed(2)}`);
+      console.log(`  ratio vs express.static  ${(rps('song-nexus stream') / rps('express.static')).toFixed(2)} (without cache ${(rps('  without cache') / rps('express.static')).toFixed(2)})`);
       if (nginx) console.log(`  ratio vs nginx           ${(rps('song-nexus stream') / rps('nginx sendfile')).toFixed(2)}`);
       else console.log('  nginx: not installed (apt-get install nginx-light), not compared');
       const growth = await slowReaders((app.address() as AddressInfo).port, `/api/tracks/${track.id}/stream`, cookie);
       console.log(`  500 slow readers of the full file: peak RSS growth ${growth.toFixed(1)} MB (process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB)`);
       app.close();
+      uncached.close();
       staticServer.close();
+      await feed.stop();
     } finally {
       nginx?.child.kill();
     }

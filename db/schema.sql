@@ -422,6 +422,29 @@ CREATE TABLE payment_events (
     UNIQUE (provider, event_id)
 );
 
+-- Access change feed (new) ---------------------------------------------------
+-- Departure: app servers cache, for the audio routes, who a session is and
+-- what a track's files are (services/streaming/access-cache.ts). They LISTEN
+-- on song_nexus_access and forget everything when one of these changes
+-- commits: a session ended, a user's role or active flag changed, a track's
+-- audio, preview, publication or ownership changed.
+CREATE FUNCTION notify_access_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('song_nexus_access', TG_TABLE_NAME);
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER sessions_notify_access AFTER DELETE ON sessions
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
+CREATE TRIGGER users_notify_access AFTER UPDATE OF role, is_active OR DELETE ON users
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
+CREATE TRIGGER tracks_notify_access
+    AFTER UPDATE OF name, artist, artist_user_id, audio_filename, file_size_bytes, audio_mime, audio_sha256,
+        is_published, is_free, is_deleted, preview_filename, preview_seconds, preview_size_bytes OR DELETE ON tracks
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
+
 -- The default theme (the migrations insert the same row).
 INSERT INTO design_system (
     color_primary, color_secondary, color_accent_teal, color_accent_green, color_accent_red,

@@ -5,6 +5,9 @@ import { evaluateRange } from '../services/streaming/ranges';
 import type { AudioSource } from '../services/streaming/stream.service';
 import { AppError } from '../server/errors';
 
+/** Ranges up to this many bytes are read into memory and sent at once. */
+const WHOLE_READ_MAX = 1024 * 1024;
+
 /**
  * Sends audio the services decided this request may have: ranges per
  * RFC 9110 (see services/streaming/ranges.ts), HEAD without a body, and the
@@ -45,6 +48,12 @@ export async function sendAudio(
   res.set('Content-Length', String(range ? range.end - range.start + 1 : 0));
   if (req.method === 'HEAD' || !range) {
     res.end();
+    return;
+  }
+  // A player's range requests (a few hundred KiB each) are read whole and sent in one
+  // write; larger ones stream with backpressure, so memory stays bounded.
+  if (range.end - range.start < WHOLE_READ_MAX) {
+    res.end(await deps.storage.readRange(source.key, range));
     return;
   }
   try {

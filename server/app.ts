@@ -33,6 +33,7 @@ import { createLimiter, memoryBackend, type RateLimitBackend } from './middlewar
 import { requestContext } from './middleware/request-context';
 import { sameOrigin } from './middleware/same-origin';
 import { loadSession } from './middleware/session';
+import type { AccessCache } from '../services/streaming/access-cache';
 import { publicDir } from './paths';
 
 export interface AppDeps {
@@ -52,7 +53,12 @@ export interface AppDeps {
   plays?: PlayRecorder;
   /** PayPal; built from the configuration when not given. */
   payments?: PaymentGateway;
+  /** The audio routes' cache, fed by the database's change feed; none: every request reads. */
+  accessCache?: AccessCache;
 }
+
+/** The audio routes, whose many range requests per playback may use the access cache. */
+const AUDIO_ROUTE = /^\/api\/tracks\/\d+\/(stream|download)$/;
 
 /** Paths whose POSTs come from other sites by design and carry their own signatures. */
 const CROSS_ORIGIN_EXEMPT = ['/api/webhooks/'];
@@ -71,6 +77,7 @@ export function createApp(deps: AppDeps): express.Express {
     storage: deps.storage ?? createStorage(config),
     plays: deps.plays ?? new PlayRecorder(db, logger).start(),
     payments: deps.payments ?? createPaypalGateway(config.paypal),
+    accessCache: deps.accessCache,
   };
   const app = express();
   app.disable('x-powered-by');
@@ -114,7 +121,7 @@ export function createApp(deps: AppDeps): express.Express {
   // paths are never files, so they skip the file-system lookup altogether.
   const publicFiles = express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true });
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : publicFiles(req, res, next)));
-  app.use(loadSession(services));
+  app.use(loadSession(services, { cacheFor: (req) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path) }));
 
   // Whole areas are refused before any input is read; every service checks again.
   app.use('/api/me', (req, _res, next) => {

@@ -15,6 +15,7 @@ import { smtpMailer } from '../services/mail/mailer';
 import { PlayRecorder } from '../services/plays/play-recorder';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
 import { createStorage } from '../services/storage/create-storage';
+import { startAccessCache } from './access-feed';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { shutdown, type ShutdownStep } from './lifecycle';
@@ -91,10 +92,13 @@ async function main(): Promise<void> {
     reconcile.unref();
     steps.unshift({ name: 'reconciliation timer', run: async () => clearInterval(reconcile) });
 
+    const { cache: accessCache, stop: stopFeed } = startAccessCache(database.connectionString, logger);
+    steps.unshift({ name: 'access change feed', run: stopFeed });
+
     const plays = new PlayRecorder(pool, logger).start();
     // After the HTTP server has stopped taking requests and before the pool closes: every accepted play is written.
     steps.unshift({ name: 'plays', run: () => plays.stop() });
-    const app = createApp({ config, db: pool, logger, rateLimits, mailer, background, storage, plays, payments });
+    const app = createApp({ config, db: pool, logger, rateLimits, mailer, background, storage, plays, payments, accessCache });
     server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);

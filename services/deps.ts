@@ -6,6 +6,7 @@ import type { Mailer } from './mail/mailer';
 import type { PaymentGateway } from './payments/payment-gateway';
 import type { PlayRecorder } from './plays/play-recorder';
 import type { Storage } from './storage/storage';
+import type { AccessCache } from './streaming/access-cache';
 
 /** The side effects and settings services work with, passed in so tests can swap them. */
 export interface ServiceDeps {
@@ -20,6 +21,8 @@ export interface ServiceDeps {
   plays: Pick<PlayRecorder, 'add'>;
   /** PayPal (or its stand-in) behind the gateway interface. */
   payments: PaymentGateway;
+  /** Sessions and tracks remembered between the audio routes' range requests; absent: always read. */
+  accessCache?: AccessCache;
 }
 
 /** Where a request came from, recorded with sessions and sign-in links. */

@@ -12,7 +12,7 @@ import { createPool } from '../../db/pool';
  */
 export async function withBenchDatabase(
   name: string,
-  fn: (bench: { dir: string; pool: pg.Pool }) => Promise<void>,
+  fn: (bench: { dir: string; pool: pg.Pool; url: string }) => Promise<void>,
   options: { poolMax?: number } = {},
 ): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sn-bench-${name}-`));
@@ -21,7 +21,7 @@ export async function withBenchDatabase(
   const pool = createPool({ connectionString: embedded.connectionString, max: options.poolMax });
   try {
     await migrate(pool);
-    await fn({ dir, pool });
+    await fn({ dir, pool, url: embedded.connectionString });
   } finally {
     await pool.end();
     await embedded.stop();

@@ -44,13 +44,19 @@ export async function startSession(deps: Pick<ServiceDeps, 'clock'>, db: Queryab
  * expired, or its user is deactivated. Extends the expiry when the stored one
  * is more than SESSION_REFRESH_MINUTES old.
  */
-export async function resolveSession(deps: ServiceDeps, token: string): Promise<Actor | undefined> {
+export async function resolveSession(deps: ServiceDeps, token: string, options: { cached?: boolean } = {}): Promise<Actor | undefined> {
   if (!isWellFormedToken(token)) return undefined;
   const now = deps.clock();
-  const session = await findActiveSession(deps.db, hashToken(token), now);
-  if (!session) return undefined;
+  const hash = hashToken(token);
+  const cache = options.cached ? deps.accessCache : undefined;
+  const session = cache ? await cache.get(`session:${hash}`, () => findActiveSession(deps.db, hash, now)) : await findActiveSession(deps.db, hash, now);
+  // A cached session may have expired since it was read.
+  if (!session || session.expiresAt.getTime() <= now.getTime()) return undefined;
   if (now.getTime() - session.lastUsedAt.getTime() >= SESSION_REFRESH_MINUTES * 60_000) {
-    await extendSession(deps.db, session.id, now, addDays(now, SESSION_DAYS));
+    const expiresAt = addDays(now, SESSION_DAYS);
+    await extendSession(deps.db, session.id, now, expiresAt);
+    // The cached object (if any) is this one: it now says what the row says.
+    Object.assign(session, { lastUsedAt: now, expiresAt });
   }
   return { userId: session.userId, role: session.role };
 }

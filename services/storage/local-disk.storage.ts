@@ -2,15 +2,19 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { OpenFiles } from './open-files';
 import { assertKey, type Storage } from './storage';
 
-/** Objects as files under one folder (UPLOAD_DIR), one sub-folder per kind. */
 /** Ranges up to this size are read in one piece. */
 const ONE_READ_MAX = 1024 * 1024;
 /** Node's default piece size, for whole files and large ranges. */
 const SMALL_READ = 64 * 1024;
 
+/** Objects as files under one folder (UPLOAD_DIR), one sub-folder per kind. */
 export class LocalDiskStorage implements Storage {
+  /** Files kept open between range reads (a playback reads one file many times). */
+  private readonly openFiles = new OpenFiles(64);
+
   constructor(private readonly root: string) {}
 
   private file(key: string): string {
@@ -20,6 +24,7 @@ export class LocalDiskStorage implements Storage {
 
   async put(key: string, data: Buffer): Promise<void> {
     const target = this.file(key);
+    this.openFiles.forget(target);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
     try {
@@ -33,6 +38,7 @@ export class LocalDiskStorage implements Storage {
 
   async putFile(key: string, sourcePath: string): Promise<void> {
     const target = this.file(key);
+    this.openFiles.forget(target);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     try {
       await fs.promises.rename(sourcePath, target);
@@ -59,6 +65,14 @@ export class LocalDiskStorage implements Storage {
     return fs.createReadStream(this.file(key), { ...range, highWaterMark: length <= ONE_READ_MAX ? Math.max(length, 1) : SMALL_READ });
   }
 
+  async readRange(key: string, range: { start: number; end: number }): Promise<Buffer> {
+    const length = range.end - range.start + 1;
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await this.openFiles.use(this.file(key), (handle) => handle.read(buffer, 0, length, range.start));
+    if (bytesRead !== length) throw Object.assign(new Error(`${key} is shorter than ${range.end + 1} bytes`), { code: 'ESHORT' });
+    return buffer;
+  }
+
   async size(key: string): Promise<number> {
     return (await fs.promises.stat(this.file(key))).size;
   }
@@ -73,6 +87,7 @@ export class LocalDiskStorage implements Storage {
   }
 
   async remove(key: string): Promise<void> {
+    this.openFiles.forget(this.file(key));
     await fs.promises.rm(this.file(key), { force: true });
   }
 }

@@ -11,6 +11,8 @@ export interface Storage {
   /** Moves a local file into the store (streamed, never read into memory), atomically like put. */
   putFile(key: string, sourcePath: string): Promise<void>;
   createReadStream(key: string, range?: { start: number; end: number }): Readable;
+  /** One range read whole into memory: for small ranges (a player's requests), where a stream costs more than it saves. */
+  readRange(key: string, range: { start: number; end: number }): Promise<Buffer>;
   size(key: string): Promise<number>;
   exists(key: string): Promise<boolean>;
   /** Removes the object; removing a missing object is not an error. */

@@ -65,9 +65,15 @@ function fullSource(track: Track): AudioSource {
   };
 }
 
+/** The track row, through the access cache when there is one (a playback asks for many ranges). */
+function audioTrack(deps: ServiceDeps, trackId: number): Promise<Track | undefined> {
+  const load = () => findTrackById(deps.db, trackId);
+  return deps.accessCache ? deps.accessCache.get(`track:${trackId}`, load) : load();
+}
+
 /** What GET /api/tracks/:id/stream sends this actor. */
 export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, trackId: number): Promise<AudioSource> {
-  const track = await findTrackById(deps.db, trackId);
+  const track = await audioTrack(deps, trackId);
   if (!track) throw trackNotFound();
   if ((await accessTo(deps, actor, track)).level === 'full') return fullSource(track);
   if (!track.previewFilename) {
@@ -88,7 +94,7 @@ export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, 
 
 /** The original file as a download, for those entitled to the full track only. */
 export async function downloadSource(deps: ServiceDeps, actor: Actor | undefined, trackId: number): Promise<AudioSource & { filename: string }> {
-  const track = await findTrackById(deps.db, trackId);
+  const track = await audioTrack(deps, trackId);
   if (!track) throw trackNotFound();
   if ((await accessTo(deps, actor, track)).level !== 'full') {
     if (!actor) throw unauthorized('Sign in and buy this track to download it.');

@@ -1,0 +1,67 @@
+import pg from 'pg';
+
+/** The channel the access triggers (migration 0007) notify on. */
+export const ACCESS_CHANNEL = 'song_nexus_access';
+
+export interface ChangeFeedEvents {
+  /** A change committed somewhere (this server or another); `table` names what changed. */
+  onChange(table: string): void;
+  /** The feed is (or stopped being) connected; while it is not, nothing may be trusted from a cache. */
+  onLive(live: boolean): void;
+  onError?(err: Error): void;
+}
+
+export interface ChangeFeed {
+  stop(): Promise<void>;
+}
+
+/**
+ * A dedicated connection (not from the pool) that LISTENs for access
+ * changes. When it breaks, it says so at once (caches stop being used) and
+ * reconnects with a growing pause, up to 5 s; once listening again it says
+ * so, and caches start empty.
+ */
+export function startChangeFeed(connection: pg.ClientConfig, events: ChangeFeedEvents): ChangeFeed {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retryMs = 100;
+  let timer: NodeJS.Timeout | undefined;
+
+  const connect = async () => {
+    const c = new pg.Client(connection);
+    client = c;
+    const lost = (err?: Error) => {
+      if (client !== c) return;
+      client = undefined;
+      events.onLive(false);
+      if (err) events.onError?.(err);
+      c.end().catch(() => undefined);
+      if (!stopped) timer = setTimeout(() => void connect(), retryMs);
+      retryMs = Math.min(retryMs * 2, 5_000);
+    };
+    c.on('error', lost);
+    c.on('end', () => lost());
+    c.on('notification', (msg) => events.onChange(msg.payload ?? ''));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${ACCESS_CHANNEL}`);
+      if (client !== c) return;
+      retryMs = 100;
+      events.onLive(true);
+    } catch (err) {
+      lost(err as Error);
+    }
+  };
+  void connect();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      const c = client;
+      client = undefined;
+      events.onLive(false);
+      await c?.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+
+interface Entry {
+  handle: Promise<fs.promises.FileHandle>;
+  users: number;
+  /** Dropped from the table; closed as soon as its last user is done. */
+  retired: boolean;
+}
+
+/**
+ * Read-only file handles kept open between uses, at most `max` of them (the
+ * least recently used idle one is closed first). Saves an open and a close
+ * per range request. `forget(path)` must be called when a file is replaced
+ * or removed, so no one reads the old file through a kept handle.
+ */
+export class OpenFiles {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly max: number) {}
+
+  async use<T>(file: string, fn: (handle: fs.promises.FileHandle) => Promise<T>): Promise<T> {
+    let entry = this.entries.get(file);
+    if (entry) {
+      // Most recently used last.
+      this.entries.delete(file);
+      this.entries.set(file, entry);
+    } else {
+      entry = { handle: fs.promises.open(file, 'r'), users: 0, retired: false };
+      this.entries.set(file, entry);
+      entry.handle.catch(() => this.retire(file, entry!));
+      this.evict();
+    }
+    entry.users++;
+    try {
+      return await fn(await entry.handle);
+    } finally {
+      entry.users--;
+      if (entry.retired && entry.users === 0) void this.close(entry);
+    }
+  }
+
+  /** The file changed or is gone: close its handle once nobody uses it. */
+  forget(file: string): void {
+    const entry = this.entries.get(file);
+    if (entry) this.retire(file, entry);
+  }
+
+  private retire(file: string, entry: Entry): void {
+    if (this.entries.get(file) === entry) this.entries.delete(file);
+    entry.retired = true;
+    if (entry.users === 0) void this.close(entry);
+  }
+
+  private evict(): void {
+    for (const [file, entry] of this.entries) {
+      if (this.entries.size <= this.max) return;
+      if (entry.users === 0) this.retire(file, entry);
+    }
+  }
+
+  private async close(entry: Entry): Promise<void> {
+    await (await entry.handle.catch(() => undefined))?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,184 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import request from 'supertest';
+import { AccessCache } from '../../services/streaming/access-cache';
+import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { startAccessCache } from '../../server/access-feed';
+import { createApp } from '../../server/app';
+import { createLogger } from '../../server/logger';
+import { testConfig } from '../support/app';
+import { signInAs } from '../support/auth';
+import { useTestDatabase } from '../support/db';
+import { buildTrack } from '../support/factories';
+
+/**
+ * The audio routes' access cache against a real PostgreSQL and its change
+ * feed: range requests of one playback reuse the session and track, and
+ * every change that matters, made by anyone (here: plain SQL on another
+ * connection, as another app server or a script would), is seen on the next
+ * request.
+ */
+
+const db = useTestDatabase();
+const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-access-'));
+let feed: { cache: AccessCache; stop: () => Promise<void> };
+let queries = 0;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  feed = startAccessCache(db.url);
+  // Counts every statement the app sends, to show what the cache saves.
+  const counting = new Proxy(db.pool, {
+    get(target, prop, receiver) {
+      if (prop === 'query') return (...args: unknown[]) => (queries++, (target.query as (...a: unknown[]) => unknown)(...args));
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  }) as pg.Pool;
+  app = createApp({ config: testConfig({ UPLOAD_DIR: uploads }), db: counting, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads), accessCache: feed.cache });
+  await until(async () => feed.cache.get('probe', async () => true).then(() => feed.cache.size > 0), 'the feed to listen');
+});
+afterAll(async () => {
+  await feed.stop();
+  fs.rmSync(uploads, { recursive: true, force: true });
+});
+
+async function until(check: () => Promise<boolean>, what: string) {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function sellable(artistUserId: number) {
+  const storage = new LocalDiskStorage(uploads);
+  const full = crypto.randomBytes(30_000);
+  const preview = crypto.randomBytes(3_000);
+  const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
+  const previewKey = `previews/${crypto.randomBytes(16).toString('hex')}.mp3`;
+  await storage.put(key, full);
+  await storage.put(previewKey, preview);
+  const track = await buildTrack(db.pool, {
+    artistUserId,
+    audioFilename: key,
+    audioMime: 'audio/mpeg',
+    fileSizeBytes: full.length,
+    previewFilename: previewKey,
+    previewSeconds: 5,
+    previewSizeBytes: preview.length,
+  });
+  return { track, full, preview };
+}
+
+const stream = (id: number, cookie?: string, range = 'bytes=0-999') => {
+  const req = request(app).get(`/api/tracks/${id}/stream`).set('Range', range);
+  return (cookie ? req.set('Cookie', cookie) : req).buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+};
+const isFull = (res: request.Response, full: Buffer) => res.status === 206 && (res.body as Buffer).equals(full.subarray(0, 1000));
+
+it('serves later range requests of a playback without asking the database', async () => {
+  const owner = await signInAs(db.pool, 'artist');
+  const { track, full } = await sellable(owner.user.id);
+  expect(isFull(await stream(track.id, owner.cookie), full)).toBe(true);
+  queries = 0;
+  for (let i = 0; i < 5; i++) expect(isFull(await stream(track.id, owner.cookie), full)).toBe(true);
+  expect(queries).toBe(0);
+  // Other routes always read the session: the cache is for the audio routes only.
+  await request(app).get('/api/auth/session').set('Cookie', owner.cookie).expect(200);
+  expect(queries).toBeGreaterThan(0);
+});
+
+it('sees a session ended elsewhere, a deactivated user and a lost role within moments', async () => {
+  const owner = await signInAs(db.pool, 'artist');
+  const { track, full, preview } = await sellable(owner.user.id);
+  const previewOf = (res: request.Response) => res.status === 206 && (res.body as Buffer).equals(preview.subarray(0, 1000));
+  expect(isFull(await stream(track.id, owner.cookie), full)).toBe(true);
+  await db.pool.query('DELETE FROM sessions WHERE user_id = $1', [owner.user.id]);
+  await until(async () => previewOf(await stream(track.id, owner.cookie)), 'the ended session to count as signed out');
+
+  const other = await signInAs(db.pool, 'artist');
+  const second = await sellable(other.user.id);
+  expect(isFull(await stream(second.track.id, other.cookie), second.full)).toBe(true);
+  await db.pool.query('UPDATE users SET is_active = false WHERE id = $1', [other.user.id]);
+  await until(async () => (await stream(second.track.id, other.cookie)).body.equals(second.preview.subarray(0, 1000)), 'deactivation');
+
+  const admin = await signInAs(db.pool, 'admin');
+  expect(isFull(await stream(second.track.id, admin.cookie), second.full)).toBe(true);
+  await db.pool.query("UPDATE users SET role = 'user' WHERE id = $1", [admin.user.id]);
+  await until(async () => (await stream(second.track.id, admin.cookie)).body.equals(second.preview.subarray(0, 1000)), 'the lost admin role');
+});
+
+it('sees a track unpublished or its preview removed elsewhere within moments', async () => {
+  const owner = await signInAs(db.pool, 'artist');
+  const { track } = await sellable(owner.user.id);
+  expect((await stream(track.id)).status).toBe(206);
+  await db.pool.query('UPDATE tracks SET is_published = false WHERE id = $1', [track.id]);
+  await until(async () => (await stream(track.id)).status === 404, 'unpublishing');
+  await db.pool.query('UPDATE tracks SET is_published = true, preview_filename = NULL WHERE id = $1', [track.id]);
+  await until(async () => (await stream(track.id)).status === 403, 'the preview to be gone');
+  // Play counts change all the time and do not empty the cache.
+  const before = feed.cache.size;
+  await db.pool.query('UPDATE tracks SET play_count = play_count + 1 WHERE id = $1', [track.id]);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(feed.cache.size).toBe(before);
+});
+
+it('never caches purchases: buying and refunds show on the very next request', async () => {
+  const owner = await signInAs(db.pool, 'artist');
+  const buyer = await signInAs(db.pool, 'user');
+  const { track, full, preview } = await sellable(owner.user.id);
+  expect((await stream(track.id, buyer.cookie)).body.equals(preview.subarray(0, 1000))).toBe(true);
+  const { rows } = await db.pool.query<{ id: number }>(
+    "INSERT INTO purchases (user_id, track_id, license_type) VALUES ($1, $2, 'personal') RETURNING id",
+    [buyer.user.id, track.id],
+  );
+  const purchase = rows[0]!;
+  expect(isFull(await stream(track.id, buyer.cookie), full)).toBe(true);
+  await db.pool.query('UPDATE purchases SET revoked_at = now() WHERE id = $1', [purchase.id]);
+  expect((await stream(track.id, buyer.cookie)).body.equals(preview.subarray(0, 1000))).toBe(true);
+});
+
+it('stops caching when its feed connection is lost, and starts again once it is back', async () => {
+  const owner = await signInAs(db.pool, 'artist');
+  const { track } = await sellable(owner.user.id);
+  await stream(track.id);
+  expect(feed.cache.size).toBeGreaterThan(0);
+  await db.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'song-nexus-feed' AND datname = current_database()");
+  await until(async () => feed.cache.size === 0, 'the feed to notice');
+  await until(async () => ((await stream(track.id)).status === 206 && feed.cache.size > 0), 'the feed to come back');
+});
+
+it('caches nothing while the change feed is down, and forgets a load that raced a change', async () => {
+  const cache = new AccessCache();
+  let reads = 0;
+  const load = async () => ++reads;
+  await cache.get('k', load);
+  await cache.get('k', load);
+  expect(reads).toBe(2); // not live yet
+  cache.setLive(true);
+  await cache.get('k', load);
+  expect(await cache.get('k', load)).toBe(3);
+  cache.setLive(false);
+  expect(await cache.get('k', load)).toBe(4);
+  cache.setLive(true);
+  let release!: () => void;
+  const slow = cache.get('slow', () => new Promise<string>((r) => (release = () => r('stale'))));
+  cache.flush(); // a change commits while the load is in flight
+  release();
+  expect(await slow).toBe('stale');
+  expect(await cache.get('slow', async () => 'fresh')).toBe('fresh');
+
+  let now = 0;
+  const timed = new AccessCache({ ttlMs: 1_000, now: () => now });
+  timed.setLive(true);
+  await timed.get('t', async () => 'first');
+  now = 1_500;
+  expect(await timed.get('t', async () => 'second')).toBe('second');
+});
