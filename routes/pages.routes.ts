@@ -22,8 +22,8 @@ const APP_PAGES = [
 ];
 
 /**
- * The front end's shell for its paths; server-side pages: the magic-link confirm page, and in development the
- * outbox of mail that had no SMTP server to go to.
+ * Pages: the front end's shell for each of its paths, the magic-link confirm
+ * page, and in development the outbox of mail that had no SMTP server to go to.
  */
 export function pageRoutes(outbox: OutboxMailer | undefined): Router {
   const router = Router();

@@ -5,11 +5,6 @@ import type { Readable } from 'node:stream';
 import { OpenFiles } from './open-files';
 import { assertKey, type Storage } from './storage';
 
-/** Ranges up to this size are read in one piece. */
-const ONE_READ_MAX = 1024 * 1024;
-/** Node's default piece size, for whole files and large ranges. */
-const SMALL_READ = 64 * 1024;
-
 /** Objects as files under one folder (UPLOAD_DIR), one sub-folder per kind. */
 export class LocalDiskStorage implements Storage {
   /** Files kept open between range reads (a playback reads one file many times). */
@@ -58,11 +53,7 @@ export class LocalDiskStorage implements Storage {
   }
 
   createReadStream(key: string, range?: { start: number; end: number }): Readable {
-    // A player's range (usually a few hundred KiB) is read in one go rather
-    // than in 64 KiB pieces; whole files keep small pieces, so a slow reader
-    // holds at most 64 KiB of memory.
-    const length = range ? range.end - range.start + 1 : Infinity;
-    return fs.createReadStream(this.file(key), { ...range, highWaterMark: length <= ONE_READ_MAX ? Math.max(length, 1) : SMALL_READ });
+    return fs.createReadStream(this.file(key), range);
   }
 
   async readRange(key: string, range: { start: number; end: number }): Promise<Buffer> {
