@@ -19,12 +19,12 @@ export class LocalDiskStorage implements Storage {
 
   async put(key: string, data: Buffer): Promise<void> {
     const target = this.file(key);
-    this.openFiles.forget(target);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
     try {
       await fs.promises.writeFile(temp, data, { flag: 'wx' });
       await fs.promises.rename(temp, target);
+      this.openFiles.forget(target); // after the rename: no read may keep the old file
     } catch (err) {
       await fs.promises.rm(temp, { force: true });
       throw err;
@@ -33,8 +33,15 @@ export class LocalDiskStorage implements Storage {
 
   async putFile(key: string, sourcePath: string): Promise<void> {
     const target = this.file(key);
-    this.openFiles.forget(target);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await this.moveInto(sourcePath, target);
+    } finally {
+      this.openFiles.forget(target);
+    }
+  }
+
+  private async moveInto(sourcePath: string, target: string): Promise<void> {
     try {
       await fs.promises.rename(sourcePath, target);
     } catch (err) {
@@ -78,7 +85,7 @@ export class LocalDiskStorage implements Storage {
   }
 
   async remove(key: string): Promise<void> {
-    this.openFiles.forget(this.file(key));
     await fs.promises.rm(this.file(key), { force: true });
+    this.openFiles.forget(this.file(key));
   }
 }
