@@ -252,8 +252,10 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await row.getByRole('button', { name: 'Publish' }).click();
     await row.getByText('published').waitFor();
     await page.getByRole('link', { name: 'Store' }).click();
-    await page.getByRole('link', { name: 'Upload Test' }).waitFor();
-    expect(await page.locator('article', { hasText: 'Upload Test' }).getByText('€2.49', { exact: true }).isVisible()).toBe(true);
+    await page.getByRole('heading', { name: 'Discover music' }).waitFor();
+    const card = page.locator('article.track-card', { hasText: 'Upload Test' });
+    await card.getByText('€2.49', { exact: true }).waitFor();
+    expect(await card.getByRole('img', { name: 'Cover of Upload Test' }).isVisible()).toBe(true);
     await context.close();
   });
 
@@ -298,7 +300,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.getByRole('button', { name: 'Save and publish' }).click();
     await page.getByText('Someone else saved the theme while you were editing.').waitFor();
     await page.getByRole('button', { name: 'Load their version' }).click();
-    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('input[aria-label="Color secondary as hex"]')?.value === '#0f172a');
 
     // One click back to the theme before this test's saves.
     await page.locator('.history li').nth(2).getByRole('button', { name: /Roll back to #/ }).click();
