@@ -2,6 +2,7 @@ import { ApiError, messageOf } from './lib/api.js';
 import { cartIds, onCartChange } from './lib/cart.js';
 import { h, replace } from './lib/dom.js';
 import { route, startRouter, type View } from './lib/router.js';
+import { showLogo } from './lib/theme.js';
 import { currentUser, isAdmin, isArtist, loadSession, onSessionChange } from './lib/session.js';
 import { mountPlayer } from './player.js';
 import { accountView, signInView } from './views/account.js';
@@ -79,6 +80,7 @@ route('/admin/users', usersView);
 route('/admin/orders', ordersView);
 
 mountPlayer(document.getElementById('player')!);
+void showLogo();
 onCartChange(renderNav);
 onSessionChange(renderNav);
 void loadSession().then(() => startRouter((page, params, query) => void render(page, params, query)));

@@ -232,6 +232,8 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     expect(seen.at(-1)).toBe(1);
     expect(await page.locator('progress').isVisible()).toBe(true);
+    // The form is ready for the next upload, with its defaults back.
+    expect([await page.getByLabel('Title').inputValue(), await page.getByLabel('Price (EUR)').inputValue(), await page.getByLabel('Preview length (seconds)').inputValue()]).toEqual(['', '0.99', '40']);
     await screenshots(page, 'studio');
     expect(await accessibilityProblems(page)).toEqual([]);
 
@@ -274,6 +276,10 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.getByLabel('Button background color as hex').fill('#f59e0b');
     await page.getByText(/Button text on button: contrast .* below WCAG AA/).waitFor();
     await screenshots(page, 'theme-editor');
+    await page.getByLabel('Upload an image for logo url').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png(64, 64) });
+    await page.getByText('Image uploaded for logo url; save to publish it.').waitFor();
+    expect(await page.getByLabel('Logo url', { exact: true }).inputValue()).toMatch(/^\/assets\/theme\/[0-9a-f]{32}\.png$/);
+    expect(await page.locator('.theme-preview').evaluate((el) => getComputedStyle(el).getPropertyValue('--logo-url').trim())).toMatch(/^url\("\/assets\/theme\//);
     await page.getByLabel('Button text color as hex').fill('#ffffff');
     await page.getByLabel('Button background color as hex').fill('#6d28d9');
     await page.getByRole('button', { name: 'Save and publish' }).click();
@@ -284,6 +290,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.waitForFunction(() => getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim() === '#b45309');
     await page.reload();
     expect(await primary()).toBe('#b45309');
+    expect(await page.locator('.brand img.logo').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
     const link = page.locator('.track-card .meta a').first();
     expect(await link.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(180, 83, 9)');
     await screenshots(page, 'storefront-new-colour');
@@ -307,6 +314,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.getByText(/^Rolled back to theme/).waitFor();
     await page.getByRole('link', { name: 'Store' }).click();
     await page.waitForFunction((b) => getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim() === b, before);
+    expect(await page.locator('.brand img.logo').count()).toBe(0);
     await page.goto(`${origin}/admin/users`);
     await page.getByRole('cell', { name: admin.email, exact: true }).waitFor();
     await screenshots(page, 'admin-users');

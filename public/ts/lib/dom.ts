@@ -14,7 +14,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
     } else if (key === 'class') {
       el.className = String(value);
     } else if (key === 'value' || key === 'checked' || key === 'disabled' || key === 'selected') {
-      (el as unknown as Record<string, unknown>)[key] = value;
+      const target = el as unknown as Record<string, unknown>;
+      // Also the default, so a form's reset() comes back to it.
+      if (key === 'value' && 'defaultValue' in el) target.defaultValue = String(value);
+      if (key === 'checked' && 'defaultChecked' in el) target.defaultChecked = value;
+      target[key] = value;
     } else {
       el.setAttribute(key, value === true ? '' : String(value));
     }

@@ -1,6 +1,7 @@
 import { ApiError, api, apiReply, messageOf } from '../lib/api.js';
-import { field, h, page, replace, statusLine } from '../lib/dom.js';
+import { attempt, field, h, page, replace, statusLine, type StatusLine } from '../lib/dom.js';
 import { navigate, type View } from '../lib/router.js';
+import { reloadTheme } from '../lib/theme.js';
 import { currentUser, isAdmin } from '../lib/session.js';
 import type { Track } from '../lib/types.js';
 import { trackCard } from './track-card.js';
@@ -38,16 +39,25 @@ function contrast(a: string, b: string): number {
   return Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100;
 }
 
-/**
- * Shows the saved theme at once: this page loads a fresh /theme.css, and the
- * browser's cached copy (other visitors wait up to its max-age of 60 s) is
- * replaced so this admin's next pages show it too.
- */
-export async function reloadThemeCss(): Promise<void> {
-  await fetch('/theme.css', { cache: 'reload' }).catch(() => undefined);
-  const link = document.getElementById('theme-css') as HTMLLinkElement | null;
-  if (link) link.href = `/theme.css?v=${Date.now()}`;
+/** An image for an image token: uploaded to the store's theme assets (checked there by its bytes), then used by URL. */
+function imageUpload(what: string, use: (url: string) => void, status: StatusLine): HTMLElement {
+  const file = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp', 'aria-label': `Upload an image for ${what.toLowerCase()}` });
+  file.addEventListener('change', () =>
+    attempt(status, async () => {
+      const image = file.files?.[0];
+      if (!image) return 'No image chosen.';
+      const form = new FormData();
+      form.set('file', image);
+      const res = await fetch('/api/admin/design-system/assets', { method: 'POST', body: form, credentials: 'same-origin' });
+      const body = (await res.json()) as { url?: string; error?: { message: string } };
+      if (!res.ok || !body.url) throw new Error(body.error?.message ?? `The upload failed (${res.status}).`);
+      use(body.url);
+      return `Image uploaded for ${what.toLowerCase()}; save to publish it.`;
+    }),
+  );
+  return file;
 }
+
 
 /**
  * The theme editor: every token with a fitting control, a live preview of
@@ -119,7 +129,9 @@ export const themeEditorView: View = async (_params, q) => {
     }
     const input = h('input', { type: 'text', value: value ?? '', name, placeholder: isImage(name) ? 'https://… or /assets/theme/…' : '' });
     input.addEventListener('input', () => set(isImage(name) && !input.value.trim() ? null : input.value));
-    return h('div', { class: 'token' }, field(label(name), input));
+    const control = field(label(name), input);
+    if (isImage(name)) control.append(imageUpload(label(name), (url) => ((input.value = url), set(url)), status));
+    return h('div', { class: 'token' }, control);
   });
 
   const save = h('button', { type: 'submit' }, 'Save and publish');
@@ -146,7 +158,7 @@ export const themeEditorView: View = async (_params, q) => {
                   onclick: async () => {
                     try {
                       await api('POST', `/api/admin/design-system/${t.id}/activate`);
-                      await reloadThemeCss();
+                      await reloadTheme();
                       navigate(`/admin/theme?rolledBack=${t.id}`, { replace: true });
                     } catch (err) {
                       status.say(messageOf(err), 'error');
@@ -170,7 +182,7 @@ export const themeEditorView: View = async (_params, q) => {
       etag = reply.headers.get('ETag') ?? etag;
       const { text, button } = reply.body.contrast;
       status.say(text.passesAA && button.passesAA ? 'Saved. The store shows the new theme now.' : 'Saved, but some colours are below WCAG AA contrast.', 'ok');
-      await reloadThemeCss();
+      await reloadTheme();
       await showHistory();
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) {

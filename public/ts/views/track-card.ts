@@ -5,7 +5,7 @@ import type { Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
 
 /** The cover, or a placeholder drawn from the track's id so the grid is not blank. */
-export function cover(track: Track, size: 'card' | 'large' = 'card'): HTMLElement {
+export function cover(track: Track, size: 'small' | 'large' = 'small'): HTMLElement {
   if (track.coverUrl) return h('img', { class: `cover ${size}`, src: track.coverUrl, alt: `Cover of ${track.name}`, loading: 'lazy', width: 300, height: 300 });
   return h('div', { class: `cover ${size} placeholder hue-${track.id % 6}`, role: 'img', 'aria-label': `No cover for ${track.name}` }, track.name.slice(0, 1));
 }
