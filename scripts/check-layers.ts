@@ -20,6 +20,7 @@ const RULES: Rule[] = [
   { layer: 'routes', forbidden: /^pg$|\/db\//, why: 'routes call services, never the database' },
   { layer: 'services', forbidden: /^express$|\/routes\//, why: 'services never see HTTP' },
   { layer: 'db', forbidden: /^express$|\/routes\/|\/services\//, why: 'repos know SQL only' },
+  { layer: 'public', forbidden: /^\.\.\/\.\.\/|^[^.]/, why: 'browser code imports only its own modules, by relative path' },
 ];
 const MAX_LINES = 400;
 /** The only files that may touch process.env, and why. */
@@ -28,7 +29,7 @@ const ENV_READERS = new Set([
   path.join('scripts', 'check-layers.ts'), // mentions it in its own rule
   path.join('scripts', 'with-db-env.ts'), // hands its environment, plus PG*, to the command it runs
 ]);
-const CODE_DIRS = ['server', 'routes', 'services', 'db', 'scripts'];
+const CODE_DIRS = ['server', 'routes', 'services', 'db', 'scripts', path.join('public', 'ts')];
 
 function tsFiles(dir: string): string[] {
   const abs = path.join(projectRoot, dir);

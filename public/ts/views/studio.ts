@@ -160,24 +160,26 @@ function trackRows(tracks: ManagedTrack[], stats: Stats, refresh: () => void, st
           h('td', { class: 'num' }, s ? euros(toCents(s.revenueEur)) : '€0.00'),
           h(
             'td',
-            { class: 'actions' },
+            {},
             t.isDeleted
               ? null
               : h(
-                  'button',
-                  { type: 'button', class: 'secondary', onclick: () => act(t.isPublished ? 'Unpublished.' : 'Published: it is in the store now.', () => api('PATCH', `/api/artist/tracks/${t.id}`, { isPublished: !t.isPublished })) },
-                  t.isPublished ? 'Unpublish' : 'Publish',
-                ),
-            t.isDeleted
-              ? null
-              : h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'danger',
-                    onclick: () => confirm(`Delete “${t.name}”? Buyers keep it; nobody else can find or buy it.`) && act('Deleted.', () => api('DELETE', `/api/artist/tracks/${t.id}`)),
-                  },
-                  'Delete',
+                  'div',
+                  { class: 'actions' },
+                  h(
+                    'button',
+                    { type: 'button', class: 'secondary', onclick: () => act(t.isPublished ? 'Unpublished.' : 'Published: it is in the store now.', () => api('PATCH', `/api/artist/tracks/${t.id}`, { isPublished: !t.isPublished })) },
+                    t.isPublished ? 'Unpublish' : 'Publish',
+                  ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'danger',
+                      onclick: () => confirm(`Delete “${t.name}”? Buyers keep it; nobody else can find or buy it.`) && act('Deleted.', () => api('DELETE', `/api/artist/tracks/${t.id}`)),
+                    },
+                    'Delete',
+                  ),
                 ),
           ),
         );
