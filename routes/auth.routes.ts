@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { requestMagicLink, verifyMagicLink } from '../services/auth/magic-link.service';
+import { RETURN_PATH, requestMagicLink, verifyMagicLink } from '../services/auth/magic-link.service';
 import {
   authenticationOptions,
   registrationOptions,
@@ -19,7 +19,9 @@ import { emailField, requestMeta } from './request';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
-const magicLinkBody = z.object({ email: emailField });
+/** The address alone: the per-address limit counts by it, whatever else the body holds. */
+const addressOnly = z.object({ email: emailField });
+const magicLinkBody = addressOnly.extend({ next: z.string().regex(RETURN_PATH, 'must be a path of this store, like /cart').optional() });
 const verifyBody = z.object({ token: z.string().min(1).max(200), email: emailField });
 // WebAuthn responses are checked cryptographically by the service; here only
 // their shape and size, so nothing malformed reaches the library.
@@ -68,7 +70,7 @@ export function authRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router 
     windowMs: FIFTEEN_MINUTES,
     limit: 5,
     keyGenerator: (req) => {
-      const parsed = magicLinkBody.safeParse(req.body);
+      const parsed = addressOnly.safeParse(req.body);
       return parsed.success ? `address:${normaliseEmail(parsed.data.email)}` : 'address:invalid';
     },
     message: 'Too many sign-in links were asked for this address. Try again later.',
@@ -76,8 +78,8 @@ export function authRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router 
   const credentialChecks = createLimiter(limits, { name: 'credential-check', windowMs: FIFTEEN_MINUTES, limit: 30 });
 
   router.post('/api/auth/magic-link', linkPerIp, linkPerAddress, async (req, res) => {
-    const { email } = parseInput(magicLinkBody, req.body, 'body');
-    await requestMagicLink(deps, email, requestMeta(req));
+    const { email, next } = parseInput(magicLinkBody, req.body, 'body');
+    await requestMagicLink(deps, email, requestMeta(req), next);
     res.status(202).json({ status: 'sent', message: SIGNED_IN_MESSAGE });
   });
 

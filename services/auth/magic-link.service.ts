@@ -22,7 +22,14 @@ export const MAGIC_LINK_MINUTES = 15;
  * are the same for both and reveal nothing. The mail goes out off the
  * request path. Older unused links of the address stop working.
  */
-export async function requestMagicLink(deps: ServiceDeps, rawEmail: string, meta: RequestMeta): Promise<void> {
+/**
+ * Where a sign-in may lead afterwards: a path of this store only ("/cart"),
+ * never another site ("//evil.example", "https://…") or a query.
+ */
+export const RETURN_PATH = /^\/(?:[A-Za-z0-9_-][A-Za-z0-9/_-]{0,199})?$/;
+
+export async function requestMagicLink(deps: ServiceDeps, rawEmail: string, meta: RequestMeta, next?: string): Promise<void> {
+  if (next !== undefined && !RETURN_PATH.test(next)) throw badRequest('validation_failed', 'next must be a path of this store, like /cart.');
   const email = normaliseEmail(rawEmail);
   const now = deps.clock();
   const { token, hash } = newToken();
@@ -39,7 +46,8 @@ export async function requestMagicLink(deps: ServiceDeps, rawEmail: string, meta
       userAgent: meta.userAgent?.slice(0, 500) ?? null,
     });
   });
-  const link = `${deps.config.appOrigin}/auth/magic?${new URLSearchParams({ token, email }).toString()}`;
+  // The confirm page takes the listener back to `next` once signed in.
+  const link = `${deps.config.appOrigin}/auth/magic?${new URLSearchParams({ token, email, ...(next && next !== '/' ? { next } : {}) }).toString()}`;
   deps.background.run('magic-link mail', () => deps.mailer.send(magicLinkMail(email, link, MAGIC_LINK_MINUTES)));
 }
 

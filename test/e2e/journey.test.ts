@@ -97,8 +97,8 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
   afterEach(() => afterChecks.splice(0).forEach((check) => check()));
 
   /** Email link sign-in through the pages: the form, the mail at the SMTP server, the confirm page. */
-  async function signInByMail(page: Page, email: string): Promise<void> {
-    await page.goto(`${origin}/signin`);
+  async function signInByMail(page: Page, email: string, next = '/'): Promise<void> {
+    await page.goto(`${origin}/signin${next === '/' ? '' : `?next=${next}`}`);
     await page.getByLabel('Email address').fill(email);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
@@ -107,7 +107,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     const link = linkIn(await smtp.nextMailTo(email));
     await page.goto(link.toString());
     await page.getByRole('button', { name: 'Sign me in' }).click();
-    await page.waitForURL(`${origin}/`);
+    await page.waitForURL(`${origin}${next}`);
     await page.getByRole('link', { name: 'Account' }).waitFor();
   }
 
@@ -213,8 +213,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     const artist = await buildUser(db.pool, { role: 'artist', displayName: 'Night Shift' });
     const file = path.join(work, 'upload.wav');
     await makeFixture(file, 30, ['-c:a', 'pcm_s16le']); // about 5 MB: progress events on the way
-    await signInByMail(page, artist.email);
-    await page.getByRole('link', { name: 'Studio' }).click();
+    await signInByMail(page, artist.email, '/studio'); // straight back to where sign-in was asked for
     await page.getByRole('heading', { name: 'Artist studio' }).waitFor();
     await page.getByLabel('Audio file').setInputFiles(file);
     await page.getByLabel('Title').fill('Upload Test');

@@ -59,6 +59,17 @@ async function requestLink(app: ReturnType<typeof setup>['app'], email: string) 
 }
 
 describe('magic-link sign-in', () => {
+  it('carries a return path of this store in the link, and refuses any other place to go', async () => {
+    const { app } = setup();
+    const email = uniqueEmail();
+    await request(app).post('/api/auth/magic-link').send({ email, next: '/cart' }).expect(202);
+    expect(linkIn(await smtp.nextMailTo(email)).searchParams.get('next')).toBe('/cart');
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/cart?x=1', 'cart', '/\\evil.example', '/a b', 42]) {
+      const res = await request(app).post('/api/auth/magic-link').send({ email: uniqueEmail(), next }); // (5 links per address per 15 min)
+      expect([JSON.stringify(next), res.status, res.body.error?.code]).toEqual([JSON.stringify(next), 400, 'validation_failed']);
+    }
+  });
+
   it('mails a link whose confirm page consumes nothing, and whose confirmation creates the account and signs in', async () => {
     const { app } = setup();
     const typed = `  New.Person+${counter++}@Example.TEST `;

@@ -1,7 +1,7 @@
 import { api, messageOf } from '../lib/api.js';
 import { attempt, field, h, page, replace, statusLine, type StatusLine } from '../lib/dom.js';
 import { date } from '../lib/format.js';
-import { navigate, type View } from '../lib/router.js';
+import { navigate, returnPath, type View } from '../lib/router.js';
 import { currentUser, setUser, signOut } from '../lib/session.js';
 import type { User } from '../lib/types.js';
 import { passkeysSupported, registerPasskey, signInWithPasskey } from '../lib/webauthn.js';
@@ -22,7 +22,7 @@ export const signInView: View = async (_params, q) => {
     send.disabled = true;
     status.say('Sending…');
     try {
-      await api('POST', '/api/auth/magic-link', { email: email.value.trim() });
+      await api('POST', '/api/auth/magic-link', { email: email.value.trim(), next: returnPath(q.get('next')) });
       replace(
         panel,
         h('h1', {}, 'Check your mail'),
@@ -42,7 +42,7 @@ export const signInView: View = async (_params, q) => {
     passkeyStatus.say('Waiting for your passkey…');
     try {
       setUser(await signInWithPasskey());
-      navigate(q.get('next')?.startsWith('/') ? q.get('next')! : '/');
+      navigate(returnPath(q.get('next')) ?? '/');
     } catch (err) {
       passkeyStatus.say(err instanceof DOMException ? 'No passkey was used. Try again or use the email link.' : messageOf(err), 'error');
     }
