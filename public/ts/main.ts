@@ -80,7 +80,7 @@ route('/admin/users', usersView);
 route('/admin/orders', ordersView);
 
 mountPlayer(document.getElementById('player')!);
-void showLogo();
+showLogo();
 onCartChange(renderNav);
 onSessionChange(renderNav);
 void loadSession().then(() => startRouter((page, params, query) => void render(page, params, query)));
