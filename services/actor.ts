@@ -13,6 +13,11 @@ export function requireSignedIn(actor: Actor | undefined): Actor {
   return actor;
 }
 
+/** Whether the actor may manage this track: its own artist, or an admin. */
+export function mayManageTrack(actor: Actor | undefined, track: { artistUserId: number | null }): boolean {
+  return actor !== undefined && (actor.role === 'admin' || track.artistUserId === actor.userId);
+}
+
 /** The actor if it holds one of `roles`: 401 when signed out, 403 otherwise. */
 export function requireRole(actor: Actor | undefined, ...roles: Role[]): Actor {
   const signedIn = requireSignedIn(actor);

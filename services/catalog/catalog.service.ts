@@ -2,7 +2,7 @@ import { findTrackById, type Track } from '../../db/repos/tracks.repo';
 import { findPublicTrack, listCatalog, listGenres, type CatalogQuery } from '../../db/repos/tracks-catalog.repo';
 import { findUserById, type User } from '../../db/repos/users.repo';
 import { notFound } from '../../server/errors';
-import type { Actor } from '../actor';
+import { mayManageTrack, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 
 /** The public catalog: published, not deleted tracks, for everyone. */
@@ -24,8 +24,7 @@ export async function getCatalogTrack(deps: Pick<ServiceDeps, 'db'>, id: number)
 export async function coverOf(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, id: number): Promise<{ track: Track; isPublic: boolean }> {
   const track = await findTrackById(deps.db, id);
   const isPublic = !!track && track.isPublished && !track.isDeleted;
-  const mayManage = !!track && !!actor && (actor.role === 'admin' || track.artistUserId === actor.userId);
-  if (!track || !track.coverFilename || !(isPublic || mayManage)) throw notFound('cover_not_found', 'This track has no cover art.');
+  if (!track || !track.coverFilename || !(isPublic || mayManageTrack(actor, track))) throw notFound('cover_not_found', 'This track has no cover art.');
   return { track, isPublic };
 }
 

@@ -1,7 +1,7 @@
 import { withTransaction } from '../../db/pool';
 import { listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
 import { notFound } from '../../server/errors';
-import { requireRole, type Actor } from '../actor';
+import { mayManageTrack, requireRole, type Actor } from '../actor';
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';
 import { storeCoverBytes, storagePrefix, storePreview } from './track-files';
@@ -23,7 +23,7 @@ export async function listManagedTracks(
  */
 async function lockManaged(tx: Parameters<typeof lockTrack>[0], actor: Actor, id: number): Promise<Track> {
   const track = await lockTrack(tx, id);
-  if (!track || (actor.role !== 'admin' && track.artistUserId !== actor.userId)) {
+  if (!track || !mayManageTrack(actor, track)) {
     throw notFound('track_not_found', 'No such track among yours.');
   }
   return track;
