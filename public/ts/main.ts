@@ -64,6 +64,7 @@ async function render(page: View | undefined, params: Record<string, string>, qu
   }
 }
 
+// routes/pages.routes.ts (APP_PAGES) answers these same paths with this page's shell.
 route('/', catalogView);
 route('/tracks/:id', trackView);
 route('/artists/:id', artistView);

@@ -2,7 +2,7 @@ import { addToCart, inCart } from './lib/cart.js';
 import { h, replace } from './lib/dom.js';
 import { clock, price } from './lib/format.js';
 import { navigate } from './lib/router.js';
-import type { Track } from './lib/types.js';
+import type { Playable } from './lib/types.js';
 
 /**
  * The one player, in the page's footer, kept across page changes. It asks
@@ -37,7 +37,7 @@ class Player {
   private readonly volume = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 1, 'aria-label': 'Volume' });
   private readonly message = h('div', { class: 'player-message', role: 'status', 'aria-live': 'polite' });
 
-  private queue: Track[] = [];
+  private queue: Playable[] = [];
   private index = -1;
   private isPreview = false;
   private heard = 0;
@@ -75,7 +75,7 @@ class Player {
   }
 
   /** Plays `tracks[index]` and keeps the list for next/previous. */
-  async play(tracks: Track[], index = 0): Promise<void> {
+  async play(tracks: Playable[], index = 0): Promise<void> {
     this.report();
     this.queue = tracks;
     this.index = index;
@@ -98,7 +98,7 @@ class Player {
     this.isPreview = head.headers.get('X-Audio-Preview') === 'true';
     if (this.isPreview) {
       const seconds = Number(head.headers.get('X-Audio-Preview-Seconds') ?? track.preview?.seconds ?? 0);
-      this.badge.textContent = `Preview · ${clock(seconds)} of ${clock(track.durationSeconds)}`;
+      this.badge.textContent = `Preview · ${clock(seconds)}${track.durationSeconds ? ` of ${clock(track.durationSeconds)}` : ''}`;
       this.badge.hidden = false;
     }
     this.heard = 0;
@@ -109,7 +109,7 @@ class Player {
     await this.audio.play().catch(() => this.say('Press play to listen.'));
   }
 
-  current(): Track | undefined {
+  current(): Playable | undefined {
     return this.queue[this.index];
   }
 
@@ -149,7 +149,8 @@ class Player {
     this.report();
     const track = this.current();
     if (this.isPreview && track && !track.isFree) {
-      const buy = h('button', { type: 'button', class: 'buy' }, `Buy “${track.name}” · ${price(track)}`);
+      const cost = track.priceEur ? ` · ${price({ isFree: false, priceEur: track.priceEur })}` : '';
+      const buy = h('button', { type: 'button', class: 'buy' }, `Buy “${track.name}”${cost}`);
       buy.addEventListener('click', () => {
         if (!inCart(track.id)) addToCart(track.id);
         navigate('/cart');
@@ -186,6 +187,6 @@ export function mountPlayer(root: HTMLElement): void {
   player = new Player(root);
 }
 
-export function playTracks(tracks: Track[], index = 0): void {
+export function playTracks(tracks: Playable[], index = 0): void {
   void player?.play(tracks, index);
 }

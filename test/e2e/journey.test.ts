@@ -205,6 +205,18 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     const saved = await (await download).path();
     expect(fs.readFileSync(saved).equals(a.bytes)).toBe(true);
     expect((await download).suggestedFilename()).toBe(`The Testers - ${a.name}.mp3`);
+
+    // A bought track its artist deleted stays in the library and plays in full.
+    await db.pool.query('UPDATE tracks SET is_deleted = true, deleted_at = now(), is_published = false WHERE id = $1', [b.id]);
+    await page.reload();
+    await page.locator(`[data-track-id="${b.id}"]`).getByText('no longer in the store; still yours').waitFor();
+    await page.getByRole('button', { name: `Play ${b.name}` }).click();
+    await page.waitForFunction((id) => {
+      const player = document.querySelector<HTMLElement>('#player')!;
+      return player.dataset.trackId === String(id) && player.dataset.preview === 'false';
+    }, b.id);
+    await page.waitForFunction(() => document.querySelector<HTMLAudioElement>('#player audio')!.currentTime > 0.3);
+    expect((await audioState(page)).duration).toBeGreaterThan(39);
     await context.close();
   });
 

@@ -24,6 +24,20 @@ export interface Track {
   coverUrl: string | null;
 }
 
+/**
+ * What the player needs of a track. A catalog Track is one; a purchase gives
+ * the rest (a track its buyer owns may have left the catalog, and still plays).
+ */
+export interface Playable {
+  id: number;
+  name: string;
+  artist: string;
+  durationSeconds?: number;
+  isFree?: boolean;
+  priceEur?: string;
+  preview?: { seconds: number } | null;
+}
+
 export interface ManagedTrack extends Track {
   isPublished: boolean;
   isDeleted: boolean;
@@ -59,4 +73,5 @@ export interface Purchase {
   purchasedAt: string;
   revokedAt: string | null;
   expiresAt: string | null;
+  trackDeleted: boolean;
 }

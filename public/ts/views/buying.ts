@@ -4,7 +4,7 @@ import { h, page, statusLine } from '../lib/dom.js';
 import { euros, price, toCents } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
-import type { Order, Purchase, Track } from '../lib/types.js';
+import type { Order, Playable, Purchase, Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
 
 /** The cart: each track's price as the catalog has it now; the order's amount is the server's. */
@@ -133,19 +133,17 @@ export const libraryView: View = async () => {
     api<{ history: HistoryEntry[] }>('GET', '/api/me/history?pageSize=20'),
   ]);
   const owned = purchases.filter((p) => !p.revokedAt);
-  const tracks = (await Promise.all(owned.map((p) => api<{ track: Track }>('GET', `/api/tracks/${p.trackId}`).then((r) => r.track, () => undefined)))).filter(
-    (t): t is Track => !!t,
-  );
-  const rows = owned.map((p) => {
-    const track = tracks.find((t) => t.id === p.trackId);
-    return h(
+  // Played from the purchases themselves: an owned track plays even after it left the catalog.
+  const tracks: Playable[] = owned.map((p) => ({ id: p.trackId, name: p.title, artist: p.artist }));
+  const rows = owned.map((p, i) =>
+    h(
       'li',
       { class: 'row', 'data-track-id': p.trackId },
-      h('span', { class: 'grow' }, h('strong', {}, p.title), ` — ${p.artist}`),
-      track ? h('button', { type: 'button', 'aria-label': `Play ${p.title}`, onclick: () => playTracks(tracks, tracks.indexOf(track)) }, '▶ Play') : h('small', {}, 'removed from the store'),
+      h('span', { class: 'grow' }, h('strong', {}, p.title), ` — ${p.artist}`, p.trackDeleted ? h('small', {}, ' (no longer in the store; still yours)') : null),
+      h('button', { type: 'button', 'aria-label': `Play ${p.title}`, onclick: () => playTracks(tracks, i) }, '▶ Play'),
       h('a', { class: 'button secondary', href: `/api/tracks/${p.trackId}/download`, download: '' }, 'Download'),
-    );
-  });
+    ),
+  );
   const orderStatus: Record<Order['status'], string> = { CREATED: 'awaiting payment', PENDING: 'payment pending', COMPLETED: 'paid', FAILED: 'failed', REFUNDED: 'refunded' };
   return page(
     'Your library',
