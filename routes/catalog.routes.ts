@@ -4,6 +4,7 @@ import { artistPage, browseCatalog, catalogGenres, coverOf, getCatalogTrack } fr
 import type { ServiceDeps } from '../services/deps';
 import { notFound, parseInput } from '../server/errors';
 import { idParams, idString } from './request';
+import { sendStoredFile } from './stored-file';
 import { presentTrack } from './track.presenter';
 
 const catalogQuery = z
@@ -22,6 +23,7 @@ const pageQuery = z.object({
 });
 
 const COVER_EXT = /\.(png|jpg|webp)$/;
+const noCover = () => notFound('cover_not_found', 'This track has no cover art.');
 
 /** The public catalog: browse, search, genres, artist pages, cover art. */
 export function catalogRoutes(deps: ServiceDeps): Router {
@@ -65,14 +67,16 @@ export function catalogRoutes(deps: ServiceDeps): Router {
   router.get('/api/tracks/:id/cover', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const { track, isPublic } = await coverOf(deps, req.actor, id);
-    if (!COVER_EXT.test(track.coverFilename!)) throw notFound('cover_not_found', 'This track has no cover art.');
-    res.set({
-      'Content-Type': track.coverMime ?? 'application/octet-stream',
-      'Content-Length': String(await deps.storage.size(track.coverFilename!)),
-      // Links carry ?v= of this exact file (presentTrack), so a replaced cover is a new URL.
-      'Cache-Control': isPublic ? 'public, max-age=86400' : 'private, no-cache',
+    if (!COVER_EXT.test(track.coverFilename!)) throw noCover();
+    await sendStoredFile(deps.storage, req, res, {
+      key: track.coverFilename!,
+      headers: {
+        'Content-Type': track.coverMime ?? 'application/octet-stream',
+        // Links carry ?v= of this exact file (presentTrack), so a replaced cover is a new URL.
+        'Cache-Control': isPublic ? 'public, max-age=86400' : 'private, no-cache',
+      },
+      missing: noCover,
     });
-    deps.storage.createReadStream(track.coverFilename!).pipe(res);
   });
 
   return router;

@@ -16,6 +16,7 @@ import {
 import { notFound, parseInput } from '../server/errors';
 import { singleFileInMemory } from '../server/middleware/upload';
 import { idParams } from './request';
+import { sendStoredFile } from './stored-file';
 
 const historyQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -72,14 +73,14 @@ export function themeRoutes(deps: ServiceDeps): Router {
   router.get('/assets/theme/:name', async (req, res) => {
     const match = ASSET_NAME.exec(req.params.name);
     const key = match ? `theme/${match[1]}.${match[2]}` : undefined;
-    if (!key || !(await deps.storage.exists(key))) throw notFound('asset_not_found', 'No such asset.');
-    res.set({
-      'Content-Type': ASSET_TYPES[match![2]!]!,
-      'Content-Length': String(await deps.storage.size(key)),
+    const missing = () => notFound('asset_not_found', 'No such asset.');
+    if (!key) throw missing();
+    await sendStoredFile(deps.storage, req, res, {
+      key,
       // Names are random and never reused: cache for good.
-      'Cache-Control': 'public, max-age=31536000, immutable',
+      headers: { 'Content-Type': ASSET_TYPES[match![2]!]!, 'Cache-Control': 'public, max-age=31536000, immutable' },
+      missing,
     });
-    deps.storage.createReadStream(key).pipe(res);
   });
 
   return router;

@@ -77,6 +77,9 @@ function toOrder(row: OrderRow): Order {
   };
 }
 
+/** First key of the advisory lock that serialises a buyer's order creation (the second is the user id). */
+const ORDER_LOCK_SPACE = 727_203_007;
+
 /** An order id taken ahead of the insert, so PayPal can be told it before the row exists. */
 export async function reserveOrderId(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('orders', 'id'))::int AS id`);
@@ -107,6 +110,26 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<Order
     [order.id, order.items.map((i) => i.trackId), order.items.map((i) => i.price)],
   );
   return toOrder(rows[0]!);
+}
+
+/**
+ * Serialises order creation per buyer until the transaction ends, so two
+ * concurrent checkouts cannot both see "no open order" for the same track.
+ */
+export async function lockBuyerOrders(tx: Queryable, userId: number): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [ORDER_LOCK_SPACE, userId]);
+}
+
+/** The buyer's newest open (CREATED or PENDING) order covering any of these tracks. */
+export async function findOpenOrderCovering(db: Queryable, userId: number, trackIds: number[]): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(
+    `SELECT ${COLUMNS} FROM orders o
+     WHERE o.user_id = $1 AND o.status IN ('CREATED', 'PENDING')
+       AND EXISTS (SELECT 1 FROM order_items oi WHERE oi.order_id = o.id AND oi.track_id = ANY($2::int[]))
+     ORDER BY o.created_at DESC, o.id DESC LIMIT 1`,
+    [userId, trackIds],
+  );
+  return rows[0] && toOrder(rows[0]);
 }
 
 export async function findOrder(db: Queryable, id: number): Promise<Order | undefined> {

@@ -40,10 +40,38 @@ export async function grantOrderPurchases(db: Queryable, orderId: number, userId
   return rowCount ?? 0;
 }
 
-/** Revokes what an order granted (refund, reversal). */
+/**
+ * Revokes what an order granted (refund, reversal) — except where another
+ * completed order of the same buyer still pays for the track: that purchase
+ * stays and names the other order, so its own refund revokes it later.
+ * Call inside the transaction that marks the order REFUNDED.
+ * @returns how many purchases were revoked.
+ */
 export async function revokeOrderPurchases(db: Queryable, orderId: number, now: Date): Promise<number> {
+  await db.query(
+    `WITH other AS (
+       SELECT DISTINCT ON (p.id) p.id AS purchase_id, o.id AS order_id
+       FROM purchases p
+       JOIN order_items oi ON oi.track_id = p.track_id
+       JOIN orders o ON o.id = oi.order_id AND o.user_id = p.user_id
+       WHERE p.order_id = $1 AND p.revoked_at IS NULL AND o.status = 'COMPLETED' AND o.id <> $1
+       ORDER BY p.id, o.completed_at, o.id
+     )
+     UPDATE purchases p SET order_id = other.order_id FROM other WHERE p.id = other.purchase_id`,
+    [orderId],
+  );
   const { rowCount } = await db.query(`UPDATE purchases SET revoked_at = $2 WHERE order_id = $1 AND revoked_at IS NULL`, [orderId, now]);
   return rowCount ?? 0;
+}
+
+/** Of an order's tracks, those its buyer owns now through anything but this order (another order, a grant). */
+export async function ownedOutsideOrder(db: Queryable, orderId: number, userId: number, now: Date): Promise<number[]> {
+  const { rows } = await db.query<{ track_id: number }>(
+    `SELECT p.track_id FROM purchases p JOIN order_items oi ON oi.track_id = p.track_id AND oi.order_id = $1
+     WHERE p.user_id = $2 AND p.order_id IS DISTINCT FROM $1 AND p.revoked_at IS NULL AND (p.expires_at IS NULL OR p.expires_at > $3)`,
+    [orderId, userId, now],
+  );
+  return rows.map((r) => r.track_id);
 }
 
 export interface PurchaseRow {

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { RequestHandler } from 'express';
 import multer from 'multer';
 import { AppError, badRequest } from '../errors';
@@ -25,41 +26,55 @@ export function singleFileInMemory(field: string, maxBytes: number): RequestHand
   };
 }
 
+/** Temporary upload files end so; the sweep removes old ones a crash left behind. */
+export const UPLOAD_TEMP_SUFFIX = '.upload.tmp';
+
 /**
  * An audio upload: the `audio` file and an optional `cover`, streamed by
  * multer to random names under `dir` (never held in memory), with the size
  * limit enforced while streaming (413). The temporary files are removed when
- * the response ends, whatever happened; a service that keeps a file moves it
- * away first.
+ * the response ends, whatever happened (a client that hangs up mid-upload
+ * included); a service that keeps a file moves it away first. Files left by
+ * a crash are swept by the cleanup job (UPLOAD_TEMP_SUFFIX).
  */
 export function audioUpload(dir: string, maxBytes: number): RequestHandler {
-  const storage = multer.diskStorage({
-    destination: (_req, _file, cb) => {
-      fs.promises.mkdir(dir, { recursive: true }).then(() => cb(null, dir), (err: Error) => cb(err, dir));
-    },
-    filename: (_req, _file, cb) => cb(null, `${crypto.randomBytes(16).toString('hex')}.upload.tmp`),
-  });
-  const parse = multer({ storage, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 10_000, parts: 30 } }).fields([
-    { name: 'audio', maxCount: 1 },
-    { name: 'cover', maxCount: 1 },
-  ]);
   return (req, res, next) => {
     if (!req.is('multipart/form-data')) return next(badRequest('multipart_required', 'Send the track as multipart/form-data.'));
+    // Every temporary file this request made, by the name chosen here: multer's
+    // own list lacks a file still streaming when the client hangs up.
+    const written = new Set<string>();
+    let closed = false;
     const cleanup = () => {
-      const files = Object.values((req.files ?? {}) as Record<string, Express.Multer.File[]>).flat();
-      for (const file of files) void fs.promises.rm(file.path, { force: true });
+      for (const file of written) fs.promises.rm(file, { force: true }).catch(() => undefined);
+      written.clear();
     };
-    res.once('close', cleanup);
+    res.once('close', () => {
+      closed = true;
+      cleanup();
+    });
+    const storage = multer.diskStorage({
+      destination: (_req, _file, cb) => {
+        fs.promises.mkdir(dir, { recursive: true }).then(() => cb(null, dir), (err: Error) => cb(err, dir));
+      },
+      filename: (_req, _file, cb) => {
+        // The client is gone: make no file that nobody would remove.
+        if (closed) return cb(new Error('the request was closed'), '');
+        const name = `${crypto.randomBytes(16).toString('hex')}${UPLOAD_TEMP_SUFFIX}`;
+        written.add(path.join(dir, name));
+        cb(null, name);
+      },
+    });
+    const parse = multer({ storage, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 10_000, parts: 30 } }).fields([
+      { name: 'audio', maxCount: 1 },
+      { name: 'cover', maxCount: 1 },
+    ]);
     parse(req, res, (err: unknown) => {
+      if (err) cleanup();
       if (err instanceof multer.MulterError) {
-        cleanup();
         if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'file_too_large', `Files may be at most ${maxBytes} bytes.`));
         return next(badRequest('bad_multipart', `The upload was not understood (${err.code}).`));
       }
-      if (err) {
-        cleanup();
-        return next(badRequest('bad_multipart', 'The multipart body is malformed.'));
-      }
+      if (err) return next(badRequest('bad_multipart', 'The multipart body is malformed.'));
       const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
       if (!files.audio?.[0]) return next(badRequest('file_required', 'Attach the audio file in the "audio" field.'));
       next();

@@ -1,9 +1,10 @@
 import { findOrder, findOrderByPaypalId, listOrderItems, type Order, type OrderItem } from '../../db/repos/orders.repo';
+import { ownedOutsideOrder } from '../../db/repos/purchases.repo';
 import { AppError, conflict, notFound } from '../../server/errors';
 import { requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
-import { settleDecline, settleFromProvider } from './settlement';
+import { settleDecline, settleFailure, settleFromProvider } from './settlement';
 
 export type CaptureOutcome = 'completed' | 'pending' | 'declined' | 'failed' | 'refunded';
 
@@ -13,6 +14,9 @@ export interface CaptureReport {
 }
 
 type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments'>;
+
+/** Why an order failed when its buyer already owned what it would pay for. */
+const ALREADY_OWNED = 'already_owned';
 
 /** The PayPal-Request-Id of a capture attempt: every retry of an attempt reuses it, so PayPal charges once. */
 export const captureRequestId = (order: Pick<Order, 'id' | 'captureAttempt'>) => `song-nexus-capture-${order.id}-${order.captureAttempt}`;
@@ -36,11 +40,16 @@ function outcomeOf(order: Order): CaptureOutcome {
  * Captures an approved order at PayPal and settles it. Safe to call any
  * number of times, concurrently too: a settled order is answered as it is,
  * PayPal replays an attempt's first answer, and settling is idempotent.
- * A timeout leaves the order as it was, for a retry or reconciliation.
+ * A timeout leaves the order as it was, for a retry or reconciliation. An
+ * order for something the buyer already owns otherwise fails uncharged.
  * @throws AppError 409 order_not_approved before the buyer approved, 502 when PayPal is unreachable.
  */
 export async function captureAndSettle(deps: Deps, order: Order): Promise<CaptureReport> {
   if (order.status !== 'CREATED') return settled(order);
+  // Never charge for what the buyer already owns through something else (an older order, a grant).
+  if ((await ownedOutsideOrder(deps.db, order.id, order.userId, deps.clock())).length) {
+    return settled(await settleFailure(deps, order.id, ALREADY_OWNED));
+  }
   const result = await callProvider(() => deps.payments.captureOrder(order.paypalOrderId, captureRequestId(order)));
   switch (result.outcome) {
     case 'captured':
@@ -72,6 +81,9 @@ export async function captureOwnOrder(deps: Deps, actor: Actor | undefined, orde
   const captured = await captureAndSettle(deps, await ownOrder(deps, actor, orderId));
   if (captured.outcome === 'declined') {
     throw new AppError(402, 'payment_declined', 'PayPal declined the payment method. Approve again with another one.', { approveUrl: captured.order.approveUrl });
+  }
+  if (captured.outcome === 'failed' && captured.order.failureReason === ALREADY_OWNED) {
+    throw conflict('already_owned', 'You already own some of these tracks; this order was cancelled and nothing was charged.');
   }
   if (captured.outcome === 'failed') throw conflict('order_failed', 'This order failed and cannot be paid; start a new checkout.');
   if (captured.outcome === 'refunded') throw conflict('order_refunded', 'This order was refunded.');

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
-import { withTransaction } from '../../db/pool';
-import { insertOrder, reserveOrderId, type Order } from '../../db/repos/orders.repo';
+import { withTransaction, type Queryable } from '../../db/pool';
+import { findOpenOrderCovering, insertOrder, lockBuyerOrders, reserveOrderId, type Order } from '../../db/repos/orders.repo';
 import { ownedTrackIds } from '../../db/repos/purchases.repo';
 import { findTracksByIds } from '../../db/repos/tracks.repo';
-import { conflict, unprocessable } from '../../server/errors';
+import { AppError, conflict, unprocessable } from '../../server/errors';
+import type { Clock } from '../clock';
 import { requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
@@ -15,7 +16,7 @@ export const MAX_ORDER_TRACKS = 50;
 
 /**
  * Starts a purchase: checks every track (published, not deleted, not free,
- * not already the buyer's), prices it from the database only, creates the
+ * not already the buyer's, not in another open order of theirs), prices it from the database only, creates the
  * PayPal order (intent CAPTURE, one item per track, item_total breakdown,
  * custom_id = our order id, a unique invoice_id) and then stores the order
  * and its items. Until PayPal has answered nothing is written, so a failed
@@ -34,8 +35,8 @@ export async function createCheckoutOrder(
   const free = tracks.filter((t) => t.isFree || toCents(t.priceEur) === 0).map((t) => t.id);
   if (free.length) throw unprocessable('track_free', 'Free tracks need no purchase.', { trackIds: free });
   const own = tracks.filter((t) => t.artistUserId === userId).map((t) => t.id);
-  const owned = [...own, ...(await ownedTrackIds(deps.db, userId, ids, deps.clock()))];
-  if (owned.length) throw conflict('already_owned', 'You already own some of these tracks.');
+  if (own.length) throw conflict('already_owned', 'You already own some of these tracks.');
+  await refuseDoublePayment(deps, userId, ids);
 
   const items = tracks.map((t) => ({ trackId: t.id, name: `${t.artist} – ${t.name}`, priceCents: toCents(t.priceEur) }));
   const totalCents = items.reduce((sum, item) => sum + item.priceCents, 0);
@@ -53,8 +54,12 @@ export async function createCheckoutOrder(
       cancelUrl: `${origin}/checkout/cancel`,
     }),
   );
-  const order = await withTransaction(deps.db, (tx) =>
-    insertOrder(tx, {
+  // Checked again under the buyer's lock: of two concurrent checkouts for one track, one is stored.
+  // The other's PayPal order is never stored, so nobody can capture (and pay) it.
+  const order = await withTransaction(deps.db, async (tx) => {
+    await lockBuyerOrders(tx, userId);
+    await refuseDoublePayment({ ...deps, db: tx }, userId, ids);
+    return insertOrder(tx, {
       id: orderId,
       userId,
       paypalOrderId: created.paypalOrderId,
@@ -64,7 +69,23 @@ export async function createCheckoutOrder(
       invoiceId,
       approveUrl: created.approveUrl,
       items: items.map((i) => ({ trackId: i.trackId, price: formatCents(i.priceCents) })),
-    }),
-  );
+    });
+  });
   return { order, approveUrl: created.approveUrl };
+}
+
+/**
+ * A buyer pays for a track at most once: not while they own it, and not while
+ * another of their orders covering it can still be paid (409 with that
+ * order, so the buyer can finish it instead).
+ */
+async function refuseDoublePayment(deps: { db: Queryable; clock: Clock }, userId: number, trackIds: number[]): Promise<void> {
+  if ((await ownedTrackIds(deps.db, userId, trackIds, deps.clock())).length) throw conflict('already_owned', 'You already own some of these tracks.');
+  const open = await findOpenOrderCovering(deps.db, userId, trackIds);
+  if (open) {
+    throw new AppError(409, 'order_open', 'An unfinished order of yours already covers some of these tracks: finish or wait for it.', {
+      orderId: open.id,
+      approveUrl: open.approveUrl,
+    });
+  }
 }

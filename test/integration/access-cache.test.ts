@@ -13,6 +13,7 @@ import { testConfig } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
+import { until } from '../support/until';
 
 /**
  * The audio routes' access cache against a real PostgreSQL and its change
@@ -44,14 +45,6 @@ afterAll(async () => {
   await feed.stop();
   fs.rmSync(uploads, { recursive: true, force: true });
 });
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function sellable(artistUserId: number) {
   const storage = new LocalDiskStorage(uploads);

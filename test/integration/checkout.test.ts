@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
-import type { Track } from '../../db/repos/tracks.repo';
 import { reconcileStaleOrders } from '../../services/checkout/reconcile.service';
 import { GatewayUnavailable, type PaymentGateway } from '../../services/payments/payment-gateway';
 import { signInAs } from '../support/auth';
 import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
-import { buildTrack } from '../support/factories';
+import { until } from '../support/until';
 
 /**
  * Checkout end to end over HTTP: the store on a real port, PayPal's SDK in
@@ -21,58 +20,15 @@ beforeAll(async () => {
 });
 afterAll(() => shop.close());
 
-interface Sellable {
-  track: Track;
-  full: Buffer;
-  preview: Buffer;
-}
-
-/** A published track with a stored file and preview, at `price`. */
-async function sellable(h: CheckoutHarness, price = '0.99', overrides: Parameters<typeof buildTrack>[1] = {}): Promise<Sellable> {
-  const full = crypto.randomBytes(40_000);
-  const preview = crypto.randomBytes(5_000);
-  const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
-  const previewKey = `previews/${crypto.randomBytes(16).toString('hex')}.mp3`;
-  await h.storage.put(key, full);
-  await h.storage.put(previewKey, preview);
-  const track = await buildTrack(db.pool, {
-    priceEur: price,
-    audioFilename: key,
-    audioMime: 'audio/mpeg',
-    fileSizeBytes: full.length,
-    previewFilename: previewKey,
-    previewSeconds: 10,
-    previewSizeBytes: preview.length,
-    ...overrides,
-  });
-  return { track, full, preview };
-}
-
 const count = async (sql: string, values: unknown[] = []) => (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
 
-/** Creates an order and approves it at the stand-in; returns the order id and where PayPal sends the buyer. */
-async function approvedOrder(h: CheckoutHarness, cookie: string, trackIds: number[], funding: 'balance' | 'pending' | 'declined' = 'balance') {
-  const created = await h.call('POST', '/api/checkout/orders', { cookie, json: { trackIds } });
-  expect(created.status).toBe(201);
-  const back = await h.approve(created.body.approveUrl, funding);
-  return { orderId: created.body.orderId as number, approveUrl: created.body.approveUrl as string, back };
-}
-
 const orderRow = async (id: number) => (await db.pool.query('SELECT * FROM orders WHERE id = $1', [id])).rows[0];
-
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('buying', () => {
   it('buys two tracks: create → approve page → return → purchases, and the stream serves the full files', async () => {
     const buyer = await signInAs(db.pool, 'user');
-    const a = await sellable(shop, '1.29');
-    const b = await sellable(shop, '0.99');
+    const a = await shop.sellable('1.29');
+    const b = await shop.sellable('0.99');
     const before = await shop.call('GET', `/api/tracks/${a.track.id}/stream`, { cookie: buyer.cookie });
     expect(before.bytes.equals(a.preview)).toBe(true);
 
@@ -109,7 +65,7 @@ describe('buying', () => {
 
   it('prices exactly from the database: three tracks at 0.99 are 2.97 at PayPal, item by item', async () => {
     const buyer = await signInAs(db.pool, 'user');
-    const tracks = await Promise.all([sellable(shop), sellable(shop), sellable(shop)]);
+    const tracks = await Promise.all([shop.sellable(), shop.sellable(), shop.sellable()]);
     const created = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: tracks.map((t) => t.track.id) } });
     expect(created.body.amount).toBe('2.97');
     const order = await orderRow(created.body.orderId);
@@ -125,12 +81,12 @@ describe('buying', () => {
   it('ignores any price a client sends, and refuses what cannot be bought without writing anything', async () => {
     const buyer = await signInAs(db.pool, 'user');
     const artist = await signInAs(db.pool, 'artist');
-    const paid = await sellable(shop, '1.50');
-    const free = await sellable(shop, '0.00', { isFree: true });
-    const hidden = await sellable(shop, '1.00', { isPublished: false });
-    const gone = await sellable(shop, '1.00');
+    const paid = await shop.sellable('1.50');
+    const free = await shop.sellable('0.00', { isFree: true });
+    const hidden = await shop.sellable('1.00', { isPublished: false });
+    const gone = await shop.sellable('1.00');
     await db.pool.query('UPDATE tracks SET is_deleted = true, deleted_at = now() WHERE id = $1', [gone.track.id]);
-    const own = await sellable(shop, '1.00', { artistUserId: artist.user.id });
+    const own = await shop.sellable('1.00', { artistUserId: artist.user.id });
     const orders = await count('orders');
 
     const cases: [unknown, string | undefined, number, string][] = [
@@ -155,7 +111,7 @@ describe('buying', () => {
     expect(await count('orders')).toBe(orders);
 
     // Bought once, it cannot be bought again while the purchase stands.
-    const first = await approvedOrder(shop, buyer.cookie, [paid.track.id]);
+    const first = await shop.approvedOrder(buyer.cookie, [paid.track.id]);
     await shop.follow(first.back, buyer.cookie);
     const again = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [paid.track.id] } });
     expect([again.status, again.body.error.code]).toEqual([409, 'already_owned']);
@@ -165,8 +121,8 @@ describe('buying', () => {
   it('lets nobody but the buyer capture or see an order', async () => {
     const buyer = await signInAs(db.pool, 'user');
     const other = await signInAs(db.pool, 'user');
-    const { track } = await sellable(shop);
-    const { orderId, back } = await approvedOrder(shop, buyer.cookie, [track.id]);
+    const { track } = await shop.sellable();
+    const { orderId, back } = await shop.approvedOrder(buyer.cookie, [track.id]);
     const capture = await shop.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: other.cookie });
     expect([capture.status, capture.body.error.code]).toEqual([404, 'order_not_found']);
     expect((await shop.call('GET', `/api/me/orders/${orderId}`, { cookie: other.cookie })).status).toBe(404);
@@ -183,8 +139,8 @@ describe('buying', () => {
 
   it('captures once and grants once under 20 concurrent capture calls', async () => {
     const buyer = await signInAs(db.pool, 'user');
-    const tracks = await Promise.all([sellable(shop), sellable(shop)]);
-    const { orderId } = await approvedOrder(shop, buyer.cookie, tracks.map((t) => t.track.id));
+    const tracks = await Promise.all([shop.sellable(), shop.sellable()]);
+    const { orderId } = await shop.approvedOrder(buyer.cookie, tracks.map((t) => t.track.id));
     const answers = await Promise.all(Array.from({ length: 20 }, () => shop.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: buyer.cookie })));
     expect(answers.map((a) => [a.status, a.body.outcome])).toEqual(Array.from({ length: 20 }, () => [200, 'completed']));
     const order = await orderRow(orderId);
@@ -195,7 +151,7 @@ describe('buying', () => {
 
   it('refuses to capture before approval with 409', async () => {
     const buyer = await signInAs(db.pool, 'user');
-    const { track } = await sellable(shop);
+    const { track } = await shop.sellable();
     const created = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [track.id] } });
     const early = await shop.call('POST', `/api/checkout/orders/${created.body.orderId}/capture`, { cookie: buyer.cookie });
     expect([early.status, early.body.error.code]).toEqual([409, 'order_not_approved']);
@@ -204,8 +160,8 @@ describe('buying', () => {
 
   it('lets a declined buyer approve again and then pays', async () => {
     const buyer = await signInAs(db.pool, 'user');
-    const { track } = await sellable(shop);
-    const { orderId, approveUrl, back } = await approvedOrder(shop, buyer.cookie, [track.id], 'declined');
+    const { track } = await shop.sellable();
+    const { orderId, approveUrl, back } = await shop.approvedOrder(buyer.cookie, [track.id], 'declined');
     const declined = await shop.follow(back, buyer.cookie);
     expect(declined.location).toBe(`/checkout/result?status=declined&order=${orderId}`);
     expect(await orderRow(orderId)).toMatchObject({ status: 'CREATED', capture_attempt: 1 });
@@ -220,11 +176,11 @@ describe('buying', () => {
 
   it('keeps a pending capture PENDING until the webhook settles it, or fails it when denied', async () => {
     const buyer = await signInAs(db.pool, 'user');
-    const good = await sellable(shop);
-    const bad = await sellable(shop);
-    const settled = await approvedOrder(shop, buyer.cookie, [good.track.id], 'pending');
+    const good = await shop.sellable();
+    const bad = await shop.sellable();
+    const settled = await shop.approvedOrder(buyer.cookie, [good.track.id], 'pending');
     expect((await shop.follow(settled.back, buyer.cookie)).location).toBe(`/checkout/result?status=pending&order=${settled.orderId}`);
-    const denied = await approvedOrder(shop, buyer.cookie, [bad.track.id], 'pending');
+    const denied = await shop.approvedOrder(buyer.cookie, [bad.track.id], 'pending');
     const api = await shop.call('POST', `/api/checkout/orders/${denied.orderId}/capture`, { cookie: buyer.cookie });
     expect([api.status, api.body.outcome]).toEqual([202, 'pending']);
     for (const id of [settled.orderId, denied.orderId]) expect((await orderRow(id)).status).toBe('PENDING');
@@ -249,8 +205,8 @@ describe('buying', () => {
 
   it('grants the buyer who closed the tab after approving, through CHECKOUT.ORDER.APPROVED', async () => {
     const buyer = await signInAs(db.pool, 'user');
-    const { track } = await sellable(shop);
-    const { orderId } = await approvedOrder(shop, buyer.cookie, [track.id]); // …and never comes back
+    const { track } = await shop.sellable();
+    const { orderId } = await shop.approvedOrder(buyer.cookie, [track.id]); // …and never comes back
     await shop.paypal.standin.webhooks.settled();
     await until(async () => (await orderRow(orderId)).status === 'COMPLETED', 'the webhook capture');
     expect(await count('purchases WHERE order_id = $1', [orderId])).toBe(1);
@@ -283,8 +239,8 @@ describe('webhooks', () => {
 
     // A genuine delivery with one byte changed.
     const buyer = await signInAs(db.pool, 'user');
-    const { track } = await sellable(shop);
-    await approvedOrder(shop, buyer.cookie, [track.id]);
+    const { track } = await shop.sellable();
+    await shop.approvedOrder(buyer.cookie, [track.id]);
     await shop.paypal.standin.webhooks.settled();
     const genuine = shop.paypal.deliveries.at(-1)!;
     const tampered = await shop.call('POST', '/api/webhooks/paypal', { body: genuine.body.replace('"1.0"', '"1.1"'), headers: genuine.headers });
@@ -302,8 +258,8 @@ describe('webhooks', () => {
 
   it('treats a repeated delivery as a no-op', async () => {
     const buyer = await signInAs(db.pool, 'user');
-    const { track } = await sellable(shop);
-    const { orderId, back } = await approvedOrder(shop, buyer.cookie, [track.id]);
+    const { track } = await shop.sellable();
+    const { orderId, back } = await shop.approvedOrder(buyer.cookie, [track.id]);
     await shop.follow(back, buyer.cookie);
     await shop.paypal.standin.webhooks.settled();
     const delivered = shop.paypal.deliveries.filter((d) => d.status === 200);
@@ -321,8 +277,8 @@ describe('refunds', () => {
   it('lets an admin refund a completed order: PayPal refunds once, purchases are revoked, streaming falls back to the preview', async () => {
     const buyer = await signInAs(db.pool, 'user');
     const admin = await signInAs(db.pool, 'admin');
-    const { track, full, preview } = await sellable(shop);
-    const { orderId, back } = await approvedOrder(shop, buyer.cookie, [track.id]);
+    const { track, full, preview } = await shop.sellable();
+    const { orderId, back } = await shop.approvedOrder(buyer.cookie, [track.id]);
     await shop.follow(back, buyer.cookie);
     expect((await shop.call('GET', `/api/tracks/${track.id}/stream`, { cookie: buyer.cookie })).bytes.equals(full)).toBe(true);
 
@@ -344,7 +300,7 @@ describe('refunds', () => {
     expect(purchases.body.purchases[0].revokedAt).not.toBeNull();
 
     // Open orders cannot be refunded.
-    const open = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [(await sellable(shop)).track.id] } });
+    const open = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [(await shop.sellable()).track.id] } });
     const notYet = await shop.call('POST', `/api/admin/orders/${open.body.orderId}/refund`, { cookie: admin.cookie });
     expect([notYet.status, notYet.body.error.code]).toEqual([409, 'order_not_refundable']);
     expect((await shop.call('POST', '/api/admin/orders/999999/refund', { cookie: admin.cookie })).status).toBe(404);
@@ -352,8 +308,8 @@ describe('refunds', () => {
 
   it('revokes on a reversal (chargeback) delivered by webhook, and a refunded buyer may buy again', async () => {
     const buyer = await signInAs(db.pool, 'user');
-    const { track, full } = await sellable(shop);
-    const first = await approvedOrder(shop, buyer.cookie, [track.id]);
+    const { track, full } = await shop.sellable();
+    const first = await shop.approvedOrder(buyer.cookie, [track.id]);
     await shop.follow(first.back, buyer.cookie);
     const { transaction_id: captureId } = await orderRow(first.orderId);
     expect((await fetch(`${shop.paypal.url}/standin/captures/${captureId}/reverse`, { method: 'POST' })).status).toBe(200);
@@ -361,7 +317,7 @@ describe('refunds', () => {
     await until(async () => (await orderRow(first.orderId)).status === 'REFUNDED', 'the reversal webhook');
     expect((await shop.call('GET', `/api/tracks/${track.id}/download`, { cookie: buyer.cookie })).status).toBe(403);
 
-    const second = await approvedOrder(shop, buyer.cookie, [track.id]);
+    const second = await shop.approvedOrder(buyer.cookie, [track.id]);
     await shop.follow(second.back, buyer.cookie);
     expect((await shop.call('GET', `/api/tracks/${track.id}/download`, { cookie: buyer.cookie })).bytes.equals(full)).toBe(true);
     expect((await db.pool.query('SELECT order_id, revoked_at FROM purchases WHERE track_id = $1', [track.id])).rows).toEqual([{ order_id: second.orderId, revoked_at: null }]);
@@ -372,8 +328,8 @@ describe('admin and buyer views', () => {
   it('lists orders for admins with filters, and only their own for buyers', async () => {
     const buyer = await signInAs(db.pool, 'user');
     const admin = await signInAs(db.pool, 'admin');
-    const { track } = await sellable(shop);
-    const { orderId, back } = await approvedOrder(shop, buyer.cookie, [track.id]);
+    const { track } = await shop.sellable();
+    const { orderId, back } = await shop.approvedOrder(buyer.cookie, [track.id]);
     await shop.follow(back, buyer.cookie);
     const list = await shop.call('GET', `/api/admin/orders?status=COMPLETED&user=${buyer.user.id}`, { cookie: admin.cookie });
     expect(list.status).toBe(200);
@@ -406,8 +362,8 @@ describe('failures between PayPal and us', () => {
     const h = await startCheckoutHarness(db.pool, { webhooks: false, wrap: faulty });
     try {
       const buyer = await signInAs(db.pool, 'user');
-      const { track } = await sellable(h);
-      const { orderId, back } = await approvedOrder(h, buyer.cookie, [track.id]);
+      const { track } = await h.sellable();
+      const { orderId, back } = await h.approvedOrder(buyer.cookie, [track.id]);
       const lost = await h.follow(back, buyer.cookie);
       expect(lost.location).toBe(`/checkout/result?status=unavailable&order=${orderId}`);
       const api = await h.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: buyer.cookie });
@@ -437,7 +393,7 @@ describe('failures between PayPal and us', () => {
   it('answers 502 and writes nothing when PayPal cannot be reached', async () => {
     const h = await startCheckoutHarness(db.pool);
     const buyer = await signInAs(db.pool, 'user');
-    const { track } = await sellable(h);
+    const { track } = await h.sellable();
     await h.paypal.close(); // PayPal is gone
     try {
       const orders = await count('orders');

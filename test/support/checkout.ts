@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
+import type { NewTrack, Track } from '../../db/repos/tracks.repo';
 import { startPaypalStandin, type RunningStandin } from '../../scripts/standins/paypal/standin';
 import type { Funding } from '../../scripts/standins/paypal/approval-page';
 import type { Background } from '../../services/background';
@@ -14,6 +16,7 @@ import { createApp } from '../../server/app';
 import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { testConfig } from './app';
+import { buildTrack } from './factories';
 import { freePort } from './server-process';
 
 export interface Reply {
@@ -21,6 +24,12 @@ export interface Reply {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   location: string | null;
   bytes: Buffer;
+}
+
+export interface Sellable {
+  track: Track;
+  full: Buffer;
+  preview: Buffer;
 }
 
 /**
@@ -38,6 +47,10 @@ export interface CheckoutHarness {
   call(method: string, pathname: string, options?: { cookie?: string; json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Reply>;
   /** The buyer at PayPal: opens the approve page and approves with a funding choice; returns where PayPal sends the browser. */
   approve(approveUrl: string, funding?: Funding): Promise<string>;
+  /** A published track with a stored file and preview, at `price`. */
+  sellable(price?: string, overrides?: Partial<NewTrack>): Promise<Sellable>;
+  /** Creates an order and approves it at the stand-in; returns the order id and where PayPal sends the buyer. */
+  approvedOrder(cookie: string, trackIds: number[], funding?: Funding): Promise<{ orderId: number; approveUrl: string; back: string }>;
   /** Follows a redirect to the store (its URLs carry APP_ORIGIN) with the buyer's cookie. */
   follow(location: string, cookie: string): Promise<Reply>;
   close(): Promise<void>;
@@ -91,6 +104,19 @@ export async function startCheckoutHarness(
     return { status: res.status, body: json, location: res.headers.get('location'), bytes };
   };
 
+  const approve: CheckoutHarness['approve'] = async (approveUrl, funding = 'balance') => {
+    const page = await fetch(approveUrl);
+    if (page.status !== 200 || !(await page.text()).includes('Approve payment')) throw new Error(`approve page answered ${page.status}`);
+    const token = new URL(approveUrl).searchParams.get('token')!;
+    const res = await fetch(`${paypal.url}/checkoutnow/approve`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, funding, email: 'buyer@example.test' }),
+    });
+    return res.headers.get('location')!;
+  };
+
   return {
     base,
     config,
@@ -98,17 +124,31 @@ export async function startCheckoutHarness(
     storage,
     payments,
     call,
-    async approve(approveUrl, funding = 'balance') {
-      const page = await fetch(approveUrl);
-      if (page.status !== 200 || !(await page.text()).includes('Approve payment')) throw new Error(`approve page answered ${page.status}`);
-      const token = new URL(approveUrl).searchParams.get('token')!;
-      const res = await fetch(`${paypal.url}/checkoutnow/approve`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ token, funding, email: 'buyer@example.test' }),
+    approve,
+    async sellable(price = '0.99', overrides = {}) {
+      const full = crypto.randomBytes(40_000);
+      const preview = crypto.randomBytes(5_000);
+      const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
+      const previewKey = `previews/${crypto.randomBytes(16).toString('hex')}.mp3`;
+      await storage.put(key, full);
+      await storage.put(previewKey, preview);
+      const track = await buildTrack(db, {
+        priceEur: price,
+        audioFilename: key,
+        audioMime: 'audio/mpeg',
+        fileSizeBytes: full.length,
+        previewFilename: previewKey,
+        previewSeconds: 10,
+        previewSizeBytes: preview.length,
+        ...overrides,
       });
-      return res.headers.get('location')!;
+      return { track, full, preview };
+    },
+    async approvedOrder(cookie, trackIds, funding = 'balance') {
+      const created = await call('POST', '/api/checkout/orders', { cookie, json: { trackIds } });
+      if (created.status !== 201) throw new Error(`creating the order answered ${created.status}: ${created.bytes.toString()}`);
+      const back = await approve(created.body.approveUrl, funding);
+      return { orderId: created.body.orderId as number, approveUrl: created.body.approveUrl as string, back };
     },
     follow(location, cookie) {
       const url = new URL(location);

@@ -35,6 +35,9 @@ export const cartView: View = async () => {
       const unavailable = err instanceof ApiError ? (err.details?.trackIds as number[] | undefined) : undefined;
       if (unavailable?.length) removeFromCart(...unavailable);
       status.say(`${messageOf(err)}${unavailable?.length ? ' They were taken out of your cart; check it and pay again.' : ''}`, 'error');
+      // Another unfinished order covers these tracks: offer to finish that one instead of paying twice.
+      const openOrder = err instanceof ApiError && err.code === 'order_open' ? (err.details?.approveUrl as string | undefined) : undefined;
+      if (openOrder) status.append(' ', h('a', { href: openOrder }, 'Finish that order at PayPal'));
     }
   });
   return page(
