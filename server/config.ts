@@ -39,6 +39,10 @@ export interface Config {
   /** How long in-flight requests get to finish on SIGTERM, in milliseconds. */
   shutdownTimeoutMs: number;
   dbPoolMax: number;
+  /** How long one database statement may run, and a connection may take to open, in milliseconds. */
+  dbTimeouts: { statementMs: number; connectMs: number };
+  /** A request with no answer started by then gets 503 (uploads excepted: their body takes its time). */
+  requestTimeoutMs: number;
   redisUrl: string | undefined;
   rateLimit: { windowMs: number; max: number };
   /** Play reports accepted per client IP per minute (PLAYS_PER_MINUTE). */
@@ -61,6 +65,8 @@ export interface Config {
     /** How long one PayPal call may take before it counts as a timeout. */
     timeoutMs: number;
   };
+  /** https origins the theme's image tokens may point at (THEME_IMAGE_HOSTS); the CSP allows exactly these. */
+  themeImageHosts: string[];
   /** How often stale CREATED and PENDING orders are read back from PayPal and settled. */
   reconcileIntervalMs: number;
 }
@@ -126,6 +132,9 @@ const envSchema = z.object({
   S3_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with /').default('')),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000, 10_000),
   DB_POOL_MAX: int(1, 200, 10),
+  DB_STATEMENT_TIMEOUT_MS: int(100, 600_000, 10_000),
+  DB_CONNECT_TIMEOUT_MS: int(100, 60_000, 5_000),
+  REQUEST_TIMEOUT_MS: int(200, 600_000, 15_000),
   REDIS_URL: z.preprocess(
     emptyToUndefined,
     z.string().refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL').optional(),
@@ -147,6 +156,14 @@ const envSchema = z.object({
   PAYPAL_STANDIN_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
   PAYPAL_TIMEOUT_MS: int(1_000, 120_000, 20_000),
   RECONCILE_INTERVAL_S: int(10, 86_400, 300),
+  THEME_IMAGE_HOSTS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
+      .refine((hosts) => hosts.every((h) => /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(h)), 'must be a comma-separated list of https origins, like https://cdn.example.com'),
+  ),
 });
 
 /** Problems that only matter in production: the dev defaults are not safe there. */
@@ -217,6 +234,8 @@ export function parseConfig(env: Env): Readonly<Config> {
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     dbPoolMax: e.DB_POOL_MAX,
+    dbTimeouts: { statementMs: e.DB_STATEMENT_TIMEOUT_MS, connectMs: e.DB_CONNECT_TIMEOUT_MS },
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     rateLimit: { windowMs: e.RATE_LIMIT_WINDOW_MS, max: e.RATE_LIMIT_MAX },
     playsPerMinute: e.PLAYS_PER_MINUTE,
@@ -233,6 +252,7 @@ export function parseConfig(env: Env): Readonly<Config> {
       timeoutMs: e.PAYPAL_TIMEOUT_MS,
     },
     reconcileIntervalMs: e.RECONCILE_INTERVAL_S * 1000,
+    themeImageHosts: e.THEME_IMAGE_HOSTS.map((h) => new URL(h).origin),
   };
   return deepFreeze(config);
 }

@@ -45,10 +45,39 @@ export function validationError(error: z.ZodError, where: string): AppError {
 }
 
 /**
- * Parses a request part with a zod schema.
+ * Where the first NUL character sits in a request part (a string, an
+ * object's key or value, at any depth), as a dotted path ("" for the part
+ * itself), or undefined when there is none. No text column can store NUL,
+ * so such input is refused before it reaches a service. Walked without
+ * recursion: bodies may nest deeply.
+ */
+function pathOfNul(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [item, path] = stack.pop()!;
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) return path;
+    } else if (item && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        const at = path ? `${path}.${key}` : key;
+        if (key.includes('\u0000')) return at;
+        stack.push([child, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parses a request part with a zod schema; any NUL character is refused first.
  * @throws AppError 400 validation_failed naming every bad field.
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params'): z.infer<S> {
+  const nul = pathOfNul(value);
+  if (nul !== undefined) {
+    const path = nul || where;
+    throw badRequest('validation_failed', `Invalid ${where}: ${path}: must not contain a NUL character`, { issues: [{ path, message: 'must not contain a NUL character' }] });
+  }
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error, where);
   return result.data;
@@ -81,6 +110,7 @@ export function fromPgError(err: unknown): AppError | undefined {
       return new AppError(422, 'value_required', 'A required value is missing.', details);
     case '22001':
       return new AppError(422, 'value_too_long', 'A value is too long.');
+    case '22021': // invalid byte sequence (a NUL that reached a text column)
     case '22P02':
     case '22003':
     case '22007':

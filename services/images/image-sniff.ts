@@ -25,20 +25,28 @@ function png(buf: Buffer): ImageInfo | undefined {
 function jpeg(buf: Buffer): ImageInfo | undefined {
   if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== 0xd8) return undefined;
   let offset = 2;
-  // Walk the marker segments to the first start-of-frame, which holds the size.
-  while (offset + 9 < buf.length) {
+  // Walk the marker segments to the first start-of-frame, which holds the size,
+  // reading markers as decoders do: any run of 0xFF fill bytes precedes the
+  // marker code, which is the first byte that is not 0xFF.
+  while (offset < buf.length) {
     if (buf[offset] !== 0xff) return undefined;
-    const marker = buf[offset + 1]!;
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      offset += 2;
-      continue;
-    }
-    const length = buf.readUInt16BE(offset + 2);
+    while (buf[offset] === 0xff) offset++;
+    if (offset >= buf.length) return undefined;
+    const marker = buf[offset]!;
+    offset++;
+    if (marker === 0x00) return undefined; // a stuffed zero belongs to scan data, never between segments
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue; // no length
+    // Scan data or the end before any frame header: there is no size to read.
+    if (marker === 0xda || marker === 0xd9) return undefined;
+    if (offset + 2 > buf.length) return undefined;
+    const length = buf.readUInt16BE(offset);
+    if (length < 2) return undefined;
     const isStartOfFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isStartOfFrame) {
-      return { type: 'jpeg', mime: 'image/jpeg', ext: 'jpg', height: buf.readUInt16BE(offset + 5), width: buf.readUInt16BE(offset + 7) };
+      if (length < 8 || offset + 7 > buf.length) return undefined;
+      return { type: 'jpeg', mime: 'image/jpeg', ext: 'jpg', height: buf.readUInt16BE(offset + 3), width: buf.readUInt16BE(offset + 5) };
     }
-    offset += 2 + length;
+    offset += length;
   }
   return undefined;
 }

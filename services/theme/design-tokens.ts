@@ -64,8 +64,13 @@ const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%!$&*
 /** Images uploaded through the theme assets route. */
 export const OWN_ASSET = /^\/assets\/theme\/[a-f0-9]{32}\.(?:png|jpg|webp)$/;
 
+/** Whether an https image URL points at one of the hosts the store's CSP allows. */
+const onAllowedHost = (url: string, hosts: readonly string[]) => hosts.includes(new URL(url).origin);
+
+const isToken = (name: string): name is TokenName => Object.hasOwn(TOKENS, name);
+
 /** Why a value is not acceptable for a token, or undefined when it is. */
-function problem(name: TokenName, value: unknown): string | undefined {
+function problem(name: TokenName, value: unknown, imageHosts: readonly string[]): string | undefined {
   const spec: Kind = TOKENS[name];
   switch (spec.kind) {
     case 'color':
@@ -87,9 +92,12 @@ function problem(name: TokenName, value: unknown): string | undefined {
         ? undefined
         : 'must be one to four lengths in px, rem or em, e.g. "0.5rem 1rem"';
     case 'image':
-      return value === null || (typeof value === 'string' && value.length <= 500 && (HTTPS_URL.test(value) || OWN_ASSET.test(value)))
-        ? undefined
-        : 'must be an https:// URL or an uploaded theme asset path, or null';
+      if (value === null || (typeof value === 'string' && value.length <= 500 && OWN_ASSET.test(value))) return undefined;
+      if (typeof value === 'string' && value.length <= 500 && HTTPS_URL.test(value)) {
+        // Any other host would be blocked by the store's own Content-Security-Policy (img-src).
+        return onAllowedHost(value, imageHosts) ? undefined : `must be an uploaded theme asset or on an image host in THEME_IMAGE_HOSTS (${imageHosts.join(', ') || 'none configured'})`;
+      }
+      return 'must be an uploaded theme asset path, an https:// URL on an allowed image host, or null';
   }
 }
 
@@ -98,24 +106,25 @@ function problem(name: TokenName, value: unknown): string | undefined {
  * @throws AppError 400 whose code names the first bad field
  *   (`invalid_color_primary`), with every problem in details.
  */
-export function validateTokens(input: unknown): Partial<Tokens> {
+export function validateTokens(input: unknown, imageHosts: readonly string[] = []): Partial<Tokens> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new AppError(400, 'invalid_tokens', 'The body must be an object of design tokens.');
   }
   const problems: { field: string; message: string }[] = [];
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input)) {
-    if (!(name in TOKENS)) {
+    // Own properties only: `constructor`, `toString` and `__proto__` are "in" every object.
+    if (!isToken(name)) {
       problems.push({ field: name, message: 'is not a design token' });
       continue;
     }
-    const why = problem(name as TokenName, value);
+    const why = problem(name, value, imageHosts);
     if (why) problems.push({ field: name, message: why });
-    else out[name] = TOKENS[name as TokenName].kind === 'color' ? (value as string).toLowerCase() : value;
+    else out[name] = TOKENS[name].kind === 'color' ? (value as string).toLowerCase() : value;
   }
   const first = problems[0];
   if (first) {
-    const code = first.field in TOKENS ? `invalid_${columnOf(first.field)}` : 'unknown_token';
+    const code = isToken(first.field) ? `invalid_${columnOf(first.field)}` : 'unknown_token';
     throw new AppError(400, code, `${first.field} ${first.message}.`, { issues: problems });
   }
   return out as Partial<Tokens>;

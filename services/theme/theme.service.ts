@@ -71,7 +71,7 @@ export async function saveTheme(
   if (!input.ifMatch) {
     throw new AppError(428, 'precondition_required', 'Send If-Match with the ETag of the theme you edited.');
   }
-  const changes = validateTokens(input.tokens);
+  const changes = validateTokens(input.tokens, deps.config.themeImageHosts);
   const updatedBy = await editorName(deps, admin);
   const theme = await withTransaction(deps.db, async (tx) => {
     const current = await findActiveTheme(tx, { lock: true });

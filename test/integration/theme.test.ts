@@ -17,7 +17,9 @@ const db = useTestDatabase();
 const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-theme-'));
 afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
 
-const makeApp = () => createApp({ config: testConfig(), db: db.pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) });
+/** The hosts the CSP allows theme images from, as an operator would set them. */
+const IMAGE_HOSTS = 'https://cdn.example.com, https://cdn.example.com:8443';
+const makeApp = () => createApp({ config: testConfig({ THEME_IMAGE_HOSTS: IMAGE_HOSTS }), db: db.pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) });
 type App = ReturnType<typeof makeApp>;
 
 async function current(app: App) {
@@ -59,6 +61,8 @@ const MATRIX: Record<string, { ok: unknown[]; bad: unknown[] }> = {
       '/assets/theme/../../x.png',
       'data:image/png;base64,AAAA',
       `https://x.example/${'a'.repeat(500)}`,
+      'https://elsewhere.example/logo.png', // well-formed, but the CSP would block it
+      'https://cdn.example.com:9443/a.png',
     ],
   },
 };
@@ -111,6 +115,25 @@ describe('theme validation matrix', () => {
     expect(unknown.body.error.code).toBe('unknown_token');
     const list = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send([1, 2]);
     expect(list.status).toBe(400);
+    const rows = async () => (await db.pool.query('SELECT count(*)::int AS n FROM design_system')).rows[0].n as number;
+    const before = await rows();
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      const body = `{${JSON.stringify(name)}: "#000000"}`;
+      const res = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).set('Content-Type', 'application/json').send(body);
+      expect([name, res.status, res.body.error.code]).toEqual([name, 400, 'unknown_token']);
+    }
+    expect(await rows()).toBe(before);
+  });
+
+  it('allows exactly the configured image hosts in the Content-Security-Policy, and none by default', async () => {
+    const csp = (await request(makeApp()).get('/api/design-system')).headers['content-security-policy'] as string;
+    expect(csp).toMatch(/img-src 'self' data: blob: https:\/\/cdn\.example\.com https:\/\/cdn\.example\.com:8443;/);
+    const plain = createApp({ config: testConfig(), db: db.pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) });
+    expect((await request(plain).get('/api/design-system')).headers['content-security-policy']).toMatch(/img-src 'self' data: blob:;/);
+    const admin = await signInAs(db.pool, 'admin');
+    const { etag } = await current(plain);
+    const res = await request(plain).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send({ logoUrl: 'https://cdn.example.com/logo.png' });
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_logo_url']);
   });
 });
 
