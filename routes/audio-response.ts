@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { ServiceDeps } from '../services/deps';
-import { evaluateRange } from '../services/streaming/ranges';
+import { evaluateRange, noneMatch } from '../services/streaming/ranges';
 import type { AudioSource } from '../services/streaming/stream.service';
 import { AppError } from '../server/errors';
 
@@ -38,6 +38,12 @@ export async function sendAudio(
   if (disposition.attachment) {
     const ascii = disposition.attachment.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, "'");
     res.set('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(disposition.attachment)}`);
+  }
+  // RFC 9110 §13.2.2: If-None-Match is evaluated before Range. A revalidating player
+  // (responses are no-cache) gets 304 instead of the whole file again.
+  if (noneMatch(req.get('if-none-match'), source.etag)) {
+    res.status(304).end();
+    return;
   }
   const decision = evaluateRange(req.get('range'), size, { etag: source.etag, ifRange: req.get('if-range') });
   if (decision.kind === 'unsatisfiable') {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { artistPage, browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
 import type { ServiceDeps } from '../services/deps';
+import { publicName } from '../services/users.service';
 import { notFound, parseInput } from '../server/errors';
 import { idParams, idString } from './request';
 import { sendStoredFile } from './stored-file';
@@ -56,7 +57,7 @@ export function catalogRoutes(deps: ServiceDeps): Router {
     const page = parseInput(pageQuery, req.query, 'query');
     const { artist, tracks, total } = await artistPage(deps, id, { limit: page.limit, offset: (page.page - 1) * page.limit });
     res.json({
-      artist: { id: artist.id, name: artist.displayName ?? artist.username },
+      artist: { id: artist.id, name: publicName(artist) },
       tracks: tracks.map(presentTrack),
       page: page.page,
       limit: page.limit,

@@ -30,25 +30,59 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'song-nexus' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Error texts can quote input (PostgreSQL's "Key (email)=(…) already exists"): no address survives.
+      serializers: { err: (err: Error) => redactErrorText(pino.stdSerializers.err(err)) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,
   );
 }
 
-/** The URL with the values of secret-looking query parameters replaced. */
+/** Anything shaped like an email address: personal data, whatever the parameter is called. */
+const ADDRESS = /[^\s@/?&=#]+@[^\s@/?&=#]+\.[^\s@/?&=#]+/;
+const ADDRESSES = new RegExp(ADDRESS.source, 'g');
+
+const decode = (text: string) => {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * The URL with the values of secret-looking query parameters replaced, and
+ * every value or path segment that holds an email address (by its shape,
+ * decoded, under any name) redacted too.
+ */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  if (q < 0) return url;
-  const params = new URLSearchParams(url.slice(q + 1));
+  const pathPart = q < 0 ? url : url.slice(0, q);
+  const redactedPath = pathPart
+    .split('/')
+    .map((segment) => (ADDRESS.test(decode(segment)) ? '[redacted]' : segment))
+    .join('/');
+  if (q < 0) return redactedPath;
+  const params = new URLSearchParams();
   let changed = false;
-  for (const key of [...params.keys()]) {
-    if (SECRET_QUERY_KEYS.test(key)) {
-      params.set(key, '[redacted]');
-      changed = true;
-    }
+  for (const [key, value] of new URLSearchParams(url.slice(q + 1))) {
+    const keyHasAddress = ADDRESS.test(key);
+    const secret = keyHasAddress || SECRET_QUERY_KEYS.test(key) || ADDRESS.test(value);
+    changed ||= secret;
+    params.append(keyHasAddress ? '[redacted]' : key, secret ? '[redacted]' : value);
   }
-  return changed ? `${url.slice(0, q)}?${params.toString()}` : url;
+  return changed ? `${redactedPath}?${params.toString()}` : `${redactedPath}${url.slice(q)}`;
+}
+
+/** Text with every email-shaped part replaced. */
+export function redactAddresses(text: string): string {
+  return text.replace(ADDRESSES, '[redacted]');
+}
+
+function redactErrorText(serialized: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(serialized)) out[key] = typeof value === 'string' ? redactAddresses(value) : value;
+  return out;
 }
 
 /** Removes database passwords from connection URLs in messages. */

@@ -25,6 +25,14 @@ export function normaliseEmail(raw: string): string {
   return at < 0 ? trimmed : `${trimmed.slice(0, at)}@${trimmed.slice(at + 1).toLowerCase()}`;
 }
 
+/**
+ * The name the public sees: the display name the person chose, else a
+ * neutral one. Never the username, which is made from the email address.
+ */
+export function publicName(user: Pick<User, 'id' | 'displayName'>): string {
+  return user.displayName?.trim() || `Artist #${user.id}`;
+}
+
 /** A username derived from the address: its local part, lower-case, [a-z0-9_] only, 3–40 characters. */
 export function usernameFromEmail(email: string): string {
   const local = email.slice(0, Math.max(0, email.lastIndexOf('@'))).toLowerCase();

@@ -10,6 +10,7 @@ import { AUDIO_EXT, AUDIO_MIME, sniffAudio, type AudioFormat } from '../audio/au
 import { id3v2Size } from '../audio/mp3-frames';
 import { probeAudio, type AudioProbe } from '../audio/probe';
 import type { ServiceDeps } from '../deps';
+import { publicName } from '../users.service';
 import { randomKey, storeCover, storePreview } from './track-files';
 
 export interface TrackFields {
@@ -112,7 +113,7 @@ export async function createTrack(
 
     return await insertTrack(deps.db, {
       ...input.fields,
-      artist: (owner.displayName ?? owner.username).slice(0, 100),
+      artist: publicName(owner).slice(0, 100),
       artistUserId: owner.id,
       audioFilename: audioKey,
       durationSeconds: Math.round(probe.duration),

@@ -56,3 +56,14 @@ export function evaluateRange(
   if (specs.length > 1) return { kind: 'full' };
   return { kind: 'partial', ...ranges[0]! };
 }
+
+/**
+ * Whether an If-None-Match header matches the current ETag: "*" or any
+ * listed tag, compared weakly (RFC 9110 §8.8.3.2: W/ prefixes ignored).
+ */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}

@@ -199,6 +199,22 @@ type Kind = 'paid' | 'free' | 'unpublished' | 'deleted' | 'noPreview';
     expect((await get('bytes=0-9', `W/${etag}`)).status).toBe(200);
   });
 
+  it('answers a revalidation with the current ETag with 304 and no body, before any Range', async () => {
+    const revalidate = (inm: string, range?: string) => {
+      const req = request(app()).get(`/api/tracks/${id}/stream`).set('Cookie', cookie).set('If-None-Match', inm);
+      return range ? req.set('Range', range) : req;
+    };
+    for (const inm of [etag, `W/${etag}`, `"x", ${etag}`, '*']) {
+      const res = await revalidate(inm);
+      expect({ inm, status: res.status, length: (res.body as Buffer | undefined)?.length ?? 0 }).toEqual({ inm, status: 304, length: 0 });
+      expect(res.headers.etag).toBe(etag);
+    }
+    expect((await revalidate(etag, 'bytes=0-9')).status).toBe(304);
+    const changed = await revalidate('"a-00000000000000000000000000000000"');
+    expect(changed.status).toBe(200);
+    expect((changed.body as Buffer).equals(full)).toBe(true);
+  });
+
   it('answers several ranges, other units and bad syntax with the whole file', async () => {
     for (const range of ['bytes=0-9,20-29', 'items=0-9', 'bytes=9-0', 'bytes=x-']) {
       const res = await get(range);

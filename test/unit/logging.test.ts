@@ -9,6 +9,22 @@ describe('log redaction', () => {
     expect(redactUrl('/auth/magic?token=t&email=ann%40example.test')).toBe('/auth/magic?token=%5Bredacted%5D&email=%5Bredacted%5D');
   });
 
+  it('redacts addresses by their shape, under any parameter name and in the path', () => {
+    for (const url of [
+      '/api/admin/users?q=bob%40example.com',
+      '/api/admin/users?q=bob@example.com&page=2',
+      '/api/admin/users?search=%20Bob.Smith%2Btag%40Example.COM',
+      '/api/users/bob%40example.com/sessions',
+      '/api/x?bob%40example.com=1',
+    ]) {
+      const logged = redactUrl(url);
+      expect({ url, leaks: /bob/i.test(decodeURIComponent(logged)) }).toEqual({ url, leaks: false });
+    }
+    expect(redactUrl('/api/admin/users?q=bob%40example.com&page=2')).toBe('/api/admin/users?q=%5Bredacted%5D&page=2');
+    expect(redactUrl('/api/tracks?q=rock%20%26%20roll&page=2')).toBe('/api/tracks?q=rock%20%26%20roll&page=2');
+    expect(redactUrl('/api/tracks?q=%E0%A4%A')).toBe('/api/tracks?q=%E0%A4%A');
+  });
+
   it('removes passwords from database URLs', () => {
     expect(redactConnectionString('connect postgres://app:s3cr3t@db:5432/x failed')).toBe(
       'connect postgres://app:[redacted]@db:5432/x failed',
@@ -25,7 +41,12 @@ describe('log redaction', () => {
     });
     const logger = createLogger('info', sink);
     logger.info({ token: 'tok-1', body: { token: 'tok-2', password: 'pw-1' }, req: { headers: { cookie: 'sid=c-1' } } }, 'x');
-    for (const secret of ['tok-1', 'tok-2', 'pw-1', 'c-1']) expect(out).not.toContain(secret);
+    const pgError = Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), {
+      detail: 'Key (email)=(carol@example.com) already exists.',
+    });
+    logger.error({ err: pgError }, 'unhandled error');
+    expect(out).toContain('users_email_key');
+    for (const secret of ['tok-1', 'tok-2', 'pw-1', 'c-1', 'carol@']) expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');
   });
 });

@@ -1,4 +1,4 @@
-import { evaluateRange } from '../../services/streaming/ranges';
+import { evaluateRange, noneMatch } from '../../services/streaming/ranges';
 
 const LEN = 1000;
 const ETAG = '"abc"';
@@ -43,5 +43,21 @@ describe('RFC 9110 byte ranges', () => {
     expect(r('bytes=0-9', '"other"')).toEqual({ kind: 'full' });
     expect(r('bytes=0-9', `W/${ETAG}`)).toEqual({ kind: 'full' });
     expect(r('bytes=0-9', 'Sat, 01 Jan 2000 00:00:00 GMT')).toEqual({ kind: 'full' });
+  });
+});
+
+describe('If-None-Match', () => {
+  it('matches the current tag weakly, in a list, or as *', () => {
+    expect(noneMatch('"abc"', ETAG)).toBe(true);
+    expect(noneMatch('W/"abc"', ETAG)).toBe(true);
+    expect(noneMatch(' "x" , "abc" ', ETAG)).toBe(true);
+    expect(noneMatch('*', ETAG)).toBe(true);
+  });
+
+  it('does not match another tag, a fragment of it, or nothing', () => {
+    expect(noneMatch(undefined, ETAG)).toBe(false);
+    expect(noneMatch('', ETAG)).toBe(false);
+    expect(noneMatch('"ab"', ETAG)).toBe(false);
+    expect(noneMatch('abc', ETAG)).toBe(false);
   });
 });
