@@ -38,10 +38,39 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The longest track accepted (a whole DJ set fits; a header claiming days does not). */
+export const MAX_TRACK_SECONDS = 6 * 3600;
+/** Sample rates real audio uses: telephone quality up to 768 kHz studio masters. */
+const SAMPLE_RATES = { min: 8_000, max: 768_000 };
+/**
+ * The fewest bits per second of real audio in each format, below any
+ * encoder's lowest setting: a file whose size and declared length imply less
+ * is lying about its length. FLAC of pure digital silence compresses to
+ * about 1.5 kbit/s at 44.1 kHz stereo, so its floor is lower still.
+ */
+const MIN_BITS_PER_SECOND: Record<AudioFormat, number> = { mp3: 6_000, 'ogg-vorbis': 6_000, 'ogg-opus': 4_000, flac: 500, wav: 64_000 };
+
+/**
+ * Why the declared duration, sample rate and the file's size cannot all be
+ * true (a 1 Hz FLAC, an Ogg whose last granule claims centuries), or
+ * undefined when they can.
+ */
+export function implausibility(format: AudioFormat, probe: Pick<AudioProbe, 'duration' | 'sampleRate'>, sizeBytes: number): string | undefined {
+  const seconds = probe.duration ?? 0;
+  if (seconds > MAX_TRACK_SECONDS) return `it claims ${Math.round(seconds)} seconds (at most ${MAX_TRACK_SECONDS} are accepted)`;
+  if (probe.sampleRate !== null && (probe.sampleRate < SAMPLE_RATES.min || probe.sampleRate > SAMPLE_RATES.max)) {
+    return `a sample rate of ${probe.sampleRate} Hz is not real audio`;
+  }
+  const bitsPerSecond = (sizeBytes * 8) / seconds;
+  if (bitsPerSecond < MIN_BITS_PER_SECOND[format]) return `${sizeBytes} bytes cannot hold ${Math.round(seconds)} seconds of ${format}`;
+  return undefined;
+}
+
 /**
  * Decides what an uploaded file is from its bytes, then checks it whole:
  * recognised format (AAC/M4A refused with the reason), not empty, not cut
- * short, readable by the probe, and the probe agrees with the sniffing.
+ * short, readable by the probe, the probe agrees with the sniffing, and the
+ * declared length and sample rate are possible for the file's size.
  */
 export async function inspectAudio(file: string): Promise<{ format: AudioFormat; probe: AudioProbe & { duration: number }; sizeBytes: number }> {
   const { size } = await fs.promises.stat(file);
@@ -76,6 +105,8 @@ export async function inspectAudio(file: string): Promise<{ format: AudioFormat;
   if (!probe.duration || !Number.isFinite(probe.duration) || probe.duration <= 0) {
     throw new AppError(422, 'audio_unreadable', 'The audio has no playable length.');
   }
+  const impossible = implausibility(format, probe, size);
+  if (impossible) throw new AppError(422, 'audio_unreadable', `The audio's header does not match the file: ${impossible}.`);
   return { format, probe: { ...probe, duration: probe.duration }, sizeBytes: size };
 }
 

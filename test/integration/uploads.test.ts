@@ -126,6 +126,34 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     expect(await trackCount()).toBe(rowsBefore);
   });
 
+  it('refuses headers that claim an impossible length or sample rate with 422 audio_unreadable, storing nothing', async () => {
+    const app = makeApp();
+    const artist = await signInAs(db.pool, 'artist');
+    const before = storedFiles();
+    const rowsBefore = await trackCount();
+    // FLAC STREAMINFO (bytes 8..41): the 20-bit sample rate starts at byte 18. 1 Hz makes 12 s last 529,200 s.
+    const flac = Buffer.from(read('a.flac'));
+    flac.writeUInt8(0x00, 18);
+    flac.writeUInt8(0x00, 19);
+    flac.writeUInt8((flac[20]! & 0x0f) | 0x10, 20);
+    // Ogg: the last page's granule position (bytes 6..13 of its header) claims 2^62 samples.
+    const opus = Buffer.from(read('a.opus'));
+    opus.writeBigUInt64LE(1n << 62n, opus.lastIndexOf('OggS') + 6);
+    const vorbis = Buffer.from(read('a.ogg'));
+    vorbis.writeBigUInt64LE(48_000n * 3600n * 24n * 30n, vorbis.lastIndexOf('OggS') + 6);
+    for (const [label, bytes, name] of [
+      ['a FLAC at 1 Hz', flac, 'slow.flac'],
+      ['an Opus file with a huge final granule', opus, 'long.opus'],
+      ['a Vorbis file claiming a month', vorbis, 'month.ogg'],
+    ] as const) {
+      const res = await upload(app, artist.cookie, { bytes, name });
+      expect({ label, status: res.status, code: res.body.error?.code }).toEqual({ label, status: 422, code: 'audio_unreadable' });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(storedFiles()).toEqual(before);
+    expect(await trackCount()).toBe(rowsBefore);
+  });
+
   it('decides the type by the bytes: a WAV named .mp3 is stored as WAV', async () => {
     const app = makeApp();
     const artist = await signInAs(db.pool, 'artist');
