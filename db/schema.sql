@@ -445,6 +445,19 @@ CREATE TRIGGER tracks_notify_access
         is_published, is_free, is_deleted, preview_filename, preview_seconds, preview_size_bytes OR DELETE ON tracks
     FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
 
+-- Departure (0008): secrets the app servers share, made by the database so
+-- every server signs and checks with the same key without configuration.
+-- play_token signs the token a stream response carries (a counted play needs
+-- one); 32 bytes from two gen_random_uuid(), PostgreSQL's strong random source.
+CREATE TABLE server_secrets (
+    name VARCHAR(40) PRIMARY KEY,
+    secret BYTEA NOT NULL CHECK (octet_length(secret) >= 16),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+INSERT INTO server_secrets (name, secret)
+VALUES ('play_token', uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()));
+
 -- The default theme (the migrations insert the same row).
 INSERT INTO design_system (
     color_primary, color_secondary, color_accent_teal, color_accent_green, color_accent_red,

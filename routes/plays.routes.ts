@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ServiceDeps } from '../services/deps';
+import { PLAY_TOKEN_PATTERN } from '../services/plays/play-token';
 import { recordPlay } from '../services/plays/plays.service';
 import { parseInput } from '../server/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
@@ -10,6 +11,7 @@ const playBody = z
   .object({
     trackId: z.number().int().positive().max(2_147_483_647),
     durationPlayedSeconds: z.number().finite().min(0).max(86_400),
+    playToken: z.string().max(64).regex(PLAY_TOKEN_PATTERN, 'must be the X-Play-Token of the stream response'),
     sessionId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, _ or -').optional(),
     deviceType: z.enum(['web', 'mobile', 'desktop']).default('web'),
   })

@@ -1,9 +1,10 @@
 import { Router, type RequestHandler } from 'express';
 import type { ServiceDeps } from '../services/deps';
+import { issuePlayToken } from '../services/plays/plays.service';
 import { downloadSource, streamSource } from '../services/streaming/stream.service';
 import { parseInput } from '../server/errors';
 import { sendAudio } from './audio-response';
-import { idParams } from './request';
+import { idParams, requestMeta } from './request';
 
 /** Listening and downloading: every byte of audio goes through these two routes. */
 export function streamRoutes(deps: ServiceDeps): Router {
@@ -11,7 +12,10 @@ export function streamRoutes(deps: ServiceDeps): Router {
 
   const stream: RequestHandler = async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    await sendAudio(deps, req, res, await streamSource(deps, req.actor, id));
+    const source = await streamSource(deps, req.actor, id);
+    // What a counted play report must show: this store served this track to this listener.
+    res.set('X-Play-Token', await issuePlayToken(deps, req.actor, id, requestMeta(req)));
+    await sendAudio(deps, req, res, source);
   };
   router.get('/api/tracks/:id/stream', stream);
   router.head('/api/tracks/:id/stream', stream);

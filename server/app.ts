@@ -23,6 +23,7 @@ import type { Mailer } from '../services/mail/mailer';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
 import { createStorage } from '../services/storage/create-storage';
 import { PlayRecorder } from '../services/plays/play-recorder';
+import { PlayTokens } from '../services/plays/play-token';
 import type { PaymentGateway } from '../services/payments/payment-gateway';
 import { createPaypalGateway } from '../services/payments/paypal-gateway';
 import type { Storage } from '../services/storage/storage';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): express.Express {
     background: deps.background ?? new Background(logger),
     storage: deps.storage ?? createStorage(config),
     plays: deps.plays ?? new PlayRecorder(db, logger).start(),
+    playTokens: PlayTokens.fromDatabase(db),
     payments: deps.payments ?? createPaypalGateway(config.paypal),
     accessCache: deps.accessCache,
   };

@@ -5,6 +5,7 @@ import type { Clock } from './clock';
 import type { Mailer } from './mail/mailer';
 import type { PaymentGateway } from './payments/payment-gateway';
 import type { PlayRecorder } from './plays/play-recorder';
+import type { PlayTokens } from './plays/play-token';
 import type { Storage } from './storage/storage';
 import type { AccessCache } from './streaming/access-cache';
 
@@ -19,6 +20,8 @@ export interface ServiceDeps {
   storage: Storage;
   /** Batches accepted plays into the database. */
   plays: Pick<PlayRecorder, 'add'>;
+  /** Signs and checks the play tokens stream responses carry. */
+  playTokens: PlayTokens;
   /** PayPal (or its stand-in) behind the gateway interface. */
   payments: PaymentGateway;
   /** Sessions and tracks remembered between the audio routes' range requests; absent: always read. */

@@ -43,6 +43,8 @@ class Player {
   private heard = 0;
   private lastTime = 0;
   private readonly sessionId = tabSessionId();
+  /** X-Play-Token of the current track's stream. */
+  private playToken = '';
 
   constructor(root: HTMLElement) {
     this.root = root;
@@ -96,6 +98,8 @@ class Player {
       return;
     }
     this.isPreview = head.headers.get('X-Audio-Preview') === 'true';
+    // The store counts a play only with the token it gave this playback.
+    this.playToken = head.headers.get('X-Play-Token') ?? '';
     if (this.isPreview) {
       const seconds = Number(head.headers.get('X-Audio-Preview-Seconds') ?? track.preview?.seconds ?? 0);
       this.badge.textContent = `Preview · ${clock(seconds)}${track.durationSeconds ? ` of ${clock(track.durationSeconds)}` : ''}`;
@@ -170,13 +174,13 @@ class Player {
     const track = this.current();
     const seconds = Math.round(this.heard * 10) / 10;
     this.heard = 0;
-    if (!track || seconds < 1) return;
+    if (!track || seconds < 1 || !this.playToken) return;
     void fetch('/api/plays', {
       method: 'POST',
       credentials: 'same-origin',
       keepalive: true, // survives the page being left
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ trackId: track.id, durationPlayedSeconds: seconds, sessionId: this.sessionId, deviceType: 'web' }),
+      body: JSON.stringify({ trackId: track.id, durationPlayedSeconds: seconds, playToken: this.playToken, sessionId: this.sessionId, deviceType: 'web' }),
     }).catch(() => undefined);
   }
 }

@@ -1,14 +1,18 @@
 import crypto from 'node:crypto';
 import { hasEntitlingPurchase } from '../../db/repos/purchases.repo';
 import { findTrackById } from '../../db/repos/tracks.repo';
-import { forbidden, notFound } from '../../server/errors';
+import { badRequest, forbidden, notFound } from '../../server/errors';
 import type { Actor } from '../actor';
 import type { RequestMeta, ServiceDeps } from '../deps';
 import { accessTo } from '../streaming/stream.service';
+import { PLAY_CLOCK_SLACK_S } from './play-token';
 
 export interface PlayInput {
   trackId: number;
   durationPlayedSeconds: number;
+  /** The X-Play-Token of the stream response this play came from. */
+  playToken: string;
+  /** The player's own id for its tab: recorded, but it never makes a new listener. */
   sessionId?: string;
   deviceType: 'web' | 'mobile' | 'desktop';
 }
@@ -20,25 +24,40 @@ export function qualifies(playedSeconds: number, trackSeconds: number | null): b
 }
 
 /**
- * Accepts a play report. The server decides what the listener could have
- * heard (preview or full track), clamps the duration to it, decides whether
- * the listener is a paying one, and identifies the listener (user, else
- * player session, else a digest of the IP) for the 30-minute counting rule.
- * The play is buffered and written in a batch (see PlayRecorder).
+ * Who a listener is for counting: the signed-in user, else the client's
+ * address (a digest, never the address itself). Nothing the client chooses
+ * makes a new listener, so one address counts at most one play of a track
+ * per 30 minutes however many player sessions it claims.
+ */
+export function listenerOf(actor: Actor | undefined, meta: RequestMeta): string {
+  return actor ? `u:${actor.userId}` : `ip:${crypto.createHash('sha256').update(meta.ipAddress ?? '').digest('hex').slice(0, 32)}`;
+}
+
+/** The token a stream response carries for this listener and track (see play-token.ts). */
+export function issuePlayToken(deps: Pick<ServiceDeps, 'playTokens' | 'clock'>, actor: Actor | undefined, trackId: number, meta: RequestMeta): Promise<string> {
+  return deps.playTokens.issue(trackId, listenerOf(actor, meta), deps.clock());
+}
+
+/**
+ * Accepts a play report. It must carry a play token this store issued to
+ * this listener for this track; the server decides what the listener could
+ * have heard (preview or full track, and no more seconds than have passed
+ * since the token was issued), clamps the duration to it, and decides
+ * whether the listener is a paying one. The play is buffered and written in
+ * a batch (see PlayRecorder), where the 30-minute rule applies per listener.
+ * @throws AppError 400 play_token_invalid for a missing, forged, foreign or stale token.
  */
 export async function recordPlay(deps: ServiceDeps, actor: Actor | undefined, input: PlayInput, meta: RequestMeta): Promise<void> {
+  const listenerKey = listenerOf(actor, meta);
+  const now = deps.clock();
+  const token = await deps.playTokens.verify(input.playToken, input.trackId, listenerKey, now);
+  if (!token) throw badRequest('play_token_invalid', 'This play report does not come from a playback of this track by this listener.');
   const track = await findTrackById(deps.db, input.trackId);
   if (!track) throw notFound('track_not_found', 'No such track.');
   const { level: access, bought } = await accessTo(deps, actor, track);
   if (access === 'preview' && !track.previewFilename) throw forbidden('preview_unavailable', 'This track has no free preview.');
-  const audible = access === 'full' ? track.durationSeconds : track.previewSeconds;
-  const played = Math.max(0, Math.floor(Math.min(input.durationPlayedSeconds, audible ?? input.durationPlayedSeconds)));
-  const listenerKey = actor
-    ? `u:${actor.userId}`
-    : input.sessionId
-      ? `s:${input.sessionId}`
-      : `ip:${crypto.createHash('sha256').update(meta.ipAddress ?? '').digest('hex').slice(0, 32)}`;
-  const now = deps.clock();
+  const audible = (access === 'full' ? track.durationSeconds : track.previewSeconds) ?? Infinity;
+  const played = Math.max(0, Math.floor(Math.min(input.durationPlayedSeconds, audible, token.elapsedSeconds + PLAY_CLOCK_SLACK_S)));
   deps.plays.add({
     trackId: track.id,
     userId: actor?.userId ?? null,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
@@ -9,6 +10,7 @@ import { signInAs } from '../support/auth';
 import { createDatabase, dropDatabase, newDatabaseName, requireEnv, ENV_TEMPLATE } from '../support/cluster';
 import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
+import { playTokenFor, SUPERTEST_IP } from '../support/plays';
 import { freePort, startServer, waitForStatus } from '../support/server-process';
 
 jest.setTimeout(120_000);
@@ -20,7 +22,13 @@ function setup() {
   let now = new Date();
   const plays = new PlayRecorder(db.pool, createLogger('silent'));
   const app = createApp({ config: testConfig({ PLAYS_PER_MINUTE: '100000' }), db: db.pool, logger: createLogger('silent'), plays, clock: () => now });
-  return { app, plays, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  /** The play token the stream route gives this listener (as the player reads it from its HEAD request). */
+  const tokenOf = async (trackId: number, cookie?: string) => {
+    const head = request(app).head(`/api/tracks/${trackId}/stream`);
+    const res = await (cookie ? head.set('Cookie', cookie) : head);
+    return res.headers['x-play-token'] as string;
+  };
+  return { app, plays, tokenOf, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
 }
 
 async function paidTrack(overrides: Parameters<typeof buildTrack>[1] = {}) {
@@ -39,15 +47,17 @@ const playCount = async (trackId: number) => (await db.pool.query('SELECT play_c
 
 describe('play reports', () => {
   it('count a play from 30 seconds, or half of a track shorter than a minute', async () => {
-    const { app, plays } = setup();
+    const { app, plays, tokenOf, advance } = setup();
     const long = await paidTrack({ isFree: true });
     const short = await paidTrack({ isFree: true, durationSeconds: 40 });
-    const post = (trackId: number, seconds: number, sessionId: string) =>
-      request(app).post('/api/plays').send({ trackId, durationPlayedSeconds: seconds, sessionId }).expect(202);
-    await post(long.id, 29.9, 'session-aaaa1');
-    await post(long.id, 30, 'session-aaaa2');
-    await post(short.id, 19, 'session-bbbb1');
-    await post(short.id, 20, 'session-bbbb2');
+    const tokens = { [long.id]: await tokenOf(long.id), [short.id]: await tokenOf(short.id) };
+    advance(5 * MIN);
+    const post = (trackId: number, seconds: number) =>
+      request(app).post('/api/plays').send({ trackId, durationPlayedSeconds: seconds, playToken: tokens[trackId] }).expect(202);
+    await post(long.id, 29.9);
+    await post(long.id, 30);
+    await post(short.id, 19);
+    await post(short.id, 20);
     await plays.flush();
     expect((await statsOf(long.id)).map((r) => r.counted)).toEqual([false, true]);
     expect((await statsOf(short.id)).map((r) => r.counted)).toEqual([false, true]);
@@ -56,14 +66,16 @@ describe('play reports', () => {
   });
 
   it('clamp the duration to what the listener could hear, and decide who is a paying listener', async () => {
-    const { app, plays } = setup();
+    const { app, plays, tokenOf, advance } = setup();
     const track = await paidTrack();
     const listener = await signInAs(db.pool, 'user');
     const buyer = await signInAs(db.pool, 'user');
     await db.pool.query('INSERT INTO purchases (user_id, track_id) VALUES ($1, $2)', [buyer.user.id, track.id]);
-    await request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: track.id, durationPlayedSeconds: 500 }).expect(202);
-    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: track.id, durationPlayedSeconds: 10_000 }).expect(202);
-    await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 35, sessionId: 'anonymous-1' }).expect(202);
+    const [listenerToken, buyerToken, anonymousToken] = [await tokenOf(track.id, listener.cookie), await tokenOf(track.id, buyer.cookie), await tokenOf(track.id)];
+    advance(10 * MIN);
+    await request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: track.id, durationPlayedSeconds: 500, playToken: listenerToken }).expect(202);
+    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: track.id, durationPlayedSeconds: 10_000, playToken: buyerToken }).expect(202);
+    await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 35, sessionId: 'anonymous-1', playToken: anonymousToken }).expect(202);
     await plays.flush();
     expect(await statsOf(track.id)).toEqual([
       { user_id: listener.user.id, duration_played_seconds: 40, is_paid_user: false, is_preview: true, counted: true },
@@ -74,11 +86,25 @@ describe('play reports', () => {
     expect(history.rows.map((r) => r.user_id)).toEqual([listener.user.id, buyer.user.id].sort((a, b) => a - b));
   });
 
+  it('claim no more seconds than have passed since the stream gave out the token', async () => {
+    const { app, plays, tokenOf, advance } = setup();
+    const track = await paidTrack({ isFree: true });
+    const token = await tokenOf(track.id);
+    advance(20_000);
+    await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 200, playToken: token }).expect(202);
+    await plays.flush();
+    // 20 s since the token, plus 2 s of slack: not the 30 s a play needs.
+    expect(await statsOf(track.id)).toEqual([{ user_id: null, duration_played_seconds: 22, is_paid_user: false, is_preview: false, counted: false }]);
+    expect(await playCount(track.id)).toBe(0);
+  });
+
   it('count a listener at most once per track per 30 minutes', async () => {
-    const { app, plays, advance } = setup();
+    const { app, plays, tokenOf, advance } = setup();
     const track = await paidTrack({ isFree: true });
     const listener = await signInAs(db.pool, 'user');
-    const play = () => request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: track.id, durationPlayedSeconds: 60 }).expect(202);
+    const token = await tokenOf(track.id, listener.cookie);
+    advance(MIN);
+    const play = () => request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: track.id, durationPlayedSeconds: 60, playToken: token }).expect(202);
     await play();
     await play(); // same batch
     await plays.flush();
@@ -90,11 +116,56 @@ describe('play reports', () => {
     await play();
     await plays.flush();
     expect(await playCount(track.id)).toBe(2);
-    // Another listener (an anonymous player session) counts separately.
-    await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 60, sessionId: 'other-session' }).expect(202);
+    // Another listener (an anonymous one) counts separately.
+    const anonymous = await tokenOf(track.id);
+    advance(MIN);
+    await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 60, sessionId: 'other-session', playToken: anonymous }).expect(202);
     await plays.flush();
     expect(await playCount(track.id)).toBe(3);
     expect((await statsOf(track.id)).length).toBe(5);
+  });
+
+  it('count 50 anonymous reports from one address with fresh session ids as one listener', async () => {
+    const { app, plays, tokenOf, advance } = setup();
+    const track = await paidTrack({ isFree: true });
+    const token = await tokenOf(track.id);
+    advance(5 * MIN);
+    for (let i = 0; i < 50; i++) {
+      const sessionId = `forged-${crypto.randomBytes(8).toString('hex')}`;
+      await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 60, sessionId, playToken: token }).expect(202);
+    }
+    await plays.flush();
+    expect((await statsOf(track.id)).length).toBe(50);
+    expect(await playCount(track.id)).toBe(1);
+  });
+
+  it('refuse reports without a token this store issued to this listener for this track, and stale ones', async () => {
+    const { app, plays, tokenOf, advance } = setup();
+    const track = await paidTrack({ isFree: true });
+    const other = await paidTrack({ isFree: true });
+    const listener = await signInAs(db.pool, 'user');
+    const mine = await tokenOf(track.id);
+    const forOther = await tokenOf(other.id);
+    const forUser = await tokenOf(track.id, listener.cookie);
+    const [id, issued, mac] = mine.split('.') as [string, string, string];
+    advance(MIN);
+    const cases: [string, string, number, string][] = [
+      ['another track', forOther, 400, 'play_token_invalid'],
+      ['another listener', forUser, 400, 'play_token_invalid'],
+      ['a forged signature', `${id}.${issued}.${mac.slice(0, 21)}${mac[21] === 'A' ? 'B' : 'A'}`, 400, 'play_token_invalid'],
+      ['a moved issue time', `${id}.${Number(issued) - 3600}.${mac}`, 400, 'play_token_invalid'],
+      ['a made-up one', `${id}.${issued}.${'x'.repeat(22)}`, 400, 'play_token_invalid'],
+      ['no token', '', 400, 'validation_failed'],
+    ];
+    for (const [label, playToken, status, code] of cases) {
+      const res = await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 60, ...(playToken ? { playToken } : {}) });
+      expect({ label, status: res.status, code: res.body.error?.code }).toEqual({ label, status, code });
+    }
+    advance(13 * 60 * MIN);
+    const stale = await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 60, playToken: mine });
+    expect([stale.status, stale.body.error.code]).toEqual([400, 'play_token_invalid']);
+    await plays.flush();
+    expect(await statsOf(track.id)).toEqual([]);
   });
 
   it('refuse malformed reports and tracks the listener cannot hear, storing nothing', async () => {
@@ -102,23 +173,26 @@ describe('play reports', () => {
     const track = await paidTrack();
     const hidden = await paidTrack({ isPublished: false });
     const silent = await paidTrack({ previewFilename: null, previewSeconds: null });
+    const token = (trackId: number) => playTokenFor(db.pool, trackId, { ip: SUPERTEST_IP });
+    const playToken = await token(track.id);
     for (const body of [
       {},
-      { trackId: track.id },
-      { trackId: 'one', durationPlayedSeconds: 10 },
-      { trackId: track.id, durationPlayedSeconds: -1 },
-      { trackId: track.id, durationPlayedSeconds: 1e9 },
-      { trackId: track.id, durationPlayedSeconds: 10, sessionId: 'bad id!' },
-      { trackId: track.id, durationPlayedSeconds: 10, deviceType: 'toaster' },
-      { trackId: track.id, durationPlayedSeconds: 10, isPaidUser: true },
+      { trackId: track.id, playToken },
+      { trackId: 'one', durationPlayedSeconds: 10, playToken },
+      { trackId: track.id, durationPlayedSeconds: -1, playToken },
+      { trackId: track.id, durationPlayedSeconds: 1e9, playToken },
+      { trackId: track.id, durationPlayedSeconds: 10, sessionId: 'bad id!', playToken },
+      { trackId: track.id, durationPlayedSeconds: 10, deviceType: 'toaster', playToken },
+      { trackId: track.id, durationPlayedSeconds: 10, isPaidUser: true, playToken },
+      { trackId: track.id, durationPlayedSeconds: 10, playToken: 'not a token' },
     ]) {
       const res = await request(app).post('/api/plays').send(body);
       expect({ body, status: res.status, code: res.body.error?.code }).toEqual({ body, status: 400, code: 'validation_failed' });
     }
     await request(app).post('/api/plays').set('Content-Type', 'application/json').send('{"trackId":').expect(400);
-    await request(app).post('/api/plays').send({ trackId: 999_999, durationPlayedSeconds: 10 }).expect(404);
-    await request(app).post('/api/plays').send({ trackId: hidden.id, durationPlayedSeconds: 10 }).expect(404);
-    const res = await request(app).post('/api/plays').send({ trackId: silent.id, durationPlayedSeconds: 10 }).expect(403);
+    await request(app).post('/api/plays').send({ trackId: 999_999, durationPlayedSeconds: 10, playToken: await token(999_999) }).expect(404);
+    await request(app).post('/api/plays').send({ trackId: hidden.id, durationPlayedSeconds: 10, playToken: await token(hidden.id) }).expect(404);
+    const res = await request(app).post('/api/plays').send({ trackId: silent.id, durationPlayedSeconds: 10, playToken: await token(silent.id) }).expect(403);
     expect(res.body.error.code).toBe('preview_unavailable');
     await plays.flush();
     for (const t of [track, hidden, silent]) expect(await statsOf(t.id)).toEqual([]);
@@ -131,20 +205,22 @@ describe('play reports', () => {
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/plays`;
+    const listeners = await Promise.all(Array.from({ length: 10 }, () => signInAs(db.pool, 'user')));
+    const tokens = await Promise.all(listeners.map((l) => playTokenFor(db.pool, track.id, { userId: l.user.id })));
     try {
       const statuses = await Promise.all(
         Array.from({ length: 1000 }, (_, i) =>
           fetch(url, {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify({ trackId: track.id, durationPlayedSeconds: 45, sessionId: `burst-session-${i}` }),
+            headers: { 'Content-Type': 'application/json', Cookie: listeners[i % 10]!.cookie },
+            body: JSON.stringify({ trackId: track.id, durationPlayedSeconds: 45, sessionId: `burst-session-${i}`, playToken: tokens[i % 10] }),
           }).then((r) => r.status),
         ),
       );
       expect(statuses.every((s) => s === 202)).toBe(true);
       await plays.stop();
       expect((await statsOf(track.id)).length).toBe(1000);
-      expect(await playCount(track.id)).toBe(1000);
+      expect(await playCount(track.id)).toBe(10); // ten listeners, each counted once in 30 minutes
       expect(plays.batchesWritten).toBeLessThan(50);
     } finally {
       server.close();
@@ -162,6 +238,8 @@ describe('play reports', () => {
         `INSERT INTO tracks (name, artist, audio_filename, is_published, is_free, duration_seconds) VALUES ('Burst', 'X', 'audio/${'e'.repeat(32)}.mp3', true, true, 120) RETURNING id`,
       );
       const trackId = rows[0].id as number;
+      // The server listens on loopback: every report comes from 127.0.0.1.
+      const playToken = await playTokenFor(client, trackId, { ip: '127.0.0.1' });
       const port = await freePort();
       const server = startServer({
         NODE_ENV: 'test',
@@ -179,7 +257,7 @@ describe('play reports', () => {
         fetch(`http://127.0.0.1:${port}/api/plays`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ trackId, durationPlayedSeconds: 40, sessionId: `sigterm-session-${i}` }),
+          body: JSON.stringify({ trackId, durationPlayedSeconds: 40, sessionId: `sigterm-session-${i}`, playToken }),
         }).then(
           (r) => {
             if (r.status === 202) accepted++;

@@ -6,6 +6,7 @@ import { testConfig } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
+import { playTokenFor, SUPERTEST_IP } from '../support/plays';
 
 const db = useTestDatabase();
 
@@ -29,10 +30,13 @@ describe('statistics', () => {
     await db.pool.query(`INSERT INTO order_items (order_id, track_id, price) VALUES ($1, $2, '1.50')`, [order.rows[0]!.id, mine.id]);
     await db.pool.query('INSERT INTO purchases (user_id, track_id, order_id) VALUES ($1, $2, $3)', [buyer.user.id, mine.id, order.rows[0]!.id]);
 
-    await request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: mine.id, durationPlayedSeconds: 40 }).expect(202);
-    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: mine.id, durationPlayedSeconds: 180 }).expect(202);
-    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: mine.id, durationPlayedSeconds: 100 }).expect(202);
-    await request(app).post('/api/plays').send({ trackId: theirs.id, durationPlayedSeconds: 40, sessionId: 'stats-anon-1' }).expect(202);
+    const listenerToken = await playTokenFor(db.pool, mine.id, { userId: listener.user.id });
+    const buyerToken = await playTokenFor(db.pool, mine.id, { userId: buyer.user.id });
+    const anonymousToken = await playTokenFor(db.pool, theirs.id, { ip: SUPERTEST_IP });
+    await request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: mine.id, durationPlayedSeconds: 40, playToken: listenerToken }).expect(202);
+    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: mine.id, durationPlayedSeconds: 180, playToken: buyerToken }).expect(202);
+    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: mine.id, durationPlayedSeconds: 100, playToken: buyerToken }).expect(202);
+    await request(app).post('/api/plays').send({ trackId: theirs.id, durationPlayedSeconds: 40, sessionId: 'stats-anon-1', playToken: anonymousToken }).expect(202);
     await plays.flush();
 
     const stats = await request(app).get('/api/artist/stats').set('Cookie', artist.cookie).expect(200);
