@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { RETURN_PATH, requestMagicLink, verifyMagicLink } from '../services/auth/magic-link.service';
@@ -65,13 +66,16 @@ export function authRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router 
     res.append('Set-Cookie', sessionCookie(deps.config, session.token, session.expiresAt));
 
   const linkPerIp = createLimiter(limits, { name: 'magic-ip', windowMs: FIFTEEN_MINUTES, limit: 10 });
+  // Counted per address and requesting IP together: a stranger asking for links to
+  // someone's address uses up only their own budget, never the owner's.
   const linkPerAddress = createLimiter(limits, {
     name: 'magic-address',
     windowMs: FIFTEEN_MINUTES,
     limit: 5,
     keyGenerator: (req) => {
       const parsed = addressOnly.safeParse(req.body);
-      return parsed.success ? `address:${normaliseEmail(parsed.data.email)}` : 'address:invalid';
+      const address = parsed.success ? normaliseEmail(parsed.data.email) : 'invalid';
+      return `address:${address}|ip:${ipKeyGenerator(req.ip ?? '')}`;
     },
     message: 'Too many sign-in links were asked for this address. Try again later.',
   });

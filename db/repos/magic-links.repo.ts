@@ -10,9 +10,17 @@ export interface NewMagicLink {
   userAgent: string | null;
 }
 
-/** Invalidates the unused links of an address (a newer link replaces them). */
-export async function deleteUnusedLinksFor(db: Queryable, email: string): Promise<void> {
-  await db.query('DELETE FROM magic_links WHERE email = $1 AND used_at IS NULL', [email]);
+/**
+ * Invalidates the unused links of an address that were asked for from
+ * `ipAddress` (a newer link from the same requester replaces them), or from
+ * anywhere when `ipAddress` is undefined (after a sign-in with one of them).
+ */
+export async function deleteUnusedLinksFor(db: Queryable, email: string, ipAddress?: string | null): Promise<void> {
+  if (ipAddress === undefined) {
+    await db.query('DELETE FROM magic_links WHERE email = $1 AND used_at IS NULL', [email]);
+  } else {
+    await db.query('DELETE FROM magic_links WHERE email = $1 AND used_at IS NULL AND ip_address IS NOT DISTINCT FROM $2', [email, ipAddress]);
+  }
 }
 
 export async function insertMagicLink(db: Queryable, link: NewMagicLink): Promise<void> {

@@ -17,17 +17,20 @@ import { hashToken, isWellFormedToken, newToken } from './tokens';
 export const MAGIC_LINK_MINUTES = 15;
 
 /**
- * Sends a sign-in link to an address, whether or not it has an account (the
- * account is made when the link is used), so the answer and the work done
- * are the same for both and reveal nothing. The mail goes out off the
- * request path. Older unused links of the address stop working.
- */
-/**
  * Where a sign-in may lead afterwards: a path of this store only ("/cart"),
  * never another site ("//evil.example", "https://…") or a query.
  */
 export const RETURN_PATH = /^\/(?:[A-Za-z0-9_-][A-Za-z0-9/_-]{0,199})?$/;
 
+/**
+ * Sends a sign-in link to an address, whether or not it has an account (the
+ * account is made when the link is used), so the answer and the work done
+ * are the same for both and reveal nothing. The mail goes out off the
+ * request path. Older unused links asked for from the same address (IP)
+ * stop working; links someone else asked for elsewhere do not, so nobody can
+ * void the owner's link by asking for more. Signing in with any link voids
+ * the rest.
+ */
 export async function requestMagicLink(deps: ServiceDeps, rawEmail: string, meta: RequestMeta, next?: string): Promise<void> {
   if (next !== undefined && !RETURN_PATH.test(next)) throw badRequest('validation_failed', 'next must be a path of this store, like /cart.');
   const email = normaliseEmail(rawEmail);
@@ -35,7 +38,7 @@ export async function requestMagicLink(deps: ServiceDeps, rawEmail: string, meta
   const { token, hash } = newToken();
   await withTransaction(deps.db, async (tx) => {
     const user = await findUserByEmail(tx, email);
-    await deleteUnusedLinksFor(tx, email);
+    await deleteUnusedLinksFor(tx, email, meta.ipAddress);
     await insertMagicLink(tx, {
       email,
       userId: user?.id ?? null,
@@ -75,6 +78,8 @@ export async function verifyMagicLink(
       if (state.usedAt) throw badRequest('magic_link_used', 'This sign-in link was already used. Ask for a new one.');
       throw badRequest('magic_link_expired', 'This sign-in link has expired. Ask for a new one.');
     }
+    // Signed in: every other link of the address is moot.
+    await deleteUnusedLinksFor(tx, email);
     const account = await findOrCreateAccount(tx, email);
     if (!account.isActive) throw forbidden('account_disabled', 'This account has been deactivated.');
     const user = await recordLogin(tx, account.id, now);

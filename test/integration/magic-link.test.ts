@@ -25,7 +25,7 @@ let counter = 0;
 const uniqueEmail = (local = 'listener') => `${local}.${Date.now()}.${counter++}@example.test`;
 
 /** The app with real SMTP mail, a movable clock and a readable log. */
-function setup() {
+function setup(env: Record<string, string> = {}) {
   let now = new Date();
   const logLines: string[] = [];
   const logger = createLogger(
@@ -38,7 +38,7 @@ function setup() {
     }),
   );
   const background = new Background(logger);
-  const config = testConfig({ SMTP_URL: smtpUrl, MAIL_FROM: 'Song-Nexus <login@store.test>' });
+  const config = testConfig({ SMTP_URL: smtpUrl, MAIL_FROM: 'Song-Nexus <login@store.test>', ...env });
   const app = createApp({ config, db: db.pool, logger, background, mailer: smtpMailer(smtpUrl, config.mail.from), clock: () => now });
   return {
     app,
@@ -172,7 +172,7 @@ describe('magic-link sign-in', () => {
     await request(app).post('/api/auth/magic-link/verify').send({ token, email }).expect(200);
   });
 
-  it('invalidates older unused links when a new one is issued', async () => {
+  it('invalidates older unused links when the same requester asks for a new one', async () => {
     const { app } = setup();
     const address = uniqueEmail();
     const first = await requestLink(app, address);
@@ -280,6 +280,31 @@ describe('magic-link rate limits', () => {
     const limited = await request(app).post('/api/auth/magic-link').send({ email: ` ${email.replace(/@.*/, (d) => d.toUpperCase())} ` }).expect(429);
     expect(limited.body.error.code).toBe('rate_limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    await background.drain();
+  });
+
+  it('never locks the owner out: strangers asking for links to their address neither use up their budget nor void their link', async () => {
+    // Behind one proxy hop, so X-Forwarded-For says who asks.
+    const { app, background } = setup({ TRUST_PROXY: '1' });
+    const email = uniqueEmail('victim');
+    const ask = (ip: string) => request(app).post('/api/auth/magic-link').set('X-Forwarded-For', ip).send({ email });
+    await ask('203.0.113.7').expect(202);
+    const owners = linkIn(await smtp.nextMailTo(email));
+    for (const stranger of ['198.51.100.1', '198.51.100.2']) {
+      for (let i = 0; i < 5; i++) await ask(stranger).expect(202);
+      const limited = await ask(stranger).expect(429);
+      expect(limited.body.error.code).toBe('rate_limited');
+    }
+    await background.drain();
+    // The owner's link still works, and signing in voids every other link of the address, whoever asked for it.
+    await request(app)
+      .post('/api/auth/magic-link/verify')
+      .send({ token: owners.searchParams.get('token'), email })
+      .expect(200);
+    const left = await db.pool.query('SELECT count(*)::int AS n FROM magic_links WHERE email = $1 AND used_at IS NULL', [email]);
+    expect(left.rows[0].n).toBe(0);
+    // And the owner can still ask for more from their own address.
+    await ask('203.0.113.7').expect(202);
     await background.drain();
   });
 
