@@ -15,17 +15,46 @@ export interface ChangeFeed {
   stop(): Promise<void>;
 }
 
+/** SQLSTATE cannot_connect_now: the server refuses new sessions because it is shutting down (or starting). */
+const CANNOT_CONNECT_NOW = '57P03';
+
+export interface ChangeFeedOptions {
+  /** How often a live feed checks that the server still takes new sessions, in ms (default 5 s). */
+  probeIntervalMs?: number;
+}
+
 /**
  * A dedicated connection (not from the pool) that LISTENs for access
  * changes. When it breaks, it says so at once (caches stop being used) and
  * reconnects with a growing pause, up to 5 s; once listening again it says
  * so, and caches start empty.
+ *
+ * A PostgreSQL told to stop (SIGTERM, "smart" shutdown) waits for every
+ * session to end and tells none of them. So while live the feed probes with
+ * a fresh connection now and then; when the server answers that it is
+ * shutting down, the feed lets go of its session (and reconnects later,
+ * once a server is back), so the shutdown can finish.
  */
-export function startChangeFeed(connection: pg.ClientConfig, events: ChangeFeedEvents): ChangeFeed {
+export function startChangeFeed(connection: pg.ClientConfig, events: ChangeFeedEvents, options: ChangeFeedOptions = {}): ChangeFeed {
   let stopped = false;
   let client: pg.Client | undefined;
   let retryMs = 100;
   let timer: NodeJS.Timeout | undefined;
+  const probeMs = options.probeIntervalMs ?? 5_000;
+
+  const probe = setInterval(() => {
+    const listening = client;
+    if (!listening || stopped) return;
+    const check = new pg.Client({ ...connection, connectionTimeoutMillis: Math.min(probeMs, 5_000) });
+    check.on('error', () => undefined);
+    check.connect().then(
+      () => check.end().catch(() => undefined),
+      (err: { code?: string }) => {
+        if (err?.code === CANNOT_CONNECT_NOW && client === listening) listening.emit('error', Object.assign(new Error('the database is shutting down'), { code: CANNOT_CONNECT_NOW }));
+      },
+    );
+  }, probeMs);
+  probe.unref();
 
   const connect = async () => {
     const c = new pg.Client(connection);
@@ -58,6 +87,7 @@ export function startChangeFeed(connection: pg.ClientConfig, events: ChangeFeedE
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(probe);
       const c = client;
       client = undefined;
       events.onLive(false);

@@ -7,6 +7,8 @@ export interface Database {
   description: string;
   /** Stops the embedded server if this process started it. */
   close(): Promise<void>;
+  /** Calls `listener` if the embedded server this process started exits on its own. */
+  onUnexpectedExit(listener: () => void): void;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function openDatabase(
       connectionString: config.databaseUrl,
       description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: async () => undefined,
+      onUnexpectedExit: () => undefined,
     };
   }
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, log });
@@ -30,5 +33,6 @@ export async function openDatabase(
     connectionString: embedded.connectionString,
     description: `embedded PostgreSQL in ${config.dataDir}/postgres on 127.0.0.1:${embedded.port}`,
     close: () => embedded.stop(),
+    onUnexpectedExit: (listener) => embedded.onUnexpectedExit(listener),
   };
 }

@@ -50,6 +50,8 @@ export interface EmbeddedPostgres {
   owned: boolean;
   /** Stops the server if this process started it; otherwise does nothing. */
   stop(): Promise<void>;
+  /** Calls `listener` if a server this process started exits without being told to by stop(). */
+  onUnexpectedExit(listener: () => void): void;
 }
 
 interface Credentials {
@@ -183,7 +185,7 @@ async function launch(
   logFile: string,
   runAs: RunAs | undefined,
   credentials: Credentials,
-): Promise<{ pid: number; port: number }> {
+): Promise<{ pid: number; port: number; exited: Promise<void> }> {
   let lastError = '';
   // A port found free can be taken before PostgreSQL binds it; try a few.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -197,17 +199,17 @@ async function launch(
     );
     fs.closeSync(logFd);
     let exited = false;
-    child.once('exit', () => {
-      exited = true;
-    });
-    child.once('error', () => {
+    const exit = new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve());
+    }).then(() => {
       exited = true;
     });
     child.unref();
     const url = urlFor(credentials, port, 'postgres');
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (!exited && Date.now() < deadline) {
-      if (await canConnect(url)) return { pid: child.pid!, port };
+      if (await canConnect(url)) return { pid: child.pid!, port, exited: exit };
       await sleep(100);
     }
     const log = fs.readFileSync(logFile, 'utf8').slice(startOffset).trim();
@@ -258,7 +260,7 @@ export async function startEmbeddedPostgres(options: {
     if (running && existingCredentials) {
       await ensureDatabase(existingCredentials, running.port, database);
       log(`using the embedded PostgreSQL already running on port ${running.port} (pid ${running.pid})`);
-      return handle(existingCredentials, running.port, database, undefined);
+      return handle(existingCredentials, running.port, database);
     }
 
     const bin = binaries();
@@ -279,17 +281,24 @@ export async function startEmbeddedPostgres(options: {
     const started = await launch(bin.postgres, clusterDir, path.join(dataDir, 'postgres.log'), runAs, credentials);
     await ensureDatabase(credentials, started.port, database);
     log(`started the embedded PostgreSQL on port ${started.port} (pid ${started.pid})`);
-    return handle(credentials, started.port, database, started.pid);
+    return handle(credentials, started.port, database, started);
   });
 }
 
-function handle(credentials: Credentials, port: number, database: string, ownedPid: number | undefined): EmbeddedPostgres {
+function handle(credentials: Credentials, port: number, database: string, owned?: { pid: number; exited: Promise<void> }): EmbeddedPostgres {
+  let stopping = false;
   return {
     connectionString: urlFor(credentials, port, database),
     port,
-    owned: ownedPid !== undefined,
+    owned: owned !== undefined,
     stop: async () => {
-      if (ownedPid !== undefined) await stopServer(ownedPid);
+      stopping = true;
+      if (owned) await stopServer(owned.pid);
+    },
+    onUnexpectedExit(listener) {
+      void owned?.exited.then(() => {
+        if (!stopping) listener();
+      });
     },
   };
 }

@@ -18,16 +18,40 @@ export interface PoolOptions {
   max?: number;
   /** Name shown in pg_stat_activity, to tell the app from scripts. */
   applicationName?: string;
+  /** Longest a statement may run (server side), in ms; default 10 s. */
+  statementTimeoutMs?: number;
+  /** Longest opening a connection may take, in ms; default 5 s. */
+  connectTimeoutMs?: number;
+  /** How long an unused connection stays open, in ms; default 30 s. */
+  idleTimeoutMs?: number;
 }
 
-/** Creates a pool. Nothing connects until the first query. */
+/** Slack the client-side timeout leaves the server's, so PostgreSQL normally cancels first (57014). */
+const CLIENT_TIMEOUT_SLACK_MS = 1_000;
+
+/**
+ * Creates a pool. Nothing connects until the first query. Every wait is
+ * bounded: connecting (connectTimeoutMs), a statement on the server
+ * (statement_timeout), a transaction left idle (twice that), and — for a
+ * server that does not answer at all (frozen, partitioned) — the client's own
+ * query_timeout a little later. A client whose query timed out is destroyed
+ * when released (pool.query and withTransaction release it with the error),
+ * never reused.
+ */
 export function createPool(options: PoolOptions): pg.Pool {
+  const statementMs = options.statementTimeoutMs ?? 10_000;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    // Connections are renewed after a minute, so a PostgreSQL told to stop ("smart" shutdown
+    // waits for every session) is let go within about a minute even under steady traffic.
+    maxLifetimeSeconds: 60,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     application_name: options.applicationName ?? 'song-nexus',
+    statement_timeout: statementMs,
+    idle_in_transaction_session_timeout: statementMs * 2,
+    query_timeout: statementMs + CLIENT_TIMEOUT_SLACK_MS,
   });
   // An idle client that loses its server (restart, failover) emits 'error' on
   // the pool; without a listener that would crash the process. The next query

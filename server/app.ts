@@ -29,6 +29,7 @@ import { createPaypalGateway } from '../services/payments/paypal-gateway';
 import type { Storage } from '../services/storage/storage';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { requestDeadline } from './middleware/deadline';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { createLimiter, memoryBackend, type RateLimitBackend } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
+  app.use(requestDeadline(config.requestTimeoutMs));
   app.use(healthRoutes(db));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
   app.use(

@@ -124,8 +124,10 @@ export function fromPgError(err: unknown): AppError | undefined {
 /** Errors that mean the database cannot be reached: answered 503, not 500. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === '57P01' || code === '57P03') {
+  // 57014: a statement ran into statement_timeout; 57P01/57P03: the server is stopping or starting.
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === '57014' || code === '57P01' || code === '57P03') {
     return true;
   }
-  return err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(err.message);
+  // pg's own messages when it gives up waiting: to connect, for an answer, or on a dead socket.
+  return err instanceof Error && /timeout exceeded when trying to connect|Query read timeout|Connection terminated/i.test(err.message);
 }

@@ -23,6 +23,7 @@ import { createLogger, redactConnectionString, type Logger } from './logger';
 import { memoryBackend, redisBackend } from './middleware/rate-limit';
 
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
+const MIGRATION_TIMEOUT_MS = 30 * 60_000;
 
 /** Start-up: config → database → migrations → (demo data) → listen; then wait for a signal. */
 async function main(): Promise<void> {
@@ -47,10 +48,27 @@ async function main(): Promise<void> {
   try {
     const database = await openDatabase(config, (message) => logger.info(message));
     steps.unshift({ name: 'database', run: () => database.close() });
+    // The embedded PostgreSQL this process started died (killed, crashed, out of memory): the
+    // store cannot work without it. Exit non-zero so that a supervisor restarts us, and with us it.
+    database.onUnexpectedExit(() => {
+      logger.fatal('the embedded PostgreSQL exited on its own; stopping so a supervisor can restart the store');
+      void stop('embedded database exited', 1);
+    });
     logger.info(`database: ${database.description}`);
-    const pool = createPool({ connectionString: database.connectionString, max: config.dbPoolMax });
+    // Migrations may run long statements: their own short-lived pool with a generous timeout.
+    const migrations = createPool({ connectionString: database.connectionString, max: 1, statementTimeoutMs: MIGRATION_TIMEOUT_MS });
+    try {
+      await migrate(migrations, { log: (message) => logger.info(message) });
+    } finally {
+      await migrations.end();
+    }
+    const pool = createPool({
+      connectionString: database.connectionString,
+      max: config.dbPoolMax,
+      statementTimeoutMs: config.dbTimeouts.statementMs,
+      connectTimeoutMs: config.dbTimeouts.connectMs,
+    });
     steps.unshift({ name: 'pool', run: () => pool.end() });
-    await migrate(pool, { log: (message) => logger.info(message) });
 
     const storage = createStorage(config);
     if (config.demoSeed && (await countPublishedTracks(pool)) === 0) {

@@ -30,7 +30,8 @@ export async function runWithDatabase(
     logger.error(redactConnectionString(err.message));
     process.exit(1);
   });
-  const db = createPool({ connectionString: database.connectionString, max: 4, applicationName: `song-nexus ${name}` });
+  // Operators' commands (migrations, cleanup, reconciliation) may run long statements.
+  const db = createPool({ connectionString: database.connectionString, max: 4, applicationName: `song-nexus ${name}`, statementTimeoutMs: 30 * 60_000 });
   try {
     if (options.migrateFirst !== false) await migrate(db, { log: (message) => logger.info(message) });
     await task({ config, db, logger });

@@ -32,6 +32,11 @@ function fromBodyParserError(err: { type?: unknown; limit?: unknown }): AppError
  * generic 500 that reveals nothing.
  */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  if (res.writableEnded) {
+    // Answered already (the request deadline's 503): what the handler did afterwards is moot.
+    req.log.debug({ err }, 'error after the response ended');
+    return;
+  }
   const known =
     err instanceof AppError ? err : (fromBodyParserError(err as object) ?? fromPgError(err) ?? undefined);
   let appError: AppError;

@@ -71,6 +71,15 @@ describe('server lifecycle on the embedded database', () => {
     expect(isAlive(secondPgPid)).toBe(false);
   });
 
+  it('exits non-zero for its supervisor when the embedded PostgreSQL it started dies under it', async () => {
+    const port = await freePort();
+    const server = startServer(baseEnv(dataDir, port));
+    await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, server);
+    process.kill(postmasterPid(dataDir), 'SIGKILL');
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain('the embedded PostgreSQL exited on its own');
+  });
+
   it('fails clearly, and stops the database it started, when its port is taken', async () => {
     const blocker = net.createServer();
     const port = await new Promise<number>((resolve) =>
