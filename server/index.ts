@@ -15,6 +15,7 @@ import { smtpMailer } from '../services/mail/mailer';
 import { PlayRecorder } from '../services/plays/play-recorder';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
 import { createStorage } from '../services/storage/create-storage';
+import { sweepTemporaries } from '../services/storage/temp-files';
 import { startAccessCache } from './access-feed';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
@@ -93,10 +94,16 @@ async function main(): Promise<void> {
     const mailer = config.mail.smtpUrl
       ? smtpMailer(config.mail.smtpUrl, config.mail.from)
       : new OutboxMailer(logger, config.nodeEnv === 'development');
+    const sweep = () =>
+      sweepTemporaries(config.uploadDir, systemClock())
+        .then((swept) => swept.removed > 0 && logger.info(swept, 'leftover temporary files removed'))
+        .catch((err: unknown) => logger.error({ err }, 'sweeping temporary files failed'));
+    await sweep(); // what a crash before this start left behind
     const cleanup = setInterval(() => {
       deleteExpired({ db: pool, clock: systemClock })
         .then((removed) => logger.info(removed, 'expired sessions, links and challenges removed'))
         .catch((err: unknown) => logger.error({ err }, 'cleanup failed'));
+      void sweep();
     }, CLEANUP_INTERVAL_MS);
     cleanup.unref();
     steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });

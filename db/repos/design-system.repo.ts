@@ -94,3 +94,13 @@ export async function listThemes(db: Queryable, limit: number, offset: number): 
   ]);
   return { themes: page.rows.map(toTheme), total: count.rows[0]!.n };
 }
+
+/** Every image URL any theme row names, active or not: a rollback may bring any of them back. */
+export async function listThemeImageUrls(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ url: string }>(
+    `SELECT DISTINCT u.url FROM design_system,
+       LATERAL (VALUES (background_image_url), (logo_url), (hero_image_url), (player_background_image_url)) AS u(url)
+     WHERE u.url IS NOT NULL`,
+  );
+  return rows.map((r) => r.url);
+}

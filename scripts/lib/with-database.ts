@@ -42,5 +42,6 @@ export async function runWithDatabase(
     await db.end();
     await database.close();
   }
-  process.exit(exitCode);
+  // A task may set process.exitCode to report a finding (storage:check's missing files).
+  process.exit(exitCode || Number(process.exitCode ?? 0));
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import multer from 'multer';
+import { UPLOAD_TEMP_SUFFIX } from '../../services/storage/temp-files';
 import { AppError, badRequest } from '../errors';
 
 /**
@@ -26,16 +27,13 @@ export function singleFileInMemory(field: string, maxBytes: number): RequestHand
   };
 }
 
-/** Temporary upload files end so; the sweep removes old ones a crash left behind. */
-export const UPLOAD_TEMP_SUFFIX = '.upload.tmp';
-
 /**
  * An audio upload: the `audio` file and an optional `cover`, streamed by
  * multer to random names under `dir` (never held in memory), with the size
  * limit enforced while streaming (413). The temporary files are removed when
  * the response ends, whatever happened (a client that hangs up mid-upload
  * included); a service that keeps a file moves it away first. Files left by
- * a crash are swept by the cleanup job (UPLOAD_TEMP_SUFFIX).
+ * a crash are swept by the cleanup job (services/storage/temp-files.ts).
  */
 export function audioUpload(dir: string, maxBytes: number): RequestHandler {
   return (req, res, next) => {

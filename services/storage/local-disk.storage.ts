@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { OpenFiles } from './open-files';
-import { assertKey, type Storage } from './storage';
+import { assertKey, isStorageKey, type Storage, type StoredObject } from './storage';
 
 /** Objects as files under one folder (UPLOAD_DIR), one sub-folder per kind. */
 export class LocalDiskStorage implements Storage {
@@ -81,6 +81,23 @@ export class LocalDiskStorage implements Storage {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  async *list(folder: string): AsyncIterable<StoredObject> {
+    const dir = path.join(this.root, folder);
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    for (const name of names) {
+      const key = `${folder}/${name}`;
+      if (!isStorageKey(key)) continue; // temporaries and strangers: not objects
+      const stat = await fs.promises.stat(path.join(dir, name)).catch(() => undefined);
+      if (stat?.isFile()) yield { key, sizeBytes: stat.size, modifiedAt: stat.mtime };
     }
   }
 

@@ -4,11 +4,12 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { assertKey, type Storage } from './storage';
+import { assertKey, isStorageKey, type Storage, type StoredObject } from './storage';
 
 export interface S3Settings {
   bucket: string;
@@ -122,6 +123,19 @@ export class S3Storage implements Storage {
       if ((err as { code?: string }).code === 'ENOENT') return false;
       throw err;
     }
+  }
+
+  async *list(folder: string): AsyncIterable<StoredObject> {
+    const prefix = `${this.settings.prefix}${folder}/`;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const item of page.Contents ?? []) {
+        const key = item.Key?.slice(this.settings.prefix.length);
+        if (key && isStorageKey(key)) yield { key, sizeBytes: item.Size ?? 0, modifiedAt: item.LastModified ?? new Date(0) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async remove(key: string): Promise<void> {

@@ -17,9 +17,23 @@ export interface Storage {
   exists(key: string): Promise<boolean>;
   /** Removes the object; removing a missing object is not an error. */
   remove(key: string): Promise<void>;
+  /** Every object in one folder (`audio`, `previews`, …), in no particular order; for audits, not hot paths. */
+  list(folder: string): AsyncIterable<StoredObject>;
 }
 
+export interface StoredObject {
+  key: string;
+  sizeBytes: number;
+  modifiedAt: Date;
+}
+
+/** The folders the store writes objects into. */
+export const STORAGE_FOLDERS = ['audio', 'previews', 'covers', 'theme'] as const;
+
 const KEY_PATTERN = /^[a-z]+\/[a-f0-9]{32}\.[a-z0-9]{1,5}$/;
+
+/** Whether a name is a key this store could have written (anything else in a folder is not ours). */
+export const isStorageKey = (key: string) => KEY_PATTERN.test(key);
 
 export function assertKey(key: string): void {
   if (!KEY_PATTERN.test(key)) throw new Error(`invalid storage key: ${JSON.stringify(key)}`);

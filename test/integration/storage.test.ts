@@ -96,6 +96,20 @@ describe.each([
     await expect(storage.remove(k)).resolves.toBeUndefined();
   });
 
+  it('lists the objects of a folder with their sizes, and nothing that is not an object', async () => {
+    const storage = make();
+    const folder = `list${crypto.randomBytes(3).toString('hex').replace(/[0-9]/g, 'x')}`;
+    const keys = [key(folder, 'png'), key(folder, 'jpg')];
+    for (const k of keys) await storage.put(k, data.subarray(0, 100));
+    const listed = [];
+    for await (const object of storage.list(folder)) listed.push(object);
+    expect(listed.map((o) => o.key).sort()).toEqual([...keys].sort());
+    expect(listed.every((o) => o.sizeBytes === 100 && o.modifiedAt.getTime() > Date.now() - 60_000)).toBe(true);
+    const none = [];
+    for await (const object of storage.list('nosuchfolder')) none.push(object);
+    expect(none).toEqual([]);
+  });
+
   it('reports missing objects, and refuses keys that could name another path', async () => {
     const storage = make();
     const missing = key();
