@@ -18,6 +18,7 @@ import { createStorage } from '../services/storage/create-storage';
 import { sweepTemporaries } from '../services/storage/temp-files';
 import { startAccessCache } from './access-feed';
 import { createApp } from './app';
+import { fatalHandler } from './fatal';
 import { loadConfig, type Config } from './config';
 import { shutdown, type ShutdownStep } from './lifecycle';
 import { createLogger, redactConnectionString, type Logger } from './logger';
@@ -45,6 +46,9 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => void stop(signal, 0));
   }
+  const fatal = fatalHandler(logger, (reason) => void stop(reason, 1));
+  process.on('unhandledRejection', fatal);
+  process.on('uncaughtException', fatal);
 
   try {
     const database = await openDatabase(config, (message) => logger.info(message));

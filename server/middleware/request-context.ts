@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger';
 import { redactUrl } from '../logger';
+import { requestIds } from '../fatal';
 import '../http-types';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -25,6 +26,7 @@ export function requestContext(logger: Logger): RequestHandler {
         'request',
       );
     });
-    next();
+    // Everything this request sets off runs with its id, so an unhandled error names it.
+    requestIds.run(req.id, next);
   };
 }

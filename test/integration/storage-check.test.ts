@@ -48,7 +48,8 @@ it('reports stored objects no row names and rows whose files are missing, and re
   await storage.put(cover, Buffer.alloc(50));
   const missingPreview = `previews/${hex()}.mp3`;
   const track = await buildTrack(db.pool, { audioFilename: audio, coverFilename: cover, previewFilename: missingPreview });
-  const deleted = await buildTrack(db.pool, { audioFilename: `audio/${hex()}.mp3`, isDeleted: true });
+  const deleted = await buildTrack(db.pool, { audioFilename: `audio/${hex()}.mp3` });
+  await db.pool.query('UPDATE tracks SET is_deleted = true, deleted_at = now() WHERE id = $1', [deleted.id]);
   await storage.put(deleted.audioFilename, Buffer.alloc(10)); // a deleted track's audio stays for its buyers
   const orphan = `audio/${hex()}.flac`;
   const freshOrphan = `previews/${hex()}.mp3`;
