@@ -18,7 +18,8 @@ export function useTestDatabase(): TestDatabase {
   beforeAll(async () => {
     state.name = newDatabaseName('file');
     state.url = await createDatabase(state.name, requireEnv(ENV_TEMPLATE));
-    state.pool = createPool({ connectionString: state.url, max: 5 });
+    // Fixtures load in bulk (100,000 tracks for the query-plan tests): a generous statement timeout.
+    state.pool = createPool({ connectionString: state.url, max: 5, statementTimeoutMs: 120_000 });
   });
   afterAll(async () => {
     await state.pool?.end();
