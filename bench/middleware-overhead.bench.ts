@@ -1,9 +1,10 @@
 import express from 'express';
 import { createApp } from '../server/app';
 import { parseConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { createLogger } from '../lib/logger';
 import { createPool } from '../db/pool';
 import { listen, load, median } from './lib/http-load';
+import { appDeps } from '../server/compose';
 
 /**
  * What the app's shared middleware (request ids and access log, helmet's
@@ -27,7 +28,7 @@ export async function run(): Promise<void> {
   const pool = createPool({ connectionString: 'postgres://bench:bench@127.0.0.1:1/bench' });
   const config = parseConfig({ NODE_ENV: 'production', APP_ORIGIN: 'https://bench.example', DATABASE_URL: 'postgres://x@127.0.0.1/x', SMTP_URL: 'smtp://127.0.0.1', MAIL_FROM: 'x@bench.example', PAYPAL_ENV: 'sandbox', PAYPAL_CLIENT_ID: 'x', PAYPAL_CLIENT_SECRET: 'x', PAYPAL_WEBHOOK_ID: 'x', RATE_LIMIT_MAX: '1000000' });
   // Production settings, logging at the production level into /dev/null.
-  const app = createApp({ config, db: pool, logger: createLogger('info', { write: () => true }) });
+  const app = createApp(appDeps({ config, db: pool, logger: createLogger('info', { write: () => true }) }));
 
   const bareServer = await listen(bare);
   const appServer = await listen(app);

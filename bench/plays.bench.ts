@@ -2,7 +2,7 @@ import { withTransaction } from '../db/pool';
 import { insertPlays, type PlayRow } from '../db/repos/play-stats.repo';
 import { insertTrack } from '../db/repos/tracks.repo';
 import { PlayRecorder } from '../services/plays/play-recorder';
-import { createLogger } from '../server/logger';
+import { createLogger } from '../lib/logger';
 import { withBenchDatabase } from './lib/bench-database';
 import { median } from './lib/http-load';
 

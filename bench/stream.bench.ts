@@ -8,14 +8,15 @@ import express from 'express';
 import { insertTrack } from '../db/repos/tracks.repo';
 import { insertUser } from '../db/repos/users.repo';
 import { startSession } from '../services/auth/sessions.service';
-import { systemClock } from '../services/clock';
+import { systemClock } from '../lib/clock';
 import { LocalDiskStorage } from '../services/storage/local-disk.storage';
 import { startAccessCache } from '../server/access-feed';
 import { createApp } from '../server/app';
 import { parseConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { createLogger } from '../lib/logger';
 import { withBenchDatabase } from './lib/bench-database';
 import { listen, loadRangesInWorker, median } from './lib/http-load';
+import { appDeps } from '../server/compose';
 
 /**
  * GET /api/tracks/:id/stream as an entitled user (session lookup, entitlement
@@ -118,9 +119,9 @@ export async function run(): Promise<void> {
       const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' });
       // As deployed (server/index.ts): the access cache fed by the database's change feed.
       const feed = startAccessCache(url);
-      const app = await listen(createApp({ config, db: pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads), accessCache: feed.cache }));
+      const app = await listen(createApp(appDeps({ config, db: pool, logger: createLogger('silent') }, { storage: new LocalDiskStorage(uploads), accessCache: feed.cache })));
       // The same app reading session and track from PostgreSQL on every request.
-      const uncached = await listen(createApp({ config, db: pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) }));
+      const uncached = await listen(createApp(appDeps({ config, db: pool, logger: createLogger('silent') }, { storage: new LocalDiskStorage(uploads) })));
       const bare = express();
       bare.use(express.static(uploads));
       const staticServer = await listen(bare);

@@ -6,13 +6,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { insertUser } from '../db/repos/users.repo';
 import { startSession } from '../services/auth/sessions.service';
-import { systemClock } from '../services/clock';
+import { systemClock } from '../lib/clock';
 import { LocalDiskStorage } from '../services/storage/local-disk.storage';
 import { createApp } from '../server/app';
 import { parseConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { createLogger } from '../lib/logger';
 import { withBenchDatabase } from './lib/bench-database';
 import { median } from './lib/http-load';
+import { appDeps } from '../server/compose';
 
 /**
  * A 100 MB WAV uploaded to POST /api/artist/tracks (multipart, streamed from
@@ -80,7 +81,7 @@ export async function run(): Promise<void> {
     const storage = new LocalDiskStorage(uploads);
     const artist = await insertUser(pool, { email: 'bench@bench.test', username: 'bench', role: 'artist' });
     const { token } = await startSession({ clock: systemClock }, pool, artist.id, { ipAddress: null, userAgent: 'bench' });
-    const server = createApp({ config, db: pool, logger, storage }).listen(0, '127.0.0.1');
+    const server = createApp(appDeps({ config, db: pool, logger }, { storage })).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const port = (server.address() as AddressInfo).port;
 

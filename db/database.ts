@@ -1,5 +1,11 @@
-import type { Config } from '../server/config';
 import { startEmbeddedPostgres } from './embedded';
+
+/** What the database layer needs to know: where the server is, or where the embedded one lives. */
+export interface DatabaseSettings {
+  /** Unset: the embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+}
 
 export interface Database {
   connectionString: string;
@@ -16,7 +22,7 @@ export interface Database {
  * embedded PostgreSQL under DATA_DIR (joined if running, started if not).
  */
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: DatabaseSettings,
   log: (message: string) => void = () => undefined,
 ): Promise<Database> {
   if (config.databaseUrl) {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import { migrationsDir } from '../server/paths';
+import { migrationsDir } from '../lib/paths';
 
 export interface Migration {
   /** The numeric prefix of the file name, e.g. "0001". */

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ServiceDeps } from '../services/deps';
+import type { RouteDeps } from './deps';
 import { listUsers, updateUserAsAdmin } from '../services/users.service';
-import { parseInput } from '../server/errors';
+import { parseInput } from '../lib/errors';
 import { presentUser } from './presenters';
 import { idParams } from './request';
 
@@ -17,7 +17,7 @@ const changeBody = z
   .refine((b) => b.role !== undefined || b.isActive !== undefined, 'give role, isActive or both');
 
 /** Admins manage users' roles and whether they may sign in. */
-export function adminUsersRoutes(deps: ServiceDeps): Router {
+export function adminUsersRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/admin/users', async (req, res) => {

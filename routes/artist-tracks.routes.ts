@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { createTrack } from '../services/catalog/track-upload.service';
 import { COVER_MAX_BYTES } from '../services/catalog/track-files';
 import { deleteManagedTrack, listManagedTracks, replaceManagedCover, updateManagedTrack } from '../services/catalog/track-management.service';
-import type { ServiceDeps } from '../services/deps';
-import { parseInput } from '../server/errors';
+import type { RouteDeps } from './deps';
+import { parseInput } from '../lib/errors';
 import { audioUpload, singleFileInMemory } from '../server/middleware/upload';
 import { idParams } from './request';
 import { presentManagedTrack } from './track.presenter';
@@ -44,7 +44,7 @@ const pageQuery = z.object({
 });
 
 /** The artist studio's API: upload, list, edit, publish and delete one's tracks. */
-export function artistTrackRoutes(deps: ServiceDeps): Router {
+export function artistTrackRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.post(

@@ -1,9 +1,9 @@
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
-import type { ServiceDeps } from '../services/deps';
+import type { RouteDeps } from './deps';
 import { evaluateRange, noneMatch } from '../services/streaming/ranges';
 import type { AudioSource } from '../services/streaming/stream.service';
-import { AppError } from '../server/errors';
+import { AppError } from '../lib/errors';
 
 /** Ranges up to this many bytes are read into memory and sent at once. */
 const WHOLE_READ_MAX = 1024 * 1024;
@@ -15,7 +15,7 @@ const WHOLE_READ_MAX = 1024 * 1024;
  * destroys the pipeline, which closes the file (or the S3 GET) at once.
  */
 export async function sendAudio(
-  deps: ServiceDeps,
+  deps: RouteDeps,
   req: Request,
   res: Response,
   source: AudioSource,

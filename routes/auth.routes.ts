@@ -10,10 +10,10 @@ import {
   verifyRegistration,
 } from '../services/auth/passkeys.service';
 import { endAllSessions, endSession, type NewSession } from '../services/auth/sessions.service';
-import type { ServiceDeps } from '../services/deps';
+import type { RouteDeps } from './deps';
 import { currentUser, normaliseEmail } from '../services/users.service';
 import { clearedSessionCookie, sessionCookie } from '../server/cookies';
-import { parseInput } from '../server/errors';
+import { parseInput } from '../lib/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
 import { presentPasskey, presentUser } from './presenters';
 import { emailField, requestMeta } from './request';
@@ -60,7 +60,7 @@ const authenticationBody = z.object({
 const SIGNED_IN_MESSAGE = 'If that address can receive mail, a sign-in link is on its way. It works for 15 minutes.';
 
 /** Sign-in by magic link or passkey, the session, and sign-out. */
-export function authRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router {
+export function authRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   const router = Router();
   const startSessionCookie = (res: Response, session: NewSession) =>
     res.append('Set-Cookie', sessionCookie(deps.config, session.token, session.expiresAt));

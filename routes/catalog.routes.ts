@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { artistPage, browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
-import type { ServiceDeps } from '../services/deps';
+import type { RouteDeps } from './deps';
 import { publicName } from '../services/users.service';
-import { notFound, parseInput } from '../server/errors';
+import { notFound, parseInput } from '../lib/errors';
 import { idParams, idString } from './request';
 import { sendStoredFile } from './stored-file';
 import { presentTrack } from './track.presenter';
@@ -27,7 +27,7 @@ const COVER_EXT = /\.(png|jpg|webp)$/;
 const noCover = () => notFound('cover_not_found', 'This track has no cover art.');
 
 /** The public catalog: browse, search, genres, artist pages, cover art. */
-export function catalogRoutes(deps: ServiceDeps): Router {
+export function catalogRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/tracks', async (req, res) => {

@@ -3,8 +3,8 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
 import { captureOwnOrder, captureReturningBuyer, findOwnOrderByPaypalId, type CaptureOutcome } from '../services/checkout/capture.service';
 import { createCheckoutOrder, MAX_ORDER_TRACKS } from '../services/checkout/checkout.service';
-import type { ServiceDeps } from '../services/deps';
-import { AppError, parseInput } from '../server/errors';
+import type { RouteDeps } from './deps';
+import { AppError, parseInput } from '../lib/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
 import { presentOrder } from './order.presenter';
 import { idParams } from './request';
@@ -23,7 +23,7 @@ function toResultPage(res: Response, status: CaptureOutcome | 'cancelled' | 'sig
 }
 
 /** Buying: create an order, come back from PayPal, capture. */
-export function checkoutRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router {
+export function checkoutRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   const router = Router();
   // Each call costs a PayPal call: a buyer gets a few a minute, not a flood.
   // Counted per signed-in buyer (many buyers may share one address), else per IP.

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { deleteMyPasskey, listMyPasskeys, renameMyPasskey } from '../services/auth/passkeys.service';
-import type { ServiceDeps } from '../services/deps';
+import type { RouteDeps } from './deps';
 import { becomeArtist } from '../services/users.service';
-import { parseInput } from '../server/errors';
+import { parseInput } from '../lib/errors';
 import { presentPasskey, presentUser } from './presenters';
 import { idParams } from './request';
 
@@ -11,7 +11,7 @@ const renameBody = z.object({ name: z.string().trim().min(1).max(100) });
 const artistBody = z.object({ displayName: z.string().trim().min(1).max(100) });
 
 /** The signed-in user's own things: passkeys, becoming an artist. */
-export function meRoutes(deps: ServiceDeps): Router {
+export function meRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/me/passkeys', async (req, res) => {

@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { getMyOrder, getOrderAsAdmin, listMyOrders, listMyPurchases, listOrdersAsAdmin } from '../services/checkout/orders.service';
 import { refundOrder } from '../services/checkout/refunds.service';
-import type { ServiceDeps } from '../services/deps';
-import { parseInput } from '../server/errors';
+import type { RouteDeps } from './deps';
+import { parseInput } from '../lib/errors';
 import { presentOrder, presentOrderForAdmin, presentPurchase } from './order.presenter';
 import { idParams, idString } from './request';
 
@@ -19,7 +19,7 @@ const adminQuery = pageQuery.extend({
 });
 
 /** Buyers' orders and purchases; admins' order list and refunds. */
-export function orderRoutes(deps: ServiceDeps): Router {
+export function orderRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/me/orders', async (req, res) => {

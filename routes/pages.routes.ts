@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { Router } from 'express';
 import type { OutboxMailer } from '../services/mail/outbox.mailer';
-import { publicDir } from '../server/paths';
-import { escapeHtml } from '../services/html';
+import { publicDir } from '../lib/paths';
+import { escapeHtml } from '../lib/html';
 
 /** Paths the front end draws (public/ts/main.ts lists the same routes). */
 const APP_PAGES = [

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ServiceDeps } from '../services/deps';
+import type { RouteDeps } from './deps';
 import { PLAY_TOKEN_PATTERN } from '../services/plays/play-token';
 import { recordPlay } from '../services/plays/plays.service';
-import { parseInput } from '../server/errors';
+import { parseInput } from '../lib/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
 import { requestMeta } from './request';
 
@@ -18,7 +18,7 @@ const playBody = z
   .strict();
 
 /** Play reports from the player. */
-export function playRoutes(deps: ServiceDeps, limits: RateLimitBackend): Router {
+export function playRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   const router = Router();
   const perListener = createLimiter(limits, {
     name: 'plays',

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ServiceDeps } from '../services/deps';
+import type { RouteDeps } from './deps';
 import { adminStats, artistStats, myHistory, statsRange } from '../services/statistics.service';
-import { parseInput } from '../server/errors';
+import { parseInput } from '../lib/errors';
 
 const rangeQuery = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).strict();
 const pageQuery = z.object({
@@ -13,7 +13,7 @@ const pageQuery = z.object({
 const presentRange = (r: { from: Date; to: Date }) => ({ from: r.from.toISOString(), to: r.to.toISOString() });
 
 /** Listening history and the statistics of artists and admins. */
-export function statisticsRoutes(deps: ServiceDeps): Router {
+export function statisticsRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/me/history', async (req, res) => {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { Storage } from '../services/storage/storage';
-import type { AppError } from '../server/errors';
+import type { AppError } from '../lib/errors';
 
 const isMissing = (err: unknown) => (err as NodeJS.ErrnoException)?.code === 'ENOENT';
 

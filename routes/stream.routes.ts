@@ -1,13 +1,13 @@
 import { Router, type RequestHandler } from 'express';
-import type { ServiceDeps } from '../services/deps';
+import type { RouteDeps } from './deps';
 import { issuePlayToken } from '../services/plays/plays.service';
 import { downloadSource, streamSource } from '../services/streaming/stream.service';
-import { parseInput } from '../server/errors';
+import { parseInput } from '../lib/errors';
 import { sendAudio } from './audio-response';
 import { idParams, requestMeta } from './request';
 
 /** Listening and downloading: every byte of audio goes through these two routes. */
-export function streamRoutes(deps: ServiceDeps): Router {
+export function streamRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   const stream: RequestHandler = async (req, res) => {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ServiceDeps } from '../services/deps';
+import type { RouteDeps } from './deps';
 import {
   activateTheme,
   getActiveTheme,
@@ -13,7 +13,7 @@ import {
   themeHistory,
   etagOf,
 } from '../services/theme/theme.service';
-import { notFound, parseInput } from '../server/errors';
+import { notFound, parseInput } from '../lib/errors';
 import { singleFileInMemory } from '../server/middleware/upload';
 import { idParams } from './request';
 import { sendStoredFile } from './stored-file';
@@ -26,7 +26,7 @@ const ASSET_NAME = /^([a-f0-9]{32})\.(png|jpg|webp)$/;
 const ASSET_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
 
 /** The theme: public tokens and stylesheet, and the admin editor's API. */
-export function themeRoutes(deps: ServiceDeps): Router {
+export function themeRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   // Express answers 304 itself when If-None-Match matches the ETag set here.

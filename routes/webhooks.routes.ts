@@ -1,13 +1,13 @@
 import express, { Router } from 'express';
 import { receivePaypalWebhook } from '../services/checkout/webhooks.service';
-import type { ServiceDeps } from '../services/deps';
-import { badRequest } from '../server/errors';
+import type { RouteDeps } from './deps';
+import { badRequest } from '../lib/errors';
 
 /**
  * PayPal's webhook deliveries. Mounted before the JSON parser: the body is
  * kept exactly as received, because PayPal's signature covers those bytes.
  */
-export function webhookRoutes(deps: ServiceDeps): Router {
+export function webhookRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.post('/api/webhooks/paypal', express.raw({ type: () => true, limit: '512kb' }), async (req, res) => {

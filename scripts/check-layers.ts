@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../server/paths';
+import { projectRoot } from '../lib/paths';
 
 /**
  * `npm run lint` (after the type check): keeps the architecture visible by

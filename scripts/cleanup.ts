@@ -1,5 +1,5 @@
 import { deleteExpired } from '../services/cleanup.service';
-import { systemClock } from '../services/clock';
+import { systemClock } from '../lib/clock';
 import { sweepTemporaries } from '../services/storage/temp-files';
 import { runWithDatabase } from './lib/with-database';
 

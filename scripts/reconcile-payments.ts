@@ -1,5 +1,5 @@
 import { reconcileStaleOrders } from '../services/checkout/reconcile.service';
-import { systemClock } from '../services/clock';
+import { systemClock } from '../lib/clock';
 import { createPaypalGateway } from '../services/payments/paypal-gateway';
 import { runWithDatabase } from './lib/with-database';
 

@@ -1,4 +1,4 @@
-import { systemClock } from '../services/clock';
+import { systemClock } from '../lib/clock';
 import { createStorage } from '../services/storage/create-storage';
 import { checkStorage } from '../services/storage/storage-check.service';
 import { runWithDatabase } from './lib/with-database';

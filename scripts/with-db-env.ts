@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openDatabase } from '../db/database';
 import { loadConfig } from '../server/config';
-import { redactConnectionString } from '../server/logger';
+import { redactConnectionString } from '../lib/logger';
 
 /**
  * with-db-env <command> [args…]

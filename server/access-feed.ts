@@ -1,6 +1,6 @@
 import { startChangeFeed } from '../db/change-feed';
 import { AccessCache } from '../services/streaming/access-cache';
-import { redactConnectionString, type Logger } from './logger';
+import { redactConnectionString, type Logger } from '../lib/logger';
 
 /**
  * The audio routes' access cache, kept honest by the database's change feed:

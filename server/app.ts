@@ -1,6 +1,5 @@
 import express from 'express';
 import helmet from 'helmet';
-import type pg from 'pg';
 import { adminUsersRoutes } from '../routes/admin-users.routes';
 import { authRoutes } from '../routes/auth.routes';
 import { healthRoutes } from '../routes/health.routes';
@@ -16,47 +15,25 @@ import { checkoutRoutes } from '../routes/checkout.routes';
 import { orderRoutes } from '../routes/orders.routes';
 import { webhookRoutes } from '../routes/webhooks.routes';
 import { requireRole, requireSignedIn } from '../services/actor';
-import { Background } from '../services/background';
-import { systemClock, type Clock } from '../services/clock';
-import type { ServiceDeps } from '../services/deps';
-import type { Mailer } from '../services/mail/mailer';
+import type { RouteDeps } from '../routes/deps';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
-import { createStorage } from '../services/storage/create-storage';
-import { PlayRecorder } from '../services/plays/play-recorder';
-import { PlayTokens } from '../services/plays/play-token';
-import type { PaymentGateway } from '../services/payments/payment-gateway';
-import { createPaypalGateway } from '../services/payments/paypal-gateway';
-import type { Storage } from '../services/storage/storage';
-import type { Config } from './config';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 import { requestDeadline } from './middleware/deadline';
 import { errorHandler, notFoundHandler } from './middleware/errors';
-import { createLimiter, memoryBackend, type RateLimitBackend } from './middleware/rate-limit';
+import { createLimiter, type RateLimitBackend } from './middleware/rate-limit';
 import { requestContext } from './middleware/request-context';
 import { sameOrigin } from './middleware/same-origin';
 import { loadSession } from './middleware/session';
-import type { AccessCache } from '../services/streaming/access-cache';
-import { publicDir } from './paths';
+import { publicDir } from '../lib/paths';
 
-export interface AppDeps {
-  config: Readonly<Config>;
-  db: pg.Pool;
+/**
+ * Everything the application works with, complete (server/compose.ts builds
+ * it): createApp starts nothing and builds nothing of its own.
+ */
+export interface AppDeps extends RouteDeps {
   logger: Logger;
-  /** Where rate-limit counters live; memory unless REDIS_URL gave a Redis client. */
-  rateLimits?: RateLimitBackend;
-  /** Outgoing mail; the development outbox when not given. */
-  mailer?: Mailer;
-  clock?: Clock;
-  /** Off-request work (mail); the caller drains it on shutdown. */
-  background?: Background;
-  /** Where files live; local disk under UPLOAD_DIR when not given. */
-  storage?: Storage;
-  /** The play batcher; the caller stops (flushes) it on shutdown. A started one is made when not given. */
-  plays?: PlayRecorder;
-  /** PayPal; built from the configuration when not given. */
-  payments?: PaymentGateway;
-  /** The audio routes' cache, fed by the database's change feed; none: every request reads. */
-  accessCache?: AccessCache;
+  /** Where rate-limit counters live: memory, or Redis when REDIS_URL is set. */
+  rateLimits: RateLimitBackend;
 }
 
 /** The audio routes, whose many range requests per playback may use the access cache. */
@@ -67,21 +44,8 @@ const CROSS_ORIGIN_EXEMPT = ['/api/webhooks/'];
 
 /** Builds the express application without listening, so tests can drive it with supertest. */
 export function createApp(deps: AppDeps): express.Express {
-  const { config, db, logger } = deps;
-  const rateLimits = deps.rateLimits ?? memoryBackend;
-  const mailer = deps.mailer ?? new OutboxMailer(logger, config.nodeEnv === 'development');
-  const services: ServiceDeps = {
-    db,
-    config,
-    clock: deps.clock ?? systemClock,
-    mailer,
-    background: deps.background ?? new Background(logger),
-    storage: deps.storage ?? createStorage(config),
-    plays: deps.plays ?? new PlayRecorder(db, logger).start(),
-    playTokens: PlayTokens.fromDatabase(db),
-    payments: deps.payments ?? createPaypalGateway(config.paypal),
-    accessCache: deps.accessCache,
-  };
+  const { config, db, logger, rateLimits, mailer } = deps;
+  const services: RouteDeps = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);

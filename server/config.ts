@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { S3Settings } from '../services/storage/s3.storage';
-import { projectRoot } from './paths';
+import { projectRoot } from '../lib/paths';
 
 /**
  * The only module that reads `process.env`. Everything else receives the

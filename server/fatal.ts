@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 
 /** The id of the request whose work is running, wherever in its async chain (set by requestContext). */
 export const requestIds = new AsyncLocalStorage<string>();

@@ -1,5 +1,5 @@
 import type { Actor } from '../services/actor';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 
 // Fields the request-id middleware adds to every request.
 declare module 'express-serve-static-core' {

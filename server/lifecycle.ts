@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { Logger } from './logger';
+import type { Logger } from '../lib/logger';
 
 export interface ShutdownStep {
   name: string;

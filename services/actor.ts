@@ -1,5 +1,5 @@
 import type { Role } from '../db/repos/users.repo';
-import { forbidden, unauthorized } from '../server/errors';
+import { forbidden, unauthorized } from '../lib/errors';
 
 /** Who is acting: the signed-in user behind a request, a script, or a test. */
 export interface Actor {

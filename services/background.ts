@@ -1,4 +1,4 @@
-import type { Logger } from '../server/logger';
+import type { Logger } from '../lib/logger';
 
 /**
  * Work done off the request path (sending mail): failures are logged, never

@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import type { Config } from '../server/config';
 import type { Background } from './background';
-import type { Clock } from './clock';
+import type { Clock } from '../lib/clock';
 import type { Mailer } from './mail/mailer';
 import type { PaymentGateway } from './payments/payment-gateway';
 import type { PlayRecorder } from './plays/play-recorder';
@@ -9,10 +8,20 @@ import type { PlayTokens } from './plays/play-token';
 import type { Storage } from './storage/storage';
 import type { AccessCache } from './streaming/access-cache';
 
+/** The settings the rules read (a part of the server's configuration). */
+export interface ServiceSettings {
+  /** Scheme, host and port the browser sees: links in mail, PayPal's return URLs. */
+  appOrigin: string;
+  /** `open`: any listener may become an artist; `admin`: only an admin can make one. */
+  artistSignup: 'open' | 'admin';
+  /** https origins theme image tokens may point at. */
+  themeImageHosts: readonly string[];
+}
+
 /** The side effects and settings services work with, passed in so tests can swap them. */
 export interface ServiceDeps {
   db: pg.Pool;
-  config: Readonly<Config>;
+  config: Readonly<ServiceSettings>;
   clock: Clock;
   mailer: Mailer;
   background: Background;

@@ -1,7 +1,7 @@
 import { dailyPlays, listHistory, storeTotals, trackTotals, type Range } from '../db/repos/statistics.repo';
-import { badRequest } from '../server/errors';
+import { badRequest } from '../lib/errors';
 import { requireRole, requireSignedIn, type Actor } from './actor';
-import { addDays } from './clock';
+import { addDays } from '../lib/clock';
 import type { ServiceDeps } from './deps';
 
 const MAX_RANGE_DAYS = 366;

@@ -11,7 +11,7 @@ import {
   type Role,
   type User,
 } from '../db/repos/users.repo';
-import { conflict, forbidden, notFound } from '../server/errors';
+import { conflict, forbidden, notFound } from '../lib/errors';
 import { requireRole, requireSignedIn, type Actor } from './actor';
 import type { ServiceDeps } from './deps';
 

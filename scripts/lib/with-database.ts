@@ -3,7 +3,7 @@ import { openDatabase } from '../../db/database';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { loadConfig, type Config } from '../../server/config';
-import { createLogger, redactConnectionString, type Logger } from '../../server/logger';
+import { createLogger, redactConnectionString, type Logger } from '../../lib/logger';
 
 export interface ScriptContext {
   config: Readonly<Config>;

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, fromPgError, isDatabaseUnavailable, notFound } from '../errors';
+import { AppError, fromPgError, isDatabaseUnavailable, notFound } from '../../lib/errors';
 import '../http-types';
 
 /** JSON 404 for every route nobody answered. */

@@ -1,7 +1,7 @@
 import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import type { RedisClientType } from 'redis';
-import { AppError } from '../errors';
+import { AppError } from '../../lib/errors';
 
 /**
  * Where rate-limit counters live: in process memory by default, or in Redis

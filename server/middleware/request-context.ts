@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Logger } from '../logger';
-import { redactUrl } from '../logger';
+import type { Logger } from '../../lib/logger';
+import { redactUrl } from '../../lib/logger';
 import { requestIds } from '../fatal';
 import '../http-types';
 

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { resolveSession } from '../../services/auth/sessions.service';
-import type { ServiceDeps } from '../../services/deps';
+import type { RouteDeps } from '../../routes/deps';
 import { parseCookies, sessionCookieName } from '../cookies';
 import '../http-types';
 
@@ -9,7 +9,7 @@ import '../http-types';
  * services. Requests for which `cacheFor` says so may use the access cache
  * (the audio routes: many range requests per playback).
  */
-export function loadSession(deps: ServiceDeps, options: { cacheFor?: (req: Request) => boolean } = {}): RequestHandler {
+export function loadSession(deps: RouteDeps, options: { cacheFor?: (req: Request) => boolean } = {}): RequestHandler {
   const name = sessionCookieName(deps.config);
   return async (req, _res, next) => {
     const token = parseCookies(req.headers.cookie).get(name);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { RequestHandler } from 'express';
 import multer from 'multer';
 import { UPLOAD_TEMP_SUFFIX } from '../../services/storage/temp-files';
-import { AppError, badRequest } from '../errors';
+import { AppError, badRequest } from '../../lib/errors';
 
 /**
  * One file from a multipart form, held in memory (only for small files such

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { projectRoot } from '../../server/paths';
+import { projectRoot } from '../../lib/paths';
 
 export interface AudioProbe {
   container: string | null;

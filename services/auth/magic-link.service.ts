@@ -6,8 +6,8 @@ import {
   insertMagicLink,
 } from '../../db/repos/magic-links.repo';
 import { findUserByEmail, recordLogin, type User } from '../../db/repos/users.repo';
-import { badRequest, forbidden } from '../../server/errors';
-import { addMinutes } from '../clock';
+import { badRequest, forbidden } from '../../lib/errors';
+import { addMinutes } from '../../lib/clock';
 import type { RequestMeta, ServiceDeps } from '../deps';
 import { magicLinkMail } from '../mail/magic-link.mail';
 import { findOrCreateAccount, normaliseEmail } from '../users.service';

@@ -21,9 +21,9 @@ import {
   type Passkey,
 } from '../../db/repos/webauthn-credentials.repo';
 import { ensureWebauthnUserId, findUserById, recordLogin, type User } from '../../db/repos/users.repo';
-import { badRequest, forbidden, notFound } from '../../server/errors';
+import { badRequest, forbidden, notFound } from '../../lib/errors';
 import { requireSignedIn, type Actor } from '../actor';
-import { addMinutes } from '../clock';
+import { addMinutes } from '../../lib/clock';
 import type { RequestMeta, ServiceDeps } from '../deps';
 import { startSession, type NewSession } from './sessions.service';
 

@@ -8,7 +8,7 @@ import {
 } from '../../db/repos/sessions.repo';
 import type { Actor } from '../actor';
 import { requireSignedIn } from '../actor';
-import { addDays } from '../clock';
+import { addDays } from '../../lib/clock';
 import type { RequestMeta, ServiceDeps } from '../deps';
 import { hashToken, isWellFormedToken, newToken } from './tokens';
 

@@ -1,7 +1,7 @@
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
 import { findPublicTrack, listCatalog, listGenres, type CatalogQuery } from '../../db/repos/tracks-catalog.repo';
 import { findUserById, type User } from '../../db/repos/users.repo';
-import { notFound } from '../../server/errors';
+import { notFound } from '../../lib/errors';
 import { mayManageTrack, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { AppError } from '../../server/errors';
+import { AppError } from '../../lib/errors';
 import { AUDIO_EXT, type AudioFormat } from '../audio/audio-sniff';
 import { cutPreview } from '../audio/preview/cut-preview';
 import type { ServiceDeps } from '../deps';

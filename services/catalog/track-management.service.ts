@@ -1,6 +1,6 @@
 import { withTransaction } from '../../db/pool';
 import { listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
-import { notFound } from '../../server/errors';
+import { notFound } from '../../lib/errors';
 import { mayManageTrack, requireRole, type Actor } from '../actor';
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { insertTrack, type Track } from '../../db/repos/tracks.repo';
 import { findUserById } from '../../db/repos/users.repo';
-import { AppError } from '../../server/errors';
+import { AppError } from '../../lib/errors';
 import { requireRole, type Actor } from '../actor';
 import { isTruncated, readBytes } from '../audio/audio-check';
 import { AUDIO_EXT, AUDIO_MIME, sniffAudio, type AudioFormat } from '../audio/audio-sniff';

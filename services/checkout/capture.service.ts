@@ -1,6 +1,6 @@
 import { findOrder, findOrderByPaypalId, listOrderItems, type Order, type OrderItem } from '../../db/repos/orders.repo';
 import { ownedOutsideOrder } from '../../db/repos/purchases.repo';
-import { AppError, conflict, notFound } from '../../server/errors';
+import { AppError, conflict, notFound } from '../../lib/errors';
 import { requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';

@@ -1,6 +1,6 @@
 import { findOrder, listOrderItems, listOrders, type Order, type OrderItem, type OrderStatus } from '../../db/repos/orders.repo';
 import { listPurchasesOfUser, type PurchaseRow } from '../../db/repos/purchases.repo';
-import { notFound } from '../../server/errors';
+import { notFound } from '../../lib/errors';
 import { requireRole, requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { ownOrder } from './capture.service';

@@ -1,5 +1,5 @@
 import { findOrder, type Order } from '../../db/repos/orders.repo';
-import { conflict, notFound } from '../../server/errors';
+import { conflict, notFound } from '../../lib/errors';
 import { requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { withTransaction } from '../../db/pool';
 import { lockOrder, updateOrder, type Order } from '../../db/repos/orders.repo';
 import { grantOrderPurchases, revokeOrderPurchases } from '../../db/repos/purchases.repo';
-import { notFound } from '../../server/errors';
+import { notFound } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
 import { toCents } from '../payments/money';
 import type { GatewayOrder } from '../payments/payment-gateway';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findOrderByCaptureId, findOrderByPaypalId, type Order } from '../../db/repos/orders.repo';
 import { markPaymentEventProcessed, recordPaymentEvent } from '../../db/repos/payment-events.repo';
-import { badRequest } from '../../server/errors';
+import { badRequest } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
 import type { WebhookDelivery } from '../payments/payment-gateway';

@@ -1,5 +1,5 @@
 import type { MailMessage } from './mailer';
-import { escapeHtml } from '../html';
+import { escapeHtml } from '../../lib/html';
 
 /** The sign-in mail: a link to the confirm page, valid for `minutes`. */
 export function magicLinkMail(to: string, link: string, minutes: number): MailMessage {

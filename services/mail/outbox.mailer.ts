@@ -1,4 +1,4 @@
-import type { Logger } from '../../server/logger';
+import type { Logger } from '../../lib/logger';
 import type { MailMessage, Mailer } from './mailer';
 
 export interface OutboxEntry extends MailMessage {

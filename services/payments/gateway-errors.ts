@@ -1,4 +1,4 @@
-import { AppError } from '../../server/errors';
+import { AppError } from '../../lib/errors';
 import { GatewayUnavailable } from './payment-gateway';
 
 /** Runs a payment-provider call; an outage becomes a 502 `payment_provider_unavailable` the client may retry. */

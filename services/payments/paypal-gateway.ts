@@ -11,7 +11,6 @@ import {
   type Order,
   type OAuthToken,
 } from '@paypal/paypal-server-sdk';
-import type { Config } from '../../server/config';
 import { formatCents, parseCents } from './money';
 import { GatewayUnavailable, unreachableGateway, type CaptureResult, type GatewayCapture, type GatewayOrder, type PaymentGateway, type WebhookDelivery } from './payment-gateway';
 
@@ -40,7 +39,17 @@ function redirectingAdapter(from: string, to: string): AxiosAdapter {
   };
 }
 
-type PaypalSettings = Pick<Config['paypal'], 'env' | 'clientId' | 'clientSecret' | 'webhookId' | 'standinUrl' | 'timeoutMs'>;
+/** PayPal's side of the configuration (PAYPAL_*). */
+export interface PaypalSettings {
+  env: 'sandbox' | 'live' | 'standin';
+  clientId: string;
+  clientSecret: string;
+  webhookId: string;
+  /** The stand-in's base URL (PAYPAL_ENV=standin). */
+  standinUrl: string | undefined;
+  /** How long one PayPal call may take. */
+  timeoutMs: number;
+}
 
 /** PayPal's error body, when the failure came with one. */
 interface PaypalErrorBody {

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { withTransaction } from '../../db/pool';
 import { insertPlays, type PlayRow } from '../../db/repos/play-stats.repo';
-import { AppError } from '../../server/errors';
-import type { Logger } from '../../server/logger';
+import { AppError } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
 
 /**
  * Buffers accepted plays and writes them in batches — one transaction per

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { hasEntitlingPurchase } from '../../db/repos/purchases.repo';
 import { findTrackById } from '../../db/repos/tracks.repo';
-import { badRequest, forbidden, notFound } from '../../server/errors';
+import { badRequest, forbidden, notFound } from '../../lib/errors';
 import type { Actor } from '../actor';
 import type { RequestMeta, ServiceDeps } from '../deps';
 import { accessTo } from '../streaming/stream.service';

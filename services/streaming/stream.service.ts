@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { hasEntitlingPurchase } from '../../db/repos/purchases.repo';
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
-import { AppError, forbidden, notFound, unauthorized } from '../../server/errors';
+import { AppError, forbidden, notFound, unauthorized } from '../../lib/errors';
 import type { Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../../server/errors';
+import { AppError } from '../../lib/errors';
 
 /**
  * The theme's design tokens (the design_system columns of the seed): what

@@ -9,7 +9,7 @@ import {
   type TokenValues,
 } from '../../db/repos/design-system.repo';
 import { findUserById } from '../../db/repos/users.repo';
-import { AppError, notFound } from '../../server/errors';
+import { AppError, notFound } from '../../lib/errors';
 import { requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { sniffImage } from '../images/image-sniff';

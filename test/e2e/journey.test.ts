@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Background } from '../../services/background';
 import { smtpMailer } from '../../services/mail/mailer';
-import { createLogger } from '../../server/logger';
+import { createLogger } from '../../lib/logger';
 import { signInAs } from '../support/auth';
 import { haveChromium, launchChromium } from '../support/browser';
 import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout';

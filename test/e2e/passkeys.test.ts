@@ -2,12 +2,11 @@ import type http from 'node:http';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { Background } from '../../services/background';
 import { OutboxMailer } from '../../services/mail/outbox.mailer';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
+import { createLogger } from '../../lib/logger';
 import { haveChromium, launchChromium, WEBAUTHN_PAGE_HELPERS } from '../support/browser';
 import { useTestDatabase } from '../support/db';
 import { freePort } from '../support/server-process';
+import { testApp } from '../support/app';
 
 jest.setTimeout(60_000);
 
@@ -36,7 +35,7 @@ const db = useTestDatabase();
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://localhost:${port}`;
-    const app = createApp({ config: testConfig({ APP_ORIGIN: origin }), db: db.pool, logger: createLogger('silent'), mailer, background });
+    const app = testApp(db.pool, { env: { APP_ORIGIN: origin }, mailer, background });
     server = await new Promise((resolve) => {
       const s = app.listen(port, '127.0.0.1', () => resolve(s));
     });

@@ -5,9 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
+import { createLogger } from '../../lib/logger';
 import { Background } from '../../services/background';
 import { OutboxMailer } from '../../services/mail/outbox.mailer';
 import { signInAs } from '../support/auth';
@@ -15,6 +13,7 @@ import { haveChromium, launchChromium } from '../support/browser';
 import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 import { freePort } from '../support/server-process';
+import { testApp } from '../support/app';
 
 jest.setTimeout(90_000);
 
@@ -45,14 +44,7 @@ const db = useTestDatabase();
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://localhost:${port}`;
-    const app = createApp({
-      config: testConfig({ APP_ORIGIN: origin, UPLOAD_DIR: uploads }),
-      db: db.pool,
-      logger: createLogger('silent'),
-      storage: new LocalDiskStorage(uploads),
-      mailer,
-      background,
-    });
+    const app = testApp(db.pool, { env: { APP_ORIGIN: origin, UPLOAD_DIR: uploads }, storage: new LocalDiskStorage(uploads), mailer, background });
     const fixture = path.join(uploads, 'song.mp3');
     await makeFixture(fixture, 60, ['-c:a', 'libmp3lame', '-q:a', '3']);
     const artist = await signInAs(db.pool, 'artist');

@@ -8,12 +8,11 @@ import { AccessCache } from '../../services/streaming/access-cache';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { startAccessCache } from '../../server/access-feed';
 import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
 import { until } from '../support/until';
+import { testApp } from '../support/app';
 
 /**
  * The audio routes' access cache against a real PostgreSQL and its change
@@ -38,7 +37,7 @@ beforeAll(async () => {
       return Reflect.get(target, prop, receiver) as unknown;
     },
   }) as pg.Pool;
-  app = createApp({ config: testConfig({ UPLOAD_DIR: uploads }), db: counting, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads), accessCache: feed.cache });
+  app = testApp(counting, { env: { UPLOAD_DIR: uploads }, storage: new LocalDiskStorage(uploads), accessCache: feed.cache });
   await until(async () => feed.cache.get('probe', async () => true).then(() => feed.cache.size > 0), 'the feed to listen');
 });
 afterAll(async () => {

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
-import { projectRoot } from '../../server/paths';
+import { projectRoot } from '../../lib/paths';
 import { ENV_TEMPLATE, createDatabase, dropDatabase, newDatabaseName, requireEnv } from '../support/cluster';
 import { buildTrack, buildUser } from '../support/factories';
 import { toolAvailable } from '../support/require-tool';

@@ -5,9 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Storage } from '../../services/storage/storage';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig, TEST_ORIGIN } from '../support/app';
+import { TEST_ORIGIN, testApp } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
@@ -27,7 +25,7 @@ const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-crash-'));
 afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
 
 async function listen(storage: Storage): Promise<{ base: string; close: () => Promise<void> }> {
-  const app = createApp({ config: testConfig({ UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' }), db: db.pool, logger: createLogger('silent'), storage });
+  const app = testApp(db.pool, { env: { UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' }, storage });
   const server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

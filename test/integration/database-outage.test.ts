@@ -7,9 +7,7 @@ import { startChangeFeed } from '../../db/change-feed';
 import { startEmbeddedPostgres, isAlive, type EmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
+import { testConfig, testApp } from '../support/app';
 import { buildTrack } from '../support/factories';
 import { until } from '../support/until';
 
@@ -58,7 +56,7 @@ beforeAll(async () => {
   await setup.end();
   pool = createPool({ connectionString: embedded.connectionString, max: 4, statementTimeoutMs: STATEMENT_MS, connectTimeoutMs: STATEMENT_MS, idleTimeoutMs: 500 });
   const config = testConfig({ REQUEST_TIMEOUT_MS: String(REQUEST_MS), RATE_LIMIT_MAX: '100000' });
-  const app = createApp({ config, db: pool, logger: createLogger('silent') });
+  const app = testApp(pool, { config });
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig, TEST_ORIGIN } from '../support/app';
+import { createLogger } from '../../lib/logger';
+import { TEST_ORIGIN, testApp } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
@@ -17,7 +16,7 @@ const sink = new Writable({
     done();
   },
 });
-const app = () => createApp({ config: testConfig(), db: db.pool, logger: createLogger('info', sink) });
+const app = () => testApp(db.pool, { logger: createLogger('info', sink) });
 
 describe('a NUL character in any text input', () => {
   it('is refused with 400 validation_failed naming the field, wherever it comes in', async () => {

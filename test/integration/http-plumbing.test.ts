@@ -2,11 +2,11 @@ import express from 'express';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createPool } from '../../db/pool';
-import { AppError } from '../../server/errors';
-import { createLogger } from '../../server/logger';
+import { AppError } from '../../lib/errors';
+import { createLogger } from '../../lib/logger';
 import { errorHandler, notFoundHandler } from '../../server/middleware/errors';
 import { requestContext } from '../../server/middleware/request-context';
-import { createTestApp, TEST_ORIGIN } from '../support/app';
+import { TEST_ORIGIN, testApp } from '../support/app';
 import { useTestDatabase } from '../support/db';
 
 const db = useTestDatabase();
@@ -25,7 +25,7 @@ function capturedLogger() {
 
 describe('health', () => {
   it('reports liveness and readiness', async () => {
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     await request(app).get('/healthz').expect(200, { status: 'ok' });
     await request(app).get('/readyz').expect(200, { status: 'ready', database: 'ok' });
   });
@@ -33,7 +33,7 @@ describe('health', () => {
   it('answers 503 on /readyz when the database is unreachable', async () => {
     const dead = createPool({ connectionString: 'postgres://nobody:x@127.0.0.1:1/none' });
     try {
-      const res = await request(createTestApp(dead)).get('/readyz').expect(503);
+      const res = await request(testApp(dead)).get('/readyz').expect(503);
       expect(res.body.error.code).toBe('not_ready');
     } finally {
       await dead.end();
@@ -43,13 +43,13 @@ describe('health', () => {
 
 describe('errors', () => {
   it('answers unknown routes with a JSON 404', async () => {
-    const res = await request(createTestApp(db.pool)).get('/api/no-such-thing').expect(404);
+    const res = await request(testApp(db.pool)).get('/api/no-such-thing').expect(404);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.body).toEqual({ error: { code: 'route_not_found', message: expect.stringContaining('/api/no-such-thing') } });
   });
 
   it('answers malformed JSON with 400 invalid_json', async () => {
-    const res = await request(createTestApp(db.pool))
+    const res = await request(testApp(db.pool))
       .post('/api/anything')
       .set('Content-Type', 'application/json')
       .send('{"email": "a@b.c",')
@@ -58,7 +58,7 @@ describe('errors', () => {
   });
 
   it('answers an oversized body with 413 payload_too_large', async () => {
-    const app = createTestApp(db.pool, { env: { BODY_LIMIT_KB: '1' } });
+    const app = testApp(db.pool, { env: { BODY_LIMIT_KB: '1' } });
     const res = await request(app)
       .post('/api/anything')
       .set('Content-Type', 'application/json')
@@ -68,7 +68,7 @@ describe('errors', () => {
   });
 
   it('answers an unsupported body charset with 415', async () => {
-    const res = await request(createTestApp(db.pool))
+    const res = await request(testApp(db.pool))
       .post('/api/anything')
       .set('Content-Type', 'application/json; charset=klingon')
       .send('{}')
@@ -111,7 +111,7 @@ describe('errors', () => {
 
 describe('cross-origin protection', () => {
   it('refuses a POST whose Origin is another site', async () => {
-    const res = await request(createTestApp(db.pool))
+    const res = await request(testApp(db.pool))
       .post('/api/anything')
       .set('Origin', 'https://evil.example')
       .send({})
@@ -120,30 +120,30 @@ describe('cross-origin protection', () => {
   });
 
   it('refuses a DELETE marked cross-site by Sec-Fetch-Site even without Origin', async () => {
-    const res = await request(createTestApp(db.pool)).delete('/api/anything').set('Sec-Fetch-Site', 'cross-site').expect(403);
+    const res = await request(testApp(db.pool)).delete('/api/anything').set('Sec-Fetch-Site', 'cross-site').expect(403);
     expect(res.body.error.code).toBe('cross_origin_request');
   });
 
   it('lets same-origin requests and non-browser clients through', async () => {
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     await request(app).post('/api/anything').set('Origin', TEST_ORIGIN).set('Sec-Fetch-Site', 'same-origin').expect(404);
     await request(app).post('/api/anything').expect(404);
   });
 
   it('exempts webhooks, which are verified by signature instead', async () => {
     // Past the origin check, the webhook route itself refuses the empty delivery.
-    const res = await request(createTestApp(db.pool)).post('/api/webhooks/paypal').set('Origin', 'https://www.paypal.com').expect(400);
+    const res = await request(testApp(db.pool)).post('/api/webhooks/paypal').set('Origin', 'https://www.paypal.com').expect(400);
     expect(res.body.error.code).toBe('invalid_webhook');
   });
 
   it('lets cross-site GETs read public pages', async () => {
-    await request(createTestApp(db.pool)).get('/healthz').set('Sec-Fetch-Site', 'cross-site').expect(200);
+    await request(testApp(db.pool)).get('/healthz').set('Sec-Fetch-Site', 'cross-site').expect(200);
   });
 });
 
 describe('security headers and request ids', () => {
   it('sends a strict CSP and hides the framework', async () => {
-    const res = await request(createTestApp(db.pool)).get('/healthz').expect(200);
+    const res = await request(testApp(db.pool)).get('/healthz').expect(200);
     expect(res.headers['x-powered-by']).toBeUndefined();
     const csp = res.headers['content-security-policy'];
     expect(csp).toContain("default-src 'self'");
@@ -155,7 +155,7 @@ describe('security headers and request ids', () => {
   });
 
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     const kept = await request(app).get('/healthz').set('X-Request-Id', 'abc-123');
     expect(kept.headers['x-request-id']).toBe('abc-123');
     const replaced = await request(app).get('/healthz').set('X-Request-Id', 'bad id\twith junk');
@@ -164,7 +164,7 @@ describe('security headers and request ids', () => {
 
   it('logs requests without cookies, authorization headers or token values', async () => {
     const { logger, lines } = capturedLogger();
-    const app = createTestApp(db.pool, { logger });
+    const app = testApp(db.pool, { logger });
     await request(app)
       .get('/auth/magic?token=supersecrettokenvalue&x=1')
       .set('Cookie', 'sid=sessioncookievalue')
@@ -177,7 +177,7 @@ describe('security headers and request ids', () => {
 
 describe('rate limits', () => {
   it('answers 429 with Retry-After once a client exceeds the API budget', async () => {
-    const app = createTestApp(db.pool, { env: { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' } });
+    const app = testApp(db.pool, { env: { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' } });
     for (let i = 0; i < 3; i++) await request(app).get('/api/x').expect(404);
     const res = await request(app).get('/api/x').expect(429);
     expect(res.body.error.code).toBe('rate_limited');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { findRunningEmbedded, isAlive } from '../../db/embedded';
 import { shutdown } from '../../server/lifecycle';
-import { createLogger } from '../../server/logger';
+import { createLogger } from '../../lib/logger';
 import { createDatabase, dropDatabase, newDatabaseName } from '../support/cluster';
 import { freePort, startServer, waitForStatus } from '../support/server-process';
 

@@ -3,9 +3,8 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { Background } from '../../services/background';
 import { smtpMailer } from '../../services/mail/mailer';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { TEST_ORIGIN, testConfig } from '../support/app';
+import { createLogger } from '../../lib/logger';
+import { TEST_ORIGIN, testConfig, testApp } from '../support/app';
 import { SESSION_COOKIE, sessionTokenFrom } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { buildUser } from '../support/factories';
@@ -39,7 +38,7 @@ function setup(env: Record<string, string> = {}) {
   );
   const background = new Background(logger);
   const config = testConfig({ SMTP_URL: smtpUrl, MAIL_FROM: 'Song-Nexus <login@store.test>', ...env });
-  const app = createApp({ config, db: db.pool, logger, background, mailer: smtpMailer(smtpUrl, config.mail.from), clock: () => now });
+  const app = testApp(db.pool, { config, logger, background, mailer: smtpMailer(smtpUrl, config.mail.from), clock: () => now });
   return {
     app,
     background,
@@ -228,19 +227,13 @@ describe('magic-link sign-in', () => {
       const background = new Background(createLogger('silent'));
       let sent = false;
       const mailer = smtpMailer(url, 'x@store.test');
-      const app = createApp({
-        config: testConfig(),
-        db: db.pool,
-        logger: createLogger('silent'),
-        background,
-        mailer: {
+      const app = testApp(db.pool, { background, mailer: {
           send: async (m) => {
             await new Promise((r) => setTimeout(r, 500));
             await mailer.send(m);
             sent = true;
           },
-        },
-      });
+        } });
       const started = Date.now();
       await request(app).post('/api/auth/magic-link').send({ email: uniqueEmail('slow') }).expect(202);
       expect(Date.now() - started).toBeLessThan(450);
@@ -328,7 +321,7 @@ describe('magic-link rate limits', () => {
 describe('development outbox', () => {
   it('shows mail at /dev/outbox when no SMTP server is configured', async () => {
     const background = new Background(createLogger('silent'));
-    const app = createApp({ config: testConfig(), db: db.pool, logger: createLogger('silent'), background });
+    const app = testApp(db.pool, { background });
     const email = uniqueEmail('outbox');
     await request(app).post('/api/auth/magic-link').send({ email }).expect(202);
     await background.drain();
@@ -349,7 +342,7 @@ describe('development outbox', () => {
       PAYPAL_CLIENT_SECRET: 'x',
       PAYPAL_WEBHOOK_ID: 'x',
     });
-    const app = createApp({ config, db: db.pool, logger: createLogger('silent') });
+    const app = testApp(db.pool, { config });
     await request(app).get('/dev/outbox').expect(404);
   });
 });

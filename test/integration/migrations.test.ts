@@ -4,7 +4,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { migrate, readMigrations } from '../../db/migrate';
 import { createPool } from '../../db/pool';
-import { schemaFile } from '../../server/paths';
+import { schemaFile } from '../../lib/paths';
 import { catalogSnapshot } from '../support/catalog';
 import { createDatabase, dropDatabase, newDatabaseName } from '../support/cluster';
 

@@ -1,7 +1,5 @@
 import request from 'supertest';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { TEST_ORIGIN, testConfig } from '../support/app';
+import { TEST_ORIGIN, testApp } from '../support/app';
 import { sessionTokenFrom, signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { FLAG_UP, SoftAuthenticator } from '../support/soft-authenticator';
@@ -11,7 +9,7 @@ const RP_ID = new URL(TEST_ORIGIN).hostname;
 
 function setup() {
   let now = new Date();
-  const app = createApp({ config: testConfig(), db: db.pool, logger: createLogger('silent'), clock: () => now });
+  const app = testApp(db.pool, { clock: () => now });
   return { app, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
 }
 

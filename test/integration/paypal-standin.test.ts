@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { startPaypalStandin } from '../../scripts/standins/paypal/standin';
+import { startPaypalStandin } from '../../dev/paypal/standin';
 
 /** The PayPal stand-in, driven over HTTP as the checkout gateway will drive it. */
 let server: http.Server;

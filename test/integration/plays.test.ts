@@ -3,15 +3,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { PlayRecorder } from '../../services/plays/play-recorder';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
+import { createLogger } from '../../lib/logger';
 import { signInAs } from '../support/auth';
 import { createDatabase, dropDatabase, newDatabaseName, requireEnv, ENV_TEMPLATE } from '../support/cluster';
 import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
 import { playTokenFor, SUPERTEST_IP } from '../support/plays';
 import { freePort, startServer, waitForStatus } from '../support/server-process';
+import { testApp } from '../support/app';
 
 jest.setTimeout(120_000);
 
@@ -21,7 +20,7 @@ const MIN = 60_000;
 function setup() {
   let now = new Date();
   const plays = new PlayRecorder(db.pool, createLogger('silent'));
-  const app = createApp({ config: testConfig({ PLAYS_PER_MINUTE: '100000' }), db: db.pool, logger: createLogger('silent'), plays, clock: () => now });
+  const app = testApp(db.pool, { env: { PLAYS_PER_MINUTE: '100000' }, plays, clock: () => now });
   /** The play token the stream route gives this listener (as the player reads it from its HEAD request). */
   const tokenOf = async (trackId: number, cookie?: string) => {
     const head = request(app).head(`/api/tracks/${trackId}/stream`);
@@ -200,7 +199,7 @@ describe('play reports', () => {
 
   it('write 1,000 concurrent reports in a few batched transactions', async () => {
     const plays = new PlayRecorder(db.pool, createLogger('silent')).start();
-    const app = createApp({ config: testConfig({ PLAYS_PER_MINUTE: '100000', RATE_LIMIT_MAX: '100000' }), db: db.pool, logger: createLogger('silent'), plays });
+    const app = testApp(db.pool, { env: { PLAYS_PER_MINUTE: '100000', RATE_LIMIT_MAX: '100000' }, plays });
     const track = await paidTrack({ isFree: true });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

@@ -2,9 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createClient, type RedisClientType } from 'redis';
 import request from 'supertest';
 import { redisBackend } from '../../server/middleware/rate-limit';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
+import { testConfig, testApp } from '../support/app';
 import { useTestDatabase } from '../support/db';
 import { toolAvailable } from '../support/require-tool';
 import { freePort } from '../support/server-process';
@@ -43,7 +41,7 @@ const db = useTestDatabase();
 
   it('counts one budget across two app instances and answers 429 with Retry-After', async () => {
     const config = testConfig({ RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' });
-    const make = () => createApp({ config, db: db.pool, logger: createLogger('silent'), rateLimits: redisBackend(client) });
+    const make = () => testApp(db.pool, { config, rateLimits: redisBackend(client) });
     const serverA = make();
     const serverB = make();
     await request(serverA).get('/api/x').expect(404);

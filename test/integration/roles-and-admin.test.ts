@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { deleteExpired } from '../../services/cleanup.service';
-import { projectRoot } from '../../server/paths';
-import { createTestApp } from '../support/app';
+import { projectRoot } from '../../lib/paths';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { buildUser } from '../support/factories';
+import { testApp } from '../support/app';
 
 const db = useTestDatabase();
 
@@ -18,7 +18,7 @@ const ADMIN_ROUTES: [method: 'get' | 'patch', path: string, body?: object][] = [
 
 describe('admin routes', () => {
   it('answer 401 to anonymous and 403 to listeners and artists', async () => {
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     const listener = await signInAs(db.pool, 'user');
     const artist = await signInAs(db.pool, 'artist');
     for (const [method, url, body] of ADMIN_ROUTES) {
@@ -35,7 +35,7 @@ describe('admin routes', () => {
   });
 
   it('lists users with search and pagination, presenting no internal columns', async () => {
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     const admin = await signInAs(db.pool, 'admin');
     const tag = `zebra${Date.now()}`;
     for (let i = 0; i < 3; i++) await buildUser(db.pool, { email: `${tag}-${i}@example.test`, username: `${tag}_${i}` });
@@ -55,7 +55,7 @@ describe('admin routes', () => {
   });
 
   it('changes roles and refuses unknown users, bad roles and unknown fields', async () => {
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     const admin = await signInAs(db.pool, 'admin');
     const user = await buildUser(db.pool);
     const res = await request(app).patch(`/api/admin/users/${user.id}`).set('Cookie', admin.cookie).send({ role: 'artist' }).expect(200);
@@ -71,7 +71,7 @@ describe('admin routes', () => {
   it('never leaves the store without an active admin, even under concurrent demotions', async () => {
     // This test's database has other admins from earlier tests: remove them from the picture.
     await db.pool.query(`UPDATE users SET role = 'user' WHERE role = 'admin'`);
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     const a = await signInAs(db.pool, 'admin');
     const b = await signInAs(db.pool, 'admin');
 
@@ -94,7 +94,7 @@ describe('admin routes', () => {
 
 describe('becoming an artist', () => {
   it('is open to any signed-in listener by default', async () => {
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     const listener = await signInAs(db.pool, 'user');
     await request(app).post('/api/me/artist').send({ displayName: 'X' }).expect(401);
     const res = await request(app).post('/api/me/artist').set('Cookie', listener.cookie).send({ displayName: '  The Nightjars ' }).expect(200);
@@ -103,7 +103,7 @@ describe('becoming an artist', () => {
   });
 
   it('is for admins to grant when ARTIST_SIGNUP=admin', async () => {
-    const app = createTestApp(db.pool, { env: { ARTIST_SIGNUP: 'admin' } });
+    const app = testApp(db.pool, { env: { ARTIST_SIGNUP: 'admin' } });
     const listener = await signInAs(db.pool, 'user');
     const res = await request(app).post('/api/me/artist').set('Cookie', listener.cookie).send({ displayName: 'Nope' }).expect(403);
     expect(res.body.error.code).toBe('artist_signup_closed');
@@ -114,7 +114,7 @@ describe('becoming an artist', () => {
 
 describe('passkey management routes', () => {
   it('need a session and never touch another user’s passkeys', async () => {
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     const owner = await signInAs(db.pool, 'user');
     const other = await signInAs(db.pool, 'user');
     const { rows } = await db.pool.query<{ id: number }>(
@@ -141,7 +141,7 @@ describe('passkey management routes', () => {
   });
 
   it('refuse malformed passkey responses with 400 before any verification', async () => {
-    const app = createTestApp(db.pool);
+    const app = testApp(db.pool);
     const owner = await signInAs(db.pool, 'user');
     const bodies = [
       {},

@@ -2,17 +2,16 @@ import request from 'supertest';
 import { startSession } from '../../services/auth/sessions.service';
 import { Background } from '../../services/background';
 import { OutboxMailer } from '../../services/mail/outbox.mailer';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
+import { createLogger } from '../../lib/logger';
 import { SESSION_COOKIE, signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
+import { testApp } from '../support/app';
 
 const db = useTestDatabase();
 const DAY = 86_400_000;
 
 function appAt(clock: () => Date = () => new Date()) {
-  return createApp({ config: testConfig(), db: db.pool, logger: createLogger('silent'), clock });
+  return testApp(db.pool, { clock });
 }
 
 const whoAmI = async (app: ReturnType<typeof appAt>, cookie: string) =>
@@ -110,7 +109,7 @@ describe('sessions', () => {
 async function signInThroughLink(env: Record<string, string>, email: string): Promise<string> {
   const mailer = new OutboxMailer(createLogger('silent'), false);
   const background = new Background(createLogger('silent'));
-  const app = createApp({ config: testConfig(env), db: db.pool, logger: createLogger('silent'), mailer, background });
+  const app = testApp(db.pool, { env, mailer, background });
   await request(app).post('/api/auth/magic-link').send({ email }).expect(202);
   await background.drain();
   const link = new URL(/https?:\/\/\S+/.exec(mailer.list()[0]!.text)![0]);

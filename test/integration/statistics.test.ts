@@ -1,19 +1,18 @@
 import request from 'supertest';
 import { PlayRecorder } from '../../services/plays/play-recorder';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
+import { createLogger } from '../../lib/logger';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
 import { playTokenFor, SUPERTEST_IP } from '../support/plays';
+import { testApp } from '../support/app';
 
 const db = useTestDatabase();
 
 describe('statistics', () => {
   it('give artists their own tracks’ plays, listeners, preview/full split, purchases and revenue; admins the store', async () => {
     const plays = new PlayRecorder(db.pool, createLogger('silent'));
-    const app = createApp({ config: testConfig({ PLAYS_PER_MINUTE: '10000' }), db: db.pool, logger: createLogger('silent'), plays });
+    const app = testApp(db.pool, { env: { PLAYS_PER_MINUTE: '10000' }, plays });
     const artist = await signInAs(db.pool, 'artist');
     const rival = await signInAs(db.pool, 'artist');
     const admin = await signInAs(db.pool, 'admin');

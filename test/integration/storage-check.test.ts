@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { systemClock } from '../../services/clock';
+import { systemClock } from '../../lib/clock';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { checkStorage } from '../../services/storage/storage-check.service';
 import { sweepTemporaries } from '../../services/storage/temp-files';

@@ -3,12 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
+import { testApp } from '../support/app';
 
 jest.setTimeout(120_000);
 
@@ -16,7 +14,7 @@ const db = useTestDatabase();
 const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-stream-'));
 afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
 
-const app = () => createApp({ config: testConfig({ UPLOAD_DIR: uploads }), db: db.pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) });
+const app = () => testApp(db.pool, { env: { UPLOAD_DIR: uploads }, storage: new LocalDiskStorage(uploads) });
 
 /** Collects a binary body whatever its content type. */
 const binary = (req: request.Test) =>

@@ -6,12 +6,10 @@ import path from 'node:path';
 import { TOKEN_COLUMNS } from '../../db/repos/design-system.repo';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { columnOf, TOKEN_NAMES } from '../../services/theme/design-tokens';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { png } from '../support/images';
+import { testApp } from '../support/app';
 
 const db = useTestDatabase();
 const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-theme-'));
@@ -19,7 +17,7 @@ afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
 
 /** The hosts the CSP allows theme images from, as an operator would set them. */
 const IMAGE_HOSTS = 'https://cdn.example.com, https://cdn.example.com:8443';
-const makeApp = () => createApp({ config: testConfig({ THEME_IMAGE_HOSTS: IMAGE_HOSTS }), db: db.pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) });
+const makeApp = () => testApp(db.pool, { env: { THEME_IMAGE_HOSTS: IMAGE_HOSTS }, storage: new LocalDiskStorage(uploads) });
 type App = ReturnType<typeof makeApp>;
 
 async function current(app: App) {
@@ -128,7 +126,7 @@ describe('theme validation matrix', () => {
   it('allows exactly the configured image hosts in the Content-Security-Policy, and none by default', async () => {
     const csp = (await request(makeApp()).get('/api/design-system')).headers['content-security-policy'] as string;
     expect(csp).toMatch(/img-src 'self' data: blob: https:\/\/cdn\.example\.com https:\/\/cdn\.example\.com:8443;/);
-    const plain = createApp({ config: testConfig(), db: db.pool, logger: createLogger('silent'), storage: new LocalDiskStorage(uploads) });
+    const plain = testApp(db.pool, { storage: new LocalDiskStorage(uploads) });
     expect((await request(plain).get('/api/design-system')).headers['content-security-policy']).toMatch(/img-src 'self' data: blob:;/);
     const admin = await signInAs(db.pool, 'admin');
     const { etag } = await current(plain);

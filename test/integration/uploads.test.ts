@@ -4,13 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
-import { createApp } from '../../server/app';
-import { createLogger } from '../../server/logger';
-import { testConfig } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { png } from '../support/images';
 import { haveFfmpeg, makeFixture, probeDuration } from '../support/ffmpeg';
+import { testApp } from '../support/app';
 
 jest.setTimeout(120_000);
 
@@ -32,12 +30,7 @@ const FORMATS: { file: string; options: string[]; format: string; rate?: number;
 ];
 
 function makeApp(env: Record<string, string> = {}) {
-  return createApp({
-    config: testConfig({ UPLOAD_DIR: uploads, ...env }),
-    db: db.pool,
-    logger: createLogger('silent'),
-    storage: new LocalDiskStorage(uploads),
-  });
+  return testApp(db.pool, { env: { UPLOAD_DIR: uploads, ...env }, storage: new LocalDiskStorage(uploads) });
 }
 type App = ReturnType<typeof makeApp>;
 

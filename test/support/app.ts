@@ -1,7 +1,9 @@
 import type pg from 'pg';
-import { createApp } from '../../server/app';
+import { createLogger } from '../../lib/logger';
+import { PlayRecorder } from '../../services/plays/play-recorder';
+import { createApp, type AppDeps } from '../../server/app';
+import { appDeps } from '../../server/compose';
 import { parseConfig, type Config } from '../../server/config';
-import { createLogger, type Logger } from '../../server/logger';
 
 export const TEST_ORIGIN = 'http://store.test';
 
@@ -10,8 +12,18 @@ export function testConfig(env: Record<string, string> = {}): Readonly<Config> {
   return parseConfig({ NODE_ENV: 'test', APP_ORIGIN: TEST_ORIGIN, ...env });
 }
 
-/** The real application on a test database, with a silent logger unless one is given. */
-export function createTestApp(db: pg.Pool, options: { env?: Record<string, string>; logger?: Logger } = {}) {
-  const config = testConfig(options.env);
-  return createApp({ config, db, logger: options.logger ?? createLogger('silent') });
+export type TestAppOptions = Partial<AppDeps> & {
+  /** Configuration variables for testConfig (ignored when `config` is given). */
+  env?: Record<string, string>;
+};
+
+/**
+ * The real application on a test database, built the way the server builds
+ * it (server/compose.ts) with any part swapped: a silent logger, the test
+ * configuration, and a play recorder that writes every 200 ms (its timer
+ * keeps no test alive) unless the test brings its own.
+ */
+export function testApp(db: pg.Pool, options: TestAppOptions = {}) {
+  const { env, config = testConfig(env), logger = createLogger('silent'), ...parts } = options;
+  return createApp(appDeps({ config, db, logger }, { plays: new PlayRecorder(db, logger).start(), ...parts }));
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Role, User } from '../../db/repos/users.repo';
 import { startSession } from '../../services/auth/sessions.service';
-import { systemClock } from '../../services/clock';
+import { systemClock } from '../../lib/clock';
 import { buildUser } from './factories';
 
 /** The cookie name the test configuration uses (Secure outside development). */

@@ -5,17 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import type { NewTrack, Track } from '../../db/repos/tracks.repo';
-import { startPaypalStandin, type RunningStandin } from '../../scripts/standins/paypal/standin';
-import type { Funding } from '../../scripts/standins/paypal/approval-page';
+import { startPaypalStandin, type RunningStandin } from '../../dev/paypal/standin';
+import type { Funding } from '../../dev/paypal/approval-page';
 import type { Background } from '../../services/background';
 import type { Mailer } from '../../services/mail/mailer';
 import type { PaymentGateway } from '../../services/payments/payment-gateway';
 import { createPaypalGateway } from '../../services/payments/paypal-gateway';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
-import { createApp } from '../../server/app';
 import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
-import { createLogger } from '../../server/logger';
-import { testConfig } from './app';
+import { testConfig, testApp } from './app';
 import { buildTrack } from './factories';
 import { freePort } from './server-process';
 
@@ -80,7 +78,7 @@ export async function startCheckoutHarness(
   const gateway = createPaypalGateway(config.paypal);
   const payments = options.wrap ? options.wrap(gateway) : gateway;
   const storage = new LocalDiskStorage(uploads);
-  const app = createApp({ config, db, logger: createLogger('silent'), storage, payments, mailer: options.mailer, background: options.background });
+  const app = testApp(db, { config, storage, payments, mailer: options.mailer, background: options.background });
   const server: http.Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { projectRoot } from '../../server/paths';
+import { projectRoot } from '../../lib/paths';
 
 /** The real server as a child process (TypeScript run through tsx), for lifecycle tests. */
 export interface ServerProcess {

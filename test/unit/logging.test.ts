@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, redactConnectionString, redactUrl } from '../../server/logger';
+import { createLogger, redactConnectionString, redactUrl } from '../../lib/logger';
 
 describe('log redaction', () => {
   it('replaces secret query values in URLs and leaves the rest', () => {

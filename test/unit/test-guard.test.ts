@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
 import { fatalHandler, requestIds } from '../../server/fatal';
-import { createLogger } from '../../server/logger';
+import { createLogger } from '../../lib/logger';
 
 const run = promisify(execFile);
 const root = path.join(__dirname, '..', '..');

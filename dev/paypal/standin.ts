@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import express, { type Request, type Response } from 'express';
-import { STANDIN_CREDENTIALS } from '../../../server/config';
+import { STANDIN_CREDENTIALS } from '../../server/config';
 import { approvalPage, fundingOf, withQuery, type Funding } from './approval-page';
 import { cents, invalidRequest, newId, paypalError, resourceNotFound, unprocessable } from './paypal-errors';
 import { WebhookSender, type Delivery, type VerifyRequest } from './webhooks';

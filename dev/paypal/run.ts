@@ -1,4 +1,4 @@
-import { loadConfig } from '../../../server/config';
+import { loadConfig } from '../../server/config';
 import { startPaypalStandin } from './standin';
 
 /**

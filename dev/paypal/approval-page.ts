@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { escapeHtml } from '../../../services/html';
+import { escapeHtml } from '../../lib/html';
 
 /**
  * What the buyer sees behind an order's `approve` link, and what each button

@@ -1,0 +1,151 @@
+import type pg from 'pg';
+import { createClient, type RedisClientType } from 'redis';
+import { openDatabase } from '../db/database';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
+import { countPublishedTracks } from '../db/repos/tracks.repo';
+import { systemClock } from '../lib/clock';
+import { redactConnectionString, type Logger } from '../lib/logger';
+import { Background } from '../services/background';
+import { reconcileStaleOrders } from '../services/checkout/reconcile.service';
+import { deleteExpired } from '../services/cleanup.service';
+import { seedDemoCatalog } from '../services/demo-catalog.service';
+import { smtpMailer } from '../services/mail/mailer';
+import { OutboxMailer } from '../services/mail/outbox.mailer';
+import { createPaypalGateway } from '../services/payments/paypal-gateway';
+import { PlayRecorder } from '../services/plays/play-recorder';
+import { PlayTokens } from '../services/plays/play-token';
+import { createStorage } from '../services/storage/create-storage';
+import { sweepTemporaries } from '../services/storage/temp-files';
+import { startAccessCache } from './access-feed';
+import type { AppDeps } from './app';
+import type { Config } from './config';
+import { startDevPaypalStandin } from './dev-tools';
+import type { ShutdownStep } from './lifecycle';
+import { memoryBackend, redisBackend } from './middleware/rate-limit';
+
+/**
+ * The composition root: the one place that turns a configuration into the
+ * running parts — database, storage, mail, payments, the play recorder, the
+ * change feed, timers — in that order, each with the step that stops it.
+ */
+
+const CLEANUP_INTERVAL_MS = 10 * 60_000;
+const MIGRATION_TIMEOUT_MS = 30 * 60_000;
+
+/**
+ * The dependencies that start nothing, from the configuration, with any
+ * part given in `parts` used instead (tests and benchmarks swap them). The
+ * play recorder made here is not started: its caller flushes or starts it.
+ */
+export function appDeps(base: { config: Readonly<Config>; db: pg.Pool; logger: Logger }, parts: Partial<AppDeps> = {}): AppDeps {
+  const { config, db, logger } = base;
+  return {
+    config,
+    db,
+    logger,
+    rateLimits: parts.rateLimits ?? memoryBackend,
+    mailer: parts.mailer ?? new OutboxMailer(logger, config.nodeEnv === 'development'),
+    clock: parts.clock ?? systemClock,
+    background: parts.background ?? new Background(logger),
+    storage: parts.storage ?? createStorage(config),
+    plays: parts.plays ?? new PlayRecorder(db, logger),
+    playTokens: parts.playTokens ?? PlayTokens.fromDatabase(db),
+    payments: parts.payments ?? createPaypalGateway(config.paypal),
+    accessCache: parts.accessCache,
+  };
+}
+
+export interface Composition {
+  deps: AppDeps;
+  /** Called if the embedded database this process started dies under it. */
+  onDatabaseLost(listener: () => void): void;
+}
+
+/**
+ * Everything `npm start` runs, started: config → database (migrated, demo
+ * data on first start) → storage → rate limits → mail → payments → play
+ * recorder → change feed → timers. Each part pushes the step that stops it
+ * onto `steps` (to run first-to-last: the newest part stops first), also
+ * when a later part fails to start.
+ */
+export async function composeServer(config: Readonly<Config>, logger: Logger, steps: ShutdownStep[]): Promise<Composition> {
+  const database = await openDatabase(config, (message) => logger.info(message));
+  steps.unshift({ name: 'database', run: () => database.close() });
+  logger.info(`database: ${database.description}`);
+  // Migrations may run long statements: their own short-lived pool with a generous timeout.
+  const migrations = createPool({ connectionString: database.connectionString, max: 1, statementTimeoutMs: MIGRATION_TIMEOUT_MS });
+  try {
+    await migrate(migrations, { log: (message) => logger.info(message) });
+  } finally {
+    await migrations.end();
+  }
+  const db = createPool({
+    connectionString: database.connectionString,
+    max: config.dbPoolMax,
+    statementTimeoutMs: config.dbTimeouts.statementMs,
+    connectTimeoutMs: config.dbTimeouts.connectMs,
+  });
+  steps.unshift({ name: 'pool', run: () => db.end() });
+
+  const storage = createStorage(config);
+  if (config.demoSeed && (await countPublishedTracks(db)) === 0) {
+    logger.info('first start: creating the demo catalog (about half a minute)');
+    logger.info(await seedDemoCatalog(db, storage, { log: (message) => logger.info(message) }), 'demo catalog ready');
+  }
+
+  let rateLimits = memoryBackend;
+  if (config.redisUrl) {
+    const redis: RedisClientType = createClient({ url: config.redisUrl });
+    redis.on('error', (err) => logger.error({ err: redactConnectionString(String(err)) }, 'redis error'));
+    await redis.connect();
+    steps.unshift({ name: 'redis', run: async () => void (await redis.quit()) });
+    rateLimits = redisBackend(redis);
+  }
+
+  const background = new Background(logger);
+  steps.unshift({ name: 'background tasks', run: () => background.drain() });
+  const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(logger, config.nodeEnv === 'development');
+
+  // In development with the stand-in and no PAYPAL_STANDIN_URL, a stand-in runs in this
+  // process on a loopback port, sending its webhooks here: the whole purchase works offline.
+  const { paypal } = config;
+  const devStandin = paypal.env === 'standin' && !paypal.standinUrl && config.nodeEnv === 'development';
+  const payments = createPaypalGateway(devStandin ? { ...paypal, standinUrl: await startDevPaypalStandin(config, steps, logger) } : paypal);
+
+  const plays = new PlayRecorder(db, logger).start();
+  // After the HTTP server has stopped taking requests and before the pool closes: every accepted play is written.
+  steps.unshift({ name: 'plays', run: () => plays.stop() });
+  const { cache: accessCache, stop: stopFeed } = startAccessCache(database.connectionString, logger);
+  steps.unshift({ name: 'access change feed', run: stopFeed });
+
+  const deps = appDeps({ config, db, logger }, { rateLimits, mailer, background, storage, plays, payments, accessCache });
+  await startTimers(deps, steps);
+  return { deps, onDatabaseLost: (listener) => database.onUnexpectedExit(listener) };
+}
+
+/** Periodic upkeep: expired records and crash leftovers (now, and every 10 minutes), and payment reconciliation. */
+async function startTimers(deps: AppDeps, steps: ShutdownStep[]): Promise<void> {
+  const { config, db, logger, payments } = deps;
+  const sweep = () =>
+    sweepTemporaries(config.uploadDir, systemClock())
+      .then((swept) => swept.removed > 0 && logger.info(swept, 'leftover temporary files removed'))
+      .catch((err: unknown) => logger.error({ err }, 'sweeping temporary files failed'));
+  await sweep(); // what a crash before this start left behind
+  const cleanup = setInterval(() => {
+    deleteExpired({ db, clock: systemClock })
+      .then((removed) => logger.info(removed, 'expired sessions, links and challenges removed'))
+      .catch((err: unknown) => logger.error({ err }, 'cleanup failed'));
+    void sweep();
+  }, CLEANUP_INTERVAL_MS);
+  cleanup.unref();
+  steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });
+
+  const reconcile = setInterval(() => {
+    reconcileStaleOrders({ db, clock: systemClock, payments }, { onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed') })
+      .then((summary) => summary.checked > 0 && logger.info(summary, 'payments reconciled'))
+      .catch((err: unknown) => logger.error({ err }, 'payment reconciliation failed'));
+  }, config.reconcileIntervalMs);
+  reconcile.unref();
+  steps.unshift({ name: 'reconciliation timer', run: async () => clearInterval(reconcile) });
+}
