@@ -26,7 +26,18 @@ export async function run(): Promise<void> {
   });
   // The pool never connects: /healthz does not query.
   const pool = createPool({ connectionString: 'postgres://bench:bench@127.0.0.1:1/bench' });
-  const config = parseConfig({ NODE_ENV: 'production', APP_ORIGIN: 'https://bench.example', DATABASE_URL: 'postgres://x@127.0.0.1/x', SMTP_URL: 'smtp://127.0.0.1', MAIL_FROM: 'x@bench.example', PAYPAL_ENV: 'sandbox', PAYPAL_CLIENT_ID: 'x', PAYPAL_CLIENT_SECRET: 'x', PAYPAL_WEBHOOK_ID: 'x', RATE_LIMIT_MAX: '1000000' });
+  const config = parseConfig({
+    NODE_ENV: 'production',
+    APP_ORIGIN: 'https://bench.example',
+    DATABASE_URL: 'postgres://x@127.0.0.1/x',
+    SMTP_URL: 'smtp://127.0.0.1',
+    MAIL_FROM: 'x@bench.example',
+    PAYPAL_ENV: 'sandbox',
+    PAYPAL_CLIENT_ID: 'x',
+    PAYPAL_CLIENT_SECRET: 'x',
+    PAYPAL_WEBHOOK_ID: 'x',
+    RATE_LIMIT_MAX: '1000000',
+  });
   // Production settings, logging at the production level into /dev/null.
   const app = createApp(appDeps({ config, db: pool, logger: createLogger('info', { write: () => true }) }));
 

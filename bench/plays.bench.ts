@@ -24,7 +24,19 @@ export async function run(): Promise<void> {
     async ({ pool }) => {
       const tracks: number[] = [];
       for (let i = 0; i < 200; i++) {
-        tracks.push((await insertTrack(pool, { name: `T${i}`, artist: 'A', artistUserId: null, audioFilename: `audio/${String(i).padStart(32, '0')}.mp3`, priceEur: '1.00', durationSeconds: 200, isPublished: true })).id);
+        tracks.push(
+          (
+            await insertTrack(pool, {
+              name: `T${i}`,
+              artist: 'A',
+              artistUserId: null,
+              audioFilename: `audio/${String(i).padStart(32, '0')}.mp3`,
+              priceEur: '1.00',
+              durationSeconds: 200,
+              isPublished: true,
+            })
+          ).id,
+        );
       }
       let seq = 0;
       const event = (): PlayRow => {
@@ -68,7 +80,7 @@ export async function run(): Promise<void> {
       };
       for (let round = 0; round < ROUNDS; round++) {
         const recorder = new PlayRecorder(pool, createLogger('silent')).start();
-        let started = process.hrtime.bigint();
+        const started = process.hrtime.bigint();
         for (let i = 0; i < EVENTS; i++) recorder.add(event());
         await recorder.stop();
         batchedRates.push(EVENTS / (Number(process.hrtime.bigint() - started) / 1e9));
@@ -80,7 +92,9 @@ export async function run(): Promise<void> {
       const n = median(naiveRates);
       console.log(`plays: ingest of play events into PostgreSQL, ${ROUNDS} rounds (medians)`);
       console.log(`  batched (PlayRecorder)          ${b.toFixed(0)} events/s  (${EVENTS} events a round)`);
-      console.log(`  naive (one transaction each)    ${n.toFixed(0)} events/s  (${NAIVE_EVENTS} events a round, ${NAIVE_CONCURRENCY} at a time)`);
+      console.log(
+        `  naive (one transaction each)    ${n.toFixed(0)} events/s  (${NAIVE_EVENTS} events a round, ${NAIVE_CONCURRENCY} at a time)`,
+      );
       const p = median(plainRates);
       console.log(`  plain INSERT per event          ${p.toFixed(0)} events/s  (no counting rules, ${NAIVE_CONCURRENCY} at a time)`);
       console.log(`  ratio vs one transaction each   ${(b / n).toFixed(1)}x`);

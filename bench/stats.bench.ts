@@ -22,7 +22,9 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 
 export async function run(): Promise<void> {
   await withBenchDatabase('stats', async ({ pool }) => {
-    await pool.query(`INSERT INTO users (email, username, role) SELECT 'a' || i || '@b.test', 'artist_' || i, 'artist' FROM generate_series(1, 200) i`);
+    await pool.query(
+      `INSERT INTO users (email, username, role) SELECT 'a' || i || '@b.test', 'artist_' || i, 'artist' FROM generate_series(1, 200) i`,
+    );
     await pool.query(`
       INSERT INTO tracks (name, artist, artist_user_id, audio_filename, is_published, duration_seconds)
       SELECT 'T' || i, 'A', (SELECT min(id) FROM users) + i % 200, 'audio/' || md5(i::text) || '.mp3', true, 200
@@ -44,7 +46,9 @@ export async function run(): Promise<void> {
     const artistMonth = await time(() => Promise.all([trackTotals(pool, artist, month), dailyPlays(pool, artist, month)]));
     const artistYear = await time(() => Promise.all([trackTotals(pool, artist, year), dailyPlays(pool, artist, year)]));
     const storeMonth = await time(() => storeTotals(pool, month));
-    console.log(`stats: ${PLAYS.toLocaleString('en')} plays over a year, 2,000 tracks, 200 artists (loaded in ${loadSeconds.toFixed(0)} s); medians of 5`);
+    console.log(
+      `stats: ${PLAYS.toLocaleString('en')} plays over a year, 2,000 tracks, 200 artists (loaded in ${loadSeconds.toFixed(0)} s); medians of 5`,
+    );
     console.log(`  artist report, 30 days   ${artistMonth.toFixed(1)} ms`);
     console.log(`  artist report, 365 days  ${artistYear.toFixed(1)} ms`);
     console.log(`  store totals, 30 days    ${storeMonth.toFixed(1)} ms`);

@@ -119,19 +119,41 @@ export async function run(): Promise<void> {
       const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' });
       // As deployed (server/index.ts): the access cache fed by the database's change feed.
       const feed = startAccessCache(url);
-      const app = await listen(createApp(appDeps({ config, db: pool, logger: createLogger('silent') }, { storage: new LocalDiskStorage(uploads), accessCache: feed.cache })));
+      const app = await listen(
+        createApp(
+          appDeps(
+            { config, db: pool, logger: createLogger('silent') },
+            { storage: new LocalDiskStorage(uploads), accessCache: feed.cache },
+          ),
+        ),
+      );
       // The same app reading session and track from PostgreSQL on every request.
-      const uncached = await listen(createApp(appDeps({ config, db: pool, logger: createLogger('silent') }, { storage: new LocalDiskStorage(uploads) })));
+      const uncached = await listen(
+        createApp(appDeps({ config, db: pool, logger: createLogger('silent') }, { storage: new LocalDiskStorage(uploads) })),
+      );
       const bare = express();
       bare.use(express.static(uploads));
       const staticServer = await listen(bare);
 
       const spec = (headers: Record<string, string> = {}) => ({ rangeBytes: RANGE, fileBytes: size, headers });
       const targets: [string, () => Promise<number>][] = [
-        ['song-nexus stream', () => loadRangesInWorker(app, `/api/tracks/${track.id}/stream`, REQUESTS, CONNECTIONS, spec({ Cookie: cookie }))],
-        ['  without cache', () => loadRangesInWorker(uncached, `/api/tracks/${track.id}/stream`, REQUESTS, CONNECTIONS, spec({ Cookie: cookie }))],
+        [
+          'song-nexus stream',
+          () => loadRangesInWorker(app, `/api/tracks/${track.id}/stream`, REQUESTS, CONNECTIONS, spec({ Cookie: cookie })),
+        ],
+        [
+          '  without cache',
+          () => loadRangesInWorker(uncached, `/api/tracks/${track.id}/stream`, REQUESTS, CONNECTIONS, spec({ Cookie: cookie })),
+        ],
         ['express.static', () => loadRangesInWorker(staticServer, `/${key}`, REQUESTS, CONNECTIONS, spec())],
-        ...(nginx ? [['nginx sendfile', () => loadRangesInWorker(nginx.port, `/${key}`, REQUESTS, CONNECTIONS, spec())] as [string, () => Promise<number>]] : []),
+        ...(nginx
+          ? [
+              ['nginx sendfile', () => loadRangesInWorker(nginx.port, `/${key}`, REQUESTS, CONNECTIONS, spec())] as [
+                string,
+                () => Promise<number>,
+              ],
+            ]
+          : []),
       ];
       const results = new Map<string, number[]>(targets.map(([name]) => [name, []]));
       for (const [, go] of targets) await go(); // warm-up
@@ -140,13 +162,19 @@ export async function run(): Promise<void> {
       }
       const rps = (name: string) => median(results.get(name)!);
       const mbps = (name: string) => (rps(name) * RANGE) / 1024 / 1024;
-      console.log(`stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${REQUESTS} requests (medians)`);
+      console.log(
+        `stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${REQUESTS} requests (medians)`,
+      );
       for (const [name] of targets) console.log(`  ${name.padEnd(18)} ${rps(name).toFixed(0)} req/s  ${mbps(name).toFixed(0)} MB/s`);
-      console.log(`  ratio vs express.static  ${(rps('song-nexus stream') / rps('express.static')).toFixed(2)} (without cache ${(rps('  without cache') / rps('express.static')).toFixed(2)})`);
+      console.log(
+        `  ratio vs express.static  ${(rps('song-nexus stream') / rps('express.static')).toFixed(2)} (without cache ${(rps('  without cache') / rps('express.static')).toFixed(2)})`,
+      );
       if (nginx) console.log(`  ratio vs nginx           ${(rps('song-nexus stream') / rps('nginx sendfile')).toFixed(2)}`);
       else console.log('  nginx: not installed (apt-get install nginx-light), not compared');
       const growth = await slowReaders((app.address() as AddressInfo).port, `/api/tracks/${track.id}/stream`, cookie);
-      console.log(`  500 slow readers of the full file: peak RSS growth ${growth.toFixed(1)} MB (process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB)`);
+      console.log(
+        `  500 slow readers of the full file: peak RSS growth ${growth.toFixed(1)} MB (process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB)`,
+      );
       app.close();
       uncached.close();
       staticServer.close();

@@ -57,7 +57,13 @@ function uploadFile(port: number, cookie: string, file: string): Promise<number>
   const length = Buffer.byteLength(head) + fs.statSync(file).size + Buffer.byteLength(tail);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/api/artist/tracks', method: 'POST', headers: { Cookie: cookie, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': length } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/artist/tracks',
+        method: 'POST',
+        headers: { Cookie: cookie, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': length },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -76,7 +82,13 @@ export async function run(): Promise<void> {
     const source = path.join(dir, 'bench.wav');
     writeWav(source, SIZE_MB * 1024 * 1024);
     const uploads = path.join(dir, 'uploads');
-    const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, MAX_UPLOAD_MB: '200', RATE_LIMIT_MAX: '100000' });
+    const config = parseConfig({
+      NODE_ENV: 'test',
+      APP_ORIGIN: 'http://bench.test',
+      UPLOAD_DIR: uploads,
+      MAX_UPLOAD_MB: '200',
+      RATE_LIMIT_MAX: '100000',
+    });
     const logger = createLogger('silent');
     const storage = new LocalDiskStorage(uploads);
     const artist = await insertUser(pool, { email: 'bench@bench.test', username: 'bench', role: 'artist' });
@@ -113,7 +125,9 @@ export async function run(): Promise<void> {
     server.close();
     console.log(`upload: ${SIZE_MB} MB WAV via POST /api/artist/tracks vs cp, ${ROUNDS} rounds (medians)`);
     console.log(`  cp                ${median(cpMs).toFixed(0)} ms`);
-    console.log(`  upload            ${median(uploadMs).toFixed(0)} ms (multipart to disk, sniff, probe, truncation check, SHA-256, preview cut, move into storage)`);
+    console.log(
+      `  upload            ${median(uploadMs).toFixed(0)} ms (multipart to disk, sniff, probe, truncation check, SHA-256, preview cut, move into storage)`,
+    );
     console.log(`  time ratio        ${median(ratios).toFixed(1)}x cp`);
     console.log(`  peak RSS growth   ${median(growths).toFixed(1)} MB while uploading ${SIZE_MB} MB`);
   });

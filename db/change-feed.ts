@@ -50,7 +50,8 @@ export function startChangeFeed(connection: pg.ClientConfig, events: ChangeFeedE
     check.connect().then(
       () => check.end().catch(() => undefined),
       (err: { code?: string }) => {
-        if (err?.code === CANNOT_CONNECT_NOW && client === listening) listening.emit('error', Object.assign(new Error('the database is shutting down'), { code: CANNOT_CONNECT_NOW }));
+        if (err?.code === CANNOT_CONNECT_NOW && client === listening)
+          listening.emit('error', Object.assign(new Error('the database is shutting down'), { code: CANNOT_CONNECT_NOW }));
       },
     );
   }, probeMs);

@@ -21,10 +21,7 @@ export interface Database {
  * The database the configuration names: DATABASE_URL as is, or else the
  * embedded PostgreSQL under DATA_DIR (joined if running, started if not).
  */
-export async function openDatabase(
-  config: DatabaseSettings,
-  log: (message: string) => void = () => undefined,
-): Promise<Database> {
+export async function openDatabase(config: DatabaseSettings, log: (message: string) => void = () => undefined): Promise<Database> {
   if (config.databaseUrl) {
     const url = new URL(config.databaseUrl);
     return {

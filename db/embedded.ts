@@ -242,11 +242,7 @@ async function ensureDatabase(credentials: Credentials, port: number, database: 
  * Connects to the embedded server under `dataDir`, starting it (and creating
  * the cluster on first use) when it is not running.
  */
-export async function startEmbeddedPostgres(options: {
-  dataDir: string;
-  database?: string;
-  log?: Log;
-}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(options: { dataDir: string; database?: string; log?: Log }): Promise<EmbeddedPostgres> {
   const { dataDir } = options;
   const database = options.database ?? EMBEDDED_DATABASE;
   const log = options.log ?? (() => undefined);
@@ -285,7 +281,12 @@ export async function startEmbeddedPostgres(options: {
   });
 }
 
-function handle(credentials: Credentials, port: number, database: string, owned?: { pid: number; exited: Promise<void> }): EmbeddedPostgres {
+function handle(
+  credentials: Credentials,
+  port: number,
+  database: string,
+  owned?: { pid: number; exited: Promise<void> },
+): EmbeddedPostgres {
   let stopping = false;
   return {
     connectionString: urlFor(credentials, port, database),

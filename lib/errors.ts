@@ -76,7 +76,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   const nul = pathOfNul(value);
   if (nul !== undefined) {
     const path = nul || where;
-    throw badRequest('validation_failed', `Invalid ${where}: ${path}: must not contain a NUL character`, { issues: [{ path, message: 'must not contain a NUL character' }] });
+    throw badRequest('validation_failed', `Invalid ${where}: ${path}: must not contain a NUL character`, {
+      issues: [{ path, message: 'must not contain a NUL character' }],
+    });
   }
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error, where);
@@ -125,7 +127,14 @@ export function fromPgError(err: unknown): AppError | undefined {
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   // 57014: a statement ran into statement_timeout; 57P01/57P03: the server is stopping or starting.
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === '57014' || code === '57P01' || code === '57P03') {
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT' ||
+    code === '57014' ||
+    code === '57P01' ||
+    code === '57P03'
+  ) {
     return true;
   }
   // pg's own messages when it gives up waiting: to connect, for an answer, or on a dead socket.

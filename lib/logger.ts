@@ -31,7 +31,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'song-nexus' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       // Error texts can quote input (PostgreSQL's "Key (email)=(…) already exists"): no address survives.
-      serializers: { err: (err: unknown) => (typeof err === 'string' ? redactAddresses(err) : err instanceof Error ? redactErrorText(pino.stdSerializers.err(err)) : err) },
+      serializers: {
+        err: (err: unknown) =>
+          typeof err === 'string' ? redactAddresses(err) : err instanceof Error ? redactErrorText(pino.stdSerializers.err(err)) : err,
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,

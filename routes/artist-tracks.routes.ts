@@ -3,17 +3,30 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { createTrack } from '../services/catalog/track-upload.service';
 import { COVER_MAX_BYTES } from '../services/catalog/track-files';
-import { deleteManagedTrack, listManagedTracks, replaceManagedCover, updateManagedTrack } from '../services/catalog/track-management.service';
+import {
+  deleteManagedTrack,
+  listManagedTracks,
+  replaceManagedCover,
+  updateManagedTrack,
+} from '../services/catalog/track-management.service';
 import type { RouteDeps } from './deps';
 import { parseInput } from '../lib/errors';
 import { audioUpload, singleFileInMemory } from '../server/middleware/upload';
 import { idParams } from './request';
 import { presentManagedTrack } from './track.presenter';
 
-const price = z.string().trim().regex(/^\d{1,4}(\.\d{1,2})?$/, 'must be a price in euros like "1.29" (0 to 9999.99)');
+const price = z
+  .string()
+  .trim()
+  .regex(/^\d{1,4}(\.\d{1,2})?$/, 'must be a price in euros like "1.29" (0 to 9999.99)');
 const previewSeconds = z.coerce.number().int().min(0).max(600);
 const optionalText = (max: number) =>
-  z.string().trim().max(max).optional().transform((v) => (v ? v : null));
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : null));
 
 // Multipart fields arrive as strings.
 const uploadFields = z.object({
@@ -21,15 +34,28 @@ const uploadFields = z.object({
   genre: optionalText(50),
   description: optionalText(5000),
   priceEur: price.default('0.99'),
-  isFree: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  isFree: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   freePreviewDuration: previewSeconds.default(40),
 });
 
 const editBody = z
   .object({
     name: z.string().trim().min(1).max(100),
-    genre: z.string().trim().max(50).nullable().transform((v) => (v ? v : null)),
-    description: z.string().trim().max(5000).nullable().transform((v) => (v ? v : null)),
+    genre: z
+      .string()
+      .trim()
+      .max(50)
+      .nullable()
+      .transform((v) => (v ? v : null)),
+    description: z
+      .string()
+      .trim()
+      .max(5000)
+      .nullable()
+      .transform((v) => (v ? v : null)),
     priceEur: price,
     isFree: z.boolean(),
     isPublished: z.boolean(),

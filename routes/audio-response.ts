@@ -49,7 +49,8 @@ export async function sendAudio(
   if (decision.kind === 'unsatisfiable') {
     throw new AppError(416, 'range_not_satisfiable', `The file is ${size} bytes long.`, undefined, { 'Content-Range': `bytes */${size}` });
   }
-  const range = decision.kind === 'partial' ? { start: decision.start, end: decision.end } : size > 0 ? { start: 0, end: size - 1 } : undefined;
+  const range =
+    decision.kind === 'partial' ? { start: decision.start, end: decision.end } : size > 0 ? { start: 0, end: size - 1 } : undefined;
   if (decision.kind === 'partial') res.status(206).set('Content-Range', `bytes ${decision.start}-${decision.end}/${size}`);
   res.set('Content-Length', String(range ? range.end - range.start + 1 : 0));
   if (req.method === 'HEAD' || !range) {

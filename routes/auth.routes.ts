@@ -3,12 +3,7 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { RETURN_PATH, requestMagicLink, verifyMagicLink } from '../services/auth/magic-link.service';
-import {
-  authenticationOptions,
-  registrationOptions,
-  verifyAuthentication,
-  verifyRegistration,
-} from '../services/auth/passkeys.service';
+import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from '../services/auth/passkeys.service';
 import { endAllSessions, endSession, type NewSession } from '../services/auth/sessions.service';
 import type { RouteDeps } from './deps';
 import { currentUser, normaliseEmail } from '../services/users.service';
@@ -26,7 +21,12 @@ const magicLinkBody = addressOnly.extend({ next: z.string().regex(RETURN_PATH, '
 const verifyBody = z.object({ token: z.string().min(1).max(200), email: emailField });
 // WebAuthn responses are checked cryptographically by the service; here only
 // their shape and size, so nothing malformed reaches the library.
-const b64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
+const b64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be base64url');
 const credentialBase = {
   id: b64url(1024),
   rawId: b64url(1024),
@@ -128,11 +128,7 @@ export function authRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
 
   router.post('/api/auth/passkeys/authentication/verify', credentialChecks, async (req, res) => {
     const body = parseInput(authenticationBody, req.body, 'body');
-    const { user, session } = await verifyAuthentication(
-      deps,
-      { response: body.response as AuthenticationResponseJSON },
-      requestMeta(req),
-    );
+    const { user, session } = await verifyAuthentication(deps, { response: body.response as AuthenticationResponseJSON }, requestMeta(req));
     startSessionCookie(res, session);
     res.json({ user: presentUser(user) });
   });

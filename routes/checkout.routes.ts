@@ -9,15 +9,17 @@ import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-
 import { presentOrder } from './order.presenter';
 import { idParams } from './request';
 
-const createBody = z
-  .object({ trackIds: z.array(z.number().int().positive().max(2_147_483_647)).min(1).max(MAX_ORDER_TRACKS) })
-  .strict();
+const createBody = z.object({ trackIds: z.array(z.number().int().positive().max(2_147_483_647)).min(1).max(MAX_ORDER_TRACKS) }).strict();
 /** PayPal's order ids are short upper-case alphanumerics. */
 const returnQuery = z.object({ token: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }).loose();
 
 const RESULT_PAGE = '/checkout/result';
 
-function toResultPage(res: Response, status: CaptureOutcome | 'cancelled' | 'signed_out' | 'unknown' | 'not_approved' | 'unavailable', orderId?: number) {
+function toResultPage(
+  res: Response,
+  status: CaptureOutcome | 'cancelled' | 'signed_out' | 'unknown' | 'not_approved' | 'unavailable',
+  orderId?: number,
+) {
   const query = new URLSearchParams({ status, ...(orderId ? { order: String(orderId) } : {}) });
   res.redirect(303, `${RESULT_PAGE}?${query.toString()}`);
 }

@@ -14,8 +14,14 @@ const pageQuery = z.object({
 const adminQuery = pageQuery.extend({
   status: z.enum(['CREATED', 'PENDING', 'COMPLETED', 'FAILED', 'REFUNDED']).optional(),
   user: idString.optional(),
-  from: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
-  to: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional(),
+  from: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional(),
+  to: z.iso
+    .datetime({ offset: true })
+    .transform((v) => new Date(v))
+    .optional(),
 });
 
 /** Buyers' orders and purchases; admins' order list and refunds. */
@@ -42,7 +48,9 @@ export function orderRoutes(deps: RouteDeps): Router {
   router.get('/api/admin/orders', async (req, res) => {
     const { user, ...query } = parseInput(adminQuery, req.query, 'query');
     const { orders, total } = await listOrdersAsAdmin(deps, req.actor, { ...query, userId: user });
-    res.set('Cache-Control', 'no-store').json({ orders: orders.map(presentOrderForAdmin), page: query.page, pageSize: query.pageSize, total });
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ orders: orders.map(presentOrderForAdmin), page: query.page, pageSize: query.pageSize, total });
   });
 
   router.get('/api/admin/orders/:id', async (req, res) => {

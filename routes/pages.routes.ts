@@ -43,7 +43,8 @@ export function pageRoutes(outbox: OutboxMailer | undefined): Router {
       const items = outbox
         .list()
         .map(
-          (m) => `<article><h2>${escapeHtml(m.subject)}</h2><p>To ${escapeHtml(m.to)} at ${m.sentAt.toISOString()}</p>` +
+          (m) =>
+            `<article><h2>${escapeHtml(m.subject)}</h2><p>To ${escapeHtml(m.to)} at ${m.sentAt.toISOString()}</p>` +
             `<pre>${escapeHtml(m.text).replace(/(https?:\/\/[^\s<]+)/g, (url) => `<a href="${url}">${url}</a>`)}</pre></article>`,
         )
         .join('\n');

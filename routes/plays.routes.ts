@@ -12,7 +12,10 @@ const playBody = z
     trackId: z.number().int().positive().max(2_147_483_647),
     durationPlayedSeconds: z.number().finite().min(0).max(86_400),
     playToken: z.string().max(64).regex(PLAY_TOKEN_PATTERN, 'must be the X-Play-Token of the stream response'),
-    sessionId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, _ or -').optional(),
+    sessionId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8 to 64 letters, digits, _ or -')
+      .optional(),
     deviceType: z.enum(['web', 'mobile', 'desktop']).default('web'),
   })
   .strict();

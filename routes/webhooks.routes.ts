@@ -13,7 +13,13 @@ export function webhookRoutes(deps: RouteDeps): Router {
   router.post('/api/webhooks/paypal', express.raw({ type: () => true, limit: '512kb' }), async (req, res) => {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw badRequest('invalid_webhook', 'The webhook body is empty.');
     const headers: Record<string, string | undefined> = {};
-    for (const name of ['paypal-auth-algo', 'paypal-cert-url', 'paypal-transmission-id', 'paypal-transmission-sig', 'paypal-transmission-time']) {
+    for (const name of [
+      'paypal-auth-algo',
+      'paypal-cert-url',
+      'paypal-transmission-id',
+      'paypal-transmission-sig',
+      'paypal-transmission-time',
+    ]) {
       headers[name] = req.get(name);
     }
     const { duplicate } = await receivePaypalWebhook(deps, { headers, rawBody: req.body.toString('utf8') });

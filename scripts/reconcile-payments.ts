@@ -11,7 +11,10 @@ void runWithDatabase('payments:reconcile', async ({ config, db, logger }) => {
   const payments = createPaypalGateway(config.paypal);
   const summary = await reconcileStaleOrders(
     { db, clock: systemClock, payments },
-    { onError: (order, err) => logger.warn({ orderId: order.id, err: err instanceof Error ? err.message : String(err) }, 'could not reconcile') },
+    {
+      onError: (order, err) =>
+        logger.warn({ orderId: order.id, err: err instanceof Error ? err.message : String(err) }, 'could not reconcile'),
+    },
   );
   logger.info(summary, 'payments reconciled');
   if (summary.errors > 0) throw new Error(`${summary.errors} order(s) could not be reconciled`);

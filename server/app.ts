@@ -79,10 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestDeadline(config.requestTimeoutMs));
   app.use(healthRoutes(db));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
-  app.use(
-    '/api',
-    createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }),
-  );
+  app.use('/api', createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }));
   app.use(webhookRoutes(services));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   // Public files need no session: serve them before the session lookup. API
@@ -128,4 +125,3 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(errorHandler);
   return app;
 }
-

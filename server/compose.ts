@@ -105,7 +105,9 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
 
   const background = new Background(logger);
   steps.unshift({ name: 'background tasks', run: () => background.drain() });
-  const mailer = config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : new OutboxMailer(logger, config.nodeEnv === 'development');
+  const mailer = config.mail.smtpUrl
+    ? smtpMailer(config.mail.smtpUrl, config.mail.from)
+    : new OutboxMailer(logger, config.nodeEnv === 'development');
 
   // In development with the stand-in and no PAYPAL_STANDIN_URL, a stand-in runs in this
   // process on a loopback port, sending its webhooks here: the whole purchase works offline.
@@ -142,7 +144,10 @@ async function startTimers(deps: AppDeps, steps: ShutdownStep[]): Promise<void> 
   steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });
 
   const reconcile = setInterval(() => {
-    reconcileStaleOrders({ db, clock: systemClock, payments }, { onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed') })
+    reconcileStaleOrders(
+      { db, clock: systemClock, payments },
+      { onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed') },
+    )
       .then((summary) => summary.checked > 0 && logger.info(summary, 'payments reconciled'))
       .catch((err: unknown) => logger.error({ err }, 'payment reconciliation failed'));
   }, config.reconcileIntervalMs);

@@ -72,7 +72,11 @@ export interface Config {
 }
 
 /** The stand-in's demo credentials and webhook id, used when PAYPAL_ENV=standin leaves them unset. */
-export const STANDIN_CREDENTIALS = { clientId: 'standin-client', clientSecret: 'standin-secret', webhookId: 'WH-STANDIN-0000000000' } as const;
+export const STANDIN_CREDENTIALS = {
+  clientId: 'standin-client',
+  clientSecret: 'standin-secret',
+  webhookId: 'WH-STANDIN-0000000000',
+} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -115,10 +119,7 @@ const envSchema = z.object({
   DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
   DATA_DIR: optionalString,
   UPLOAD_DIR: optionalString,
-  LOG_LEVEL: z.preprocess(
-    emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  ),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false')),
   BODY_LIMIT_KB: int(1, 10_240, 100),
   MAX_UPLOAD_MB: int(1, 10_240, 200),
@@ -129,7 +130,13 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: optionalBool,
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
-  S3_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with /').default('')),
+  S3_PREFIX: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with /')
+      .default(''),
+  ),
   SHUTDOWN_TIMEOUT_MS: int(0, 120_000, 10_000),
   DB_POOL_MAX: int(1, 200, 10),
   DB_STATEMENT_TIMEOUT_MS: int(100, 600_000, 10_000),
@@ -137,7 +144,10 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: int(200, 600_000, 15_000),
   REDIS_URL: z.preprocess(
     emptyToUndefined,
-    z.string().refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL').optional(),
+    z
+      .string()
+      .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
+      .optional(),
   ),
   RATE_LIMIT_WINDOW_MS: int(1_000, 86_400_000, 60_000),
   RATE_LIMIT_MAX: int(1, 1_000_000, 600),
@@ -146,7 +156,10 @@ const envSchema = z.object({
   ARTIST_SIGNUP: z.preprocess(emptyToUndefined, z.enum(['open', 'admin']).default('open')),
   SMTP_URL: z.preprocess(
     emptyToUndefined,
-    z.string().refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL').optional(),
+    z
+      .string()
+      .refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL')
+      .optional(),
   ),
   MAIL_FROM: optionalString,
   PAYPAL_ENV: z.preprocess(emptyToUndefined, z.enum(['sandbox', 'live', 'standin']).default('standin')),
@@ -161,8 +174,16 @@ const envSchema = z.object({
     z
       .string()
       .default('')
-      .transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean))
-      .refine((hosts) => hosts.every((h) => /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(h)), 'must be a comma-separated list of https origins, like https://cdn.example.com'),
+      .transform((v) =>
+        v
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (hosts) => hosts.every((h) => /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(h)),
+        'must be a comma-separated list of https origins, like https://cdn.example.com',
+      ),
   ),
 });
 

@@ -58,6 +58,4 @@ async function main(): Promise<void> {
   }
 }
 
-
-
 void main();

@@ -48,18 +48,115 @@ export const DEMO_ARTIST_EMAILS = Object.values(ARTISTS).map((a) => a.email);
 const ADMIN: DemoAccount = { email: DEMO_ADMIN_EMAIL, username: 'admin', role: 'admin' };
 
 const TRACKS: DemoTrack[] = [
-  { artist: 'Nightowl Collective', name: 'Streetlight Static', genre: 'electronic', description: 'Late-night synth pulse.', priceEur: '1.29', durationSeconds: 75, sound: { tempo: 124, root: 57, scale: 'minor', drums: 1, lead: 'saw' } },
-  { artist: 'Nightowl Collective', name: 'Afterhours Transit', genre: 'electronic', description: 'A slow ride home.', priceEur: '0.99', durationSeconds: 90, sound: { tempo: 110, root: 52, scale: 'dorian', drums: 0.8, lead: 'square' } },
-  { artist: 'Nightowl Collective', name: 'Neon Lullaby', genre: 'ambient', description: 'Soft pads for the last hour.', priceEur: '0', isFree: true, durationSeconds: 60, sound: { tempo: 72, root: 60, scale: 'pentatonic', drums: 0, lead: 'sine' } },
-  { artist: 'Marta Quell', name: 'Paper Boats', genre: 'folk', description: 'A song about small brave things.', priceEur: '0.99', durationSeconds: 95, sound: { tempo: 96, root: 62, scale: 'major', drums: 0.3, lead: 'sine' } },
-  { artist: 'Marta Quell', name: 'Winter Orchard', genre: 'folk', description: 'Cold air, warm strings.', priceEur: '1.49', durationSeconds: 70, sound: { tempo: 84, root: 55, scale: 'dorian', drums: 0.2, lead: 'sine' } },
-  { artist: 'Marta Quell', name: 'Lighthouse Keeper', genre: 'pop', description: 'Bright chorus, long horizon.', priceEur: '1.29', durationSeconds: 110, sound: { tempo: 118, root: 64, scale: 'major', drums: 0.9, lead: 'square' } },
-  { artist: 'Iron Lantern', name: 'Forge of Dawn', genre: 'rock', description: 'Driving riffs at sunrise.', priceEur: '1.49', durationSeconds: 85, sound: { tempo: 140, root: 52, scale: 'minor', drums: 1, lead: 'saw' } },
-  { artist: 'Iron Lantern', name: 'Cinder Road', genre: 'rock', description: 'Dust, tyres and a long straight.', priceEur: '0.99', durationSeconds: 100, sound: { tempo: 132, root: 50, scale: 'pentatonic', drums: 1, lead: 'saw' } },
-  { artist: 'Iron Lantern', name: 'Hollow Crown', genre: 'metal', description: 'Heavy and slow.', priceEur: '1.99', durationSeconds: 105, sound: { tempo: 92, root: 45, scale: 'minor', drums: 1, lead: 'square' } },
-  { artist: 'Sol Ferreira', name: 'Maré Alta', genre: 'jazz', description: 'High tide, brushed drums.', priceEur: '1.29', durationSeconds: 80, sound: { tempo: 100, root: 58, scale: 'dorian', drums: 0.5, lead: 'sine' } },
-  { artist: 'Sol Ferreira', name: 'Café às Seis', genre: 'jazz', description: 'Six o’clock coffee.', priceEur: '0.99', durationSeconds: 65, sound: { tempo: 88, root: 63, scale: 'major', drums: 0.4, lead: 'square' } },
-  { artist: 'Sol Ferreira', name: 'Ponte Velha', genre: 'world', description: 'An old bridge, a new tune.', priceEur: '1.49', durationSeconds: 72, sound: { tempo: 104, root: 56, scale: 'pentatonic', drums: 0.7, lead: 'sine' } },
+  {
+    artist: 'Nightowl Collective',
+    name: 'Streetlight Static',
+    genre: 'electronic',
+    description: 'Late-night synth pulse.',
+    priceEur: '1.29',
+    durationSeconds: 75,
+    sound: { tempo: 124, root: 57, scale: 'minor', drums: 1, lead: 'saw' },
+  },
+  {
+    artist: 'Nightowl Collective',
+    name: 'Afterhours Transit',
+    genre: 'electronic',
+    description: 'A slow ride home.',
+    priceEur: '0.99',
+    durationSeconds: 90,
+    sound: { tempo: 110, root: 52, scale: 'dorian', drums: 0.8, lead: 'square' },
+  },
+  {
+    artist: 'Nightowl Collective',
+    name: 'Neon Lullaby',
+    genre: 'ambient',
+    description: 'Soft pads for the last hour.',
+    priceEur: '0',
+    isFree: true,
+    durationSeconds: 60,
+    sound: { tempo: 72, root: 60, scale: 'pentatonic', drums: 0, lead: 'sine' },
+  },
+  {
+    artist: 'Marta Quell',
+    name: 'Paper Boats',
+    genre: 'folk',
+    description: 'A song about small brave things.',
+    priceEur: '0.99',
+    durationSeconds: 95,
+    sound: { tempo: 96, root: 62, scale: 'major', drums: 0.3, lead: 'sine' },
+  },
+  {
+    artist: 'Marta Quell',
+    name: 'Winter Orchard',
+    genre: 'folk',
+    description: 'Cold air, warm strings.',
+    priceEur: '1.49',
+    durationSeconds: 70,
+    sound: { tempo: 84, root: 55, scale: 'dorian', drums: 0.2, lead: 'sine' },
+  },
+  {
+    artist: 'Marta Quell',
+    name: 'Lighthouse Keeper',
+    genre: 'pop',
+    description: 'Bright chorus, long horizon.',
+    priceEur: '1.29',
+    durationSeconds: 110,
+    sound: { tempo: 118, root: 64, scale: 'major', drums: 0.9, lead: 'square' },
+  },
+  {
+    artist: 'Iron Lantern',
+    name: 'Forge of Dawn',
+    genre: 'rock',
+    description: 'Driving riffs at sunrise.',
+    priceEur: '1.49',
+    durationSeconds: 85,
+    sound: { tempo: 140, root: 52, scale: 'minor', drums: 1, lead: 'saw' },
+  },
+  {
+    artist: 'Iron Lantern',
+    name: 'Cinder Road',
+    genre: 'rock',
+    description: 'Dust, tyres and a long straight.',
+    priceEur: '0.99',
+    durationSeconds: 100,
+    sound: { tempo: 132, root: 50, scale: 'pentatonic', drums: 1, lead: 'saw' },
+  },
+  {
+    artist: 'Iron Lantern',
+    name: 'Hollow Crown',
+    genre: 'metal',
+    description: 'Heavy and slow.',
+    priceEur: '1.99',
+    durationSeconds: 105,
+    sound: { tempo: 92, root: 45, scale: 'minor', drums: 1, lead: 'square' },
+  },
+  {
+    artist: 'Sol Ferreira',
+    name: 'Maré Alta',
+    genre: 'jazz',
+    description: 'High tide, brushed drums.',
+    priceEur: '1.29',
+    durationSeconds: 80,
+    sound: { tempo: 100, root: 58, scale: 'dorian', drums: 0.5, lead: 'sine' },
+  },
+  {
+    artist: 'Sol Ferreira',
+    name: 'Café às Seis',
+    genre: 'jazz',
+    description: 'Six o’clock coffee.',
+    priceEur: '0.99',
+    durationSeconds: 65,
+    sound: { tempo: 88, root: 63, scale: 'major', drums: 0.4, lead: 'square' },
+  },
+  {
+    artist: 'Sol Ferreira',
+    name: 'Ponte Velha',
+    genre: 'world',
+    description: 'An old bridge, a new tune.',
+    priceEur: '1.49',
+    durationSeconds: 72,
+    sound: { tempo: 104, root: 56, scale: 'pentatonic', drums: 0.7, lead: 'sine' },
+  },
 ];
 
 // 24 kHz mono at 64 kbit/s (MPEG-2 Layer III): small files, and quick enough
@@ -107,7 +204,11 @@ export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: Se
     const audio = encodeMp3(pcm, SAMPLE_RATE, BITRATE_KBPS);
     const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
     const durationSeconds = pcm.length / SAMPLE_RATE;
-    const preview = await storePreview({ storage }, { format: 'mp3', sizeBytes: audio.length, durationSeconds, readPrefix: async () => audio }, 40);
+    const preview = await storePreview(
+      { storage },
+      { format: 'mp3', sizeBytes: audio.length, durationSeconds, readPrefix: async () => audio },
+      40,
+    );
     await storage.put(key, audio);
     const inserted = await withTransaction(db, async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);

@@ -13,7 +13,12 @@ export async function checkReadiness(db: Queryable, timeoutMs = 2_000): Promise<
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    const ok = await Promise.race([ping(db).then(() => true).catch(() => false), timeout]);
+    const ok = await Promise.race([
+      ping(db)
+        .then(() => true)
+        .catch(() => false),
+      timeout,
+    ]);
     return { ready: ok, database: ok ? 'ok' : 'unreachable' };
   } finally {
     clearTimeout(timer);

@@ -36,7 +36,10 @@ export function publicName(user: Pick<User, 'id' | 'displayName'>): string {
 /** A username derived from the address: its local part, lower-case, [a-z0-9_] only, 3–40 characters. */
 export function usernameFromEmail(email: string): string {
   const local = email.slice(0, Math.max(0, email.lastIndexOf('@'))).toLowerCase();
-  const cleaned = local.replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
+  const cleaned = local
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40);
   return cleaned.length >= 3 ? cleaned : `user_${cleaned}`.replace(/_+$/, '');
 }
 

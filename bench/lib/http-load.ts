@@ -85,10 +85,19 @@ Promise.all(Array.from({ length: w.concurrency }, worker)).then(
  * their event loop to themselves, so none is charged for the load
  * generator's work. Returns requests per second.
  */
-export function loadRangesInWorker(server: http.Server | number, path: string, requests: number, concurrency: number, spec: RangeLoad): Promise<number> {
+export function loadRangesInWorker(
+  server: http.Server | number,
+  path: string,
+  requests: number,
+  concurrency: number,
+  spec: RangeLoad,
+): Promise<number> {
   const port = typeof server === 'number' ? server : (server.address() as AddressInfo).port;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(RANGE_WORKER, { eval: true, workerData: { port, path, requests, concurrency, ...spec, headers: spec.headers ?? {} } });
+    const worker = new Worker(RANGE_WORKER, {
+      eval: true,
+      workerData: { port, path, requests, concurrency, ...spec, headers: spec.headers ?? {} },
+    });
     worker.once('message', (msg: { rps?: number; error?: string }) => (msg.error ? reject(new Error(msg.error)) : resolve(msg.rps!)));
     worker.once('error', reject);
   });

@@ -19,7 +19,10 @@ export async function deleteUnusedLinksFor(db: Queryable, email: string, ipAddre
   if (ipAddress === undefined) {
     await db.query('DELETE FROM magic_links WHERE email = $1 AND used_at IS NULL', [email]);
   } else {
-    await db.query('DELETE FROM magic_links WHERE email = $1 AND used_at IS NULL AND ip_address IS NOT DISTINCT FROM $2', [email, ipAddress]);
+    await db.query('DELETE FROM magic_links WHERE email = $1 AND used_at IS NULL AND ip_address IS NOT DISTINCT FROM $2', [
+      email,
+      ipAddress,
+    ]);
   }
 }
 
@@ -36,12 +39,7 @@ export async function insertMagicLink(db: Queryable, link: NewMagicLink): Promis
  * in one statement, so of any number of concurrent attempts exactly one gets
  * the row back.
  */
-export async function consumeMagicLink(
-  db: Queryable,
-  tokenHash: string,
-  email: string,
-  now: Date,
-): Promise<{ email: string } | undefined> {
+export async function consumeMagicLink(db: Queryable, tokenHash: string, email: string, now: Date): Promise<{ email: string } | undefined> {
   const { rows } = await db.query<{ email: string }>(
     `UPDATE magic_links SET used_at = $3
      WHERE token = $1 AND email = $2 AND used_at IS NULL AND expires_at > $3
@@ -66,9 +64,6 @@ export async function findMagicLinkState(
 
 /** Removes links that can no longer be used (expired, or used a day ago). */
 export async function deleteStaleMagicLinks(db: Queryable, now: Date): Promise<number> {
-  const { rowCount } = await db.query(
-    `DELETE FROM magic_links WHERE expires_at <= $1 OR used_at <= $1 - interval '1 day'`,
-    [now],
-  );
+  const { rowCount } = await db.query(`DELETE FROM magic_links WHERE expires_at <= $1 OR used_at <= $1 - interval '1 day'`, [now]);
   return rowCount ?? 0;
 }

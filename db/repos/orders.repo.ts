@@ -105,10 +105,11 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<Order
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
     [order.id, order.userId, order.paypalOrderId, order.amount, order.currency, order.description, order.invoiceId, order.approveUrl],
   );
-  await db.query(
-    `INSERT INTO order_items (order_id, track_id, price) SELECT $1, t, p FROM unnest($2::int[], $3::numeric[]) AS i(t, p)`,
-    [order.id, order.items.map((i) => i.trackId), order.items.map((i) => i.price)],
-  );
+  await db.query(`INSERT INTO order_items (order_id, track_id, price) SELECT $1, t, p FROM unnest($2::int[], $3::numeric[]) AS i(t, p)`, [
+    order.id,
+    order.items.map((i) => i.trackId),
+    order.items.map((i) => i.price),
+  ]);
   return toOrder(rows[0]!);
 }
 
@@ -178,7 +179,10 @@ const CHANGE_COLUMNS: Record<keyof OrderChanges, string> = {
 export async function updateOrder(db: Queryable, id: number, changes: OrderChanges): Promise<Order> {
   const entries = Object.entries(changes).filter(([, v]) => v !== undefined) as [keyof OrderChanges, unknown][];
   const sets = entries.map(([key], i) => `${CHANGE_COLUMNS[key]} = $${i + 2}`);
-  const { rows } = await db.query<OrderRow>(`UPDATE orders SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [id, ...entries.map(([, v]) => v)]);
+  const { rows } = await db.query<OrderRow>(`UPDATE orders SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
+    id,
+    ...entries.map(([, v]) => v),
+  ]);
   return toOrder(rows[0]!);
 }
 

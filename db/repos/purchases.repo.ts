@@ -87,9 +87,24 @@ export interface PurchaseRow {
 }
 
 /** A user's purchases, newest first, revoked ones included (flagged). */
-export async function listPurchasesOfUser(db: Queryable, userId: number, limit: number, offset: number): Promise<{ purchases: PurchaseRow[]; total: number }> {
+export async function listPurchasesOfUser(
+  db: Queryable,
+  userId: number,
+  limit: number,
+  offset: number,
+): Promise<{ purchases: PurchaseRow[]; total: number }> {
   const [page, count] = await Promise.all([
-    db.query<{ track_id: number; name: string; artist: string; order_id: number | null; license_type: string; purchased_at: Date; expires_at: Date | null; revoked_at: Date | null; is_deleted: boolean }>(
+    db.query<{
+      track_id: number;
+      name: string;
+      artist: string;
+      order_id: number | null;
+      license_type: string;
+      purchased_at: Date;
+      expires_at: Date | null;
+      revoked_at: Date | null;
+      is_deleted: boolean;
+    }>(
       `SELECT p.track_id, t.name, t.artist, p.order_id, p.license_type, p.purchased_at, p.expires_at, p.revoked_at, t.is_deleted
        FROM purchases p JOIN tracks t ON t.id = p.track_id
        WHERE p.user_id = $1 ORDER BY p.purchased_at DESC, p.id DESC LIMIT $2 OFFSET $3`,

@@ -15,7 +15,12 @@ export interface HistoryEntry {
   durationPlayedSeconds: number | null;
 }
 
-export async function listHistory(db: Queryable, userId: number, limit: number, offset: number): Promise<{ entries: HistoryEntry[]; total: number }> {
+export async function listHistory(
+  db: Queryable,
+  userId: number,
+  limit: number,
+  offset: number,
+): Promise<{ entries: HistoryEntry[]; total: number }> {
   const [page, count] = await Promise.all([
     db.query<{ track_id: number; name: string; artist: string; played_at: Date; duration_played_seconds: number | null }>(
       `SELECT h.track_id, t.name, t.artist, h.played_at, h.duration_played_seconds
@@ -26,7 +31,13 @@ export async function listHistory(db: Queryable, userId: number, limit: number, 
     db.query<{ n: number }>('SELECT count(*)::int AS n FROM play_history WHERE user_id = $1', [userId]),
   ]);
   return {
-    entries: page.rows.map((r) => ({ trackId: r.track_id, name: r.name, artist: r.artist, playedAt: r.played_at, durationPlayedSeconds: r.duration_played_seconds })),
+    entries: page.rows.map((r) => ({
+      trackId: r.track_id,
+      name: r.name,
+      artist: r.artist,
+      playedAt: r.played_at,
+      durationPlayedSeconds: r.duration_played_seconds,
+    })),
     total: count.rows[0]!.n,
   };
 }
@@ -132,5 +143,12 @@ export async function storeTotals(
     [range.from, range.to],
   );
   const r = rows[0];
-  return { plays: r.plays, uniqueListeners: r.listeners, purchases: r.purchases, orders: r.orders, revenueEur: r.revenue, newUsers: r.new_users };
+  return {
+    plays: r.plays,
+    uniqueListeners: r.listeners,
+    purchases: r.purchases,
+    orders: r.orders,
+    revenueEur: r.revenue,
+    newUsers: r.new_users,
+  };
 }

@@ -115,7 +115,11 @@ export function toTrack(row: TrackRow): Track {
 
 export async function findTrackById(db: Queryable, id: number): Promise<Track | undefined> {
   // Named: prepared once per connection, since every stream request runs it.
-  const { rows } = await db.query<TrackRow>({ name: 'tracks.find-by-id', text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1`, values: [id] });
+  const { rows } = await db.query<TrackRow>({
+    name: 'tracks.find-by-id',
+    text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1`,
+    values: [id],
+  });
   return rows[0] ? toTrack(rows[0]) : undefined;
 }
 
@@ -268,9 +272,7 @@ export async function listTracksForManagement(
 }
 
 export async function countPublishedTracks(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM tracks WHERE is_published = true AND is_deleted = false',
-  );
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tracks WHERE is_published = true AND is_deleted = false');
   return rows[0]!.n;
 }
 

@@ -116,9 +116,7 @@ export async function updateUser(db: Queryable, id: number, changes: UserChanges
  * "another admin remains") and returns their ids.
  */
 export async function lockActiveAdmins(db: Queryable): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>(
-    `SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`,
-  );
+  const { rows } = await db.query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`);
   return rows.map((r) => r.id);
 }
 

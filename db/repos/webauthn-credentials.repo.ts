@@ -48,24 +48,18 @@ function toPasskey(row: CredentialRow): Passkey {
 }
 
 export async function listPasskeysOfUser(db: Queryable, userId: number): Promise<Passkey[]> {
-  const { rows } = await db.query<CredentialRow>(
-    `SELECT ${COLUMNS} FROM webauthn_credentials WHERE user_id = $1 ORDER BY created_at, id`,
-    [userId],
-  );
+  const { rows } = await db.query<CredentialRow>(`SELECT ${COLUMNS} FROM webauthn_credentials WHERE user_id = $1 ORDER BY created_at, id`, [
+    userId,
+  ]);
   return rows.map(toPasskey);
 }
 
 export async function findPasskeyByCredentialId(db: Queryable, credentialId: string): Promise<Passkey | undefined> {
-  const { rows } = await db.query<CredentialRow>(`SELECT ${COLUMNS} FROM webauthn_credentials WHERE credential_id = $1`, [
-    credentialId,
-  ]);
+  const { rows } = await db.query<CredentialRow>(`SELECT ${COLUMNS} FROM webauthn_credentials WHERE credential_id = $1`, [credentialId]);
   return rows[0] && toPasskey(rows[0]);
 }
 
-export async function insertPasskey(
-  db: Queryable,
-  p: Omit<Passkey, 'id' | 'createdAt' | 'lastUsed'>,
-): Promise<Passkey> {
+export async function insertPasskey(db: Queryable, p: Omit<Passkey, 'id' | 'createdAt' | 'lastUsed'>): Promise<Passkey> {
   const { rows } = await db.query<CredentialRow>(
     `INSERT INTO webauthn_credentials (user_id, credential_id, public_key, counter, transports, device_type, backed_up, name)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -87,10 +81,12 @@ export async function recordPasskeyUse(
   newCounter: number,
   now: Date,
 ): Promise<boolean> {
-  const { rowCount } = await db.query(
-    'UPDATE webauthn_credentials SET counter = $3, last_used = $4 WHERE id = $1 AND counter = $2',
-    [id, expectedCounter, newCounter, now],
-  );
+  const { rowCount } = await db.query('UPDATE webauthn_credentials SET counter = $3, last_used = $4 WHERE id = $1 AND counter = $2', [
+    id,
+    expectedCounter,
+    newCounter,
+    now,
+  ]);
   return rowCount === 1;
 }
 

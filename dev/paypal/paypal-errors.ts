@@ -5,7 +5,15 @@ import type { Response } from 'express';
 export const newId = (length = 17) => crypto.randomBytes(16).toString('hex').toUpperCase().slice(0, length);
 
 /** PayPal's error envelope: name, message, details[].issue, debug_id, links. */
-export function paypalError(res: Response, status: number, name: string, message: string, issue?: string, description?: string, links: object[] = []) {
+export function paypalError(
+  res: Response,
+  status: number,
+  name: string,
+  message: string,
+  issue?: string,
+  description?: string,
+  links: object[] = [],
+) {
   res.status(status).json({
     name,
     message,
@@ -19,10 +27,25 @@ export const invalidRequest = (res: Response, issue: string, field: string) =>
   paypalError(res, 400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', issue, field);
 
 export const unprocessable = (res: Response, issue: string, description: string, links: object[] = []) =>
-  paypalError(res, 422, 'UNPROCESSABLE_ENTITY', 'The requested action could not be performed, semantically incorrect, or failed business validation.', issue, description, links);
+  paypalError(
+    res,
+    422,
+    'UNPROCESSABLE_ENTITY',
+    'The requested action could not be performed, semantically incorrect, or failed business validation.',
+    issue,
+    description,
+    links,
+  );
 
 export const resourceNotFound = (res: Response) =>
-  paypalError(res, 404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', 'INVALID_RESOURCE_ID', 'Specified resource ID does not exist. Please check the resource ID and try again.');
+  paypalError(
+    res,
+    404,
+    'RESOURCE_NOT_FOUND',
+    'The specified resource does not exist.',
+    'INVALID_RESOURCE_ID',
+    'Specified resource ID does not exist. Please check the resource ID and try again.',
+  );
 
 /** Cents of a PayPal amount string, or NaN when it is not one. */
 export function cents(value: unknown): number {

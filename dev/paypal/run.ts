@@ -15,6 +15,6 @@ if (config.isProduction) {
 }
 const port = Number(process.argv[2] ?? 8787);
 const { clientId, clientSecret, webhookId } = config.paypal;
-void startPaypalStandin({ clientId, clientSecret, webhookId, webhookUrl: `${config.appOrigin}/api/webhooks/paypal` }, port).then(({ url }) =>
-  process.stdout.write(`PayPal stand-in listening on ${url} (start the store with PAYPAL_STANDIN_URL=${url})\n`),
+void startPaypalStandin({ clientId, clientSecret, webhookId, webhookUrl: `${config.appOrigin}/api/webhooks/paypal` }, port).then(
+  ({ url }) => process.stdout.write(`PayPal stand-in listening on ${url} (start the store with PAYPAL_STANDIN_URL=${url})\n`),
 );

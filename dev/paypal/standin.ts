@@ -118,7 +118,9 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
 
   app.post('/v1/oauth2/token', (req, res) => {
     const [scheme, encoded] = (req.get('authorization') ?? '').split(' ');
-    const [id, secret] = Buffer.from(encoded ?? '', 'base64').toString('utf8').split(':');
+    const [id, secret] = Buffer.from(encoded ?? '', 'base64')
+      .toString('utf8')
+      .split(':');
     if (scheme !== 'Basic' || id !== options.clientId || secret !== options.clientSecret) {
       return void res.status(401).json({ error: 'invalid_client', error_description: 'Client Authentication failed' });
     }
@@ -127,7 +129,14 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
     }
     const token = `A21AA${crypto.randomBytes(24).toString('base64url')}`;
     tokens.set(token, Date.now() + 32_400_000);
-    res.json({ scope: 'https://uri.paypal.com/services/payments/payment', access_token: token, token_type: 'Bearer', app_id: 'APP-STANDIN', expires_in: 32_400, nonce: newId() });
+    res.json({
+      scope: 'https://uri.paypal.com/services/payments/payment',
+      access_token: token,
+      token_type: 'Bearer',
+      app_id: 'APP-STANDIN',
+      expires_in: 32_400,
+      nonce: newId(),
+    });
   });
 
   // Everything below needs a bearer token from /v1/oauth2/token.
@@ -135,7 +144,12 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
     const [scheme, token] = (req.get('authorization') ?? '').split(' ');
     const expires = token ? tokens.get(token) : undefined;
     if (scheme !== 'Bearer' || !expires || expires < Date.now()) {
-      return paypalError(res, 401, 'AUTHENTICATION_FAILURE', 'Authentication failed due to invalid authentication credentials or a missing Authorization header.');
+      return paypalError(
+        res,
+        401,
+        'AUTHENTICATION_FAILURE',
+        'Authentication failed due to invalid authentication credentials or a missing Authorization header.',
+      );
     }
     next();
   });
@@ -171,30 +185,60 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
     links: [
       { href: `${baseUrl()}/v2/checkout/orders/${order.id}`, rel: 'self', method: 'GET' },
       ...(order.status === 'COMPLETED' ? [] : [{ href: `${baseUrl()}/checkoutnow?token=${order.id}`, rel: 'approve', method: 'GET' }]),
-      ...(order.status === 'APPROVED' ? [{ href: `${baseUrl()}/v2/checkout/orders/${order.id}/capture`, rel: 'capture', method: 'POST' }] : []),
+      ...(order.status === 'APPROVED'
+        ? [{ href: `${baseUrl()}/v2/checkout/orders/${order.id}/capture`, rel: 'capture', method: 'POST' }]
+        : []),
     ],
   });
 
   app.post(
     '/v2/checkout/orders',
     idempotent('create', (req, res) => {
-      const body = req.body as { intent?: string; purchase_units?: Record<string, unknown>[]; payment_source?: { paypal?: { experience_context?: { return_url?: string; cancel_url?: string } } }; application_context?: { return_url?: string; cancel_url?: string } };
+      const body = req.body as {
+        intent?: string;
+        purchase_units?: Record<string, unknown>[];
+        payment_source?: { paypal?: { experience_context?: { return_url?: string; cancel_url?: string } } };
+        application_context?: { return_url?: string; cancel_url?: string };
+      };
       if (body.intent !== 'CAPTURE' && body.intent !== 'AUTHORIZE') return invalidRequest(res, 'INVALID_PARAMETER_VALUE', 'intent');
-      const unit = body.purchase_units?.[0] as { amount?: Money & { breakdown?: { item_total?: Money } }; items?: { unit_amount?: Money; quantity?: string }[]; invoice_id?: string } | undefined;
+      const unit = body.purchase_units?.[0] as
+        | {
+            amount?: Money & { breakdown?: { item_total?: Money } };
+            items?: { unit_amount?: Money; quantity?: string }[];
+            invoice_id?: string;
+          }
+        | undefined;
       if (!unit?.amount || Number.isNaN(cents(unit.amount.value)) || !/^[A-Z]{3}$/.test(unit.amount.currency_code ?? '')) {
         return invalidRequest(res, 'MISSING_REQUIRED_PARAMETER', 'purchase_units[0].amount');
       }
       if (unit.items?.length) {
         const itemTotal = unit.items.reduce((sum, item) => sum + cents(item.unit_amount?.value) * Number(item.quantity ?? '1'), 0);
         if (cents(unit.amount.breakdown?.item_total?.value) !== itemTotal) {
-          return unprocessable(res, 'ITEM_TOTAL_MISMATCH', 'Should equal sum of (unit_amount * quantity) across all items for a given purchase_unit.');
+          return unprocessable(
+            res,
+            'ITEM_TOTAL_MISMATCH',
+            'Should equal sum of (unit_amount * quantity) across all items for a given purchase_unit.',
+          );
         }
         if (cents(unit.amount.value) !== itemTotal) {
-          return unprocessable(res, 'AMOUNT_MISMATCH', 'Should equal item_total + tax_total + shipping + handling + insurance - shipping_discount - discount.');
+          return unprocessable(
+            res,
+            'AMOUNT_MISMATCH',
+            'Should equal item_total + tax_total + shipping + handling + insurance - shipping_discount - discount.',
+          );
         }
       }
-      if (unit.invoice_id && [...orders.values()].some((o) => o.captures.length && (o.purchase_units[0] as { invoice_id?: string }).invoice_id === unit.invoice_id)) {
-        return unprocessable(res, 'DUPLICATE_INVOICE_ID', 'Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice ID be unique for each transaction.');
+      if (
+        unit.invoice_id &&
+        [...orders.values()].some(
+          (o) => o.captures.length && (o.purchase_units[0] as { invoice_id?: string }).invoice_id === unit.invoice_id,
+        )
+      ) {
+        return unprocessable(
+          res,
+          'DUPLICATE_INVOICE_ID',
+          'Duplicate Invoice ID detected. To avoid a potential duplicate transaction your account setting requires that Invoice ID be unique for each transaction.',
+        );
       }
       const context = body.payment_source?.paypal?.experience_context ?? body.application_context ?? {};
       const order: StoredOrder = {
@@ -233,7 +277,11 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
     if (order.status === 'CREATED') {
       order.status = 'APPROVED';
       order.funding = fundingOf(req);
-      order.payer = { email_address: String(req.body?.email || 'buyer@standin.test'), payer_id: newId(13), name: { given_name: 'Stand', surname: 'In' } };
+      order.payer = {
+        email_address: String(req.body?.email || 'buyer@standin.test'),
+        payer_id: newId(13),
+        name: { given_name: 'Stand', surname: 'In' },
+      };
       webhooks.emit('CHECKOUT.ORDER.APPROVED', 'checkout-order', orderJson(order), `An order has been approved by buyer`);
     }
     res.redirect(303, withQuery(order.returnUrl, { token: order.id, PayerID: order.payer?.payer_id ?? '' }));
@@ -253,13 +301,21 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
       const mock = mockCode(req);
       if (mock && mock !== 'CAPTURE_PENDING' && mock !== 'INSTRUMENT_DECLINED') return unprocessable(res, mock, `Mocked ${mock}.`);
       if (order.status === 'CREATED') return unprocessable(res, 'ORDER_NOT_APPROVED', 'Payer has not yet approved the Order for payment.');
-      if (order.status === 'COMPLETED') return unprocessable(res, 'ORDER_ALREADY_CAPTURED', 'Order already captured.If \'intent=CAPTURE\' only one capture per order is allowed.');
+      if (order.status === 'COMPLETED')
+        return unprocessable(
+          res,
+          'ORDER_ALREADY_CAPTURED',
+          "Order already captured.If 'intent=CAPTURE' only one capture per order is allowed.",
+        );
       if (mock === 'INSTRUMENT_DECLINED' || order.funding === 'declined') {
         order.status = 'CREATED'; // the buyer approves again with another funding source
         order.payer = undefined;
-        return unprocessable(res, 'INSTRUMENT_DECLINED', 'The instrument presented was either declined by the processor or bank, or it can\u2019t be used for this payment.', [
-          { href: `${baseUrl()}/checkoutnow?token=${order.id}`, rel: 'redirect', method: 'GET' },
-        ]);
+        return unprocessable(
+          res,
+          'INSTRUMENT_DECLINED',
+          'The instrument presented was either declined by the processor or bank, or it can\u2019t be used for this payment.',
+          [{ href: `${baseUrl()}/checkoutnow?token=${order.id}`, rel: 'redirect', method: 'GET' }],
+        );
       }
       const capture: StoredCapture = {
         id: newId(),
@@ -271,7 +327,12 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
       captures.set(capture.id, capture);
       order.captures.push(capture);
       order.status = 'COMPLETED';
-      webhooks.emit(`PAYMENT.CAPTURE.${capture.status}`, 'capture', captureJson(capture), `Payment ${capture.status.toLowerCase()} for ${capture.amount.value} ${capture.amount.currency_code}`);
+      webhooks.emit(
+        `PAYMENT.CAPTURE.${capture.status}`,
+        'capture',
+        captureJson(capture),
+        `Payment ${capture.status.toLowerCase()} for ${capture.amount.value} ${capture.amount.currency_code}`,
+      );
       res.status(201).json(orderJson(order));
     }),
   );
@@ -293,11 +354,18 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
     idempotent('refund', (req, res) => {
       const capture = captures.get(String(req.params.id));
       if (!capture) return resourceNotFound(res);
-      if (capture.status === 'REFUNDED') return unprocessable(res, 'CAPTURE_FULLY_REFUNDED', 'The capture has already been fully refunded.');
-      if (capture.status !== 'COMPLETED') return unprocessable(res, 'REFUND_NOT_ALLOWED', 'Refund cannot be issued for a capture that is not completed.');
+      if (capture.status === 'REFUNDED')
+        return unprocessable(res, 'CAPTURE_FULLY_REFUNDED', 'The capture has already been fully refunded.');
+      if (capture.status !== 'COMPLETED')
+        return unprocessable(res, 'REFUND_NOT_ALLOWED', 'Refund cannot be issued for a capture that is not completed.');
       capture.status = 'REFUNDED';
       const refund = refundJson(capture, newId());
-      webhooks.emit('PAYMENT.CAPTURE.REFUNDED', 'refund', refund, `A ${capture.amount.value} ${capture.amount.currency_code} capture payment was refunded`);
+      webhooks.emit(
+        'PAYMENT.CAPTURE.REFUNDED',
+        'refund',
+        refund,
+        `A ${capture.amount.value} ${capture.amount.currency_code} capture payment was refunded`,
+      );
       res.status(201).json(refund);
     }),
   );
@@ -314,9 +382,15 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
   app.post('/standin/captures/:id/settle', (req, res) => {
     const capture = captures.get(String(req.params.id));
     const outcome = req.body?.outcome;
-    if (!capture || capture.status !== 'PENDING' || (outcome !== 'COMPLETED' && outcome !== 'DECLINED')) return void res.status(409).json({ error: 'not a pending capture, or outcome not COMPLETED|DECLINED' });
+    if (!capture || capture.status !== 'PENDING' || (outcome !== 'COMPLETED' && outcome !== 'DECLINED'))
+      return void res.status(409).json({ error: 'not a pending capture, or outcome not COMPLETED|DECLINED' });
     capture.status = outcome;
-    const event = webhooks.emit(outcome === 'COMPLETED' ? 'PAYMENT.CAPTURE.COMPLETED' : 'PAYMENT.CAPTURE.DENIED', 'capture', captureJson(capture), `Payment ${outcome.toLowerCase()}`);
+    const event = webhooks.emit(
+      outcome === 'COMPLETED' ? 'PAYMENT.CAPTURE.COMPLETED' : 'PAYMENT.CAPTURE.DENIED',
+      'capture',
+      captureJson(capture),
+      `Payment ${outcome.toLowerCase()}`,
+    );
     res.json({ event: event.id });
   });
 

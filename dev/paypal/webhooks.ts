@@ -89,7 +89,8 @@ export class WebhookSender {
   verify(request: VerifyRequest, webhookId: string): 'SUCCESS' | 'FAILURE' {
     const { transmission_id: id, transmission_time: time, transmission_sig: sig, webhook_event: event } = request;
     if (request.auth_algo !== 'SHA256withRSA' || request.cert_url !== this.certUrl() || request.webhook_id !== webhookId) return 'FAILURE';
-    if (typeof id !== 'string' || typeof time !== 'string' || typeof sig !== 'string' || typeof event !== 'object' || !event) return 'FAILURE';
+    if (typeof id !== 'string' || typeof time !== 'string' || typeof sig !== 'string' || typeof event !== 'object' || !event)
+      return 'FAILURE';
     const text = signedText(id, time, webhookId, JSON.stringify(event));
     const ok = crypto.verify('sha256', Buffer.from(text), this.keys.publicKey, Buffer.from(sig, 'base64'));
     return ok ? 'SUCCESS' : 'FAILURE';
@@ -123,7 +124,12 @@ export class WebhookSender {
   private async send(delivery: Delivery): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const res = await fetch(delivery.url, { method: 'POST', headers: delivery.headers, body: delivery.body, signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(delivery.url, {
+          method: 'POST',
+          headers: delivery.headers,
+          body: delivery.body,
+          signal: AbortSignal.timeout(10_000),
+        });
         await res.arrayBuffer();
         delivery.status = res.status;
         if (res.ok) return;

@@ -20,21 +20,33 @@ function renderNav(): void {
   const user = currentUser();
   const count = cartIds().length;
   const here = window.location.pathname;
-  const link = (href: string, text: string) => h('a', { href, 'aria-current': here === href || (href !== '/' && here.startsWith(href)) ? 'page' : null }, text);
+  const link = (href: string, text: string) =>
+    h('a', { href, 'aria-current': here === href || (href !== '/' && here.startsWith(href)) ? 'page' : null }, text);
   replace(
     nav,
     link('/', 'Store'),
     user ? link('/library', 'Library') : null,
     isArtist(user) ? link('/studio', 'Studio') : null,
     isAdmin(user) ? link('/admin/theme', 'Admin') : null,
-    h('a', { href: '/cart', class: 'cart-link', 'aria-current': here === '/cart' ? 'page' : null }, 'Cart', h('span', { class: 'count', 'aria-label': `${count} item${count === 1 ? '' : 's'}` }, String(count))),
+    h(
+      'a',
+      { href: '/cart', class: 'cart-link', 'aria-current': here === '/cart' ? 'page' : null },
+      'Cart',
+      h('span', { class: 'count', 'aria-label': `${count} item${count === 1 ? '' : 's'}` }, String(count)),
+    ),
     user ? link('/account', 'Account') : link('/signin', 'Sign in'),
   );
 }
 
 const notFound: View = async () => ({
   title: 'Not found — Song-Nexus',
-  content: h('section', { class: 'card' }, h('h1', {}, 'Page not found'), h('p', {}, 'There is nothing at this address.'), h('a', { href: '/' }, 'Back to the store')),
+  content: h(
+    'section',
+    { class: 'card' },
+    h('h1', {}, 'Page not found'),
+    h('p', {}, 'There is nothing at this address.'),
+    h('a', { href: '/' }, 'Back to the store'),
+  ),
 });
 
 let renderCount = 0;
@@ -53,7 +65,13 @@ async function render(page: View | undefined, params: Record<string, string>, qu
     document.title = gone ? 'Not found — Song-Nexus' : 'Something went wrong — Song-Nexus';
     replace(
       view,
-      h('section', { class: 'card', role: 'alert' }, h('h1', {}, gone ? 'Not found' : 'Something went wrong'), h('p', {}, messageOf(err)), h('a', { href: '/' }, 'Back to the store')),
+      h(
+        'section',
+        { class: 'card', role: 'alert' },
+        h('h1', {}, gone ? 'Not found' : 'Something went wrong'),
+        h('p', {}, messageOf(err)),
+        h('a', { href: '/' }, 'Back to the store'),
+      ),
     );
   } finally {
     if (mine === renderCount) {

@@ -18,7 +18,10 @@ function tabSessionId(): string {
   const existing = sessionStorage.getItem('song-nexus-player');
   if (existing) return existing;
   const bytes = crypto.getRandomValues(new Uint8Array(12));
-  const id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const id = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
   sessionStorage.setItem('song-nexus-player', id);
   return id;
 }
@@ -180,7 +183,13 @@ class Player {
       credentials: 'same-origin',
       keepalive: true, // survives the page being left
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ trackId: track.id, durationPlayedSeconds: seconds, playToken: this.playToken, sessionId: this.sessionId, deviceType: 'web' }),
+      body: JSON.stringify({
+        trackId: track.id,
+        durationPlayedSeconds: seconds,
+        playToken: this.playToken,
+        sessionId: this.sessionId,
+        deviceType: 'web',
+      }),
     }).catch(() => undefined);
   }
 }

@@ -31,7 +31,12 @@ export async function runWithDatabase(
     process.exit(1);
   });
   // Operators' commands (migrations, cleanup, reconciliation) may run long statements.
-  const db = createPool({ connectionString: database.connectionString, max: 4, applicationName: `song-nexus ${name}`, statementTimeoutMs: 30 * 60_000 });
+  const db = createPool({
+    connectionString: database.connectionString,
+    max: 4,
+    applicationName: `song-nexus ${name}`,
+    statementTimeoutMs: 30 * 60_000,
+  });
   try {
     if (options.migrateFirst !== false) await migrate(db, { log: (message) => logger.info(message) });
     await task({ config, db, logger });

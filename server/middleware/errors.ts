@@ -37,8 +37,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     req.log.debug({ err }, 'error after the response ended');
     return;
   }
-  const known =
-    err instanceof AppError ? err : (fromBodyParserError(err as object) ?? fromPgError(err) ?? undefined);
+  const known = err instanceof AppError ? err : (fromBodyParserError(err as object) ?? fromPgError(err) ?? undefined);
   let appError: AppError;
   if (known) {
     appError = known;

@@ -12,9 +12,12 @@ import { AppError, badRequest } from '../../lib/errors';
  * 400 in the error model, and a request without the file is 400.
  */
 export function singleFileInMemory(field: string, maxBytes: number): RequestHandler {
-  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 10_000 } }).single(field);
+  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 10_000 } }).single(
+    field,
+  );
   return (req, res, next) => {
-    if (!req.is('multipart/form-data')) return next(badRequest('multipart_required', `Send the file as multipart/form-data in "${field}".`));
+    if (!req.is('multipart/form-data'))
+      return next(badRequest('multipart_required', `Send the file as multipart/form-data in "${field}".`));
     parse(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {
         if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'file_too_large', `The file is larger than ${maxBytes} bytes.`));
@@ -52,7 +55,10 @@ export function audioUpload(dir: string, maxBytes: number): RequestHandler {
     });
     const storage = multer.diskStorage({
       destination: (_req, _file, cb) => {
-        fs.promises.mkdir(dir, { recursive: true }).then(() => cb(null, dir), (err: Error) => cb(err, dir));
+        fs.promises.mkdir(dir, { recursive: true }).then(
+          () => cb(null, dir),
+          (err: Error) => cb(err, dir),
+        );
       },
       filename: (_req, _file, cb) => {
         // The client is gone: make no file that nobody would remove.

@@ -20,7 +20,8 @@ const TAIL = 128 * 1024;
 
 /** MP3: a chain of frames in the tail must end exactly at the end (or at an ID3v1 tag). */
 function mp3Truncated(tail: Buffer): boolean {
-  const end = tail.length >= 128 && tail.toString('latin1', tail.length - 128, tail.length - 125) === 'TAG' ? tail.length - 128 : tail.length;
+  const end =
+    tail.length >= 128 && tail.toString('latin1', tail.length - 128, tail.length - 125) === 'TAG' ? tail.length - 128 : tail.length;
   for (let p = 0; p + 4 <= end; p++) {
     if (tail[p] !== 0xff) continue;
     let q = p;

@@ -46,7 +46,7 @@ export function parseFrameHeader(buf: Buffer, offset: number): Mp3Frame | undefi
   const padding = (b2 >> 1) & 0x01;
   const samples = isV1 ? 1152 : 576;
   const length = Math.floor(((samples / 8) * bitrateKbps * 1000) / sampleRate) + padding;
-  const channels = (b3 >> 6) === 3 ? 1 : 2;
+  const channels = b3 >> 6 === 3 ? 1 : 2;
   return { offset, length, sampleRate, samples, bitrateKbps, channels };
 }
 

@@ -69,9 +69,7 @@ function addNote(
   const decay = Math.exp(-3 / length);
   let release = 1;
   for (let i = 0; i < length && first + i < out.length; i++) {
-    let env = 1;
-    if (i < attack) env = i / attack;
-    else env = release *= decay;
+    const env = i < attack ? i / attack : (release *= decay);
     out[first + i]! += gain * env * oscillator(kind, (hz * i) / sampleRate);
   }
 }

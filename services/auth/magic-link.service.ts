@@ -1,10 +1,5 @@
 import { withTransaction } from '../../db/pool';
-import {
-  consumeMagicLink,
-  deleteUnusedLinksFor,
-  findMagicLinkState,
-  insertMagicLink,
-} from '../../db/repos/magic-links.repo';
+import { consumeMagicLink, deleteUnusedLinksFor, findMagicLinkState, insertMagicLink } from '../../db/repos/magic-links.repo';
 import { findUserByEmail, recordLogin, type User } from '../../db/repos/users.repo';
 import { badRequest, forbidden } from '../../lib/errors';
 import { addMinutes } from '../../lib/clock';
@@ -32,7 +27,8 @@ export const RETURN_PATH = /^\/(?:[A-Za-z0-9_-][A-Za-z0-9/_-]{0,199})?$/;
  * the rest.
  */
 export async function requestMagicLink(deps: ServiceDeps, rawEmail: string, meta: RequestMeta, next?: string): Promise<void> {
-  if (next !== undefined && !RETURN_PATH.test(next)) throw badRequest('validation_failed', 'next must be a path of this store, like /cart.');
+  if (next !== undefined && !RETURN_PATH.test(next))
+    throw badRequest('validation_failed', 'next must be a path of this store, like /cart.');
   const email = normaliseEmail(rawEmail);
   const now = deps.clock();
   const { token, hash } = newToken();

@@ -62,10 +62,7 @@ async function takeChallenge(deps: ServiceDeps, clientDataJSON: string, flow: Ch
 }
 
 /** Options for registering a new passkey on the signed-in account. */
-export async function registrationOptions(
-  deps: ServiceDeps,
-  actor: Actor | undefined,
-): Promise<PublicKeyCredentialCreationOptionsJSON> {
+export async function registrationOptions(deps: ServiceDeps, actor: Actor | undefined): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const me = requireSignedIn(actor);
   const user = await findUserById(deps.db, me.userId);
   if (!user) throw notFound('user_not_found', 'Your account no longer exists.');

@@ -1,11 +1,5 @@
 import type { Queryable } from '../../db/pool';
-import {
-  deleteSessionByHash,
-  deleteSessionsOfUser,
-  extendSession,
-  findActiveSession,
-  insertSession,
-} from '../../db/repos/sessions.repo';
+import { deleteSessionByHash, deleteSessionsOfUser, extendSession, findActiveSession, insertSession } from '../../db/repos/sessions.repo';
 import type { Actor } from '../actor';
 import { requireSignedIn } from '../actor';
 import { addDays } from '../../lib/clock';
@@ -24,7 +18,12 @@ export interface NewSession {
 }
 
 /** Starts a session for a user who has just proven who they are. */
-export async function startSession(deps: Pick<ServiceDeps, 'clock'>, db: Queryable, userId: number, meta: RequestMeta): Promise<NewSession> {
+export async function startSession(
+  deps: Pick<ServiceDeps, 'clock'>,
+  db: Queryable,
+  userId: number,
+  meta: RequestMeta,
+): Promise<NewSession> {
   const now = deps.clock();
   const { token, hash } = newToken();
   const expiresAt = addDays(now, SESSION_DAYS);
@@ -49,7 +48,9 @@ export async function resolveSession(deps: ServiceDeps, token: string, options: 
   const now = deps.clock();
   const hash = hashToken(token);
   const cache = options.cached ? deps.accessCache : undefined;
-  const session = cache ? await cache.get(`session:${hash}`, () => findActiveSession(deps.db, hash, now)) : await findActiveSession(deps.db, hash, now);
+  const session = cache
+    ? await cache.get(`session:${hash}`, () => findActiveSession(deps.db, hash, now))
+    : await findActiveSession(deps.db, hash, now);
   // A cached session may have expired since it was read.
   if (!session || session.expiresAt.getTime() <= now.getTime()) return undefined;
   if (now.getTime() - session.lastUsedAt.getTime() >= SESSION_REFRESH_MINUTES * 60_000) {
@@ -70,4 +71,3 @@ export async function endSession(deps: ServiceDeps, token: string | undefined): 
 export async function endAllSessions(deps: ServiceDeps, actor: Actor | undefined): Promise<number> {
   return deleteSessionsOfUser(deps.db, requireSignedIn(actor).userId);
 }
-

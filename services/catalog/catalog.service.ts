@@ -21,10 +21,15 @@ export async function getCatalogTrack(deps: Pick<ServiceDeps, 'db'>, id: number)
  * its artist's and admins' for a draft or a deleted one (the studio shows
  * them), a 404 for everyone else. `isPublic` says whether shared caches may keep it.
  */
-export async function coverOf(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, id: number): Promise<{ track: Track; isPublic: boolean }> {
+export async function coverOf(
+  deps: Pick<ServiceDeps, 'db'>,
+  actor: Actor | undefined,
+  id: number,
+): Promise<{ track: Track; isPublic: boolean }> {
   const track = await findTrackById(deps.db, id);
   const isPublic = !!track && track.isPublished && !track.isDeleted;
-  if (!track || !track.coverFilename || !(isPublic || mayManageTrack(actor, track))) throw notFound('cover_not_found', 'This track has no cover art.');
+  if (!track || !track.coverFilename || !(isPublic || mayManageTrack(actor, track)))
+    throw notFound('cover_not_found', 'This track has no cover art.');
   return { track, isPublic };
 }
 

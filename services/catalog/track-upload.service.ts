@@ -55,7 +55,11 @@ const MIN_BITS_PER_SECOND: Record<AudioFormat, number> = { mp3: 6_000, 'ogg-vorb
  * true (a 1 Hz FLAC, an Ogg whose last granule claims centuries), or
  * undefined when they can.
  */
-export function implausibility(format: AudioFormat, probe: Pick<AudioProbe, 'duration' | 'sampleRate'>, sizeBytes: number): string | undefined {
+export function implausibility(
+  format: AudioFormat,
+  probe: Pick<AudioProbe, 'duration' | 'sampleRate'>,
+  sizeBytes: number,
+): string | undefined {
   const seconds = probe.duration ?? 0;
   if (seconds > MAX_TRACK_SECONDS) return `it claims ${Math.round(seconds)} seconds (at most ${MAX_TRACK_SECONDS} are accepted)`;
   if (probe.sampleRate !== null && (probe.sampleRate < SAMPLE_RATES.min || probe.sampleRate > SAMPLE_RATES.max)) {
@@ -72,7 +76,9 @@ export function implausibility(format: AudioFormat, probe: Pick<AudioProbe, 'dur
  * short, readable by the probe, the probe agrees with the sniffing, and the
  * declared length and sample rate are possible for the file's size.
  */
-export async function inspectAudio(file: string): Promise<{ format: AudioFormat; probe: AudioProbe & { duration: number }; sizeBytes: number }> {
+export async function inspectAudio(
+  file: string,
+): Promise<{ format: AudioFormat; probe: AudioProbe & { duration: number }; sizeBytes: number }> {
   const { size } = await fs.promises.stat(file);
   if (size === 0) throw new AppError(422, 'empty_file', 'The audio file is empty.');
   let head = await readBytes(file, 0, 256 * 1024);

@@ -77,10 +77,16 @@ export async function ownOrder(deps: Pick<ServiceDeps, 'db'>, actor: Actor | und
 }
 
 /** POST /api/checkout/orders/:id/capture: only the order's owner may capture. */
-export async function captureOwnOrder(deps: Deps, actor: Actor | undefined, orderId: number): Promise<CaptureReport & { items: OrderItem[] }> {
+export async function captureOwnOrder(
+  deps: Deps,
+  actor: Actor | undefined,
+  orderId: number,
+): Promise<CaptureReport & { items: OrderItem[] }> {
   const captured = await captureAndSettle(deps, await ownOrder(deps, actor, orderId));
   if (captured.outcome === 'declined') {
-    throw new AppError(402, 'payment_declined', 'PayPal declined the payment method. Approve again with another one.', { approveUrl: captured.order.approveUrl });
+    throw new AppError(402, 'payment_declined', 'PayPal declined the payment method. Approve again with another one.', {
+      approveUrl: captured.order.approveUrl,
+    });
   }
   if (captured.outcome === 'failed' && captured.order.failureReason === ALREADY_OWNED) {
     throw conflict('already_owned', 'You already own some of these tracks; this order was cancelled and nothing was charged.');
@@ -91,7 +97,11 @@ export async function captureOwnOrder(deps: Deps, actor: Actor | undefined, orde
 }
 
 /** The actor's order with this PayPal order id, if it is theirs (the return and cancel pages). */
-export async function findOwnOrderByPaypalId(deps: Pick<ServiceDeps, 'db'>, actor: Actor, paypalOrderId: string): Promise<Order | undefined> {
+export async function findOwnOrderByPaypalId(
+  deps: Pick<ServiceDeps, 'db'>,
+  actor: Actor,
+  paypalOrderId: string,
+): Promise<Order | undefined> {
   const order = await findOrderByPaypalId(deps.db, paypalOrderId);
   return order?.userId === actor.userId ? order : undefined;
 }

@@ -31,7 +31,10 @@ export async function createCheckoutOrder(
   const ids = [...new Set(trackIds)].sort((a, b) => a - b);
   const tracks = await findTracksByIds(deps.db, ids);
   const unavailable = ids.filter((id) => !tracks.some((t) => t.id === id && t.isPublished && !t.isDeleted));
-  if (unavailable.length) throw unprocessable('track_unavailable', 'Some tracks cannot be bought: they do not exist or are not for sale.', { trackIds: unavailable });
+  if (unavailable.length)
+    throw unprocessable('track_unavailable', 'Some tracks cannot be bought: they do not exist or are not for sale.', {
+      trackIds: unavailable,
+    });
   const free = tracks.filter((t) => t.isFree || toCents(t.priceEur) === 0).map((t) => t.id);
   if (free.length) throw unprocessable('track_free', 'Free tracks need no purchase.', { trackIds: free });
   const own = tracks.filter((t) => t.artistUserId === userId).map((t) => t.id);
@@ -80,7 +83,8 @@ export async function createCheckoutOrder(
  * order, so the buyer can finish it instead).
  */
 async function refuseDoublePayment(deps: { db: Queryable; clock: Clock }, userId: number, trackIds: number[]): Promise<void> {
-  if ((await ownedTrackIds(deps.db, userId, trackIds, deps.clock())).length) throw conflict('already_owned', 'You already own some of these tracks.');
+  if ((await ownedTrackIds(deps.db, userId, trackIds, deps.clock())).length)
+    throw conflict('already_owned', 'You already own some of these tracks.');
   const open = await findOpenOrderCovering(deps.db, userId, trackIds);
   if (open) {
     throw new AppError(409, 'order_open', 'An unfinished order of yours already covers some of these tracks: finish or wait for it.', {

@@ -16,7 +16,12 @@ export interface Page {
 }
 
 async function withItems(deps: Pick<ServiceDeps, 'db'>, orders: Order[]): Promise<OrderWithItems[]> {
-  const items = orders.length ? await listOrderItems(deps.db, orders.map((o) => o.id)) : [];
+  const items = orders.length
+    ? await listOrderItems(
+        deps.db,
+        orders.map((o) => o.id),
+      )
+    : [];
   return orders.map((order) => ({ order, items: items.filter((i) => i.orderId === order.id) }));
 }
 
@@ -34,7 +39,11 @@ export async function getMyOrder(deps: Pick<ServiceDeps, 'db'>, actor: Actor | u
 }
 
 /** GET /api/me/purchases: what the buyer bought, revoked purchases included and flagged. */
-export async function listMyPurchases(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, page: Page): Promise<{ purchases: PurchaseRow[]; total: number }> {
+export async function listMyPurchases(
+  deps: Pick<ServiceDeps, 'db'>,
+  actor: Actor | undefined,
+  page: Page,
+): Promise<{ purchases: PurchaseRow[]; total: number }> {
   const { userId } = requireSignedIn(actor);
   return listPurchasesOfUser(deps.db, userId, page.pageSize, (page.page - 1) * page.pageSize);
 }

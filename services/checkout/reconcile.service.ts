@@ -34,7 +34,10 @@ export interface ReconcileSummary {
 }
 
 /** `npm run payments:reconcile` and the periodic job: every stale CREATED or PENDING order, oldest first. */
-export async function reconcileStaleOrders(deps: Deps, options: { limit?: number; onError?: (order: Order, err: unknown) => void } = {}): Promise<ReconcileSummary> {
+export async function reconcileStaleOrders(
+  deps: Deps,
+  options: { limit?: number; onError?: (order: Order, err: unknown) => void } = {},
+): Promise<ReconcileSummary> {
   const before = new Date(deps.clock().getTime() - STALE_AFTER_MS);
   const orders = await listStaleOpenOrders(deps.db, before, options.limit ?? 200);
   const summary: ReconcileSummary = { checked: orders.length, settled: 0, errors: 0 };

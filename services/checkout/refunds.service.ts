@@ -20,7 +20,8 @@ export async function refundOrder(
   const order = await findOrder(deps.db, orderId);
   if (!order) throw notFound('order_not_found', 'No such order.');
   if (order.status === 'REFUNDED') return { order, refund: 'completed' };
-  if (order.status !== 'COMPLETED' || !order.transactionId) throw conflict('order_not_refundable', `Only completed orders can be refunded; this one is ${order.status}.`);
+  if (order.status !== 'COMPLETED' || !order.transactionId)
+    throw conflict('order_not_refundable', `Only completed orders can be refunded; this one is ${order.status}.`);
   const captureId = order.transactionId;
   const result = await callProvider(() => deps.payments.refundCapture(captureId, `song-nexus-refund-${order.id}`));
   if (result.status === 'PENDING') return { order, refund: 'pending' };

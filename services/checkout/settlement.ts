@@ -81,5 +81,7 @@ export function settleDecline(deps: Deps, orderId: number, attempt: number, appr
 
 /** Marks an open order FAILED (abandoned, unknown at PayPal, voided). */
 export function settleFailure(deps: Deps, orderId: number, reason: string): Promise<Order> {
-  return underLock(deps, orderId, async (order, tx) => (isOpen(order) ? updateOrder(tx, order.id, { status: 'FAILED', failureReason: reason }) : order));
+  return underLock(deps, orderId, async (order, tx) =>
+    isOpen(order) ? updateOrder(tx, order.id, { status: 'FAILED', failureReason: reason }) : order,
+  );
 }

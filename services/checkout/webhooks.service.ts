@@ -18,7 +18,10 @@ const eventSchema = z.object({
   resource: z
     .object({
       id: z.string().max(255).optional(),
-      supplementary_data: z.object({ related_ids: z.object({ order_id: z.string().optional(), capture_id: z.string().optional() }).partial() }).partial().optional(),
+      supplementary_data: z
+        .object({ related_ids: z.object({ order_id: z.string().optional(), capture_id: z.string().optional() }).partial() })
+        .partial()
+        .optional(),
       links: z.array(link).optional(),
     })
     .loose(),
@@ -35,9 +38,10 @@ async function orderOf(deps: Deps, event: PaypalEvent): Promise<Order | undefine
     if (order) return order;
   }
   const upLink = resource.links?.find((l) => l.rel === 'up')?.href;
-  const captureId = event.event_type.startsWith('PAYMENT.CAPTURE.') && !['PAYMENT.CAPTURE.REFUNDED', 'PAYMENT.CAPTURE.REVERSED'].includes(event.event_type)
-    ? resource.id
-    : (related?.capture_id ?? upLink?.split('/').pop());
+  const captureId =
+    event.event_type.startsWith('PAYMENT.CAPTURE.') && !['PAYMENT.CAPTURE.REFUNDED', 'PAYMENT.CAPTURE.REVERSED'].includes(event.event_type)
+      ? resource.id
+      : (related?.capture_id ?? upLink?.split('/').pop());
   return captureId ? findOrderByCaptureId(deps.db, captureId) : undefined;
 }
 
@@ -83,7 +87,12 @@ export async function receivePaypalWebhook(deps: Deps, delivery: WebhookDelivery
     throw badRequest('webhook_unverified', 'PayPal did not confirm this webhook delivery.');
   }
   const event = parsed.data;
-  const state = await recordPaymentEvent(deps.db, { eventId: event.id, eventType: event.event_type, resourceId: event.resource.id ?? null, payload: json });
+  const state = await recordPaymentEvent(deps.db, {
+    eventId: event.id,
+    eventType: event.event_type,
+    resourceId: event.resource.id ?? null,
+    payload: json,
+  });
   if (state === 'done') return { duplicate: true };
   await apply(deps, event);
   await markPaymentEventProcessed(deps.db, event.id, deps.clock());

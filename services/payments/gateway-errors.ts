@@ -7,7 +7,13 @@ export async function callProvider<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof GatewayUnavailable) {
-      throw new AppError(502, 'payment_provider_unavailable', 'PayPal could not be reached. Nothing was charged twice; try again in a moment.', undefined, { 'Retry-After': '5' });
+      throw new AppError(
+        502,
+        'payment_provider_unavailable',
+        'PayPal could not be reached. Nothing was charged twice; try again in a moment.',
+        undefined,
+        { 'Retry-After': '5' },
+      );
     }
     throw err;
   }

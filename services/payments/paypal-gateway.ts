@@ -12,7 +12,15 @@ import {
   type OAuthToken,
 } from '@paypal/paypal-server-sdk';
 import { formatCents, parseCents } from './money';
-import { GatewayUnavailable, unreachableGateway, type CaptureResult, type GatewayCapture, type GatewayOrder, type PaymentGateway, type WebhookDelivery } from './payment-gateway';
+import {
+  GatewayUnavailable,
+  unreachableGateway,
+  type CaptureResult,
+  type GatewayCapture,
+  type GatewayOrder,
+  type PaymentGateway,
+  type WebhookDelivery,
+} from './payment-gateway';
 
 /**
  * The one module that talks to PayPal, through `@paypal/paypal-server-sdk`
@@ -132,10 +140,24 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
                 customId: String(order.orderId),
                 invoiceId: order.invoiceId,
                 amount: { ...money(order.totalCents), breakdown: { itemTotal: money(order.totalCents) } },
-                items: order.items.map((item) => ({ name: item.name.slice(0, 127), sku: `track-${item.trackId}`, quantity: '1', unitAmount: money(item.priceCents) })),
+                items: order.items.map((item) => ({
+                  name: item.name.slice(0, 127),
+                  sku: `track-${item.trackId}`,
+                  quantity: '1',
+                  unitAmount: money(item.priceCents),
+                })),
               },
             ],
-            paymentSource: { paypal: { experienceContext: { returnUrl: order.returnUrl, cancelUrl: order.cancelUrl, userAction: PaypalExperienceUserAction.PayNow, shippingPreference: PaypalWalletContextShippingPreference.NoShipping } } },
+            paymentSource: {
+              paypal: {
+                experienceContext: {
+                  returnUrl: order.returnUrl,
+                  cancelUrl: order.cancelUrl,
+                  userAction: PaypalExperienceUserAction.PayNow,
+                  shippingPreference: PaypalWalletContextShippingPreference.NoShipping,
+                },
+              },
+            },
           },
         });
         const created = toGatewayOrder(result);
@@ -177,7 +199,8 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
         const { result } = await payments.refundCapturedPayment({ captureId, paypalRequestId: requestId, prefer: 'return=representation' });
         return { status: result.status === 'COMPLETED' ? 'COMPLETED' : 'PENDING' };
       } catch (err) {
-        if (err instanceof ApiError && err.statusCode === 422 && issueOf(err) === 'CAPTURE_FULLY_REFUNDED') return { status: 'ALREADY_REFUNDED' };
+        if (err instanceof ApiError && err.statusCode === 422 && issueOf(err) === 'CAPTURE_FULLY_REFUNDED')
+          return { status: 'ALREADY_REFUNDED' };
         return unavailable(err, 'refund');
       }
     },

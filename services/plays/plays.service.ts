@@ -30,11 +30,22 @@ export function qualifies(playedSeconds: number, trackSeconds: number | null): b
  * per 30 minutes however many player sessions it claims.
  */
 export function listenerOf(actor: Actor | undefined, meta: RequestMeta): string {
-  return actor ? `u:${actor.userId}` : `ip:${crypto.createHash('sha256').update(meta.ipAddress ?? '').digest('hex').slice(0, 32)}`;
+  return actor
+    ? `u:${actor.userId}`
+    : `ip:${crypto
+        .createHash('sha256')
+        .update(meta.ipAddress ?? '')
+        .digest('hex')
+        .slice(0, 32)}`;
 }
 
 /** The token a stream response carries for this listener and track (see play-token.ts). */
-export function issuePlayToken(deps: Pick<ServiceDeps, 'playTokens' | 'clock'>, actor: Actor | undefined, trackId: number, meta: RequestMeta): Promise<string> {
+export function issuePlayToken(
+  deps: Pick<ServiceDeps, 'playTokens' | 'clock'>,
+  actor: Actor | undefined,
+  trackId: number,
+  meta: RequestMeta,
+): Promise<string> {
   return deps.playTokens.issue(trackId, listenerOf(actor, meta), deps.clock());
 }
 

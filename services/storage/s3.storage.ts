@@ -59,13 +59,20 @@ export class S3Storage implements Storage {
   }
 
   async put(key: string, data: Buffer): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Body: data, ContentLength: data.length }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Body: data, ContentLength: data.length }),
+    );
   }
 
   async putFile(key: string, sourcePath: string): Promise<void> {
     const { size } = await fs.promises.stat(sourcePath);
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Body: fs.createReadStream(sourcePath), ContentLength: size }),
+      new PutObjectCommand({
+        Bucket: this.settings.bucket,
+        Key: this.key(key),
+        Body: fs.createReadStream(sourcePath),
+        ContentLength: size,
+      }),
     );
     await fs.promises.rm(sourcePath, { force: true });
   }
@@ -86,14 +93,17 @@ export class S3Storage implements Storage {
         body.once('error', (err) => out.destroy(err));
         body.pipe(out);
       },
-      (err: unknown) => out.destroy(isNotFound(err) ? Object.assign(new Error(`no such object: ${key}`), { code: 'ENOENT' }) : (err as Error)),
+      (err: unknown) =>
+        out.destroy(isNotFound(err) ? Object.assign(new Error(`no such object: ${key}`), { code: 'ENOENT' }) : (err as Error)),
     );
     return out;
   }
 
   async readRange(key: string, range: { start: number; end: number }): Promise<Buffer> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Range: `bytes=${range.start}-${range.end}` }));
+      const res = await this.client.send(
+        new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Range: `bytes=${range.start}-${range.end}` }),
+      );
       const bytes = Buffer.from(await res.Body!.transformToByteArray());
       const length = range.end - range.start + 1;
       if (bytes.length === length) return bytes;
@@ -129,7 +139,9 @@ export class S3Storage implements Storage {
     const prefix = `${this.settings.prefix}${folder}/`;
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
       for (const item of page.Contents ?? []) {
         const key = item.Key?.slice(this.settings.prefix.length);
         if (key && isStorageKey(key)) yield { key, sizeBytes: item.Size ?? 0, modifiedAt: item.LastModified ?? new Date(0) };

@@ -14,9 +14,7 @@ export class AccessCache {
   private generation = 0;
   private live = false;
 
-  constructor(
-    private readonly options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
-  ) {}
+  constructor(private readonly options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {}) {}
 
   /** The cached value for `key`, or what `load` gives (remembered while the feed is live). */
   async get<T>(key: string, load: () => Promise<T>): Promise<T> {

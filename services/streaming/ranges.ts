@@ -13,10 +13,7 @@
  * and code for clients that do not exist.
  */
 
-export type RangeDecision =
-  | { kind: 'full' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+export type RangeDecision = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 const SPEC = /^(\d*)-(\d*)$/;
 
@@ -33,7 +30,10 @@ export function evaluateRange(
   }
   const match = /^\s*bytes\s*=\s*(.*)$/i.exec(header);
   if (!match) return { kind: 'full' }; // another range unit: ignored
-  const specs = match[1]!.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const specs = match[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (specs.length === 0) return { kind: 'full' };
   const ranges: { start: number; end: number }[] = [];
   for (const spec of specs) {

@@ -93,7 +93,11 @@ export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, 
 }
 
 /** The original file as a download, for those entitled to the full track only. */
-export async function downloadSource(deps: ServiceDeps, actor: Actor | undefined, trackId: number): Promise<AudioSource & { filename: string }> {
+export async function downloadSource(
+  deps: ServiceDeps,
+  actor: Actor | undefined,
+  trackId: number,
+): Promise<AudioSource & { filename: string }> {
   const track = await audioTrack(deps, trackId);
   if (!track) throw trackNotFound();
   if ((await accessTo(deps, actor, track)).level !== 'full') {
@@ -108,6 +112,7 @@ export async function downloadSource(deps: ServiceDeps, actor: Actor | undefined
 export function downloadName(raw: string): string {
   const cleaned = raw
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, ' ')
     .replace(/\s+/g, ' ')
     .replace(/^[\s.]+|[\s.]+$/g, '')

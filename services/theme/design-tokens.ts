@@ -48,7 +48,13 @@ export type TokenName = keyof typeof TOKENS;
 export const TOKEN_NAMES = Object.keys(TOKENS) as TokenName[];
 
 /** A full token set as stored: images may be null (none), everything else is set. */
-export type Tokens = { [K in TokenName]: (typeof TOKENS)[K]['kind'] extends 'int' | 'weight' ? number : (typeof TOKENS)[K]['kind'] extends 'image' ? string | null : string };
+export type Tokens = {
+  [K in TokenName]: (typeof TOKENS)[K]['kind'] extends 'int' | 'weight'
+    ? number
+    : (typeof TOKENS)[K]['kind'] extends 'image'
+      ? string | null
+      : string;
+};
 
 /** snake_case column of a token, e.g. colorPrimary → color_primary. */
 export const columnOf = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -95,7 +101,9 @@ function problem(name: TokenName, value: unknown, imageHosts: readonly string[])
       if (value === null || (typeof value === 'string' && value.length <= 500 && OWN_ASSET.test(value))) return undefined;
       if (typeof value === 'string' && value.length <= 500 && HTTPS_URL.test(value)) {
         // Any other host would be blocked by the store's own Content-Security-Policy (img-src).
-        return onAllowedHost(value, imageHosts) ? undefined : `must be an uploaded theme asset or on an image host in THEME_IMAGE_HOSTS (${imageHosts.join(', ') || 'none configured'})`;
+        return onAllowedHost(value, imageHosts)
+          ? undefined
+          : `must be an uploaded theme asset or on an image host in THEME_IMAGE_HOSTS (${imageHosts.join(', ') || 'none configured'})`;
       }
       return 'must be an uploaded theme asset path, an https:// URL on an allowed image host, or null';
   }

@@ -69,10 +69,16 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
       form.set('priceEur', price);
       form.set('freePreviewDuration', '4');
       form.set('audio', new Blob([bytes], { type: 'audio/mpeg' }), `${name}.mp3`);
-      const res = await fetch(`${shop.base}/api/artist/tracks`, { method: 'POST', headers: { Cookie: artist.cookie, Origin: origin }, body: form });
+      const res = await fetch(`${shop.base}/api/artist/tracks`, {
+        method: 'POST',
+        headers: { Cookie: artist.cookie, Origin: origin },
+        body: form,
+      });
       expect(res.status).toBe(201);
       const { track } = (await res.json()) as { track: { id: number } };
-      expect((await shop.call('PATCH', `/api/artist/tracks/${track.id}`, { cookie: artist.cookie, json: { isPublished: true } })).status).toBe(200);
+      expect(
+        (await shop.call('PATCH', `/api/artist/tracks/${track.id}`, { cookie: artist.cookie, json: { isPublished: true } })).status,
+      ).toBe(200);
       tracks.push({ id: track.id, name, bytes });
     }
   });
@@ -116,7 +122,14 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable', { enableUI: false });
     await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
     const [a, b] = tracks as [(typeof tracks)[0], (typeof tracks)[0]];
 
@@ -124,7 +137,13 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.goto(`${origin}/`);
     await page.getByRole('heading', { name: 'Discover music' }).waitFor();
     await screenshots(page, 'storefront');
-    const plays = async () => (await db.pool.query<{ user_id: number | null; duration_played_seconds: number }>('SELECT user_id, duration_played_seconds FROM play_stats WHERE track_id = $1', [a.id])).rows;
+    const plays = async () =>
+      (
+        await db.pool.query<{ user_id: number | null; duration_played_seconds: number }>(
+          'SELECT user_id, duration_played_seconds FROM play_stats WHERE track_id = $1',
+          [a.id],
+        )
+      ).rows;
     expect(await accessibilityProblems(page)).toEqual([]);
     expect(await plays()).toEqual([]);
     await page.getByRole('button', { name: `Play ${a.name} by The Testers` }).click();
@@ -171,7 +190,11 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
 
     // Buys both tracks through PayPal's approve page.
     await page.goto(`${origin}/`);
-    for (const t of [a, b]) await page.locator(`[data-track-id="${t.id}"]`).getByRole('button', { name: /Add to cart/ }).click();
+    for (const t of [a, b])
+      await page
+        .locator(`[data-track-id="${t.id}"]`)
+        .getByRole('button', { name: /Add to cart/ })
+        .click();
     await page.getByRole('link', { name: /Cart/ }).click();
     await page.getByRole('cell', { name: '€2.28' }).waitFor();
     await screenshots(page, 'cart');
@@ -244,7 +267,11 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     expect(seen.at(-1)).toBe(1);
     expect(await page.locator('progress').isVisible()).toBe(true);
     // The form is ready for the next upload, with its defaults back.
-    expect([await page.getByLabel('Title').inputValue(), await page.getByLabel('Price (EUR)').inputValue(), await page.getByLabel('Preview length (seconds)').inputValue()]).toEqual(['', '0.99', '40']);
+    expect([
+      await page.getByLabel('Title').inputValue(),
+      await page.getByLabel('Price (EUR)').inputValue(),
+      await page.getByLabel('Preview length (seconds)').inputValue(),
+    ]).toEqual(['', '0.99', '40']);
     await screenshots(page, 'studio');
     expect(await accessibilityProblems(page)).toEqual([]);
 
@@ -258,7 +285,9 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.getByLabel('New cover image').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png(240, 240) });
     await page.getByRole('button', { name: 'Replace cover' }).click();
     await page.getByText('Cover replaced.').waitFor();
-    expect(await page.getByRole('img', { name: 'Cover of Upload Test' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
+    expect(
+      await page.getByRole('img', { name: 'Cover of Upload Test' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+    ).toBe(240);
     await screenshots(page, 'studio-edit');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('link', { name: 'Back to the studio' }).click();
@@ -282,7 +311,9 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.getByRole('heading', { name: 'Theme editor' }).waitFor();
     await page.getByLabel('Color primary as hex').fill('#b45309');
     // The live preview follows the draft before anything is saved.
-    expect(await page.locator('.theme-preview').evaluate((el) => getComputedStyle(el).getPropertyValue('--color-primary').trim())).toBe('#b45309');
+    expect(await page.locator('.theme-preview').evaluate((el) => getComputedStyle(el).getPropertyValue('--color-primary').trim())).toBe(
+      '#b45309',
+    );
     await page.getByLabel('Button text color as hex').fill('#fbbf24');
     await page.getByLabel('Button background color as hex').fill('#f59e0b');
     await page.getByText(/Button text on button: contrast .* below WCAG AA/).waitFor();
@@ -290,7 +321,9 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.getByLabel('Upload an image for logo url').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png(64, 64) });
     await page.getByText('Image uploaded for logo url; save to publish it.').waitFor();
     expect(await page.getByLabel('Logo url', { exact: true }).inputValue()).toMatch(/^\/assets\/theme\/[0-9a-f]{32}\.png$/);
-    expect(await page.locator('.theme-preview').evaluate((el) => getComputedStyle(el).getPropertyValue('--logo-url').trim())).toMatch(/^url\("\/assets\/theme\//);
+    expect(await page.locator('.theme-preview').evaluate((el) => getComputedStyle(el).getPropertyValue('--logo-url').trim())).toMatch(
+      /^url\("\/assets\/theme\//,
+    );
     await page.getByLabel('Button text color as hex').fill('#ffffff');
     await page.getByLabel('Button background color as hex').fill('#6d28d9');
     await page.getByRole('button', { name: 'Save and publish' }).click();
@@ -313,15 +346,29 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     expect(active.tokens.colorPrimary).toBe('#b45309');
     const other = await signInAs(db.pool, 'admin');
     const fresh = await fetch(`${shop.base}/api/design-system`);
-    expect((await shop.call('PUT', '/api/admin/design-system', { cookie: other.cookie, json: { colorSecondary: '#0f172a' }, headers: { 'If-Match': fresh.headers.get('etag')! } })).status).toBe(200);
+    expect(
+      (
+        await shop.call('PUT', '/api/admin/design-system', {
+          cookie: other.cookie,
+          json: { colorSecondary: '#0f172a' },
+          headers: { 'If-Match': fresh.headers.get('etag')! },
+        })
+      ).status,
+    ).toBe(200);
     await page.getByLabel('Color accent teal as hex').fill('#0f766e');
     await page.getByRole('button', { name: 'Save and publish' }).click();
     await page.getByText('Someone else saved the theme while you were editing.').waitFor();
     await page.getByRole('button', { name: 'Load their version' }).click();
-    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('input[aria-label="Color secondary as hex"]')?.value === '#0f172a');
+    await page.waitForFunction(
+      () => document.querySelector<HTMLInputElement>('input[aria-label="Color secondary as hex"]')?.value === '#0f172a',
+    );
 
     // One click back to the theme before this test's saves.
-    await page.locator('.history li').nth(2).getByRole('button', { name: /Roll back to #/ }).click();
+    await page
+      .locator('.history li')
+      .nth(2)
+      .getByRole('button', { name: /Roll back to #/ })
+      .click();
     await page.getByText(/^Rolled back to theme/).waitFor();
     await page.getByRole('link', { name: 'Store' }).click();
     await page.waitForFunction((b) => getComputedStyle(document.documentElement).getPropertyValue('--color-primary').trim() === b, before);

@@ -76,10 +76,12 @@ const db = useTestDatabase();
 
   const session = () => page.evaluate(() => window.api('GET', '/api/auth/session'));
   const counter = async () =>
-    (await db.pool.query<{ counter: number }>(
-      'SELECT c.counter FROM webauthn_credentials c JOIN users u ON u.id = c.user_id WHERE u.email = $1',
-      [email],
-    )).rows[0]?.counter;
+    (
+      await db.pool.query<{ counter: number }>(
+        'SELECT c.counter FROM webauthn_credentials c JOIN users u ON u.id = c.user_id WHERE u.email = $1',
+        [email],
+      )
+    ).rows[0]?.counter;
 
   it('registers a passkey, then signs in with it after signing out, without typing an address; the counter rises', async () => {
     await signInByMail();
@@ -110,10 +112,9 @@ const db = useTestDatabase();
 
   it('refuses a sign-in whose signature counter does not exceed the stored one (a cloned authenticator)', async () => {
     await page.evaluate(() => window.api('POST', '/api/auth/logout'));
-    await db.pool.query(
-      'UPDATE webauthn_credentials SET counter = 1000000 WHERE user_id = (SELECT id FROM users WHERE email = $1)',
-      [email],
-    );
+    await db.pool.query('UPDATE webauthn_credentials SET counter = 1000000 WHERE user_id = (SELECT id FROM users WHERE email = $1)', [
+      email,
+    ]);
     const result = await page.evaluate(() => window.signInWithPasskey());
     expect(result.status).toBe(400);
     expect(result.body?.error?.code).toBe('passkey_verification_failed');

@@ -44,12 +44,23 @@ const db = useTestDatabase();
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://localhost:${port}`;
-    const app = testApp(db.pool, { env: { APP_ORIGIN: origin, UPLOAD_DIR: uploads }, storage: new LocalDiskStorage(uploads), mailer, background });
+    const app = testApp(db.pool, {
+      env: { APP_ORIGIN: origin, UPLOAD_DIR: uploads },
+      storage: new LocalDiskStorage(uploads),
+      mailer,
+      background,
+    });
     const fixture = path.join(uploads, 'song.mp3');
     await makeFixture(fixture, 60, ['-c:a', 'libmp3lame', '-q:a', '3']);
     const artist = await signInAs(db.pool, 'artist');
     trackId = (
-      await request(app).post('/api/artist/tracks').set('Cookie', artist.cookie).field('name', 'Playback').field('freePreviewDuration', '8').attach('audio', fixture).expect(201)
+      await request(app)
+        .post('/api/artist/tracks')
+        .set('Cookie', artist.cookie)
+        .field('name', 'Playback')
+        .field('freePreviewDuration', '8')
+        .attach('audio', fixture)
+        .expect(201)
     ).body.track.id;
     await request(app).patch(`/api/artist/tracks/${trackId}`).set('Cookie', artist.cookie).send({ isPublished: true }).expect(200);
     const buyer = await signInAs(db.pool, 'user');
@@ -94,11 +105,18 @@ const db = useTestDatabase();
     const context = await browser.newContext();
     const p = await page(context);
     // The buyer signs in the way a person does: a link by mail, confirmed in the page.
-    await p.evaluate((email) => fetch('/api/auth/magic-link', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) }), buyerEmail);
+    await p.evaluate(
+      (email) =>
+        fetch('/api/auth/magic-link', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) }),
+      buyerEmail,
+    );
     await background.drain();
     const link = new URL(/https?:\/\/\S+/.exec(mailer.list()[0]!.text)![0]);
     const signedIn = await p.evaluate(
-      (body) => fetch('/api/auth/magic-link/verify', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }).then((r) => r.status),
+      (body) =>
+        fetch('/api/auth/magic-link/verify', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }).then(
+          (r) => r.status,
+        ),
       JSON.stringify({ token: link.searchParams.get('token'), email: buyerEmail }),
     );
     expect(signedIn).toBe(200);

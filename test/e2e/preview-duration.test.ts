@@ -62,7 +62,12 @@ const CASES: { file: string; options: string[]; rate?: number; slack: number }[]
       if (range && (range[1] || range[2])) {
         const start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
         const end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
-        res.writeHead(206, { 'Content-Type': mime.get(name)!, 'Accept-Ranges': 'bytes', 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': end - start + 1 });
+        res.writeHead(206, {
+          'Content-Type': mime.get(name)!,
+          'Accept-Ranges': 'bytes',
+          'Content-Range': `bytes ${start}-${end}/${size}`,
+          'Content-Length': end - start + 1,
+        });
         return void fs.createReadStream(file, { start, end }).pipe(res);
       }
       res.writeHead(200, { 'Content-Type': mime.get(name)!, 'Accept-Ranges': 'bytes', 'Content-Length': size });

@@ -104,7 +104,10 @@ it('sees a session ended elsewhere, a deactivated user and a lost role within mo
   const admin = await signInAs(db.pool, 'admin');
   expect(isFull(await stream(second.track.id, admin.cookie), second.full)).toBe(true);
   await db.pool.query("UPDATE users SET role = 'user' WHERE id = $1", [admin.user.id]);
-  await until(async () => (await stream(second.track.id, admin.cookie)).body.equals(second.preview.subarray(0, 1000)), 'the lost admin role');
+  await until(
+    async () => (await stream(second.track.id, admin.cookie)).body.equals(second.preview.subarray(0, 1000)),
+    'the lost admin role',
+  );
 });
 
 it('sees a track unpublished or its preview removed elsewhere within moments', async () => {
@@ -142,9 +145,11 @@ it('stops caching when its feed connection is lost, and starts again once it is 
   const { track } = await sellable(owner.user.id);
   await stream(track.id);
   expect(feed.cache.size).toBeGreaterThan(0);
-  await db.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'song-nexus-feed' AND datname = current_database()");
+  await db.pool.query(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'song-nexus-feed' AND datname = current_database()",
+  );
   await until(async () => feed.cache.size === 0, 'the feed to notice');
-  await until(async () => ((await stream(track.id)).status === 206 && feed.cache.size > 0), 'the feed to come back');
+  await until(async () => (await stream(track.id)).status === 206 && feed.cache.size > 0, 'the feed to come back');
 });
 
 it('caches nothing while the change feed is down, and forgets a load that raced a change', async () => {

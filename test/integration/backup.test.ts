@@ -41,7 +41,11 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-const backupsIn = (dir: string) => fs.readdirSync(dir).filter((f) => !f.startsWith('.')).sort();
+const backupsIn = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => !f.startsWith('.'))
+    .sort();
 
 /** Row count and a digest of every row, per table: equal snapshots mean equal contents. */
 async function contentSnapshot(url: string): Promise<Record<string, { rows: number; md5: string }>> {
@@ -82,7 +86,9 @@ async function populatedStore(): Promise<{ name: string; url: string }> {
     await pool.query(`INSERT INTO order_items (order_id, track_id, price) VALUES ($1, $2, '1.29')`, [order.rows[0]!.id, track.id]);
     await pool.query('INSERT INTO purchases (user_id, track_id, order_id) VALUES ($1, $2, $3)', [buyer.id, track.id, order.rows[0]!.id]);
     await pool.query('INSERT INTO play_history (user_id, track_id, duration_played_seconds) VALUES ($1, $2, 95)', [buyer.id, track.id]);
-    await pool.query(`INSERT INTO webauthn_credentials (user_id, credential_id, public_key) VALUES ($1, 'cred', '\\xdeadbeef')`, [buyer.id]);
+    await pool.query(`INSERT INTO webauthn_credentials (user_id, credential_id, public_key) VALUES ($1, 'cred', '\\xdeadbeef')`, [
+      buyer.id,
+    ]);
     await pool.query(`INSERT INTO design_system (color_primary, is_active, updated_by) VALUES ('#112233', false, 'admin')`);
   } finally {
     await pool.end();
@@ -240,7 +246,10 @@ async function populatedStore(): Promise<{ name: string; url: string }> {
   it('exits non-zero when BACKUP_DIR cannot be written', async () => {
     const parentFile = path.join(tempDir('sn-bk-'), 'a-file');
     fs.writeFileSync(parentFile, 'x');
-    const run = await runScript('backup-db.sh', [], { DATABASE_URL: 'postgres://x@127.0.0.1:1/x', BACKUP_DIR: path.join(parentFile, 'backups') });
+    const run = await runScript('backup-db.sh', [], {
+      DATABASE_URL: 'postgres://x@127.0.0.1:1/x',
+      BACKUP_DIR: path.join(parentFile, 'backups'),
+    });
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/cannot create BACKUP_DIR/);
   });
@@ -291,7 +300,10 @@ describe('uploads backup and restore', () => {
     for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue;
       const rel = path.relative(dir, path.join(entry.parentPath, entry.name));
-      out[rel] = crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, rel))).digest('hex');
+      out[rel] = crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(dir, rel)))
+        .digest('hex');
     }
     return out;
   }
@@ -302,7 +314,10 @@ describe('uploads backup and restore', () => {
     const digests = fillUploads(uploads);
     const backup = await runScript('backup-uploads.sh', [], { UPLOAD_DIR: uploads, BACKUP_DIR: backupDir });
     expect(backup.code).toBe(0);
-    const archive = path.join(backupDir, backupsIn(backupDir).find((f) => f.endsWith('.tar.gz'))!);
+    const archive = path.join(
+      backupDir,
+      backupsIn(backupDir).find((f) => f.endsWith('.tar.gz'))!,
+    );
     expect(path.basename(archive)).toMatch(/^uploads-\d{8}-\d{6}\.tar\.gz$/);
 
     const refused = await runScript('restore-uploads.sh', [archive], { UPLOAD_DIR: uploads });
@@ -325,7 +340,10 @@ describe('uploads backup and restore', () => {
     const backupDir = tempDir('sn-bk-');
     fillUploads(uploads);
     expect((await runScript('backup-uploads.sh', [], { UPLOAD_DIR: uploads, BACKUP_DIR: backupDir })).code).toBe(0);
-    const archive = path.join(backupDir, backupsIn(backupDir).find((f) => f.endsWith('.tar.gz'))!);
+    const archive = path.join(
+      backupDir,
+      backupsIn(backupDir).find((f) => f.endsWith('.tar.gz'))!,
+    );
     const bytes = fs.readFileSync(archive);
     bytes[bytes.length - 20]! ^= 0xff;
     fs.writeFileSync(archive, bytes);
@@ -352,4 +370,3 @@ describe('uploads backup and restore', () => {
     expect(run.output).toMatch(/is not a folder/);
   });
 });
-

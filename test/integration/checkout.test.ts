@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => shop.close());
 
-const count = async (sql: string, values: unknown[] = []) => (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
+const count = async (sql: string, values: unknown[] = []) =>
+  (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;
 
 const orderRow = async (id: number) => (await db.pool.query('SELECT * FROM orders WHERE id = $1', [id])).rows[0];
 
@@ -51,7 +52,11 @@ describe('buying', () => {
 
     const purchases = await shop.call('GET', '/api/me/purchases', { cookie: buyer.cookie });
     expect(purchases.body.purchases.map((p: { trackId: number }) => p.trackId).sort()).toEqual([a.track.id, b.track.id].sort());
-    expect(purchases.body.purchases.every((p: { licenseType: string; orderId: number }) => p.licenseType === 'personal' && p.orderId === created.body.orderId)).toBe(true);
+    expect(
+      purchases.body.purchases.every(
+        (p: { licenseType: string; orderId: number }) => p.licenseType === 'personal' && p.orderId === created.body.orderId,
+      ),
+    ).toBe(true);
     for (const { track, full } of [a, b]) {
       const stream = await shop.call('GET', `/api/tracks/${track.id}/stream`, { cookie: buyer.cookie });
       expect([stream.status, stream.bytes.equals(full)]).toEqual([200, true]);
@@ -66,16 +71,29 @@ describe('buying', () => {
   it('prices exactly from the database: three tracks at 0.99 are 2.97 at PayPal, item by item', async () => {
     const buyer = await signInAs(db.pool, 'user');
     const tracks = await Promise.all([shop.sellable(), shop.sellable(), shop.sellable()]);
-    const created = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: tracks.map((t) => t.track.id) } });
+    const created = await shop.call('POST', '/api/checkout/orders', {
+      cookie: buyer.cookie,
+      json: { trackIds: tracks.map((t) => t.track.id) },
+    });
     expect(created.body.amount).toBe('2.97');
     const order = await orderRow(created.body.orderId);
-    const atPaypal = shop.paypal.standin.order(order.paypal_order_id) as { purchase_units: { custom_id: string; invoice_id: string; amount: unknown; items: { unit_amount: { value: string } }[] }[] };
+    const atPaypal = shop.paypal.standin.order(order.paypal_order_id) as {
+      purchase_units: { custom_id: string; invoice_id: string; amount: unknown; items: { unit_amount: { value: string } }[] }[];
+    };
     const unit = atPaypal.purchase_units[0]!;
-    expect(unit.amount).toEqual({ currency_code: 'EUR', value: '2.97', breakdown: { item_total: { currency_code: 'EUR', value: '2.97' } } });
+    expect(unit.amount).toEqual({
+      currency_code: 'EUR',
+      value: '2.97',
+      breakdown: { item_total: { currency_code: 'EUR', value: '2.97' } },
+    });
     expect(unit.items.map((i) => i.unit_amount.value)).toEqual(['0.99', '0.99', '0.99']);
     expect(unit.custom_id).toBe(String(created.body.orderId));
     expect(unit.invoice_id).toBe(order.invoice_id);
-    expect((await db.pool.query('SELECT price FROM order_items WHERE order_id = $1', [created.body.orderId])).rows).toEqual([{ price: '0.99' }, { price: '0.99' }, { price: '0.99' }]);
+    expect((await db.pool.query('SELECT price FROM order_items WHERE order_id = $1', [created.body.orderId])).rows).toEqual([
+      { price: '0.99' },
+      { price: '0.99' },
+      { price: '0.99' },
+    ]);
   });
 
   it('ignores any price a client sends, and refuses what cannot be bought without writing anything', async () => {
@@ -104,9 +122,17 @@ describe('buying', () => {
     ];
     for (const [json, cookie, status, code] of cases) {
       const res = await shop.call('POST', '/api/checkout/orders', { cookie, json });
-      expect([JSON.stringify(json).slice(0, 60), res.status, res.body?.error?.code]).toEqual([JSON.stringify(json).slice(0, 60), status, code]);
+      expect([JSON.stringify(json).slice(0, 60), res.status, res.body?.error?.code]).toEqual([
+        JSON.stringify(json).slice(0, 60),
+        status,
+        code,
+      ]);
     }
-    const malformed = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, body: '{"trackIds": [', headers: { 'Content-Type': 'application/json' } });
+    const malformed = await shop.call('POST', '/api/checkout/orders', {
+      cookie: buyer.cookie,
+      body: '{"trackIds": [',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect([malformed.status, malformed.body.error.code]).toEqual([400, 'invalid_json']);
     expect(await count('orders')).toBe(orders);
 
@@ -140,8 +166,13 @@ describe('buying', () => {
   it('captures once and grants once under 20 concurrent capture calls', async () => {
     const buyer = await signInAs(db.pool, 'user');
     const tracks = await Promise.all([shop.sellable(), shop.sellable()]);
-    const { orderId } = await shop.approvedOrder(buyer.cookie, tracks.map((t) => t.track.id));
-    const answers = await Promise.all(Array.from({ length: 20 }, () => shop.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: buyer.cookie })));
+    const { orderId } = await shop.approvedOrder(
+      buyer.cookie,
+      tracks.map((t) => t.track.id),
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => shop.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: buyer.cookie })),
+    );
     expect(answers.map((a) => [a.status, a.body.outcome])).toEqual(Array.from({ length: 20 }, () => [200, 'completed']));
     const order = await orderRow(orderId);
     expect(shop.paypal.standin.captureCount(order.paypal_order_id)).toBe(1);
@@ -189,13 +220,20 @@ describe('buying', () => {
 
     const settle = async (orderId: number, outcome: string) => {
       const { transaction_id: captureId } = await orderRow(orderId);
-      const res = await fetch(`${shop.paypal.url}/standin/captures/${captureId}/settle`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ outcome }) });
+      const res = await fetch(`${shop.paypal.url}/standin/captures/${captureId}/settle`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ outcome }),
+      });
       expect(res.status).toBe(200);
     };
     await settle(settled.orderId, 'COMPLETED');
     await settle(denied.orderId, 'DECLINED');
     await shop.paypal.standin.webhooks.settled();
-    await until(async () => (await orderRow(settled.orderId)).status === 'COMPLETED' && (await orderRow(denied.orderId)).status === 'FAILED', 'webhooks to settle');
+    await until(
+      async () => (await orderRow(settled.orderId)).status === 'COMPLETED' && (await orderRow(denied.orderId)).status === 'FAILED',
+      'webhooks to settle',
+    );
     expect(await count('purchases WHERE order_id = $1', [settled.orderId])).toBe(1);
     expect(await count('purchases WHERE order_id = $1', [denied.orderId])).toBe(0);
     expect((await orderRow(denied.orderId)).failure_reason).toBe('capture_declined');
@@ -243,7 +281,10 @@ describe('webhooks', () => {
     await shop.approvedOrder(buyer.cookie, [track.id]);
     await shop.paypal.standin.webhooks.settled();
     const genuine = shop.paypal.deliveries.at(-1)!;
-    const tampered = await shop.call('POST', '/api/webhooks/paypal', { body: genuine.body.replace('"1.0"', '"1.1"'), headers: genuine.headers });
+    const tampered = await shop.call('POST', '/api/webhooks/paypal', {
+      body: genuine.body.replace('"1.0"', '"1.1"'),
+      headers: genuine.headers,
+    });
     expect([tampered.status, tampered.body.error.code]).toEqual([400, 'webhook_unverified']);
     const eventsAfterGenuine = await count('payment_events');
 
@@ -264,7 +305,11 @@ describe('webhooks', () => {
     await shop.paypal.standin.webhooks.settled();
     const delivered = shop.paypal.deliveries.filter((d) => d.status === 200);
     const last = delivered.at(-1)!;
-    const before = { events: await count('payment_events'), order: await orderRow(orderId), purchases: await count('purchases WHERE order_id = $1', [orderId]) };
+    const before = {
+      events: await count('payment_events'),
+      order: await orderRow(orderId),
+      purchases: await count('purchases WHERE order_id = $1', [orderId]),
+    };
     const repeat = await shop.call('POST', '/api/webhooks/paypal', { body: last.body, headers: last.headers });
     expect([repeat.status, repeat.body]).toEqual([200, { received: true, duplicate: true }]);
     expect(await count('payment_events')).toBe(before.events);
@@ -292,7 +337,9 @@ describe('refunds', () => {
 
     const order = await orderRow(orderId);
     expect(order.refunded_at).toBeInstanceOf(Date);
-    expect((await db.pool.query('SELECT revoked_at FROM purchases WHERE order_id = $1', [orderId])).rows[0].revoked_at).toBeInstanceOf(Date);
+    expect((await db.pool.query('SELECT revoked_at FROM purchases WHERE order_id = $1', [orderId])).rows[0].revoked_at).toBeInstanceOf(
+      Date,
+    );
     const stream = await shop.call('GET', `/api/tracks/${track.id}/stream`, { cookie: buyer.cookie });
     expect(stream.bytes.equals(preview)).toBe(true);
     expect((await shop.call('GET', `/api/tracks/${track.id}/download`, { cookie: buyer.cookie })).status).toBe(403);
@@ -300,7 +347,10 @@ describe('refunds', () => {
     expect(purchases.body.purchases[0].revokedAt).not.toBeNull();
 
     // Open orders cannot be refunded.
-    const open = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [(await shop.sellable()).track.id] } });
+    const open = await shop.call('POST', '/api/checkout/orders', {
+      cookie: buyer.cookie,
+      json: { trackIds: [(await shop.sellable()).track.id] },
+    });
     const notYet = await shop.call('POST', `/api/admin/orders/${open.body.orderId}/refund`, { cookie: admin.cookie });
     expect([notYet.status, notYet.body.error.code]).toEqual([409, 'order_not_refundable']);
     expect((await shop.call('POST', '/api/admin/orders/999999/refund', { cookie: admin.cookie })).status).toBe(404);
@@ -320,7 +370,9 @@ describe('refunds', () => {
     const second = await shop.approvedOrder(buyer.cookie, [track.id]);
     await shop.follow(second.back, buyer.cookie);
     expect((await shop.call('GET', `/api/tracks/${track.id}/download`, { cookie: buyer.cookie })).bytes.equals(full)).toBe(true);
-    expect((await db.pool.query('SELECT order_id, revoked_at FROM purchases WHERE track_id = $1', [track.id])).rows).toEqual([{ order_id: second.orderId, revoked_at: null }]);
+    expect((await db.pool.query('SELECT order_id, revoked_at FROM purchases WHERE track_id = $1', [track.id])).rows).toEqual([
+      { order_id: second.orderId, revoked_at: null },
+    ]);
   });
 });
 
@@ -334,7 +386,12 @@ describe('admin and buyer views', () => {
     const list = await shop.call('GET', `/api/admin/orders?status=COMPLETED&user=${buyer.user.id}`, { cookie: admin.cookie });
     expect(list.status).toBe(200);
     expect(list.body.orders.map((o: { id: number }) => o.id)).toEqual([orderId]);
-    expect(list.body.orders[0]).toMatchObject({ userId: buyer.user.id, payerEmail: 'buyer@example.test', status: 'COMPLETED', items: [{ trackId: track.id, price: '0.99' }] });
+    expect(list.body.orders[0]).toMatchObject({
+      userId: buyer.user.id,
+      payerEmail: 'buyer@example.test',
+      status: 'COMPLETED',
+      items: [{ trackId: track.id, price: '0.99' }],
+    });
     const one = await shop.call('GET', `/api/admin/orders/${orderId}`, { cookie: admin.cookie });
     expect(one.body.order.captureId).toMatch(/^[A-Z0-9]{17}$/);
     expect((await shop.call('GET', '/api/admin/orders?status=PAID', { cookie: admin.cookie })).status).toBe(400);

@@ -84,7 +84,11 @@ describe('cover art that changes while it is read', () => {
     const replace = async (side: number) => {
       const form = new FormData();
       form.append('cover', new Blob([new Uint8Array(png(side, side))], { type: 'image/png' }), 'c.png');
-      const res = await fetch(`${store.base}/api/artist/tracks/${track.id}/cover`, { method: 'PUT', headers: { Cookie: artist.cookie, Origin: TEST_ORIGIN }, body: form });
+      const res = await fetch(`${store.base}/api/artist/tracks/${track.id}/cover`, {
+        method: 'PUT',
+        headers: { Cookie: artist.cookie, Origin: TEST_ORIGIN },
+        body: form,
+      });
       expect(res.status).toBe(200);
     };
     try {
@@ -140,7 +144,11 @@ describe('cover art that changes while it is read', () => {
     const track = await buildTrack(db.pool, { artistUserId: artist.user.id, isPublished: true });
     const form = new FormData();
     form.append('cover', new Blob([new Uint8Array(png(64, 64))], { type: 'image/png' }), 'c.png');
-    await fetch(`${store.base}/api/artist/tracks/${track.id}/cover`, { method: 'PUT', headers: { Cookie: artist.cookie, Origin: TEST_ORIGIN }, body: form });
+    await fetch(`${store.base}/api/artist/tracks/${track.id}/cover`, {
+      method: 'PUT',
+      headers: { Cookie: artist.cookie, Origin: TEST_ORIGIN },
+      body: form,
+    });
     try {
       failure = 'vanish';
       const vanished = await fetch(`${store.base}/api/tracks/${track.id}/cover`);

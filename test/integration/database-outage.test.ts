@@ -54,7 +54,13 @@ beforeAll(async () => {
   await migrate(setup);
   await buildTrack(setup, { name: 'Outage song' });
   await setup.end();
-  pool = createPool({ connectionString: embedded.connectionString, max: 4, statementTimeoutMs: STATEMENT_MS, connectTimeoutMs: STATEMENT_MS, idleTimeoutMs: 500 });
+  pool = createPool({
+    connectionString: embedded.connectionString,
+    max: 4,
+    statementTimeoutMs: STATEMENT_MS,
+    connectTimeoutMs: STATEMENT_MS,
+    idleTimeoutMs: 500,
+  });
   const config = testConfig({ REQUEST_TIMEOUT_MS: String(REQUEST_MS), RATE_LIMIT_MAX: '100000' });
   const app = testApp(pool, { config });
   server = await new Promise((resolve) => {
@@ -79,7 +85,16 @@ it('ends every request with 503 within the deadline while PostgreSQL is frozen, 
   try {
     const started = Date.now();
     const replies = await Promise.all(
-      ['/api/tracks', '/api/tracks?q=song', '/api/genres', '/api/tracks/1', '/api/tracks/1/stream', '/readyz', '/api/design-system', '/api/tracks'].map(async (url) => {
+      [
+        '/api/tracks',
+        '/api/tracks?q=song',
+        '/api/genres',
+        '/api/tracks/1',
+        '/api/tracks/1/stream',
+        '/readyz',
+        '/api/design-system',
+        '/api/tracks',
+      ].map(async (url) => {
         const res = await fetch(`${base}${url}`);
         return { url, status: res.status, ms: Date.now() - started };
       }),
@@ -98,7 +113,11 @@ it('ends every request with 503 within the deadline while PostgreSQL is frozen, 
 
 it('lets a PostgreSQL told to stop (SIGTERM, smart shutdown) finish stopping although the change feed listens', async () => {
   let live = false;
-  const feed = startChangeFeed({ connectionString: embedded.connectionString }, { onChange: () => undefined, onLive: (l) => (live = l) }, { probeIntervalMs: 200 });
+  const feed = startChangeFeed(
+    { connectionString: embedded.connectionString },
+    { onChange: () => undefined, onLive: (l) => (live = l) },
+    { probeIntervalMs: 200 },
+  );
   try {
     await until(() => live, 'the feed to listen');
     await fetch(`${base}/api/tracks`); // and the pool holds (idle) connections too

@@ -32,7 +32,9 @@ it('refuses a second order for a track while the first can still be paid, pointi
   await shop.follow(await shop.approve(first.body.approveUrl), buyer.cookie);
   const third = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [track.id] } });
   expect([third.status, third.body.error.code]).toEqual([409, 'already_owned']);
-  expect((await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [other.track.id] } })).status).toBe(201);
+  expect((await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [other.track.id] } })).status).toBe(
+    201,
+  );
 });
 
 it('stores one of ten concurrent checkouts for the same track', async () => {
@@ -74,7 +76,9 @@ it('keeps a track entitled after a refund while another completed order of the b
 
   const refund = await shop.call('POST', `/api/admin/orders/${first.orderId}/refund`, { cookie: admin.cookie });
   expect([refund.status, refund.body.order.status]).toEqual([200, 'REFUNDED']);
-  const purchase = (await db.pool.query('SELECT order_id, revoked_at FROM purchases WHERE user_id = $1 AND track_id = $2', [buyer.user.id, track.id])).rows[0];
+  const purchase = (
+    await db.pool.query('SELECT order_id, revoked_at FROM purchases WHERE user_id = $1 AND track_id = $2', [buyer.user.id, track.id])
+  ).rows[0];
   expect(purchase).toEqual({ order_id: second.orderId, revoked_at: null });
   expect((await shop.call('GET', `/api/tracks/${track.id}/stream`, { cookie: buyer.cookie })).bytes.equals(full)).toBe(true);
   expect((await shop.call('GET', `/api/tracks/${track.id}/download`, { cookie: buyer.cookie })).status).toBe(200);

@@ -32,12 +32,27 @@ describe('a NUL character in any text input', () => {
       ['q', request(app()).get('/api/tracks?q=a%00b'), 'q'],
       ['display name', request(app()).post('/api/me/artist').set('Cookie', admin.cookie).send({ displayName: 'Mr\u0000X' }), 'displayName'],
       ['track name', request(app()).patch(`/api/artist/tracks/${track.id}`).set('Cookie', artist.cookie).send({ name: 'a\u0000' }), 'name'],
-      ['passkey name', request(app()).patch(`/api/me/passkeys/${passkey.rows[0].id}`).set('Cookie', artist.cookie).send({ name: '\u0000' }), 'name'],
+      [
+        'passkey name',
+        request(app()).patch(`/api/me/passkeys/${passkey.rows[0].id}`).set('Cookie', artist.cookie).send({ name: '\u0000' }),
+        'name',
+      ],
       ['admin search', request(app()).get('/api/admin/users?q=%00').set('Cookie', admin.cookie), 'q'],
-      ['nested key', request(app()).patch(`/api/artist/tracks/${track.id}`).set('Cookie', artist.cookie).send({ ['na\u0000me']: 'x' }), 'na\u0000me'],
+      [
+        'nested key',
+        request(app())
+          .patch(`/api/artist/tracks/${track.id}`)
+          .set('Cookie', artist.cookie)
+          .send({ ['na\u0000me']: 'x' }),
+        'na\u0000me',
+      ],
       [
         'multipart field',
-        request(app()).post('/api/artist/tracks').set('Cookie', artist.cookie).field('name', 'x\u0000y').attach('audio', Buffer.from('ID3'), 'a.mp3'),
+        request(app())
+          .post('/api/artist/tracks')
+          .set('Cookie', artist.cookie)
+          .field('name', 'x\u0000y')
+          .attach('audio', Buffer.from('ID3'), 'a.mp3'),
         'name',
       ],
     ];

@@ -94,7 +94,9 @@ describe('errors', () => {
     expect(JSON.stringify(res.body)).not.toContain('secret internal detail');
     expect(lines.join('')).toContain('secret internal detail');
 
-    await request(app).get('/teapot').expect(418, { error: { code: 'teapot', message: 'I am a teapot.' } });
+    await request(app)
+      .get('/teapot')
+      .expect(418, { error: { code: 'teapot', message: 'I am a teapot.' } });
   });
 
   it('maps database errors caused by input to 4xx in one place', async () => {
@@ -111,11 +113,7 @@ describe('errors', () => {
 
 describe('cross-origin protection', () => {
   it('refuses a POST whose Origin is another site', async () => {
-    const res = await request(testApp(db.pool))
-      .post('/api/anything')
-      .set('Origin', 'https://evil.example')
-      .send({})
-      .expect(403);
+    const res = await request(testApp(db.pool)).post('/api/anything').set('Origin', 'https://evil.example').send({}).expect(403);
     expect(res.body.error.code).toBe('cross_origin_request');
   });
 

@@ -189,17 +189,18 @@ describe('magic-link sign-in', () => {
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400, 400]);
     expect(results.filter((r) => r.status === 400).every((r) => r.body.error.code === 'magic_link_used')).toBe(true);
-    const { rows } = await db.pool.query(
-      'SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1',
-      [email],
-    );
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1', [
+      email,
+    ]);
     expect(rows[0].n).toBe(1);
   });
 
   it('stores only hashes, and never logs a link token or a session token', async () => {
     const { app, log } = setup();
     const { token, email } = await requestLink(app, uniqueEmail('hash'));
-    await request(app).get(`/auth/magic?${new URLSearchParams({ token, email })}`).expect(200);
+    await request(app)
+      .get(`/auth/magic?${new URLSearchParams({ token, email })}`)
+      .expect(200);
     const res = await request(app).post('/api/auth/magic-link/verify').send({ token, email }).expect(200);
     const sessionToken = sessionTokenFrom(res.headers['set-cookie'])!;
     await request(app).get('/api/auth/session').set('Cookie', `${SESSION_COOKIE}=${sessionToken}`).expect(200);
@@ -227,15 +228,21 @@ describe('magic-link sign-in', () => {
       const background = new Background(createLogger('silent'));
       let sent = false;
       const mailer = smtpMailer(url, 'x@store.test');
-      const app = testApp(db.pool, { background, mailer: {
+      const app = testApp(db.pool, {
+        background,
+        mailer: {
           send: async (m) => {
             await new Promise((r) => setTimeout(r, 500));
             await mailer.send(m);
             sent = true;
           },
-        } });
+        },
+      });
       const started = Date.now();
-      await request(app).post('/api/auth/magic-link').send({ email: uniqueEmail('slow') }).expect(202);
+      await request(app)
+        .post('/api/auth/magic-link')
+        .send({ email: uniqueEmail('slow') })
+        .expect(202);
       expect(Date.now() - started).toBeLessThan(450);
       expect(sent).toBe(false);
       await background.drain();
@@ -259,7 +266,10 @@ describe('magic-link sign-in', () => {
       const res = await request(app).post('/api/auth/magic-link').send(body).expect(400);
       expect(res.body.error.code).toBe('validation_failed');
     }
-    const res = await request(app).post('/api/auth/magic-link/verify').send({ token: ['x'], email: 'a@b.test' }).expect(400);
+    const res = await request(app)
+      .post('/api/auth/magic-link/verify')
+      .send({ token: ['x'], email: 'a@b.test' })
+      .expect(400);
     expect(res.body.error.code).toBe('validation_failed');
   });
 });
@@ -270,7 +280,10 @@ describe('magic-link rate limits', () => {
     const email = uniqueEmail('flood');
     for (let i = 0; i < 5; i++) await request(app).post('/api/auth/magic-link').send({ email }).expect(202);
     // The same address once normalised (spaces, domain case) shares the budget.
-    const limited = await request(app).post('/api/auth/magic-link').send({ email: ` ${email.replace(/@.*/, (d) => d.toUpperCase())} ` }).expect(429);
+    const limited = await request(app)
+      .post('/api/auth/magic-link')
+      .send({ email: ` ${email.replace(/@.*/, (d) => d.toUpperCase())} ` })
+      .expect(429);
     expect(limited.body.error.code).toBe('rate_limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     await background.drain();
@@ -303,8 +316,15 @@ describe('magic-link rate limits', () => {
 
   it('limits links per IP across addresses', async () => {
     const { app, background } = setup();
-    for (let i = 0; i < 10; i++) await request(app).post('/api/auth/magic-link').send({ email: uniqueEmail('ip') }).expect(202);
-    const res = await request(app).post('/api/auth/magic-link').send({ email: uniqueEmail('ip') }).expect(429);
+    for (let i = 0; i < 10; i++)
+      await request(app)
+        .post('/api/auth/magic-link')
+        .send({ email: uniqueEmail('ip') })
+        .expect(202);
+    const res = await request(app)
+      .post('/api/auth/magic-link')
+      .send({ email: uniqueEmail('ip') })
+      .expect(429);
     expect(res.headers['retry-after']).toBeDefined();
     await background.drain();
   });
@@ -312,9 +332,15 @@ describe('magic-link rate limits', () => {
   it('limits verification attempts per IP', async () => {
     const { app } = setup();
     for (let i = 0; i < 30; i++) {
-      await request(app).post('/api/auth/magic-link/verify').send({ token: 'x'.repeat(43), email: 'a@b.test' }).expect(400);
+      await request(app)
+        .post('/api/auth/magic-link/verify')
+        .send({ token: 'x'.repeat(43), email: 'a@b.test' })
+        .expect(400);
     }
-    await request(app).post('/api/auth/magic-link/verify').send({ token: 'x'.repeat(43), email: 'a@b.test' }).expect(429);
+    await request(app)
+      .post('/api/auth/magic-link/verify')
+      .send({ token: 'x'.repeat(43), email: 'a@b.test' })
+      .expect(429);
   });
 });
 

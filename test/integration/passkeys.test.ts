@@ -84,8 +84,8 @@ describe('passkeys (server-side checks, software authenticator)', () => {
     const replay = await verify(app, authenticator.assert(challenge)).expect(400);
     expect(replay.body.error.code).toBe('passkey_challenge_invalid');
 
-    const registrationChallenge = (await request(app).post('/api/auth/passkeys/registration/options').set('Cookie', cookie).expect(200)).body
-      .challenge;
+    const registrationChallenge = (await request(app).post('/api/auth/passkeys/registration/options').set('Cookie', cookie).expect(200))
+      .body.challenge;
     const crossFlow = await verify(app, authenticator.assert(registrationChallenge)).expect(400);
     expect(crossFlow.body.error.code).toBe('passkey_challenge_invalid');
 
@@ -111,7 +111,9 @@ describe('passkeys (server-side checks, software authenticator)', () => {
   it('refuses another origin and a user handle that is not the owner’s', async () => {
     const { app } = setup();
     const { authenticator } = await userWithPasskey(app);
-    const phished = await verify(app, authenticator.assert(await authOptions(app), { origin: 'https://store.test.evil.example' })).expect(400);
+    const phished = await verify(app, authenticator.assert(await authOptions(app), { origin: 'https://store.test.evil.example' })).expect(
+      400,
+    );
     expect(phished.body.error.code).toBe('passkey_verification_failed');
     const wrongHandle = await verify(app, authenticator.assert(await authOptions(app), { userHandle: 'AAAA' })).expect(400);
     expect(wrongHandle.body.error.code).toBe('passkey_verification_failed');
@@ -138,4 +140,3 @@ describe('passkeys (server-side checks, software authenticator)', () => {
     expect(res.body.error.code).toBe('already_exists');
   });
 });
-

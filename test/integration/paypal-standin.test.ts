@@ -39,7 +39,9 @@ const orderBody = (value = '2.48') => ({
       ],
     },
   ],
-  payment_source: { paypal: { experience_context: { return_url: 'http://store.test/checkout/return', cancel_url: 'http://store.test/checkout/cancel' } } },
+  payment_source: {
+    paypal: { experience_context: { return_url: 'http://store.test/checkout/return', cancel_url: 'http://store.test/checkout/cancel' } },
+  },
 });
 
 /** Approves an order the way a buyer does: the approval page's form. */
@@ -57,7 +59,10 @@ beforeAll(async () => {
   ({ server, url: base } = await startPaypalStandin(CLIENT));
   const res = await fetch(`${base}/v1/oauth2/token`, {
     method: 'POST',
-    headers: { Authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
     body: 'grant_type=client_credentials',
   });
   expect(res.status).toBe(200);
@@ -69,7 +74,10 @@ describe('PayPal stand-in', () => {
   it('issues tokens only for the right client credentials, and refuses calls without one', async () => {
     const bad = await fetch(`${base}/v1/oauth2/token`, {
       method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from('standin-client:wrong').toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: `Basic ${Buffer.from('standin-client:wrong').toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: 'grant_type=client_credentials',
     });
     expect(bad.status).toBe(401);

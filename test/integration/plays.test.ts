@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
@@ -41,8 +42,14 @@ async function paidTrack(overrides: Parameters<typeof buildTrack>[1] = {}) {
 }
 
 const statsOf = async (trackId: number) =>
-  (await db.pool.query('SELECT user_id, duration_played_seconds, is_paid_user, is_preview, counted FROM play_stats WHERE track_id = $1 ORDER BY id', [trackId])).rows;
-const playCount = async (trackId: number) => (await db.pool.query('SELECT play_count FROM tracks WHERE id = $1', [trackId])).rows[0].play_count as number;
+  (
+    await db.pool.query(
+      'SELECT user_id, duration_played_seconds, is_paid_user, is_preview, counted FROM play_stats WHERE track_id = $1 ORDER BY id',
+      [trackId],
+    )
+  ).rows;
+const playCount = async (trackId: number) =>
+  (await db.pool.query('SELECT play_count FROM tracks WHERE id = $1', [trackId])).rows[0].play_count as number;
 
 describe('play reports', () => {
   it('count a play from 30 seconds, or half of a track shorter than a minute', async () => {
@@ -70,11 +77,26 @@ describe('play reports', () => {
     const listener = await signInAs(db.pool, 'user');
     const buyer = await signInAs(db.pool, 'user');
     await db.pool.query('INSERT INTO purchases (user_id, track_id) VALUES ($1, $2)', [buyer.user.id, track.id]);
-    const [listenerToken, buyerToken, anonymousToken] = [await tokenOf(track.id, listener.cookie), await tokenOf(track.id, buyer.cookie), await tokenOf(track.id)];
+    const [listenerToken, buyerToken, anonymousToken] = [
+      await tokenOf(track.id, listener.cookie),
+      await tokenOf(track.id, buyer.cookie),
+      await tokenOf(track.id),
+    ];
     advance(10 * MIN);
-    await request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: track.id, durationPlayedSeconds: 500, playToken: listenerToken }).expect(202);
-    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: track.id, durationPlayedSeconds: 10_000, playToken: buyerToken }).expect(202);
-    await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 35, sessionId: 'anonymous-1', playToken: anonymousToken }).expect(202);
+    await request(app)
+      .post('/api/plays')
+      .set('Cookie', listener.cookie)
+      .send({ trackId: track.id, durationPlayedSeconds: 500, playToken: listenerToken })
+      .expect(202);
+    await request(app)
+      .post('/api/plays')
+      .set('Cookie', buyer.cookie)
+      .send({ trackId: track.id, durationPlayedSeconds: 10_000, playToken: buyerToken })
+      .expect(202);
+    await request(app)
+      .post('/api/plays')
+      .send({ trackId: track.id, durationPlayedSeconds: 35, sessionId: 'anonymous-1', playToken: anonymousToken })
+      .expect(202);
     await plays.flush();
     expect(await statsOf(track.id)).toEqual([
       { user_id: listener.user.id, duration_played_seconds: 40, is_paid_user: false, is_preview: true, counted: true },
@@ -93,7 +115,9 @@ describe('play reports', () => {
     await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 200, playToken: token }).expect(202);
     await plays.flush();
     // 20 s since the token, plus 2 s of slack: not the 30 s a play needs.
-    expect(await statsOf(track.id)).toEqual([{ user_id: null, duration_played_seconds: 22, is_paid_user: false, is_preview: false, counted: false }]);
+    expect(await statsOf(track.id)).toEqual([
+      { user_id: null, duration_played_seconds: 22, is_paid_user: false, is_preview: false, counted: false },
+    ]);
     expect(await playCount(track.id)).toBe(0);
   });
 
@@ -103,7 +127,12 @@ describe('play reports', () => {
     const listener = await signInAs(db.pool, 'user');
     const token = await tokenOf(track.id, listener.cookie);
     advance(MIN);
-    const play = () => request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: track.id, durationPlayedSeconds: 60, playToken: token }).expect(202);
+    const play = () =>
+      request(app)
+        .post('/api/plays')
+        .set('Cookie', listener.cookie)
+        .send({ trackId: track.id, durationPlayedSeconds: 60, playToken: token })
+        .expect(202);
     await play();
     await play(); // same batch
     await plays.flush();
@@ -118,7 +147,10 @@ describe('play reports', () => {
     // Another listener (an anonymous one) counts separately.
     const anonymous = await tokenOf(track.id);
     advance(MIN);
-    await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 60, sessionId: 'other-session', playToken: anonymous }).expect(202);
+    await request(app)
+      .post('/api/plays')
+      .send({ trackId: track.id, durationPlayedSeconds: 60, sessionId: 'other-session', playToken: anonymous })
+      .expect(202);
     await plays.flush();
     expect(await playCount(track.id)).toBe(3);
     expect((await statsOf(track.id)).length).toBe(5);
@@ -157,7 +189,9 @@ describe('play reports', () => {
       ['no token', '', 400, 'validation_failed'],
     ];
     for (const [label, playToken, status, code] of cases) {
-      const res = await request(app).post('/api/plays').send({ trackId: track.id, durationPlayedSeconds: 60, ...(playToken ? { playToken } : {}) });
+      const res = await request(app)
+        .post('/api/plays')
+        .send({ trackId: track.id, durationPlayedSeconds: 60, ...(playToken ? { playToken } : {}) });
       expect({ label, status: res.status, code: res.body.error?.code }).toEqual({ label, status, code });
     }
     advance(13 * 60 * MIN);
@@ -189,9 +223,18 @@ describe('play reports', () => {
       expect({ body, status: res.status, code: res.body.error?.code }).toEqual({ body, status: 400, code: 'validation_failed' });
     }
     await request(app).post('/api/plays').set('Content-Type', 'application/json').send('{"trackId":').expect(400);
-    await request(app).post('/api/plays').send({ trackId: 999_999, durationPlayedSeconds: 10, playToken: await token(999_999) }).expect(404);
-    await request(app).post('/api/plays').send({ trackId: hidden.id, durationPlayedSeconds: 10, playToken: await token(hidden.id) }).expect(404);
-    const res = await request(app).post('/api/plays').send({ trackId: silent.id, durationPlayedSeconds: 10, playToken: await token(silent.id) }).expect(403);
+    await request(app)
+      .post('/api/plays')
+      .send({ trackId: 999_999, durationPlayedSeconds: 10, playToken: await token(999_999) })
+      .expect(404);
+    await request(app)
+      .post('/api/plays')
+      .send({ trackId: hidden.id, durationPlayedSeconds: 10, playToken: await token(hidden.id) })
+      .expect(404);
+    const res = await request(app)
+      .post('/api/plays')
+      .send({ trackId: silent.id, durationPlayedSeconds: 10, playToken: await token(silent.id) })
+      .expect(403);
     expect(res.body.error.code).toBe('preview_unavailable');
     await plays.flush();
     for (const t of [track, hidden, silent]) expect(await statsOf(t.id)).toEqual([]);
@@ -212,7 +255,12 @@ describe('play reports', () => {
           fetch(url, {
             method: 'POST',
             headers: { 'Content-Type': 'application/json', Cookie: listeners[i % 10]!.cookie },
-            body: JSON.stringify({ trackId: track.id, durationPlayedSeconds: 45, sessionId: `burst-session-${i}`, playToken: tokens[i % 10] }),
+            body: JSON.stringify({
+              trackId: track.id,
+              durationPlayedSeconds: 45,
+              sessionId: `burst-session-${i}`,
+              playToken: tokens[i % 10],
+            }),
           }).then((r) => r.status),
         ),
       );
@@ -246,7 +294,7 @@ describe('play reports', () => {
         PORT: String(port),
         DATABASE_URL: url,
         APP_ORIGIN: `http://127.0.0.1:${port}`,
-        UPLOAD_DIR: path.join(require('node:os').tmpdir(), 'sn-burst-uploads'),
+        UPLOAD_DIR: path.join(os.tmpdir(), 'sn-burst-uploads'),
         PLAYS_PER_MINUTE: '100000',
         RATE_LIMIT_MAX: '100000',
       });

@@ -25,9 +25,23 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'MP3 CBR 128k stereo (MPEG-1, with ID3 and Xing)', file: 'cbr.mp3', format: 'mp3', options: ['-c:a', 'libmp3lame', '-b:a', '128k', '-metadata', 'title=Test'], frameSeconds: 1152 / 44_100 },
+  {
+    name: 'MP3 CBR 128k stereo (MPEG-1, with ID3 and Xing)',
+    file: 'cbr.mp3',
+    format: 'mp3',
+    options: ['-c:a', 'libmp3lame', '-b:a', '128k', '-metadata', 'title=Test'],
+    frameSeconds: 1152 / 44_100,
+  },
   { name: 'MP3 VBR stereo', file: 'vbr.mp3', format: 'mp3', options: ['-c:a', 'libmp3lame', '-q:a', '2'], frameSeconds: 1152 / 44_100 },
-  { name: 'MP3 mono 22.05 kHz (MPEG-2)', file: 'mpeg2.mp3', format: 'mp3', options: ['-c:a', 'libmp3lame', '-b:a', '48k'], rate: 22_050, channels: 1, frameSeconds: 576 / 22_050 },
+  {
+    name: 'MP3 mono 22.05 kHz (MPEG-2)',
+    file: 'mpeg2.mp3',
+    format: 'mp3',
+    options: ['-c:a', 'libmp3lame', '-b:a', '48k'],
+    rate: 22_050,
+    channels: 1,
+    frameSeconds: 576 / 22_050,
+  },
   { name: 'FLAC', file: 'a.flac', format: 'flac', options: ['-c:a', 'flac'], frameSeconds: 4608 / 44_100 },
   { name: 'Ogg Vorbis', file: 'a.ogg', format: 'ogg-vorbis', options: ['-c:a', 'libvorbis', '-q:a', '4'], frameSeconds: 0.001 },
   { name: 'Ogg Opus', file: 'a.opus', format: 'ogg-opus', options: ['-c:a', 'libopus', '-b:a', '64k'], rate: 48_000, frameSeconds: 0.02 },

@@ -42,7 +42,11 @@ describe('admin routes', () => {
     const page1 = await request(app).get('/api/admin/users').query({ q: tag, pageSize: 2 }).set('Cookie', admin.cookie).expect(200);
     expect(page1.body).toMatchObject({ total: 3, page: 1, pageSize: 2 });
     expect(page1.body.users).toHaveLength(2);
-    const page2 = await request(app).get('/api/admin/users').query({ q: tag, pageSize: 2, page: 2 }).set('Cookie', admin.cookie).expect(200);
+    const page2 = await request(app)
+      .get('/api/admin/users')
+      .query({ q: tag, pageSize: 2, page: 2 })
+      .set('Cookie', admin.cookie)
+      .expect(200);
     expect(page2.body.users).toHaveLength(1);
     expect(Object.keys(page1.body.users[0]).sort()).toEqual(
       ['createdAt', 'displayName', 'email', 'id', 'isActive', 'lastLogin', 'role', 'username'].sort(),
@@ -87,7 +91,11 @@ describe('admin routes', () => {
     expect(rows[0].n).toBe(1);
 
     const survivor = both[0]!.status === 200 ? a : b;
-    const last = await request(app).patch(`/api/admin/users/${survivor.user.id}`).set('Cookie', survivor.cookie).send({ role: 'user' }).expect(409);
+    const last = await request(app)
+      .patch(`/api/admin/users/${survivor.user.id}`)
+      .set('Cookie', survivor.cookie)
+      .send({ role: 'user' })
+      .expect(409);
     expect(last.body.error.code).toBe('last_admin');
   });
 });
@@ -97,7 +105,11 @@ describe('becoming an artist', () => {
     const app = testApp(db.pool);
     const listener = await signInAs(db.pool, 'user');
     await request(app).post('/api/me/artist').send({ displayName: 'X' }).expect(401);
-    const res = await request(app).post('/api/me/artist').set('Cookie', listener.cookie).send({ displayName: '  The Nightjars ' }).expect(200);
+    const res = await request(app)
+      .post('/api/me/artist')
+      .set('Cookie', listener.cookie)
+      .send({ displayName: '  The Nightjars ' })
+      .expect(200);
     expect(res.body.user).toMatchObject({ role: 'artist', displayName: 'The Nightjars' });
     await request(app).post('/api/me/artist').set('Cookie', listener.cookie).send({ displayName: '' }).expect(400);
   });
@@ -133,9 +145,17 @@ describe('passkey management routes', () => {
 
     await request(app).patch(`/api/me/passkeys/${id}`).set('Cookie', other.cookie).send({ name: 'Mine now' }).expect(404);
     await request(app).delete(`/api/me/passkeys/${id}`).set('Cookie', other.cookie).expect(404);
-    const renamed = await request(app).patch(`/api/me/passkeys/${id}`).set('Cookie', owner.cookie).send({ name: ' Work laptop ' }).expect(200);
+    const renamed = await request(app)
+      .patch(`/api/me/passkeys/${id}`)
+      .set('Cookie', owner.cookie)
+      .send({ name: ' Work laptop ' })
+      .expect(200);
     expect(renamed.body.passkey.name).toBe('Work laptop');
-    await request(app).patch(`/api/me/passkeys/${id}`).set('Cookie', owner.cookie).send({ name: 'x'.repeat(101) }).expect(400);
+    await request(app)
+      .patch(`/api/me/passkeys/${id}`)
+      .set('Cookie', owner.cookie)
+      .send({ name: 'x'.repeat(101) })
+      .expect(400);
     await request(app).delete(`/api/me/passkeys/${id}`).set('Cookie', owner.cookie).expect(204);
     await request(app).delete(`/api/me/passkeys/${id}`).set('Cookie', owner.cookie).expect(404);
   });
@@ -169,11 +189,10 @@ describe('cleanup', () => {
   it('removes expired sessions, dead links and expired challenges, and keeps live ones', async () => {
     const user = await buildUser(db.pool);
     const q = (sql: string, params: unknown[]) => db.pool.query(sql, params);
-    await q(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() - interval '1 minute'), ($3, $2, now() + interval '1 day')`, [
-      'e'.repeat(64),
-      user.id,
-      'f'.repeat(64),
-    ]);
+    await q(
+      `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() - interval '1 minute'), ($3, $2, now() + interval '1 day')`,
+      ['e'.repeat(64), user.id, 'f'.repeat(64)],
+    );
     await q(
       `INSERT INTO magic_links (email, token, expires_at) VALUES ($1, $2, now() - interval '1 minute'), ($1, $3, now() + interval '10 minutes')`,
       [user.email, '1'.repeat(64), '2'.repeat(64)],
@@ -206,7 +225,9 @@ describe('command-line tools', () => {
     const email = `first-admin-${Date.now()}@Example.TEST`;
     const result = await cli(['grant', email, 'admin']);
     expect(result.code).toBe(0);
-    const { rows } = await db.pool.query('SELECT role, is_active FROM users WHERE email = $1', [email.replace('Example.TEST', 'example.test')]);
+    const { rows } = await db.pool.query('SELECT role, is_active FROM users WHERE email = $1', [
+      email.replace('Example.TEST', 'example.test'),
+    ]);
     expect(rows).toEqual([{ role: 'admin', is_active: true }]);
   });
 
@@ -223,7 +244,12 @@ describe('command-line tools', () => {
   });
 
   it('admin refuses bad arguments with a usage message', async () => {
-    for (const args of [[], ['grant', 'x@example.test', 'emperor'], ['grant', 'not-an-email', 'admin'], ['revoke', 'x@example.test', 'user']]) {
+    for (const args of [
+      [],
+      ['grant', 'x@example.test', 'emperor'],
+      ['grant', 'not-an-email', 'admin'],
+      ['revoke', 'x@example.test', 'user'],
+    ]) {
       const result = await cli(args);
       expect(result.code).toBe(64);
       expect(result.output).toContain('usage: npm run admin -- grant');

@@ -109,10 +109,11 @@ describe('schema', () => {
   it('stores only SHA-256 hex digests as magic-link tokens', async () => {
     const user = await buildUser(db.pool);
     const insert = (token: string) =>
-      db.pool.query(
-        `INSERT INTO magic_links (user_id, email, token, expires_at) VALUES ($1, $2, $3, now() + interval '15 minutes')`,
-        [user.id, user.email, token],
-      );
+      db.pool.query(`INSERT INTO magic_links (user_id, email, token, expires_at) VALUES ($1, $2, $3, now() + interval '15 minutes')`, [
+        user.id,
+        user.email,
+        token,
+      ]);
     await expect(insert('a-raw-token-that-is-not-a-hash')).rejects.toMatchObject({ code: '23514' });
     await expect(insert('a'.repeat(64))).resolves.toBeDefined();
   });
@@ -144,14 +145,24 @@ describe('schema', () => {
     await db.pool.query(`INSERT INTO magic_link_tokens (user_id, token, expires_at) VALUES ($1, $2, now())`, [user.id, 'c'.repeat(64)]);
     await db.pool.query(`INSERT INTO sessions (user_id, token_hash, expires_at) VALUES ($1, $2, now())`, [user.id, 'd'.repeat(64)]);
 
-    await db.pool.query(
-      `INSERT INTO webauthn_challenges (challenge, flow, user_id, expires_at) VALUES ($2, 'registration', $1, now())`,
-      [user.id, `challenge-${user.id}`],
-    );
+    await db.pool.query(`INSERT INTO webauthn_challenges (challenge, flow, user_id, expires_at) VALUES ($2, 'registration', $1, now())`, [
+      user.id,
+      `challenge-${user.id}`,
+    ]);
 
     await db.pool.query('DELETE FROM users WHERE id = $1', [user.id]);
 
-    const tables = ['orders', 'purchases', 'play_history', 'play_stats', 'webauthn_credentials', 'magic_links', 'magic_link_tokens', 'sessions', 'webauthn_challenges'];
+    const tables = [
+      'orders',
+      'purchases',
+      'play_history',
+      'play_stats',
+      'webauthn_credentials',
+      'magic_links',
+      'magic_link_tokens',
+      'sessions',
+      'webauthn_challenges',
+    ];
     for (const table of tables) {
       const { rows } = await db.pool.query(`SELECT 1 FROM ${table} WHERE user_id = $1`, [user.id]);
       expect({ table, rows: rows.length }).toEqual({ table, rows: 0 });

@@ -71,7 +71,9 @@ describe('sessions', () => {
     const app = appAt(() => now);
     const { cookie, user } = await signInAs(db.pool, 'user');
     const expiry = async () =>
-      (await db.pool.query<{ expires_at: Date }>('SELECT expires_at FROM sessions WHERE user_id = $1', [user.id])).rows[0]!.expires_at.getTime();
+      (
+        await db.pool.query<{ expires_at: Date }>('SELECT expires_at FROM sessions WHERE user_id = $1', [user.id])
+      ).rows[0]!.expires_at.getTime();
     const initial = await expiry();
 
     now = new Date(now.getTime() + 60_000); // one minute later: no write

@@ -20,27 +20,60 @@ describe('statistics', () => {
     const buyer = await signInAs(db.pool, 'user');
     const preview = { previewFilename: `previews/${'c'.repeat(32)}.mp3`, previewSeconds: 40, previewSizeBytes: 10, durationSeconds: 180 };
     const mine = await buildTrack(db.pool, { artistUserId: artist.user.id, priceEur: '1.50', ...preview });
-    const theirs = await buildTrack(db.pool, { artistUserId: rival.user.id, previewFilename: `previews/${'d'.repeat(32)}.mp3`, previewSeconds: 40 });
+    const theirs = await buildTrack(db.pool, {
+      artistUserId: rival.user.id,
+      previewFilename: `previews/${'d'.repeat(32)}.mp3`,
+      previewSeconds: 40,
+    });
 
     const order = await db.pool.query<{ id: number }>(
       `INSERT INTO orders (user_id, paypal_order_id, amount, status, completed_at) VALUES ($1, 'PP-stats', '1.50', 'COMPLETED', now()) RETURNING id`,
       [buyer.user.id],
     );
     await db.pool.query(`INSERT INTO order_items (order_id, track_id, price) VALUES ($1, $2, '1.50')`, [order.rows[0]!.id, mine.id]);
-    await db.pool.query('INSERT INTO purchases (user_id, track_id, order_id) VALUES ($1, $2, $3)', [buyer.user.id, mine.id, order.rows[0]!.id]);
+    await db.pool.query('INSERT INTO purchases (user_id, track_id, order_id) VALUES ($1, $2, $3)', [
+      buyer.user.id,
+      mine.id,
+      order.rows[0]!.id,
+    ]);
 
     const listenerToken = await playTokenFor(db.pool, mine.id, { userId: listener.user.id });
     const buyerToken = await playTokenFor(db.pool, mine.id, { userId: buyer.user.id });
     const anonymousToken = await playTokenFor(db.pool, theirs.id, { ip: SUPERTEST_IP });
-    await request(app).post('/api/plays').set('Cookie', listener.cookie).send({ trackId: mine.id, durationPlayedSeconds: 40, playToken: listenerToken }).expect(202);
-    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: mine.id, durationPlayedSeconds: 180, playToken: buyerToken }).expect(202);
-    await request(app).post('/api/plays').set('Cookie', buyer.cookie).send({ trackId: mine.id, durationPlayedSeconds: 100, playToken: buyerToken }).expect(202);
-    await request(app).post('/api/plays').send({ trackId: theirs.id, durationPlayedSeconds: 40, sessionId: 'stats-anon-1', playToken: anonymousToken }).expect(202);
+    await request(app)
+      .post('/api/plays')
+      .set('Cookie', listener.cookie)
+      .send({ trackId: mine.id, durationPlayedSeconds: 40, playToken: listenerToken })
+      .expect(202);
+    await request(app)
+      .post('/api/plays')
+      .set('Cookie', buyer.cookie)
+      .send({ trackId: mine.id, durationPlayedSeconds: 180, playToken: buyerToken })
+      .expect(202);
+    await request(app)
+      .post('/api/plays')
+      .set('Cookie', buyer.cookie)
+      .send({ trackId: mine.id, durationPlayedSeconds: 100, playToken: buyerToken })
+      .expect(202);
+    await request(app)
+      .post('/api/plays')
+      .send({ trackId: theirs.id, durationPlayedSeconds: 40, sessionId: 'stats-anon-1', playToken: anonymousToken })
+      .expect(202);
     await plays.flush();
 
     const stats = await request(app).get('/api/artist/stats').set('Cookie', artist.cookie).expect(200);
     expect(stats.body.tracks).toEqual([
-      { trackId: mine.id, name: mine.name, plays: 3, countedPlays: 2, uniqueListeners: 2, previewPlays: 1, fullPlays: 2, purchases: 1, revenueEur: '1.50' },
+      {
+        trackId: mine.id,
+        name: mine.name,
+        plays: 3,
+        countedPlays: 2,
+        uniqueListeners: 2,
+        previewPlays: 1,
+        fullPlays: 2,
+        purchases: 1,
+        revenueEur: '1.50',
+      },
     ]);
     expect(stats.body.daily).toEqual([{ day: new Date().toISOString().slice(0, 10), trackId: mine.id, plays: 3 }]);
 
@@ -54,7 +87,12 @@ describe('statistics', () => {
     expect(history.body.history[0]).toMatchObject({ trackId: mine.id, name: mine.name, durationPlayedSeconds: 100 });
     await request(app).get('/api/me/history').expect(401);
 
-    for (const query of [{ from: 'yesterday-ish' }, { from: '2026-02-01', to: '2026-01-01' }, { from: '2020-01-01', to: '2026-01-01' }, { days: '3' }]) {
+    for (const query of [
+      { from: 'yesterday-ish' },
+      { from: '2026-02-01', to: '2026-01-01' },
+      { from: '2020-01-01', to: '2026-01-01' },
+      { days: '3' },
+    ]) {
       const bad = await request(app).get('/api/artist/stats').query(query).set('Cookie', artist.cookie).expect(400);
       expect(['validation_failed', 'invalid_range']).toContain(bad.body.error.code);
     }

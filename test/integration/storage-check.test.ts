@@ -67,7 +67,15 @@ it('reports stored objects no row names and rows whose files are missing, and re
 
   const cleaned = await checkStorage({ db: db.pool, storage, clock: systemClock }, { deleteOrphans: true });
   expect(cleaned.deleted).toBe(1);
-  for (const [k, kept] of [[orphan, false], [freshOrphan, true], [themeUnused, true], [themeUsed, true], [audio, true], [cover, true], [deleted.audioFilename, true]] as const) {
+  for (const [k, kept] of [
+    [orphan, false],
+    [freshOrphan, true],
+    [themeUnused, true],
+    [themeUsed, true],
+    [audio, true],
+    [cover, true],
+    [deleted.audioFilename, true],
+  ] as const) {
     expect({ k, kept: await storage.exists(k) }).toEqual({ k, kept });
   }
 });

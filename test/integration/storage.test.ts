@@ -62,7 +62,9 @@ describe.each([
     expect(await storage.size(k)).toBe(data.length);
     expect((await readAll(storage.createReadStream(k))).equals(data)).toBe(true);
     expect((await readAll(storage.createReadStream(k, { start: 1000, end: 1999 }))).equals(data.subarray(1000, 2000))).toBe(true);
-    expect((await readAll(storage.createReadStream(k, { start: data.length - 1, end: data.length - 1 }))).equals(data.subarray(-1))).toBe(true);
+    expect((await readAll(storage.createReadStream(k, { start: data.length - 1, end: data.length - 1 }))).equals(data.subarray(-1))).toBe(
+      true,
+    );
     expect((await storage.readRange(k, { start: 1000, end: 263_143 })).equals(data.subarray(1000, 263_144))).toBe(true);
     expect((await storage.readRange(k, { start: 0, end: 0 })).equals(data.subarray(0, 1))).toBe(true);
   });
@@ -80,7 +82,8 @@ describe.each([
     // Many files in turn: the oldest idle ones are closed, every read still right.
     const keys = Array.from({ length: 80 }, () => key());
     await Promise.all(keys.map((k2, i) => storage.put(k2, Buffer.alloc(10, i))));
-    for (const [i, k2] of keys.entries()) expect((await storage.readRange(k2, { start: 0, end: 9 })).equals(Buffer.alloc(10, i))).toBe(true);
+    for (const [i, k2] of keys.entries())
+      expect((await storage.readRange(k2, { start: 0, end: 9 })).equals(Buffer.alloc(10, i))).toBe(true);
   });
 
   it('moves a local file in, and removes objects idempotently', async () => {

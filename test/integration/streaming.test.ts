@@ -59,17 +59,27 @@ type Kind = 'paid' | 'free' | 'unpublished' | 'deleted' | 'noPreview';
       const req = request(a).post('/api/artist/tracks').set('Cookie', owner.cookie).field('name', `Song ${kind}`);
       for (const [k, v] of Object.entries({ freePreviewDuration: '10', ...s.fields })) req.field(k, v);
       const created = (await req.attach('audio', bytes, 'x.mp3').expect(201)).body.track;
-      if (s.publish) await request(a).patch(`/api/artist/tracks/${created.id}`).set('Cookie', owner.cookie).send({ isPublished: true }).expect(200);
+      if (s.publish)
+        await request(a).patch(`/api/artist/tracks/${created.id}`).set('Cookie', owner.cookie).send({ isPublished: true }).expect(200);
       for (const [user, revoked, expires] of [
         [buyer.user.id, null, null],
         [refunded.user.id, new Date(), null],
         [expired.user.id, null, new Date(Date.now() - 60_000)],
       ] as const) {
-        await db.pool.query('INSERT INTO purchases (user_id, track_id, revoked_at, expires_at) VALUES ($1, $2, $3, $4)', [user, created.id, revoked, expires]);
+        await db.pool.query('INSERT INTO purchases (user_id, track_id, revoked_at, expires_at) VALUES ($1, $2, $3, $4)', [
+          user,
+          created.id,
+          revoked,
+          expires,
+        ]);
       }
       const { rows } = await db.pool.query('SELECT preview_filename FROM tracks WHERE id = $1', [created.id]);
       if (s.remove) await request(a).delete(`/api/artist/tracks/${created.id}`).set('Cookie', owner.cookie).expect(204);
-      tracks[kind] = { id: created.id, full: bytes, preview: rows[0].preview_filename && !s.remove ? fs.readFileSync(path.join(uploads, rows[0].preview_filename)) : null };
+      tracks[kind] = {
+        id: created.id,
+        full: bytes,
+        preview: rows[0].preview_filename && !s.remove ? fs.readFileSync(path.join(uploads, rows[0].preview_filename)) : null,
+      };
     }
   });
 
@@ -77,11 +87,38 @@ type Kind = 'paid' | 'free' | 'unpublished' | 'deleted' | 'noPreview';
 
   // Expected answer of GET /stream for each listener and kind of track: 'full', 'preview' or a status.
   const STREAM: Record<Kind, Record<Who, 'full' | 'preview' | number>> = {
-    paid: { anonymous: 'preview', listener: 'preview', buyer: 'full', refunded: 'preview', expired: 'preview', owner: 'full', otherArtist: 'preview', admin: 'full' },
-    free: { anonymous: 'full', listener: 'full', buyer: 'full', refunded: 'full', expired: 'full', owner: 'full', otherArtist: 'full', admin: 'full' },
+    paid: {
+      anonymous: 'preview',
+      listener: 'preview',
+      buyer: 'full',
+      refunded: 'preview',
+      expired: 'preview',
+      owner: 'full',
+      otherArtist: 'preview',
+      admin: 'full',
+    },
+    free: {
+      anonymous: 'full',
+      listener: 'full',
+      buyer: 'full',
+      refunded: 'full',
+      expired: 'full',
+      owner: 'full',
+      otherArtist: 'full',
+      admin: 'full',
+    },
     unpublished: { anonymous: 404, listener: 404, buyer: 404, refunded: 404, expired: 404, owner: 'full', otherArtist: 404, admin: 'full' },
     deleted: { anonymous: 404, listener: 404, buyer: 'full', refunded: 404, expired: 404, owner: 404, otherArtist: 404, admin: 'full' },
-    noPreview: { anonymous: 403, listener: 403, buyer: 'full', refunded: 403, expired: 403, owner: 'full', otherArtist: 403, admin: 'full' },
+    noPreview: {
+      anonymous: 403,
+      listener: 403,
+      buyer: 'full',
+      refunded: 403,
+      expired: 403,
+      owner: 'full',
+      otherArtist: 403,
+      admin: 'full',
+    },
   };
   const WHO: Who[] = ['anonymous', 'listener', 'buyer', 'refunded', 'expired', 'owner', 'otherArtist', 'admin'];
   const matrix = (Object.keys(STREAM) as Kind[]).flatMap((kind) => WHO.map((who) => [kind, who] as const));
@@ -129,7 +166,13 @@ type Kind = 'paid' | 'free' | 'unpublished' | 'deleted' | 'noPreview';
   it('never gives a non-buyer a byte of the full file, whatever the range', async () => {
     const track = tracks.paid!;
     const preview = track.preview!;
-    for (const range of ['bytes=0-', `bytes=-${track.full.length}`, `bytes=${preview.length - 10}-${track.full.length}`, 'bytes=-1', `bytes=${preview.length}-`]) {
+    for (const range of [
+      'bytes=0-',
+      `bytes=-${track.full.length}`,
+      `bytes=${preview.length - 10}-${track.full.length}`,
+      'bytes=-1',
+      `bytes=${preview.length}-`,
+    ]) {
       const res = await binary(as('listener', request(app()).get(`/api/tracks/${track.id}/stream`)).set('Range', range));
       if (res.status === 416) {
         expect(res.headers['content-range']).toBe(`bytes */${preview.length}`);
@@ -155,7 +198,14 @@ type Kind = 'paid' | 'free' | 'unpublished' | 'deleted' | 'noPreview';
     full = fs.readFileSync(fixture);
     const owner = await signInAs(db.pool, 'artist');
     cookie = owner.cookie;
-    id = (await request(app()).post('/api/artist/tracks').set('Cookie', cookie).field('name', 'Ranges').attach('audio', full, 'r.mp3').expect(201)).body.track.id;
+    id = (
+      await request(app())
+        .post('/api/artist/tracks')
+        .set('Cookie', cookie)
+        .field('name', 'Ranges')
+        .attach('audio', full, 'r.mp3')
+        .expect(201)
+    ).body.track.id;
     etag = (await request(app()).head(`/api/tracks/${id}/stream`).set('Cookie', cookie).expect(200)).headers.etag!;
   });
 

@@ -89,12 +89,25 @@ describe('theme validation matrix', () => {
       const { ok, bad } = MATRIX[kindOf(name)]!;
       for (const value of ok) {
         const { etag } = await current(app);
-        const res = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send({ [name]: value });
-        expect({ name, value, status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({ name, value, status: 200, body: 'ok' });
+        const res = await request(app)
+          .put('/api/admin/design-system')
+          .set('Cookie', admin.cookie)
+          .set('If-Match', etag)
+          .send({ [name]: value });
+        expect({ name, value, status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({
+          name,
+          value,
+          status: 200,
+          body: 'ok',
+        });
       }
       for (const value of bad) {
         const { etag } = await current(app);
-        const res = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send({ [name]: value });
+        const res = await request(app)
+          .put('/api/admin/design-system')
+          .set('Cookie', admin.cookie)
+          .set('If-Match', etag)
+          .send({ [name]: value });
         expect({ name, value, status: res.status, code: res.body.error?.code }).toEqual({
           name,
           value,
@@ -109,7 +122,11 @@ describe('theme validation matrix', () => {
     const app = makeApp();
     const admin = await signInAs(db.pool, 'admin');
     const { etag } = await current(app);
-    const unknown = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send({ colour: '#000000' });
+    const unknown = await request(app)
+      .put('/api/admin/design-system')
+      .set('Cookie', admin.cookie)
+      .set('If-Match', etag)
+      .send({ colour: '#000000' });
     expect(unknown.body.error.code).toBe('unknown_token');
     const list = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send([1, 2]);
     expect(list.status).toBe(400);
@@ -117,7 +134,12 @@ describe('theme validation matrix', () => {
     const before = await rows();
     for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       const body = `{${JSON.stringify(name)}: "#000000"}`;
-      const res = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).set('Content-Type', 'application/json').send(body);
+      const res = await request(app)
+        .put('/api/admin/design-system')
+        .set('Cookie', admin.cookie)
+        .set('If-Match', etag)
+        .set('Content-Type', 'application/json')
+        .send(body);
       expect([name, res.status, res.body.error.code]).toEqual([name, 400, 'unknown_token']);
     }
     expect(await rows()).toBe(before);
@@ -130,7 +152,11 @@ describe('theme validation matrix', () => {
     expect((await request(plain).get('/api/design-system')).headers['content-security-policy']).toMatch(/img-src 'self' data: blob:;/);
     const admin = await signInAs(db.pool, 'admin');
     const { etag } = await current(plain);
-    const res = await request(plain).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send({ logoUrl: 'https://cdn.example.com/logo.png' });
+    const res = await request(plain)
+      .put('/api/admin/design-system')
+      .set('Cookie', admin.cookie)
+      .set('If-Match', etag)
+      .send({ logoUrl: 'https://cdn.example.com/logo.png' });
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_logo_url']);
   });
 });
@@ -189,8 +215,18 @@ describe('theme API', () => {
     const app = makeApp();
     const admin = await signInAs(db.pool, 'admin');
     const { etag } = await current(app);
-    await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send({ spacingUnit: 10 }).expect(200);
-    const stale = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send({ spacingUnit: 12 }).expect(412);
+    await request(app)
+      .put('/api/admin/design-system')
+      .set('Cookie', admin.cookie)
+      .set('If-Match', etag)
+      .send({ spacingUnit: 10 })
+      .expect(200);
+    const stale = await request(app)
+      .put('/api/admin/design-system')
+      .set('Cookie', admin.cookie)
+      .set('If-Match', etag)
+      .send({ spacingUnit: 12 })
+      .expect(412);
     expect(stale.body.error.code).toBe('theme_changed');
     const weak = await request(app)
       .put('/api/admin/design-system')
@@ -230,7 +266,10 @@ describe('theme API', () => {
       .expect(200);
     expect((await request(app).get('/theme.css')).text).not.toBe(cssBefore);
 
-    const rolledBack = await request(app).post(`/api/admin/design-system/${before.theme.id}/activate`).set('Cookie', admin.cookie).expect(200);
+    const rolledBack = await request(app)
+      .post(`/api/admin/design-system/${before.theme.id}/activate`)
+      .set('Cookie', admin.cookie)
+      .expect(200);
     expect(rolledBack.body.theme.tokens).toEqual(before.theme.tokens);
     expect((await request(app).get('/theme.css')).text).toBe(cssBefore);
 
@@ -275,7 +314,12 @@ describe('theme assets', () => {
     expect(Buffer.compare(served.body as Buffer, image)).toBe(0);
 
     const { etag } = await current(app);
-    await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send({ logoUrl: res.body.url }).expect(200);
+    await request(app)
+      .put('/api/admin/design-system')
+      .set('Cookie', admin.cookie)
+      .set('If-Match', etag)
+      .send({ logoUrl: res.body.url })
+      .expect(200);
   });
 
   it('refuses SVG, lies about the type, oversized files and huge dimensions, storing nothing', async () => {
@@ -285,7 +329,11 @@ describe('theme assets', () => {
     const upload = (bytes: Buffer, filename: string, contentType: string) =>
       request(app).post('/api/admin/design-system/assets').set('Cookie', admin.cookie).attach('file', bytes, { filename, contentType });
 
-    const svg = await upload(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'logo.svg', 'image/svg+xml');
+    const svg = await upload(
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      'logo.svg',
+      'image/svg+xml',
+    );
     expect([svg.status, svg.body.error.code]).toEqual([415, 'unsupported_image']);
     const lying = await upload(Buffer.from('GIF89a not really a png'), 'logo.png', 'image/png');
     expect([lying.status, lying.body.error.code]).toEqual([415, 'unsupported_image']);
@@ -304,7 +352,9 @@ describe('theme assets', () => {
 
   it('answers 404 for unknown or malformed asset names', async () => {
     const app = makeApp();
-    await request(app).get(`/assets/theme/${'cd'.repeat(16)}.png`).expect(404);
+    await request(app)
+      .get(`/assets/theme/${'cd'.repeat(16)}.png`)
+      .expect(404);
     await request(app).get('/assets/theme/..%2F..%2Fpackage.json').expect(404);
     await request(app).get('/assets/theme/x.svg').expect(404);
   });

@@ -79,7 +79,9 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     });
     expect(JSON.stringify(res.body)).not.toMatch(/audio\/[a-f0-9]{32}|previews\/|sha256/);
 
-    const { rows } = await db.pool.query('SELECT audio_filename, audio_sha256, preview_filename FROM tracks WHERE id = $1', [res.body.track.id]);
+    const { rows } = await db.pool.query('SELECT audio_filename, audio_sha256, preview_filename FROM tracks WHERE id = $1', [
+      res.body.track.id,
+    ]);
     const row = rows[0];
     expect(row.audio_filename).toMatch(/^audio\/[a-f0-9]{32}\.(mp3|flac|ogg|opus|wav)$/);
     const stored = fs.readFileSync(path.join(uploads, row.audio_filename));
@@ -100,7 +102,12 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     const wav = read('a.wav');
     const mp3 = read('cbr.mp3');
     const cases: [string, { bytes: Buffer; name: string; type?: string }, number, string][] = [
-      ['text claiming to be MP3', { bytes: Buffer.from('ID3 this is not audio at all, just words '.repeat(100)), name: 'song.mp3' }, 415, 'not_audio'],
+      [
+        'text claiming to be MP3',
+        { bytes: Buffer.from('ID3 this is not audio at all, just words '.repeat(100)), name: 'song.mp3' },
+        415,
+        'not_audio',
+      ],
       ['a PNG named .flac', { bytes: png(8, 8), name: 'song.flac', type: 'audio/flac' }, 415, 'not_audio'],
       ['a truncated MP3', { bytes: mp3.subarray(0, Math.floor(mp3.length * 0.6) + 3), name: 'cut.mp3' }, 422, 'audio_truncated'],
       ['a truncated FLAC', { bytes: read('a.flac').subarray(0, 40_000), name: 'cut.flac' }, 422, 'audio_truncated'],
@@ -159,7 +166,13 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     const artist = await signInAs(db.pool, 'artist');
     const listener = await signInAs(db.pool, 'user');
     const before = storedFiles();
-    const badFields: Record<string, string>[] = [{ priceEur: 'abc' }, { priceEur: '-1' }, { name: '' }, { freePreviewDuration: '601' }, { isFree: 'maybe' }];
+    const badFields: Record<string, string>[] = [
+      { priceEur: 'abc' },
+      { priceEur: '-1' },
+      { name: '' },
+      { freePreviewDuration: '601' },
+      { isFree: 'maybe' },
+    ];
     for (const fields of badFields) {
       const res = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' }, fields);
       expect({ fields, status: res.status, code: res.body.error?.code }).toEqual({ fields, status: 400, code: 'validation_failed' });
@@ -180,16 +193,22 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     const app = makeApp();
     const artist = await signInAs(db.pool, 'artist');
     const before = storedFiles();
-    const svg = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' }).attach('cover', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), {
-      filename: 'c.png',
-      contentType: 'image/png',
-    });
+    const svg = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' }).attach(
+      'cover',
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+      {
+        filename: 'c.png',
+        contentType: 'image/png',
+      },
+    );
     expect([svg.status, svg.body.error.code]).toEqual([415, 'unsupported_image']);
     await new Promise((r) => setTimeout(r, 100));
     expect(storedFiles()).toEqual(before);
 
     const cover = png(300, 300);
-    const ok = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' }).attach('cover', cover, 'cover.gif').expect(201);
+    const ok = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' })
+      .attach('cover', cover, 'cover.gif')
+      .expect(201);
     expect(ok.body.track.coverUrl).toMatch(new RegExp(`^/api/tracks/${ok.body.track.id}/cover\\?v=[0-9a-f]{12}$`));
     await request(app).get(ok.body.track.coverUrl).expect(404); // not published yet: nobody else sees it…
     const draft = await request(app).get(ok.body.track.coverUrl).set('Cookie', artist.cookie).expect(200); // …but its artist does
@@ -207,10 +226,15 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     const other = await signInAs(db.pool, 'artist');
     const admin = await signInAs(db.pool, 'admin');
     const first = png(200, 200);
-    const created = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' }).attach('cover', first, 'c.png').expect(201);
+    const created = await upload(app, artist.cookie, { bytes: read('cbr.mp3'), name: 'x.mp3' })
+      .attach('cover', first, 'c.png')
+      .expect(201);
     const { id, coverUrl: firstUrl } = created.body.track as { id: number; coverUrl: string };
     const put = (cookie: string, bytes: Buffer, name = 'cover.png', trackId = id) =>
-      request(app).put(`/api/artist/tracks/${trackId}/cover`).set('Cookie', cookie).attach('cover', bytes, { filename: name, contentType: 'image/png' });
+      request(app)
+        .put(`/api/artist/tracks/${trackId}/cover`)
+        .set('Cookie', cookie)
+        .attach('cover', bytes, { filename: name, contentType: 'image/png' });
     const coverFiles = () => storedFiles().filter((f) => f.startsWith('covers/'));
     const before = coverFiles();
 
@@ -272,7 +296,11 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
 
     await request(app).patch(`/api/artist/tracks/${track.id}`).set('Cookie', bob.cookie).send({ name: 'Mine' }).expect(404);
     await request(app).delete(`/api/artist/tracks/${track.id}`).set('Cookie', bob.cookie).expect(404);
-    const byAdmin = await request(app).patch(`/api/artist/tracks/${track.id}`).set('Cookie', admin.cookie).send({ genre: 'folk' }).expect(200);
+    const byAdmin = await request(app)
+      .patch(`/api/artist/tracks/${track.id}`)
+      .set('Cookie', admin.cookie)
+      .send({ genre: 'folk' })
+      .expect(200);
     expect(byAdmin.body.track.genre).toBe('folk');
     for (const body of [{ priceEur: 1.29 }, { freePreviewDuration: -1 }, { audioFilename: 'x' }, { isPublished: 'yes' }]) {
       await request(app).patch(`/api/artist/tracks/${track.id}`).set('Cookie', alice.cookie).send(body).expect(400);
@@ -285,7 +313,11 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     const track = await uploadTrack(app, artist.cookie);
     const key = async () => (await db.pool.query('SELECT preview_filename FROM tracks WHERE id = $1', [track.id])).rows[0].preview_filename;
     const first = await key();
-    const res = await request(app).patch(`/api/artist/tracks/${track.id}`).set('Cookie', artist.cookie).send({ freePreviewDuration: 12 }).expect(200);
+    const res = await request(app)
+      .patch(`/api/artist/tracks/${track.id}`)
+      .set('Cookie', artist.cookie)
+      .send({ freePreviewDuration: 12 })
+      .expect(200);
     const second = await key();
     expect(second).not.toBe(first);
     expect(fs.existsSync(path.join(uploads, first))).toBe(false);
@@ -294,7 +326,11 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     expect(measured).toBeLessThan(12 + 1152 / 44_100 + 0.001);
     expect(res.body.track.preview.seconds).toBeCloseTo(measured, 2);
 
-    const none = await request(app).patch(`/api/artist/tracks/${track.id}`).set('Cookie', artist.cookie).send({ freePreviewDuration: 0 }).expect(200);
+    const none = await request(app)
+      .patch(`/api/artist/tracks/${track.id}`)
+      .set('Cookie', artist.cookie)
+      .send({ freePreviewDuration: 0 })
+      .expect(200);
     expect(none.body.track.preview).toBeNull();
     expect(fs.existsSync(path.join(uploads, second))).toBe(false);
   });
@@ -322,7 +358,10 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     expect(search.body.tracks.map((t: { id: number }) => t.id).sort()).toEqual(published.map((t) => t.id).sort());
     const jazz = await request(app).get('/api/tracks').query({ q: tag, genre: 'jazz' }).expect(200);
     expect(jazz.body.total).toBe(2);
-    const byPrice = await request(app).get('/api/tracks').query({ artist: String(artist.user.id), sort: 'price' }).expect(200);
+    const byPrice = await request(app)
+      .get('/api/tracks')
+      .query({ artist: String(artist.user.id), sort: 'price' })
+      .expect(200);
     expect(byPrice.body.tracks.map((t: { priceEur: string }) => t.priceEur)).toEqual(['1.00', '2.00', '3.00']);
     const paged = await request(app).get('/api/tracks').query({ q: tag, limit: 2, page: 2 }).expect(200);
     expect(paged.body).toMatchObject({ total: 3, page: 2, limit: 2 });

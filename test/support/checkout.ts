@@ -42,7 +42,11 @@ export interface CheckoutHarness {
   storage: LocalDiskStorage;
   payments: PaymentGateway;
   /** A request to the store, from the store's own origin, following no redirects. */
-  call(method: string, pathname: string, options?: { cookie?: string; json?: unknown; body?: string; headers?: Record<string, string> }): Promise<Reply>;
+  call(
+    method: string,
+    pathname: string,
+    options?: { cookie?: string; json?: unknown; body?: string; headers?: Record<string, string> },
+  ): Promise<Reply>;
   /** The buyer at PayPal: opens the approve page and approves with a funding choice; returns where PayPal sends the browser. */
   approve(approveUrl: string, funding?: Funding): Promise<string>;
   /** A published track with a stored file and preview, at `price`. */

@@ -10,11 +10,25 @@ export const haveFfmpeg = () => toolAvailable('/usr/bin/ffprobe', 'apt-get insta
 /** Encodes `seconds` of a two-tone test signal with the given ffmpeg output options. */
 export async function makeFixture(file: string, seconds: number, options: string[], rate = 44_100, channels = 2): Promise<void> {
   await run('ffmpeg', [
-    '-v', 'error', '-y', '-f', 'lavfi',
-    '-i', `sine=frequency=440:duration=${seconds}:sample_rate=${rate}`,
-    '-f', 'lavfi', '-i', `sine=frequency=660:duration=${seconds}:sample_rate=${rate}`,
-    '-filter_complex', 'amix=inputs=2', '-ac', String(channels), '-ar', String(rate),
-    ...options, file,
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:duration=${seconds}:sample_rate=${rate}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=660:duration=${seconds}:sample_rate=${rate}`,
+    '-filter_complex',
+    'amix=inputs=2',
+    '-ac',
+    String(channels),
+    '-ar',
+    String(rate),
+    ...options,
+    file,
   ]);
 }
 

@@ -15,9 +15,7 @@ export default async function globalTeardown(): Promise<void> {
   }
   if (!run) return;
   await onServer(async (client) => {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-      `sn\\_${run}\\_%`,
-    ]);
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`sn\\_${run}\\_%`]);
     for (const { datname } of rows) {
       await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
     }

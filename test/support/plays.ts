@@ -11,6 +11,9 @@ export const SUPERTEST_IP = '127.0.0.1';
  * a long play without waiting for it.
  */
 export function playTokenFor(db: Queryable, trackId: number, who: { userId: number } | { ip: string }, secondsAgo = 3600): Promise<string> {
-  const listener = 'userId' in who ? listenerOf({ userId: who.userId, role: 'user' }, { ipAddress: null, userAgent: null }) : listenerOf(undefined, { ipAddress: who.ip, userAgent: null });
+  const listener =
+    'userId' in who
+      ? listenerOf({ userId: who.userId, role: 'user' }, { ipAddress: null, userAgent: null })
+      : listenerOf(undefined, { ipAddress: who.ip, userAgent: null });
   return PlayTokens.fromDatabase(db).issue(trackId, listener, new Date(Date.now() - secondsAgo * 1000));
 }

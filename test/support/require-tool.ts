@@ -8,7 +8,6 @@ import fs from 'node:fs';
 export function toolAvailable(binary: string, installHint: string): boolean {
   if (fs.existsSync(binary)) return true;
   if (process.env.CI === 'true') throw new Error(`${binary} is missing in CI: .ci/run must install it (${installHint})`);
-  // eslint-disable-next-line no-console
   console.warn(`skipping: ${binary} is not installed (${installHint})`);
   return false;
 }

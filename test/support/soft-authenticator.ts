@@ -94,15 +94,12 @@ export class SoftAuthenticator {
   }
 
   /** An assertion for `challenge`; by default the counter rises first, as a real authenticator's does. */
-  assert(
-    challenge: string,
-    opts: { flags?: number; bumpCounter?: boolean; origin?: string; userHandle?: string | null } = {},
-  ) {
+  assert(challenge: string, opts: { flags?: number; bumpCounter?: boolean; origin?: string; userHandle?: string | null } = {}) {
     if (opts.bumpCounter !== false) this.signCount++;
     const authenticatorData = this.authData(opts.flags ?? FLAG_UP | FLAG_UV);
     const clientDataJSON = this.clientData('webauthn.get', challenge, opts.origin);
     const signature = crypto.sign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), this.keys.privateKey);
-    const userHandle = opts.userHandle === undefined ? this.userHandle : opts.userHandle ?? undefined;
+    const userHandle = opts.userHandle === undefined ? this.userHandle : (opts.userHandle ?? undefined);
     return {
       id: b64url(this.credentialId),
       rawId: b64url(this.credentialId),

@@ -59,7 +59,16 @@ describe('configuration', () => {
 
   it('refuses production without an origin, a database, mail and real PayPal settings, naming each', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
-    for (const name of ['APP_ORIGIN', 'DATABASE_URL', 'SMTP_URL', 'MAIL_FROM', 'PAYPAL_ENV', 'PAYPAL_CLIENT_ID', 'PAYPAL_CLIENT_SECRET', 'PAYPAL_WEBHOOK_ID']) {
+    for (const name of [
+      'APP_ORIGIN',
+      'DATABASE_URL',
+      'SMTP_URL',
+      'MAIL_FROM',
+      'PAYPAL_ENV',
+      'PAYPAL_CLIENT_ID',
+      'PAYPAL_CLIENT_SECRET',
+      'PAYPAL_WEBHOOK_ID',
+    ]) {
       expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
     }
   });

@@ -10,7 +10,12 @@ describe('contrast', () => {
   });
 
   it('reports text on background and button text on button', () => {
-    const report = contrastReport({ colorTextPrimary: '#767676', colorBackground: '#ffffff', buttonTextColor: '#ffffff', buttonBackgroundColor: '#777777' } as Tokens);
+    const report = contrastReport({
+      colorTextPrimary: '#767676',
+      colorBackground: '#ffffff',
+      buttonTextColor: '#ffffff',
+      buttonBackgroundColor: '#777777',
+    } as Tokens);
     expect(report.text).toEqual({ foreground: '#767676', background: '#ffffff', ratio: 4.54, passesAA: true });
     expect(report.button.passesAA).toBe(false);
   });

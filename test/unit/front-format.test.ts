@@ -11,6 +11,13 @@ describe('front-end formats', () => {
   it('shows "Free" for free tracks and clock times for durations', () => {
     expect(price({ isFree: true, priceEur: '0.00' })).toBe('Free');
     expect(price({ isFree: false, priceEur: '1.5' })).toBe('€1.50');
-    expect([clock(0), clock(4.99), clock(75.4), clock(3600), clock(NaN), clock(-1)]).toEqual(['0:00', '0:04', '1:15', '60:00', '0:00', '0:00']);
+    expect([clock(0), clock(4.99), clock(75.4), clock(3600), clock(NaN), clock(-1)]).toEqual([
+      '0:00',
+      '0:04',
+      '1:15',
+      '60:00',
+      '0:00',
+      '0:00',
+    ]);
   });
 });

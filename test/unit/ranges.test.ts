@@ -27,7 +27,16 @@ describe('RFC 9110 byte ranges', () => {
   });
 
   it('ignores other units and invalid syntax (whole representation)', () => {
-    for (const bad of ['items=0-10', 'bytes=', 'bytes=abc', 'bytes=10-5', 'bytes=-', 'bytes=1-2-3', 'bytes=0x10-20', `bytes=0-${'9'.repeat(30)}`]) {
+    for (const bad of [
+      'items=0-10',
+      'bytes=',
+      'bytes=abc',
+      'bytes=10-5',
+      'bytes=-',
+      'bytes=1-2-3',
+      'bytes=0x10-20',
+      `bytes=0-${'9'.repeat(30)}`,
+    ]) {
       expect({ bad, decision: r(bad) }).toEqual({ bad, decision: { kind: 'full' } });
     }
   });

@@ -11,10 +11,14 @@ const root = path.join(__dirname, '..', '..');
 /** Runs the guard fixture under the project's jest settings; resolves with its exit code and output. */
 async function runFixture(which: string): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', path.join(root, 'test', 'guard', 'jest.config.js')], {
-      cwd: root,
-      env: { ...process.env, GUARD_CASE: which },
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', path.join(root, 'test', 'guard', 'jest.config.js')],
+      {
+        cwd: root,
+        env: { ...process.env, GUARD_CASE: which },
+      },
+    );
     return { code: 0, output: stdout + stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -32,7 +32,7 @@ export async function apiReply<T>(method: string, url: string, body?: unknown, h
     throw new ApiError(0, 'network', 'The store could not be reached. Check your connection and try again.');
   }
   const text = await res.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

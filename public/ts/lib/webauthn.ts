@@ -7,7 +7,10 @@ import type { User } from './types.js';
  */
 
 function toBuffer(b64url: string): ArrayBuffer {
-  const b64 = b64url.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(b64url.length / 4) * 4, '=');
+  const b64 = b64url
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(b64url.length / 4) * 4, '=');
   const bin = atob(b64);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -43,12 +46,20 @@ export const passkeysSupported = () => typeof window.PublicKeyCredential === 'fu
 
 /** Adds a passkey to the signed-in account; resolves with it as the server stored it. */
 export async function registerPasskey(name: string): Promise<{ id: number; name: string }> {
-  const o = await api<PublicKeyCredentialCreationOptions & { challenge: string; user: { id: string; name: string; displayName: string }; excludeCredentials?: Descriptor[] }>(
-    'POST',
-    '/api/auth/passkeys/registration/options',
-  );
+  const o = await api<
+    PublicKeyCredentialCreationOptions & {
+      challenge: string;
+      user: { id: string; name: string; displayName: string };
+      excludeCredentials?: Descriptor[];
+    }
+  >('POST', '/api/auth/passkeys/registration/options');
   const cred = (await navigator.credentials.create({
-    publicKey: { ...o, challenge: toBuffer(o.challenge), user: { ...o.user, id: toBuffer(o.user.id) }, excludeCredentials: descriptors(o.excludeCredentials) },
+    publicKey: {
+      ...o,
+      challenge: toBuffer(o.challenge),
+      user: { ...o.user, id: toBuffer(o.user.id) },
+      excludeCredentials: descriptors(o.excludeCredentials),
+    },
   })) as PublicKeyCredential | null;
   if (!cred) throw new Error('No passkey was created.');
   const response = cred.response as AuthenticatorAttestationResponse;
@@ -65,7 +76,10 @@ export async function registerPasskey(name: string): Promise<{ id: number; name:
 
 /** Signs in with any passkey this browser holds for the store (no address typed). */
 export async function signInWithPasskey(): Promise<User> {
-  const o = await api<PublicKeyCredentialRequestOptions & { challenge: string; allowCredentials?: Descriptor[] }>('POST', '/api/auth/passkeys/authentication/options');
+  const o = await api<PublicKeyCredentialRequestOptions & { challenge: string; allowCredentials?: Descriptor[] }>(
+    'POST',
+    '/api/auth/passkeys/authentication/options',
+  );
   const cred = (await navigator.credentials.get({
     publicKey: { ...o, challenge: toBuffer(o.challenge), allowCredentials: descriptors(o.allowCredentials) },
   })) as PublicKeyCredential | null;

@@ -15,7 +15,13 @@ export const signInView: View = async (_params, q) => {
   const email = h('input', { type: 'email', name: 'email', required: true, autocomplete: 'email webauthn', maxlength: 254 });
   const status = statusLine();
   const send = h('button', { type: 'submit' }, 'Email me a sign-in link');
-  const form = h('form', { class: 'stack' }, field('Email address', email, 'We send a link that signs you in; no password needed.'), send, status);
+  const form = h(
+    'form',
+    { class: 'stack' },
+    field('Email address', email, 'We send a link that signs you in; no password needed.'),
+    send,
+    status,
+  );
   const panel = h('div', { class: 'card' }, h('h1', {}, 'Sign in'), form);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -26,7 +32,13 @@ export const signInView: View = async (_params, q) => {
       replace(
         panel,
         h('h1', {}, 'Check your mail'),
-        h('p', { class: 'check-mail' }, 'If ', h('strong', {}, email.value.trim()), ' can receive mail, a sign-in link is on its way. It works for 15 minutes, once.'),
+        h(
+          'p',
+          { class: 'check-mail' },
+          'If ',
+          h('strong', {}, email.value.trim()),
+          ' can receive mail, a sign-in link is on its way. It works for 15 minutes, once.',
+        ),
         h('p', {}, 'Open it on this device, then press “Sign in” on the page it opens.'),
         h('button', { type: 'button', class: 'secondary', onclick: () => navigate('/signin') }, 'Use another address'),
       );
@@ -81,7 +93,13 @@ function passkeyRow(key: Passkey, refresh: () => void, status: StatusLine): HTML
     'li',
     { class: 'row' },
     name,
-    h('small', {}, `added ${date(key.createdAt)}`, key.lastUsed ? ` · last used ${date(key.lastUsed)}` : ' · never used', key.backedUp ? ' · synced' : ''),
+    h(
+      'small',
+      {},
+      `added ${date(key.createdAt)}`,
+      key.lastUsed ? ` · last used ${date(key.lastUsed)}` : ' · never used',
+      key.backedUp ? ' · synced' : '',
+    ),
     rename,
     remove,
   );
@@ -98,7 +116,12 @@ export const accountView: View = async () => {
   const list = h('ul', { class: 'rows', 'aria-label': 'Your passkeys' });
   const refresh = async () => {
     const { passkeys } = await api<{ passkeys: Passkey[] }>('GET', '/api/me/passkeys');
-    replace(list, passkeys.length ? passkeys.map((k) => passkeyRow(k, () => void refresh(), status)) : h('li', { class: 'empty' }, 'No passkeys yet. Add one to sign in without email.'));
+    replace(
+      list,
+      passkeys.length
+        ? passkeys.map((k) => passkeyRow(k, () => void refresh(), status))
+        : h('li', { class: 'empty' }, 'No passkeys yet. Add one to sign in without email.'),
+    );
   };
   await refresh();
 
@@ -131,12 +154,14 @@ export const accountView: View = async () => {
   return page(
     'Your account',
     h('h1', {}, 'Your account'),
-      h('p', {}, 'Signed in as ', h('strong', {}, user.email), ` (${user.role}).`),
-      status,
-      h('h2', {}, 'Passkeys'),
-      list,
-      passkeysSupported() ? h('div', { class: 'row' }, field('Name for the new passkey', newName), add) : h('p', {}, 'This browser cannot use passkeys.'),
-      artistSection,
+    h('p', {}, 'Signed in as ', h('strong', {}, user.email), ` (${user.role}).`),
+    status,
+    h('h2', {}, 'Passkeys'),
+    list,
+    passkeysSupported()
+      ? h('div', { class: 'row' }, field('Name for the new passkey', newName), add)
+      : h('p', {}, 'This browser cannot use passkeys.'),
+    artistSection,
     h('h2', {}, 'Sessions'),
     h('div', { class: 'actions' }, out, everywhere),
   );
@@ -155,5 +180,11 @@ function becomeArtist(user: User, status: StatusLine): HTMLElement {
       status.say(messageOf(err), 'error');
     }
   });
-  return h('section', {}, h('h2', {}, 'Sell your music'), h('p', {}, 'Artists upload tracks, set prices and see their plays and revenue.'), form);
+  return h(
+    'section',
+    {},
+    h('h2', {}, 'Sell your music'),
+    h('p', {}, 'Artists upload tracks, set prices and see their plays and revenue.'),
+    form,
+  );
 }

@@ -41,7 +41,11 @@ function contrast(a: string, b: string): number {
 
 /** An image for an image token: uploaded to the store's theme assets (checked there by its bytes), then used by URL. */
 function imageUpload(what: string, use: (url: string) => void, status: StatusLine): HTMLElement {
-  const file = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp', 'aria-label': `Upload an image for ${what.toLowerCase()}` });
+  const file = h('input', {
+    type: 'file',
+    accept: 'image/png,image/jpeg,image/webp',
+    'aria-label': `Upload an image for ${what.toLowerCase()}`,
+  });
   file.addEventListener('change', () =>
     attempt(status, async () => {
       const image = file.files?.[0];
@@ -57,7 +61,6 @@ function imageUpload(what: string, use: (url: string) => void, status: StatusLin
   );
   return file;
 }
-
 
 /**
  * The theme editor: every token with a fitting control, a live preview of
@@ -79,12 +82,26 @@ export const themeEditorView: View = async (_params, q) => {
     'div',
     // inert: a picture of the store to look at, not controls to use.
     { class: 'theme-preview', inert: true },
-    h('div', { class: 'site-header' }, h('span', { class: 'brand' }, 'Song-Nexus'), h('span', { class: 'nav-sample' }, 'Store · Library · Cart')),
+    h(
+      'div',
+      { class: 'site-header' },
+      h('span', { class: 'brand' }, 'Song-Nexus'),
+      h('span', { class: 'nav-sample' }, 'Store · Library · Cart'),
+    ),
     h('p', { class: 'heading-sample' }, 'Discover music'),
     h('p', {}, 'Body text in the base font, with ', h('u', { class: 'link-sample' }, 'a link'), '.'),
     h('p', {}, h('button', { type: 'button' }, 'Pay with PayPal'), ' ', h('button', { type: 'button', class: 'secondary' }, 'Add to cart')),
-    h('div', { class: 'grid' }, sample.map((t) => trackCard(t, sample))),
-    h('div', { class: 'player preview-player' }, h('button', { type: 'button', class: 'player-play', tabindex: -1 }, '▶'), h('span', {}, 'The player')),
+    h(
+      'div',
+      { class: 'grid' },
+      sample.map((t) => trackCard(t, sample)),
+    ),
+    h(
+      'div',
+      { class: 'player preview-player' },
+      h('button', { type: 'button', class: 'player-play', tabindex: -1 }, '▶'),
+      h('span', {}, 'The player'),
+    ),
   );
   const warnings = h('div', { class: 'warnings', role: 'status', 'aria-live': 'polite' });
   const status = statusLine();
@@ -100,7 +117,12 @@ export const themeEditorView: View = async (_params, q) => {
       checks.map(([what, fg, bg]) => {
         if (!isColor(fg) || !isColor(bg)) return null;
         const ratio = contrast(fg, bg);
-        return h('p', { class: ratio >= 4.5 ? 'ok' : 'warning' }, `${what}: contrast ${ratio}:1 — `, ratio >= 4.5 ? 'passes WCAG AA' : 'below WCAG AA (4.5:1); hard to read');
+        return h(
+          'p',
+          { class: ratio >= 4.5 ? 'ok' : 'warning' },
+          `${what}: contrast ${ratio}:1 — `,
+          ratio >= 4.5 ? 'passes WCAG AA' : 'below WCAG AA (4.5:1); hard to read',
+        );
       }),
     );
   };
@@ -178,15 +200,34 @@ export const themeEditorView: View = async (_params, q) => {
     e.preventDefault();
     save.disabled = true;
     try {
-      const reply = await apiReply<{ contrast: { text: { passesAA: boolean }; button: { passesAA: boolean } } }>('PUT', '/api/admin/design-system', draft, { 'If-Match': etag });
+      const reply = await apiReply<{ contrast: { text: { passesAA: boolean }; button: { passesAA: boolean } } }>(
+        'PUT',
+        '/api/admin/design-system',
+        draft,
+        { 'If-Match': etag },
+      );
       etag = reply.headers.get('ETag') ?? etag;
       const { text, button } = reply.body.contrast;
-      status.say(text.passesAA && button.passesAA ? 'Saved. The store shows the new theme now.' : 'Saved, but some colours are below WCAG AA contrast.', 'ok');
+      status.say(
+        text.passesAA && button.passesAA
+          ? 'Saved. The store shows the new theme now.'
+          : 'Saved, but some colours are below WCAG AA contrast.',
+        'ok',
+      );
       await reloadTheme();
       await showHistory();
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) {
-        replace(status, 'Someone else saved the theme while you were editing. ', h('button', { type: 'button', class: 'secondary', onclick: () => navigate('/admin/theme', { replace: true }) }, 'Load their version'), ' (your changes here are not saved).');
+        replace(
+          status,
+          'Someone else saved the theme while you were editing. ',
+          h(
+            'button',
+            { type: 'button', class: 'secondary', onclick: () => navigate('/admin/theme', { replace: true }) },
+            'Load their version',
+          ),
+          ' (your changes here are not saved).',
+        );
         status.dataset.kind = 'error';
       } else {
         status.say(messageOf(err), 'error');
@@ -211,5 +252,11 @@ export const themeEditorView: View = async (_params, q) => {
 };
 
 export function adminNav(): HTMLElement {
-  return h('nav', { class: 'subnav', 'aria-label': 'Admin' }, h('a', { href: '/admin/theme' }, 'Theme'), h('a', { href: '/admin/users' }, 'Users'), h('a', { href: '/admin/orders' }, 'Orders'));
+  return h(
+    'nav',
+    { class: 'subnav', 'aria-label': 'Admin' },
+    h('a', { href: '/admin/theme' }, 'Theme'),
+    h('a', { href: '/admin/users' }, 'Users'),
+    h('a', { href: '/admin/orders' }, 'Orders'),
+  );
 }

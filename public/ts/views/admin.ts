@@ -34,7 +34,11 @@ export const usersView: View = async (_params, q) => {
     if (!changed) setTimeout(() => navigate(window.location.pathname + window.location.search, { replace: true }), 2_000);
   };
   const rows = users.map((u) => {
-    const role = h('select', { 'aria-label': `Role of ${u.email}` }, (['user', 'artist', 'admin'] as const).map((r) => h('option', { value: r, selected: r === u.role }, r)));
+    const role = h(
+      'select',
+      { 'aria-label': `Role of ${u.email}` },
+      (['user', 'artist', 'admin'] as const).map((r) => h('option', { value: r, selected: r === u.role }, r)),
+    );
     role.addEventListener('change', () => void change(u, { role: role.value as User['role'] }));
     const active = h('input', { type: 'checkbox', checked: u.isActive, 'aria-label': `${u.email} may sign in` });
     active.addEventListener('change', () => void change(u, { isActive: active.checked }));
@@ -50,7 +54,15 @@ export const usersView: View = async (_params, q) => {
     h(
       'table',
       { class: 'table' },
-      h('thead', {}, h('tr', {}, ['Email', 'Name', 'Role', 'Active'].map((c) => h('th', { scope: 'col' }, c)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Email', 'Name', 'Role', 'Active'].map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
       h('tbody', {}, rows),
     ),
   );
@@ -60,13 +72,18 @@ export const usersView: View = async (_params, q) => {
 export const ordersView: View = async (_params, q) => {
   if (!guard()) return denied;
   const statusFilter = q.get('status') ?? '';
-  const { orders, total } = await api<{ orders: Order[]; total: number }>('GET', `/api/admin/orders${query({ status: statusFilter, pageSize: 50 })}`);
+  const { orders, total } = await api<{ orders: Order[]; total: number }>(
+    'GET',
+    `/api/admin/orders${query({ status: statusFilter, pageSize: 50 })}`,
+  );
   const status = statusLine();
   const select = h(
     'select',
     {},
     h('option', { value: '' }, 'All'),
-    ['CREATED', 'PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'].map((s) => h('option', { value: s, selected: s === statusFilter }, s.toLowerCase())),
+    ['CREATED', 'PENDING', 'COMPLETED', 'FAILED', 'REFUNDED'].map((s) =>
+      h('option', { value: s, selected: s === statusFilter }, s.toLowerCase()),
+    ),
   );
   select.addEventListener('change', () => navigate(`/admin/orders${query({ status: select.value })}`));
   const rows = orders.map((o) => {
@@ -83,7 +100,11 @@ export const ordersView: View = async (_params, q) => {
                   status.say(err.message, 'error');
                   return { refund: 'failed' };
                 });
-                if (result !== 'failed') navigate(`${window.location.pathname}${query({ status: statusFilter, refunded: o.id, pending: result === 'pending' ? 1 : undefined })}`, { replace: true });
+                if (result !== 'failed')
+                  navigate(
+                    `${window.location.pathname}${query({ status: statusFilter, refunded: o.id, pending: result === 'pending' ? 1 : undefined })}`,
+                    { replace: true },
+                  );
               },
             },
             'Refund',
@@ -102,7 +123,13 @@ export const ordersView: View = async (_params, q) => {
     );
   });
   const refunded = q.get('refunded');
-  if (refunded) status.say(q.get('pending') ? `The refund of #${refunded} is pending at PayPal.` : `Order #${refunded} refunded; the buyer no longer has its tracks.`, 'ok');
+  if (refunded)
+    status.say(
+      q.get('pending')
+        ? `The refund of #${refunded} is pending at PayPal.`
+        : `Order #${refunded} refunded; the buyer no longer has its tracks.`,
+      'ok',
+    );
   return page(
     'Orders',
     h('h1', {}, 'Orders'),
@@ -111,7 +138,20 @@ export const ordersView: View = async (_params, q) => {
     status,
     h('p', {}, `${total} order${total === 1 ? '' : 's'}.`),
     orders.length
-      ? h('table', { class: 'table' }, h('thead', {}, h('tr', {}, ['Order', 'Created', 'Buyer', 'Tracks', 'Amount', 'Status', ''].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows))
+      ? h(
+          'table',
+          { class: 'table' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Order', 'Created', 'Buyer', 'Tracks', 'Amount', 'Status', ''].map((c) => h('th', { scope: 'col' }, c)),
+            ),
+          ),
+          h('tbody', {}, rows),
+        )
       : h('p', { class: 'empty' }, 'No orders match.'),
   );
 };

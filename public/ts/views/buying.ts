@@ -10,14 +10,27 @@ import { playTracks } from '../player.js';
 /** The cart: each track's price as the catalog has it now; the order's amount is the server's. */
 export const cartView: View = async () => {
   const ids = cartIds();
-  const found = await Promise.all(ids.map((id) => api<{ track: Track }>('GET', `/api/tracks/${id}`).then((r) => r.track, () => undefined)));
+  const found = await Promise.all(
+    ids.map((id) =>
+      api<{ track: Track }>('GET', `/api/tracks/${id}`).then(
+        (r) => r.track,
+        () => undefined,
+      ),
+    ),
+  );
   const tracks = found.filter((t): t is Track => !!t && !t.isFree);
   const gone = ids.filter((id) => !tracks.some((t) => t.id === id));
   if (gone.length) removeFromCart(...gone);
   if (!tracks.length) {
     return {
       title: 'Cart — Song-Nexus',
-      content: h('section', { class: 'card' }, h('h1', {}, 'Your cart is empty'), gone.length ? h('p', {}, 'Tracks no longer for sale were taken out.') : null, h('a', { href: '/' }, 'Browse the store')),
+      content: h(
+        'section',
+        { class: 'card' },
+        h('h1', {}, 'Your cart is empty'),
+        gone.length ? h('p', {}, 'Tracks no longer for sale were taken out.') : null,
+        h('a', { href: '/' }, 'Browse the store'),
+      ),
     };
   }
   const status = statusLine();
@@ -48,7 +61,18 @@ export const cartView: View = async () => {
       'table',
       { class: 'table' },
       h('caption', { class: 'visually-hidden' }, 'Tracks in your cart'),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Track'), h('th', { scope: 'col' }, 'Artist'), h('th', { scope: 'col', class: 'num' }, 'Price'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Track'),
+          h('th', { scope: 'col' }, 'Artist'),
+          h('th', { scope: 'col', class: 'num' }, 'Price'),
+          h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -59,11 +83,28 @@ export const cartView: View = async () => {
             h('td', {}, h('a', { href: `/tracks/${t.id}` }, t.name)),
             h('td', {}, t.artist),
             h('td', { class: 'num' }, price(t)),
-            h('td', {}, h('button', { type: 'button', class: 'link', 'aria-label': `Remove ${t.name}`, onclick: () => (removeFromCart(t.id), navigate('/cart', { replace: true })) }, 'Remove')),
+            h(
+              'td',
+              {},
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'link',
+                  'aria-label': `Remove ${t.name}`,
+                  onclick: () => (removeFromCart(t.id), navigate('/cart', { replace: true })),
+                },
+                'Remove',
+              ),
+            ),
           ),
         ),
       ),
-      h('tfoot', {}, h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Total'), h('td', { class: 'num total' }, euros(total)), h('td', {}))),
+      h(
+        'tfoot',
+        {},
+        h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Total'), h('td', { class: 'num total' }, euros(total)), h('td', {})),
+      ),
     ),
     currentUser() ? null : h('p', {}, h('a', { href: '/signin?next=/cart' }, 'Sign in'), ' to pay.'),
     pay,
@@ -73,15 +114,33 @@ export const cartView: View = async () => {
 };
 
 const RESULTS: Record<string, { heading: string; text: string }> = {
-  completed: { heading: 'Thank you — it’s yours', text: 'The payment went through. Your tracks are in your library, to play in full and download.' },
-  pending: { heading: 'Payment pending', text: 'PayPal is still processing the payment. The tracks appear in your library as soon as it clears; nothing more to do.' },
-  declined: { heading: 'Payment declined', text: 'PayPal declined that payment method. Approve the payment again with another one; you have not been charged.' },
-  failed: { heading: 'Payment failed', text: 'This payment could not be completed and you have not been charged. Start a new checkout from your cart.' },
+  completed: {
+    heading: 'Thank you — it’s yours',
+    text: 'The payment went through. Your tracks are in your library, to play in full and download.',
+  },
+  pending: {
+    heading: 'Payment pending',
+    text: 'PayPal is still processing the payment. The tracks appear in your library as soon as it clears; nothing more to do.',
+  },
+  declined: {
+    heading: 'Payment declined',
+    text: 'PayPal declined that payment method. Approve the payment again with another one; you have not been charged.',
+  },
+  failed: {
+    heading: 'Payment failed',
+    text: 'This payment could not be completed and you have not been charged. Start a new checkout from your cart.',
+  },
   refunded: { heading: 'Order refunded', text: 'This order was refunded.' },
   cancelled: { heading: 'Checkout cancelled', text: 'You cancelled at PayPal; nothing was charged. Your cart is as you left it.' },
   not_approved: { heading: 'Not approved yet', text: 'PayPal has not received your approval. Approve the payment to finish.' },
-  unavailable: { heading: 'We could not reach PayPal', text: 'Your payment may still go through: we check with PayPal within a few minutes and your library updates by itself. You will not be charged twice.' },
-  signed_out: { heading: 'Sign in to finish', text: 'Your session ended while you were at PayPal. Sign in; a payment you approved is completed for you.' },
+  unavailable: {
+    heading: 'We could not reach PayPal',
+    text: 'Your payment may still go through: we check with PayPal within a few minutes and your library updates by itself. You will not be charged twice.',
+  },
+  signed_out: {
+    heading: 'Sign in to finish',
+    text: 'Your session ended while you were at PayPal. Sign in; a payment you approved is completed for you.',
+  },
   unknown: { heading: 'Order not found', text: 'This checkout does not belong to the account signed in here.' },
 };
 
@@ -102,12 +161,19 @@ export const checkoutResultView: View = async (_params, q) => {
       h('h1', {}, result.heading),
       h('p', {}, result.text),
       order
-        ? h('ul', {}, order.items.map((i) => h('li', {}, `${i.title} — ${i.artist} · ${euros(toCents(i.price))}`)), h('li', { class: 'total' }, `Total ${euros(toCents(order.amount))}`))
+        ? h(
+            'ul',
+            {},
+            order.items.map((i) => h('li', {}, `${i.title} — ${i.artist} · ${euros(toCents(i.price))}`)),
+            h('li', { class: 'total' }, `Total ${euros(toCents(order.amount))}`),
+          )
         : null,
       h(
         'div',
         { class: 'actions' },
-        order?.approveUrl && (status === 'declined' || status === 'cancelled' || status === 'not_approved') ? h('a', { class: 'button', href: order.approveUrl }, 'Approve at PayPal again') : null,
+        order?.approveUrl && (status === 'declined' || status === 'cancelled' || status === 'not_approved')
+          ? h('a', { class: 'button', href: order.approveUrl }, 'Approve at PayPal again')
+          : null,
         status === 'signed_out' ? h('a', { class: 'button', href: '/signin?next=/library' }, 'Sign in') : null,
         h('a', { class: 'button', href: '/library' }, 'Go to your library'),
         h('a', { href: '/' }, 'Back to the store'),
@@ -142,24 +208,61 @@ export const libraryView: View = async () => {
     h(
       'li',
       { class: 'row', 'data-track-id': p.trackId },
-      h('span', { class: 'grow' }, h('strong', {}, p.title), ` — ${p.artist}`, p.trackDeleted ? h('small', {}, ' (no longer in the store; still yours)') : null),
+      h(
+        'span',
+        { class: 'grow' },
+        h('strong', {}, p.title),
+        ` — ${p.artist}`,
+        p.trackDeleted ? h('small', {}, ' (no longer in the store; still yours)') : null,
+      ),
       h('button', { type: 'button', 'aria-label': `Play ${p.title}`, onclick: () => playTracks(tracks, i) }, '▶ Play'),
       h('a', { class: 'button secondary', href: `/api/tracks/${p.trackId}/download`, download: '' }, 'Download'),
     ),
   );
-  const orderStatus: Record<Order['status'], string> = { CREATED: 'awaiting payment', PENDING: 'payment pending', COMPLETED: 'paid', FAILED: 'failed', REFUNDED: 'refunded' };
+  const orderStatus: Record<Order['status'], string> = {
+    CREATED: 'awaiting payment',
+    PENDING: 'payment pending',
+    COMPLETED: 'paid',
+    FAILED: 'failed',
+    REFUNDED: 'refunded',
+  };
   return page(
     'Your library',
     h('h1', {}, 'Your library'),
     h('h2', {}, 'Tracks you own'),
-    rows.length ? h('ul', { class: 'rows library' }, rows) : h('p', { class: 'empty' }, 'Nothing bought yet. Tracks you buy appear here to play in full and download.'),
+    rows.length
+      ? h('ul', { class: 'rows library' }, rows)
+      : h('p', { class: 'empty' }, 'Nothing bought yet. Tracks you buy appear here to play in full and download.'),
     h('h2', {}, 'Orders'),
     orders.length
-      ? h('ul', { class: 'rows' }, orders.map((o) => h('li', { class: 'row' }, h('span', { class: 'grow' }, `#${o.id} · ${o.items.map((i) => i.title).join(', ')}`), h('span', {}, `${euros(toCents(o.amount))} · ${orderStatus[o.status]}`), o.approveUrl ? h('a', { href: o.approveUrl }, 'Pay') : null)))
+      ? h(
+          'ul',
+          { class: 'rows' },
+          orders.map((o) =>
+            h(
+              'li',
+              { class: 'row' },
+              h('span', { class: 'grow' }, `#${o.id} · ${o.items.map((i) => i.title).join(', ')}`),
+              h('span', {}, `${euros(toCents(o.amount))} · ${orderStatus[o.status]}`),
+              o.approveUrl ? h('a', { href: o.approveUrl }, 'Pay') : null,
+            ),
+          ),
+        )
       : h('p', { class: 'empty' }, 'No orders yet.'),
     h('h2', {}, 'Recently played'),
     history.length
-      ? h('ol', { class: 'rows' }, history.map((e) => h('li', { class: 'row' }, h('a', { class: 'grow', href: `/tracks/${e.trackId}` }, `${e.name} — ${e.artist}`), h('small', {}, new Date(e.playedAt).toLocaleString()))))
+      ? h(
+          'ol',
+          { class: 'rows' },
+          history.map((e) =>
+            h(
+              'li',
+              { class: 'row' },
+              h('a', { class: 'grow', href: `/tracks/${e.trackId}` }, `${e.name} — ${e.artist}`),
+              h('small', {}, new Date(e.playedAt).toLocaleString()),
+            ),
+          ),
+        )
       : h('p', { class: 'empty' }, 'Nothing played yet while signed in.'),
   );
 };

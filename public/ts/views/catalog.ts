@@ -8,14 +8,24 @@ const PAGE_SIZE = 24;
 
 /** The storefront: search, genre, sort, pages. The URL holds the state, so it can be shared and go back. */
 export const catalogView: View = async (_params, q) => {
-  const state = { q: q.get('q') ?? '', genre: q.get('genre') ?? '', sort: q.get('sort') ?? 'newest', page: Math.max(1, Number(q.get('page')) || 1) };
+  const state = {
+    q: q.get('q') ?? '',
+    genre: q.get('genre') ?? '',
+    sort: q.get('sort') ?? 'newest',
+    page: Math.max(1, Number(q.get('page')) || 1),
+  };
   const [list, genres] = await Promise.all([
-    api<{ tracks: Track[]; total: number }>('GET', `/api/tracks${query({ q: state.q, genre: state.genre, sort: state.sort, page: state.page, limit: PAGE_SIZE })}`),
+    api<{ tracks: Track[]; total: number }>(
+      'GET',
+      `/api/tracks${query({ q: state.q, genre: state.genre, sort: state.sort, page: state.page, limit: PAGE_SIZE })}`,
+    ),
     api<{ genres: { genre: string; tracks: number }[] }>('GET', '/api/genres'),
   ]);
   const go = (changes: Partial<typeof state>) => {
     const next = { ...state, page: 1, ...changes };
-    navigate(`/${query({ q: next.q, genre: next.genre, sort: next.sort === 'newest' ? '' : next.sort, page: next.page > 1 ? next.page : '' })}`);
+    navigate(
+      `/${query({ q: next.q, genre: next.genre, sort: next.sort === 'newest' ? '' : next.sort, page: next.page > 1 ? next.page : '' })}`,
+    );
   };
 
   const search = h('input', { type: 'search', name: 'q', value: state.q, placeholder: 'Title, artist or genre', maxlength: 100 });
@@ -28,9 +38,22 @@ export const catalogView: View = async (_params, q) => {
   const sort = h(
     'select',
     { name: 'sort' },
-    ([['newest', 'Newest'], ['popular', 'Most played'], ['price', 'Price']] as const).map(([v, label]) => h('option', { value: v, selected: v === state.sort }, label)),
+    (
+      [
+        ['newest', 'Newest'],
+        ['popular', 'Most played'],
+        ['price', 'Price'],
+      ] as const
+    ).map(([v, label]) => h('option', { value: v, selected: v === state.sort }, label)),
   );
-  const form = h('form', { class: 'filters', role: 'search' }, field('Search', search), field('Genre', genre), field('Sort by', sort), h('button', { type: 'submit' }, 'Search'));
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search' },
+    field('Search', search),
+    field('Genre', genre),
+    field('Sort by', sort),
+    h('button', { type: 'submit' }, 'Search'),
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     go({ q: search.value.trim(), genre: genre.value, sort: sort.value });
@@ -42,13 +65,28 @@ export const catalogView: View = async (_params, q) => {
   const pager = h(
     'nav',
     { class: 'pager', 'aria-label': 'Pages' },
-    h('button', { type: 'button', class: 'secondary', disabled: state.page <= 1, onclick: () => go({ ...state, page: state.page - 1 }) }, '← Previous'),
+    h(
+      'button',
+      { type: 'button', class: 'secondary', disabled: state.page <= 1, onclick: () => go({ ...state, page: state.page - 1 }) },
+      '← Previous',
+    ),
     h('span', {}, `Page ${state.page} of ${pages} · ${list.total} track${list.total === 1 ? '' : 's'}`),
-    h('button', { type: 'button', class: 'secondary', disabled: state.page >= pages, onclick: () => go({ ...state, page: state.page + 1 }) }, 'Next →'),
+    h(
+      'button',
+      { type: 'button', class: 'secondary', disabled: state.page >= pages, onclick: () => go({ ...state, page: state.page + 1 }) },
+      'Next →',
+    ),
   );
   const empty = state.q || state.genre ? 'No tracks match. Try other words or all genres.' : 'The store has no tracks yet.';
   return {
     title: state.q ? `“${state.q}” — Song-Nexus` : 'Song-Nexus',
-    content: h('section', { class: 'catalog' }, h('h1', {}, state.q ? `Results for “${state.q}”` : 'Discover music'), form, trackGrid(list.tracks, empty), list.total > PAGE_SIZE ? pager : null),
+    content: h(
+      'section',
+      { class: 'catalog' },
+      h('h1', {}, state.q ? `Results for “${state.q}”` : 'Discover music'),
+      form,
+      trackGrid(list.tracks, empty),
+      list.total > PAGE_SIZE ? pager : null,
+    ),
   };
 };

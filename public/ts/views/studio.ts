@@ -50,8 +50,18 @@ function upload(form: FormData, onProgress: (fraction: number) => void): Promise
 }
 
 function uploadForm(onDone: (track: ManagedTrack) => void): HTMLElement {
-  const file = h('input', { type: 'file', name: 'audio', accept: 'audio/mpeg,audio/flac,audio/ogg,audio/wav,.mp3,.flac,.ogg,.opus,.wav', required: true });
-  const drop = h('div', { class: 'dropzone' }, h('p', {}, 'Drag an audio file here (MP3, FLAC, Ogg, Opus or WAV), or choose one:'), field('Audio file', file));
+  const file = h('input', {
+    type: 'file',
+    name: 'audio',
+    accept: 'audio/mpeg,audio/flac,audio/ogg,audio/wav,.mp3,.flac,.ogg,.opus,.wav',
+    required: true,
+  });
+  const drop = h(
+    'div',
+    { class: 'dropzone' },
+    h('p', {}, 'Drag an audio file here (MP3, FLAC, Ogg, Opus or WAV), or choose one:'),
+    field('Audio file', file),
+  );
   const chosen = h('p', { class: 'note' });
   const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 100 });
   const genre = h('input', { type: 'text', name: 'genre', maxlength: 50 });
@@ -144,7 +154,15 @@ function trackRows(tracks: ManagedTrack[], stats: Stats, refresh: () => void, st
     'table',
     { class: 'table' },
     h('caption', { class: 'visually-hidden' }, 'Your tracks'),
-    h('thead', {}, h('tr', {}, ['Title', 'State', 'Price', 'Plays', 'Revenue', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['Title', 'State', 'Price', 'Plays', 'Revenue', 'Actions'].map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -168,7 +186,14 @@ function trackRows(tracks: ManagedTrack[], stats: Stats, refresh: () => void, st
                   { class: 'actions' },
                   h(
                     'button',
-                    { type: 'button', class: 'secondary', onclick: () => act(t.isPublished ? 'Unpublished.' : 'Published: it is in the store now.', () => api('PATCH', `/api/artist/tracks/${t.id}`, { isPublished: !t.isPublished })) },
+                    {
+                      type: 'button',
+                      class: 'secondary',
+                      onclick: () =>
+                        act(t.isPublished ? 'Unpublished.' : 'Published: it is in the store now.', () =>
+                          api('PATCH', `/api/artist/tracks/${t.id}`, { isPublished: !t.isPublished }),
+                        ),
+                    },
                     t.isPublished ? 'Unpublish' : 'Publish',
                   ),
                   h(
@@ -176,7 +201,9 @@ function trackRows(tracks: ManagedTrack[], stats: Stats, refresh: () => void, st
                     {
                       type: 'button',
                       class: 'danger',
-                      onclick: () => confirm(`Delete “${t.name}”? Buyers keep it; nobody else can find or buy it.`) && act('Deleted.', () => api('DELETE', `/api/artist/tracks/${t.id}`)),
+                      onclick: () =>
+                        confirm(`Delete “${t.name}”? Buyers keep it; nobody else can find or buy it.`) &&
+                        act('Deleted.', () => api('DELETE', `/api/artist/tracks/${t.id}`)),
                     },
                     'Delete',
                   ),
@@ -203,7 +230,12 @@ function playsChart(stats: Stats, days: number): HTMLElement {
   const bar = width / days;
   const chart = svg(
     'svg',
-    { viewBox: `0 0 ${width} ${height + 20}`, class: 'chart', role: 'img', 'aria-label': `Plays per day over the last ${days} days; most in one day: ${max}` },
+    {
+      viewBox: `0 0 ${width} ${height + 20}`,
+      class: 'chart',
+      role: 'img',
+      'aria-label': `Plays per day over the last ${days} days; most in one day: ${max}`,
+    },
     svg('line', { x1: 0, y1: height, x2: width, y2: height, class: 'axis' }),
     ...series.map((s, i) => {
       const barHeight = (s.plays / max) * (height - 10);
@@ -214,7 +246,12 @@ function playsChart(stats: Stats, days: number): HTMLElement {
     svg('text', { x: 0, y: height + 16, class: 'label' }, document.createTextNode(series[0]!.day)),
     svg('text', { x: width, y: height + 16, class: 'label end' }, document.createTextNode(series.at(-1)!.day)),
   );
-  return h('figure', { class: 'chart-wrap' }, chart as unknown as HTMLElement, h('figcaption', {}, `Plays per day, last ${days} days (most: ${max})`));
+  return h(
+    'figure',
+    { class: 'chart-wrap' },
+    chart as unknown as HTMLElement,
+    h('figcaption', {}, `Plays per day, last ${days} days (most: ${max})`),
+  );
 }
 
 function totals(stats: Stats): HTMLElement {
@@ -238,8 +275,14 @@ export const studioView: View = async () => {
   const list = h('div', {});
   const statsBox = h('div', {});
   const refresh = async () => {
-    const [{ tracks }, stats] = await Promise.all([api<{ tracks: ManagedTrack[] }>('GET', '/api/artist/tracks?pageSize=100'), api<Stats>('GET', '/api/artist/stats')]);
-    replace(list, trackRows(tracks, stats, () => void refresh(), status));
+    const [{ tracks }, stats] = await Promise.all([
+      api<{ tracks: ManagedTrack[] }>('GET', '/api/artist/tracks?pageSize=100'),
+      api<Stats>('GET', '/api/artist/stats'),
+    ]);
+    replace(
+      list,
+      trackRows(tracks, stats, () => void refresh(), status),
+    );
     replace(statsBox, totals(stats), playsChart(stats, 30));
   };
   await refresh();
@@ -288,7 +331,15 @@ function coverEditor(track: ManagedTrack): HTMLElement {
       return 'Cover removed.';
     }),
   );
-  return h('section', { class: 'card wide stack' }, h('h2', {}, 'Cover art'), picture, field('New cover image', file, 'PNG, JPEG or WebP, at most 5 MB and 4000 × 4000 pixels.'), h('div', { class: 'actions' }, replaceButton, remove), status);
+  return h(
+    'section',
+    { class: 'card wide stack' },
+    h('h2', {}, 'Cover art'),
+    picture,
+    field('New cover image', file, 'PNG, JPEG or WebP, at most 5 MB and 4000 × 4000 pixels.'),
+    h('div', { class: 'actions' }, replaceButton, remove),
+    status,
+  );
 }
 
 /** Editing one track: metadata, price, preview length (the server re-cuts the preview). */
@@ -296,7 +347,11 @@ export const studioTrackView: View = async ({ id }) => {
   if (!requireArtist()) return notAllowed;
   const { tracks } = await api<{ tracks: ManagedTrack[] }>('GET', '/api/artist/tracks?pageSize=100');
   const track = tracks.find((t) => t.id === Number(id));
-  if (!track) return { title: 'Not found', content: h('section', { class: 'card' }, h('h1', {}, 'No such track'), h('a', { href: '/studio' }, 'Back to the studio')) };
+  if (!track)
+    return {
+      title: 'Not found',
+      content: h('section', { class: 'card' }, h('h1', {}, 'No such track'), h('a', { href: '/studio' }, 'Back to the studio')),
+    };
   const name = h('input', { type: 'text', required: true, maxlength: 100, value: track.name });
   const genre = h('input', { type: 'text', maxlength: 50, value: track.genre ?? '' });
   const description = h('textarea', { maxlength: 5000, rows: 4 }, track.description ?? '');

@@ -6,8 +6,20 @@ import { playTracks } from '../player.js';
 
 /** The cover, or a placeholder drawn from the track's id so the grid is not blank. */
 export function cover(track: Track, size: 'small' | 'large' = 'small'): HTMLElement {
-  if (track.coverUrl) return h('img', { class: `cover ${size}`, src: track.coverUrl, alt: `Cover of ${track.name}`, loading: 'lazy', width: 300, height: 300 });
-  return h('div', { class: `cover ${size} placeholder hue-${track.id % 6}`, role: 'img', 'aria-label': `No cover for ${track.name}` }, track.name.slice(0, 1));
+  if (track.coverUrl)
+    return h('img', {
+      class: `cover ${size}`,
+      src: track.coverUrl,
+      alt: `Cover of ${track.name}`,
+      loading: 'lazy',
+      width: 300,
+      height: 300,
+    });
+  return h(
+    'div',
+    { class: `cover ${size} placeholder hue-${track.id % 6}`, role: 'img', 'aria-label': `No cover for ${track.name}` },
+    track.name.slice(0, 1),
+  );
 }
 
 /** "Add to cart" that turns into "In cart ✓ (remove)". */
@@ -45,5 +57,9 @@ export function trackCard(track: Track, list: Track[]): HTMLElement {
 
 export function trackGrid(tracks: Track[], empty: string): HTMLElement {
   if (!tracks.length) return h('p', { class: 'empty' }, empty);
-  return h('div', { class: 'grid' }, tracks.map((t) => trackCard(t, tracks)));
+  return h(
+    'div',
+    { class: 'grid' },
+    tracks.map((t) => trackCard(t, tracks)),
+  );
 }

@@ -17,7 +17,11 @@ export const trackView: View = async ({ id }) => {
   const { track } = await api<{ track: Track }>('GET', `/api/tracks/${encodeURIComponent(id!)}`);
   const mine = track.artistId === currentUser()?.id || (await owns(track.id));
   const full = mine || track.isFree;
-  const play = h('button', { type: 'button', class: 'play-wide' }, full ? '▶ Play' : `▶ Play preview (${clock(track.preview?.seconds ?? 0)})`);
+  const play = h(
+    'button',
+    { type: 'button', class: 'play-wide' },
+    full ? '▶ Play' : `▶ Play preview (${clock(track.preview?.seconds ?? 0)})`,
+  );
   play.addEventListener('click', () => playTracks([track]));
   return {
     title: `${track.name} by ${track.artist} — Song-Nexus`,
@@ -29,10 +33,22 @@ export const trackView: View = async ({ id }) => {
         'div',
         {},
         h('h1', {}, track.name),
-        h('p', { class: 'meta' }, 'by ', h('a', { href: `/artists/${track.artistId}` }, track.artist), track.genre ? ` · ${track.genre}` : '', ` · ${clock(track.durationSeconds)}`),
+        h(
+          'p',
+          { class: 'meta' },
+          'by ',
+          h('a', { href: `/artists/${track.artistId}` }, track.artist),
+          track.genre ? ` · ${track.genre}` : '',
+          ` · ${clock(track.durationSeconds)}`,
+        ),
         track.description ? h('p', {}, track.description) : null,
         h('p', { class: 'price' }, price(track)),
-        h('div', { class: 'actions' }, track.preview || full ? play : h('p', {}, 'No preview for this track.'), full ? null : cartButton(track)),
+        h(
+          'div',
+          { class: 'actions' },
+          track.preview || full ? play : h('p', {}, 'No preview for this track.'),
+          full ? null : cartButton(track),
+        ),
         full && currentUser() ? h('p', {}, h('a', { href: `/api/tracks/${track.id}/download`, download: '' }, 'Download')) : null,
         mine ? h('p', { class: 'note' }, 'You own this track.') : null,
       ),
@@ -41,7 +57,10 @@ export const trackView: View = async ({ id }) => {
 };
 
 export const artistView: View = async ({ id }) => {
-  const { artist, tracks } = await api<{ artist: { id: number; name: string }; tracks: Track[] }>('GET', `/api/artists/${encodeURIComponent(id!)}`);
+  const { artist, tracks } = await api<{ artist: { id: number; name: string }; tracks: Track[] }>(
+    'GET',
+    `/api/artists/${encodeURIComponent(id!)}`,
+  );
   const name = tracks[0]?.artist ?? artist.name;
   return {
     title: `${name} — Song-Nexus`,

@@ -64,7 +64,8 @@ function frameHeader(buf: Buffer, at: number): { samples: number } | undefined {
   // UTF-8-like coded frame or sample number: its length is told by the first byte.
   let p = at + 4;
   const lead = buf[p]!;
-  const extra = lead < 0x80 ? 0 : lead >= 0xfe ? 6 : lead >= 0xfc ? 5 : lead >= 0xf8 ? 4 : lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : -1;
+  const extra =
+    lead < 0x80 ? 0 : lead >= 0xfe ? 6 : lead >= 0xfc ? 5 : lead >= 0xf8 ? 4 : lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : -1;
   if (extra < 0) return undefined;
   p += 1 + extra;
   let samples: number;

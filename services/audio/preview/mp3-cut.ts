@@ -41,12 +41,11 @@ function headerFrame(buf: Buffer, first: Mp3Frame, frameCount: number, audioByte
     if (!parsed || parsed.length < need) continue;
     const frame = Buffer.alloc(parsed.length);
     header.copy(frame, 0);
-    let at = 4 + sideInfoSize(first);
+    const at = 4 + sideInfoSize(first);
     frame.write(vbr ? 'Xing' : 'Info', at, 'latin1');
     frame.writeUInt32BE(0x03, at + 4); // flags: frame count and byte count present
     frame.writeUInt32BE(frameCount, at + 8);
     frame.writeUInt32BE(audioBytes + parsed.length, at + 12);
-    at += 16;
     return frame;
   }
   throw new Error('no bitrate gives a frame large enough for a Xing header');

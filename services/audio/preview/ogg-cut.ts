@@ -39,7 +39,15 @@ export function* oggPages(buf: Buffer): Generator<OggPage> {
     const body = offset + 27 + count;
     const length = 27 + count + segments.reduce((a, b) => a + b, 0);
     if (offset + length > buf.length) return; // truncated page
-    yield { offset, length, headerType: buf[offset + 5]!, granule: buf.readBigInt64LE(offset + 6), serial: buf.readUInt32LE(offset + 14), segments, body };
+    yield {
+      offset,
+      length,
+      headerType: buf[offset + 5]!,
+      granule: buf.readBigInt64LE(offset + 6),
+      serial: buf.readUInt32LE(offset + 14),
+      segments,
+      body,
+    };
     offset += length;
   }
 }
