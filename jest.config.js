@@ -7,6 +7,8 @@ module.exports = {
     // Type errors are caught by `npm run typecheck`; tests only transpile.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  // Browser modules import the compiled contract ("../contract/money.js"); tests run its sources.
+  moduleNameMapper: { '^(?:\\.\\./)+contract/(.*)\\.js$': '<rootDir>/contract/$1' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 2,

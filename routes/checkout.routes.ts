@@ -1,7 +1,8 @@
 import { Router, type Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
-import { captureOwnOrder, captureReturningBuyer, findOwnOrderByPaypalId, type CaptureOutcome } from '../services/checkout/capture.service';
+import type { CheckoutResult } from '../contract/checkout';
+import { captureOwnOrder, captureReturningBuyer, findOwnOrderByPaypalId } from '../services/checkout/capture.service';
 import { createCheckoutOrder, MAX_ORDER_TRACKS } from '../services/checkout/checkout.service';
 import type { RouteDeps } from './deps';
 import { AppError, parseInput } from '../lib/errors';
@@ -15,11 +16,7 @@ const returnQuery = z.object({ token: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }
 
 const RESULT_PAGE = '/checkout/result';
 
-function toResultPage(
-  res: Response,
-  status: CaptureOutcome | 'cancelled' | 'signed_out' | 'unknown' | 'not_approved' | 'unavailable',
-  orderId?: number,
-) {
+function toResultPage(res: Response, status: CheckoutResult, orderId?: number) {
   const query = new URLSearchParams({ status, ...(orderId ? { order: String(orderId) } : {}) });
   res.redirect(303, `${RESULT_PAGE}?${query.toString()}`);
 }

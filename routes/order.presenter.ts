@@ -1,8 +1,9 @@
+import type { ApiAdminOrder, ApiOrder, ApiPurchase } from '../contract/api';
 import type { PurchaseRow } from '../db/repos/purchases.repo';
 import type { OrderWithItems } from '../services/checkout/orders.service';
 
 /** An order as its buyer sees it; `approveUrl` only while paying is still possible. */
-export function presentOrder({ order, items }: OrderWithItems) {
+export function presentOrder({ order, items }: OrderWithItems): ApiOrder {
   return {
     id: order.id,
     status: order.status,
@@ -19,7 +20,7 @@ export function presentOrder({ order, items }: OrderWithItems) {
 }
 
 /** An order as an admin sees it: with the buyer and PayPal's references. */
-export function presentOrderForAdmin(entry: OrderWithItems) {
+export function presentOrderForAdmin(entry: OrderWithItems): ApiAdminOrder {
   const { order } = entry;
   return {
     ...presentOrder(entry),
@@ -32,7 +33,7 @@ export function presentOrderForAdmin(entry: OrderWithItems) {
   };
 }
 
-export function presentPurchase(purchase: PurchaseRow) {
+export function presentPurchase(purchase: PurchaseRow): ApiPurchase {
   return {
     trackId: purchase.trackId,
     title: purchase.trackName,

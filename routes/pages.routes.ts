@@ -3,23 +3,7 @@ import { Router } from 'express';
 import type { OutboxMailer } from '../services/mail/outbox.mailer';
 import { publicDir } from '../lib/paths';
 import { escapeHtml } from '../lib/html';
-
-/** Paths the front end draws (public/ts/main.ts lists the same routes). */
-const APP_PAGES = [
-  '/tracks/:id',
-  '/artists/:id',
-  '/signin',
-  '/account',
-  '/cart',
-  '/checkout/result',
-  '/library',
-  '/studio',
-  '/studio/tracks/:id',
-  '/admin',
-  '/admin/theme',
-  '/admin/users',
-  '/admin/orders',
-];
+import { APP_PAGES } from '../contract/pages';
 
 /**
  * Pages: the front end's shell for each of its paths, the magic-link confirm
@@ -30,9 +14,13 @@ export function pageRoutes(outbox: OutboxMailer | undefined): Router {
 
   // The web front end's pages: one shell whose script draws the page for the
   // path, so the player keeps playing while the listener moves around.
-  router.get(APP_PAGES, (_req, res) => {
-    res.set('Cache-Control', 'no-cache').sendFile(path.join(publicDir, 'index.html'));
-  });
+  // '/' is index.html itself (served as a public file).
+  router.get(
+    APP_PAGES.filter((p) => p !== '/'),
+    (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile(path.join(publicDir, 'index.html'));
+    },
+  );
 
   router.get('/auth/magic', (_req, res) => {
     res.set('Cache-Control', 'no-store').sendFile(path.join(publicDir, 'auth', 'magic.html'));

@@ -1,8 +1,9 @@
+import type { ApiPasskey, ApiUser } from '../contract/api';
 import type { User } from '../db/repos/users.repo';
 import type { Passkey } from '../db/repos/webauthn-credentials.repo';
 
 /** The fields of a user that leave the server (never hashes or handles). */
-export function presentUser(user: User) {
+export function presentUser(user: User): ApiUser {
   return {
     id: user.id,
     email: user.email,
@@ -16,7 +17,7 @@ export function presentUser(user: User) {
 }
 
 /** A passkey as its owner sees it (never the public key or the raw counter). */
-export function presentPasskey(passkey: Passkey) {
+export function presentPasskey(passkey: Passkey): ApiPasskey {
   return {
     id: passkey.id,
     name: passkey.name,

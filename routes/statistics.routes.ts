@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { ApiArtistStats } from '../contract/api';
 import type { RouteDeps } from './deps';
 import { adminStats, artistStats, myHistory, statsRange } from '../services/statistics.service';
 import { parseInput } from '../lib/errors';
@@ -29,7 +30,8 @@ export function statisticsRoutes(deps: RouteDeps): Router {
   router.get('/api/artist/stats', async (req, res) => {
     const q = parseInput(rangeQuery, req.query, 'query');
     const stats = await artistStats(deps, req.actor, statsRange(deps, q.from, q.to));
-    res.set('Cache-Control', 'no-store').json({ ...stats, range: presentRange(stats.range) });
+    const body: ApiArtistStats = { ...stats, range: presentRange(stats.range) };
+    res.set('Cache-Control', 'no-store').json(body);
   });
 
   router.get('/api/admin/stats', async (req, res) => {

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
+import type { ApiManagedTrack, ApiTrack } from '../contract/api';
 import type { Track } from '../db/repos/tracks.repo';
 
 /** A short public version of the cover's storage key (its random part), never the key itself. */
 const coverVersion = (key: string) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 /** A track as the catalog shows it: no storage keys, checksums or internal state. */
-export function presentTrack(track: Track) {
+export function presentTrack(track: Track): ApiTrack {
   return {
     id: track.id,
     name: track.name,
@@ -25,7 +26,7 @@ export function presentTrack(track: Track) {
 }
 
 /** A track as its artist (or an admin) manages it: every state, and what the upload found. */
-export function presentManagedTrack(track: Track) {
+export function presentManagedTrack(track: Track): ApiManagedTrack {
   return {
     ...presentTrack(track),
     isPublished: track.isPublished,

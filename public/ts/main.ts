@@ -1,3 +1,4 @@
+import { APP_PAGES, type AppPage } from './contract/pages.js';
 import { ApiError, messageOf } from './lib/api.js';
 import { cartIds, onCartChange } from './lib/cart.js';
 import { h, replace } from './lib/dom.js';
@@ -82,21 +83,25 @@ async function render(page: View | undefined, params: Record<string, string>, qu
   }
 }
 
-// routes/pages.routes.ts (APP_PAGES) answers these same paths with this page's shell.
-route('/', catalogView);
-route('/tracks/:id', trackView);
-route('/artists/:id', artistView);
-route('/signin', signInView);
-route('/account', accountView);
-route('/cart', cartView);
-route('/checkout/result', checkoutResultView);
-route('/library', libraryView);
-route('/studio', studioView);
-route('/studio/tracks/:id', studioTrackView);
-route('/admin', themeEditorView);
-route('/admin/theme', themeEditorView);
-route('/admin/users', usersView);
-route('/admin/orders', ordersView);
+// Every page of the contract has its view (a page without one fails the type check);
+// routes/pages.routes.ts answers the same paths with this page's shell.
+const VIEWS: Record<AppPage, View> = {
+  '/': catalogView,
+  '/tracks/:id': trackView,
+  '/artists/:id': artistView,
+  '/signin': signInView,
+  '/account': accountView,
+  '/cart': cartView,
+  '/checkout/result': checkoutResultView,
+  '/library': libraryView,
+  '/studio': studioView,
+  '/studio/tracks/:id': studioTrackView,
+  '/admin': themeEditorView,
+  '/admin/theme': themeEditorView,
+  '/admin/users': usersView,
+  '/admin/orders': ordersView,
+};
+for (const page of APP_PAGES) route(page, VIEWS[page]);
 
 mountPlayer(document.getElementById('player')!);
 showLogo();

@@ -1,3 +1,4 @@
+import type { CaptureOutcome } from '../../contract/checkout';
 import { findOrder, findOrderByPaypalId, listOrderItems, type Order, type OrderItem } from '../../db/repos/orders.repo';
 import { ownedOutsideOrder } from '../../db/repos/purchases.repo';
 import { AppError, conflict, notFound } from '../../lib/errors';
@@ -6,7 +7,7 @@ import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
 import { settleDecline, settleFailure, settleFromProvider } from './settlement';
 
-export type CaptureOutcome = 'completed' | 'pending' | 'declined' | 'failed' | 'refunded';
+export type { CaptureOutcome };
 
 export interface CaptureReport {
   order: Order;

@@ -8,7 +8,7 @@ import type { Clock } from '../../lib/clock';
 import { requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
-import { formatCents, toCents } from '../payments/money';
+import { formatCents, toCents } from '../../lib/money';
 
 export const CHECKOUT_CURRENCY = 'EUR';
 /** Most tracks in one order: PayPal's item list and our statement stay readable. */

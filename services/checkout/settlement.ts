@@ -4,7 +4,7 @@ import { lockOrder, updateOrder, type Order } from '../../db/repos/orders.repo';
 import { grantOrderPurchases, revokeOrderPurchases } from '../../db/repos/purchases.repo';
 import { notFound } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
-import { toCents } from '../payments/money';
+import { toCents } from '../../lib/money';
 import type { GatewayOrder } from '../payments/payment-gateway';
 
 /**

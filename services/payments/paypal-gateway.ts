@@ -11,7 +11,7 @@ import {
   type Order,
   type OAuthToken,
 } from '@paypal/paypal-server-sdk';
-import { formatCents, parseCents } from './money';
+import { formatCents, parseCents } from '../../lib/money';
 import {
   GatewayUnavailable,
   unreachableGateway,

@@ -41,7 +41,8 @@ export default async function globalSetup(): Promise<void> {
 /** The browser code (public/ts → public/js), as `npm run build` makes it: the pages under test load it. */
 function buildFrontEnd(): void {
   const root = path.join(__dirname, '..', '..');
-  execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'public')], {
-    stdio: 'inherit',
-  });
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  // The contract first: the browser code imports its compiled modules.
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'contract', 'tsconfig.browser.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'public')], { stdio: 'inherit' });
 }

@@ -41,9 +41,7 @@ export function navigate(url: string, options: { replace?: boolean } = {}): void
  * store ("/cart"; never "//other.site" or a full URL): else undefined. The
  * server applies the same rule to the magic link's `next`.
  */
-export function returnPath(value: string | null): string | undefined {
-  return value !== null && /^\/(?:[A-Za-z0-9_-][A-Za-z0-9/_-]{0,199})?$/.test(value) ? value : undefined;
-}
+export { returnPath } from '../contract/pages.js';
 
 /** Paths the server serves itself (API, media, confirm page): followed as ordinary links. */
 const SERVER_PATHS = /^\/(api|auth|dev|assets|css|js|checkout\/return|checkout\/cancel)(\/|$)/;

@@ -1,28 +1,17 @@
-/** The API's shapes as the pages use them (see the README's API section). */
+/** The API's shapes as the pages use them: the server's own contract (contract/api.ts). */
 
-export interface User {
-  id: number;
-  email: string;
-  username: string;
-  displayName: string | null;
-  role: 'user' | 'artist' | 'admin';
-  isActive: boolean;
-}
-
-export interface Track {
-  id: number;
-  name: string;
-  artist: string;
-  artistId: number;
-  genre: string | null;
-  description: string | null;
-  priceEur: string;
-  isFree: boolean;
-  durationSeconds: number;
-  preview: { seconds: number } | null;
-  playCount: number;
-  coverUrl: string | null;
-}
+export type {
+  ApiUser as User,
+  ApiTrack as Track,
+  ApiManagedTrack as ManagedTrack,
+  ApiOrder as Order,
+  ApiAdminOrder as AdminOrder,
+  ApiOrderItem as OrderItem,
+  ApiPurchase as Purchase,
+  ApiPasskey as Passkey,
+  ApiTrackStats as TrackStats,
+  ApiArtistStats as ArtistStats,
+} from '../contract/api.js';
 
 /**
  * What the player needs of a track. A catalog Track is one; a purchase gives
@@ -32,46 +21,8 @@ export interface Playable {
   id: number;
   name: string;
   artist: string;
-  durationSeconds?: number;
+  durationSeconds?: number | null;
   isFree?: boolean;
   priceEur?: string;
-  preview?: { seconds: number } | null;
-}
-
-export interface ManagedTrack extends Track {
-  isPublished: boolean;
-  isDeleted: boolean;
-  freePreviewDuration: number;
-  fileSizeBytes: number;
-  format: string;
-}
-
-export interface OrderItem {
-  trackId: number;
-  title: string;
-  artist: string;
-  price: string;
-}
-
-export interface Order {
-  id: number;
-  status: 'CREATED' | 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDED';
-  amount: string;
-  currency: string;
-  items: OrderItem[];
-  approveUrl: string | null;
-  createdAt: string;
-  userId?: number;
-  payerEmail?: string | null;
-}
-
-export interface Purchase {
-  trackId: number;
-  title: string;
-  artist: string;
-  orderId: number | null;
-  purchasedAt: string;
-  revokedAt: string | null;
-  expiresAt: string | null;
-  trackDeleted: boolean;
+  preview?: { seconds: number | null } | null;
 }

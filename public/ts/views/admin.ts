@@ -3,7 +3,7 @@ import { attempt, field, h, page, statusLine } from '../lib/dom.js';
 import { euros, toCents } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isAdmin } from '../lib/session.js';
-import type { Order, User } from '../lib/types.js';
+import type { AdminOrder, User } from '../lib/types.js';
 import { adminNav } from './admin-theme.js';
 
 function guard(): boolean {
@@ -72,7 +72,7 @@ export const usersView: View = async (_params, q) => {
 export const ordersView: View = async (_params, q) => {
   if (!guard()) return denied;
   const statusFilter = q.get('status') ?? '';
-  const { orders, total } = await api<{ orders: Order[]; total: number }>(
+  const { orders, total } = await api<{ orders: AdminOrder[]; total: number }>(
     'GET',
     `/api/admin/orders${query({ status: statusFilter, pageSize: 50 })}`,
   );

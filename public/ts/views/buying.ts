@@ -1,3 +1,4 @@
+import { CHECKOUT_RESULTS, type CheckoutResult } from '../contract/checkout.js';
 import { ApiError, api, messageOf } from '../lib/api.js';
 import { cartIds, clearCart, removeFromCart } from '../lib/cart.js';
 import { h, page, statusLine } from '../lib/dom.js';
@@ -113,7 +114,7 @@ export const cartView: View = async () => {
   );
 };
 
-const RESULTS: Record<string, { heading: string; text: string }> = {
+const RESULTS: Record<CheckoutResult, { heading: string; text: string }> = {
   completed: {
     heading: 'Thank you — it’s yours',
     text: 'The payment went through. Your tracks are in your library, to play in full and download.',
@@ -146,8 +147,9 @@ const RESULTS: Record<string, { heading: string; text: string }> = {
 
 /** Where PayPal's return and cancel links end up (through /checkout/return and /checkout/cancel). */
 export const checkoutResultView: View = async (_params, q) => {
-  const status = q.get('status') ?? 'unknown';
-  const result = RESULTS[status] ?? RESULTS.unknown!;
+  const asked = q.get('status') ?? 'unknown';
+  const status: CheckoutResult = (CHECKOUT_RESULTS as readonly string[]).includes(asked) ? (asked as CheckoutResult) : 'unknown';
+  const result = RESULTS[status];
   const orderId = Number(q.get('order'));
   let order: Order | undefined;
   if (orderId > 0 && currentUser()) order = (await api<{ order: Order }>('GET', `/api/me/orders/${orderId}`).catch(() => undefined))?.order;

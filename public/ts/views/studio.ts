@@ -3,24 +3,8 @@ import { attempt, field, h, page, replace, statusLine, svg, type StatusLine } fr
 import { clock, euros, price, toCents } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isArtist } from '../lib/session.js';
-import type { ManagedTrack } from '../lib/types.js';
+import type { ArtistStats as Stats, ManagedTrack } from '../lib/types.js';
 import { cover } from './track-card.js';
-
-interface TrackStats {
-  trackId: number;
-  name: string;
-  plays: number;
-  countedPlays: number;
-  uniqueListeners: number;
-  previewPlays: number;
-  fullPlays: number;
-  purchases: number;
-  revenueEur: string;
-}
-interface Stats {
-  tracks: TrackStats[];
-  daily: { day: string; trackId: number; plays: number }[];
-}
 
 function requireArtist(): boolean {
   if (isArtist(currentUser())) return true;

@@ -48,7 +48,7 @@ export function trackCard(track: Track, list: Track[]): HTMLElement {
     { class: 'track-card', 'data-track-id': track.id },
     h('div', { class: 'cover-wrap' }, cover(track), play),
     h('h3', {}, h('a', { href: `/tracks/${track.id}` }, track.name)),
-    h('p', { class: 'meta' }, h('a', { href: `/artists/${track.artistId}` }, track.artist)),
+    h('p', { class: 'meta' }, artistLink(track)),
     h('p', { class: 'meta' }, track.genre ?? 'No genre', ' · ', clock(track.durationSeconds)),
     h('p', { class: 'price' }, price(track)),
     track.isFree ? null : cartButton(track),
@@ -62,4 +62,9 @@ export function trackGrid(tracks: Track[], empty: string): HTMLElement {
     { class: 'grid' },
     tracks.map((t) => trackCard(t, tracks)),
   );
+}
+
+/** The artist's name, linked to their page when an account owns the track. */
+export function artistLink(track: Pick<Track, 'artistId' | 'artist'>): HTMLElement | string {
+  return track.artistId === null ? track.artist : h('a', { href: `/artists/${track.artistId}` }, track.artist);
 }

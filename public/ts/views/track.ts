@@ -5,7 +5,7 @@ import type { View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Purchase, Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
-import { trackGrid, cartButton, cover } from './track-card.js';
+import { artistLink, trackGrid, cartButton, cover } from './track-card.js';
 
 async function owns(trackId: number): Promise<boolean> {
   if (!currentUser()) return false;
@@ -33,14 +33,7 @@ export const trackView: View = async ({ id }) => {
         'div',
         {},
         h('h1', {}, track.name),
-        h(
-          'p',
-          { class: 'meta' },
-          'by ',
-          h('a', { href: `/artists/${track.artistId}` }, track.artist),
-          track.genre ? ` · ${track.genre}` : '',
-          ` · ${clock(track.durationSeconds)}`,
-        ),
+        h('p', { class: 'meta' }, 'by ', artistLink(track), track.genre ? ` · ${track.genre}` : '', ` · ${clock(track.durationSeconds)}`),
         track.description ? h('p', {}, track.description) : null,
         h('p', { class: 'price' }, price(track)),
         h(

@@ -1,0 +1,34 @@
+/**
+ * The paths the web front end draws. The server answers each with the
+ * front end's shell (routes/pages.routes.ts); the browser's router maps each
+ * to a view (public/ts/main.ts). `:id` is a database id.
+ */
+export const APP_PAGES = [
+  '/',
+  '/tracks/:id',
+  '/artists/:id',
+  '/signin',
+  '/account',
+  '/cart',
+  '/checkout/result',
+  '/library',
+  '/studio',
+  '/studio/tracks/:id',
+  '/admin',
+  '/admin/theme',
+  '/admin/users',
+  '/admin/orders',
+] as const;
+
+export type AppPage = (typeof APP_PAGES)[number];
+
+/**
+ * Where a sign-in may lead afterwards: a path of this store only ("/cart"),
+ * never another site ("//evil.example", "https://…") or a query.
+ */
+export const RETURN_PATH = /^\/(?:[A-Za-z0-9_-][A-Za-z0-9/_-]{0,199})?$/;
+
+/** The value when it is such a path, else undefined. */
+export function returnPath(value: string | null | undefined): string | undefined {
+  return typeof value === 'string' && RETURN_PATH.test(value) ? value : undefined;
+}
