@@ -1,31 +1,55 @@
 import { z } from 'zod';
+import type { ErrorCode, TokenErrorCode } from '../contract/errors';
+import { ERROR_CATALOGUE } from './error-catalogue';
 
 /**
  * The error model. Every failure a client can cause is an AppError with an
- * HTTP status, a stable machine-readable `code` and a message safe to show.
- * Anything else is a bug: logged with the request id and answered with a
- * generic 500 by the error middleware.
+ * HTTP status, a stable machine-readable `code` from the catalogue
+ * (lib/error-catalogue.ts) and a message safe to show. Anything else is a
+ * bug: logged with the request id and answered with a generic 500 by the
+ * error middleware.
  */
 export class AppError extends Error {
+  readonly status: number;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode | TokenErrorCode,
     message: string,
     readonly details?: unknown,
     /** Extra response headers, e.g. Retry-After on 429. */
     readonly headers?: Record<string, string>,
+    status?: number,
   ) {
     super(message);
     this.name = 'AppError';
+    this.status = status ?? ERROR_CATALOGUE[code as ErrorCode].status;
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
-export const unauthorized = (message = 'Sign in first.') => new AppError(401, 'unauthenticated', message);
-export const forbidden = (code = 'forbidden', message = 'You may not do this.') => new AppError(403, code, message);
-export const notFound = (code = 'not_found', message = 'Not found.') => new AppError(404, code, message);
-export const conflict = (code: string, message: string) => new AppError(409, code, message);
-export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
+export interface FailOptions {
+  /** A more precise message than the catalogue's (the limit that was hit, what to do). */
+  message?: string;
+  details?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The error a code names, with the catalogue's status and message. */
+export function fail(code: ErrorCode, options: FailOptions = {}): AppError {
+  return new AppError(code, options.message ?? ERROR_CATALOGUE[code].message, options.details, options.headers);
+}
+
+// The errors raised in many places, each with its one message.
+export const unauthorized = (message?: string) => fail('unauthenticated', { message });
+export const forbidden = () => fail('forbidden');
+export const trackNotFound = () => fail('track_not_found');
+export const orderNotFound = () => fail('order_not_found');
+export const userNotFound = () => fail('user_not_found');
+export const coverNotFound = () => fail('cover_not_found');
+export const purchaseRequired = () => fail('purchase_required');
+export const previewUnavailable = () => fail('preview_unavailable');
+export const alreadyOwned = (message?: string) => fail('already_owned', { message });
+export const accountDisabled = () => fail('account_disabled');
+export const serviceUnavailable = (message?: string) => fail('service_unavailable', { message });
 
 export interface FieldIssue {
   path: string;
@@ -39,8 +63,9 @@ export function validationError(error: z.ZodError, where: string): AppError {
     message: issue.message,
   }));
   const first = issues[0];
-  return badRequest('validation_failed', first ? `Invalid ${where}: ${first.path}: ${first.message}` : `Invalid ${where}.`, {
-    issues,
+  return fail('validation_failed', {
+    message: first ? `Invalid ${where}: ${first.path}: ${first.message}` : `Invalid ${where}.`,
+    details: { issues },
   });
 }
 
@@ -76,8 +101,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   const nul = pathOfNul(value);
   if (nul !== undefined) {
     const path = nul || where;
-    throw badRequest('validation_failed', `Invalid ${where}: ${path}: must not contain a NUL character`, {
-      issues: [{ path, message: 'must not contain a NUL character' }],
+    throw fail('validation_failed', {
+      message: `Invalid ${where}: ${path}: must not contain a NUL character`,
+      details: { issues: [{ path, message: 'must not contain a NUL character' }] },
     });
   }
   const result = schema.safeParse(value);
@@ -103,21 +129,21 @@ export function fromPgError(err: unknown): AppError | undefined {
   const details = constraint ? { constraint } : undefined;
   switch (e.code) {
     case '23505':
-      return new AppError(409, 'already_exists', 'This already exists.', details);
+      return fail('already_exists', { details });
     case '23503':
-      return new AppError(422, 'reference_invalid', 'This refers to something that does not exist.', details);
+      return fail('reference_invalid', { details });
     case '23514':
-      return new AppError(422, 'constraint_violation', 'A value is out of its allowed range.', details);
+      return fail('constraint_violation', { details });
     case '23502':
-      return new AppError(422, 'value_required', 'A required value is missing.', details);
+      return fail('value_required', { details });
     case '22001':
-      return new AppError(422, 'value_too_long', 'A value is too long.');
+      return fail('value_too_long');
     case '22021': // invalid byte sequence (a NUL that reached a text column)
     case '22P02':
     case '22003':
     case '22007':
     case '22008':
-      return new AppError(400, 'invalid_value', 'A value is not of the expected form.');
+      return fail('invalid_value');
     default:
       return undefined;
   }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { RouteDeps } from './deps';
 import { evaluateRange, noneMatch } from '../services/streaming/ranges';
 import type { AudioSource } from '../services/streaming/stream.service';
-import { AppError } from '../lib/errors';
+import { fail } from '../lib/errors';
 
 /** Ranges up to this many bytes are read into memory and sent at once. */
 const WHOLE_READ_MAX = 1024 * 1024;
@@ -47,7 +47,7 @@ export async function sendAudio(
   }
   const decision = evaluateRange(req.get('range'), size, { etag: source.etag, ifRange: req.get('if-range') });
   if (decision.kind === 'unsatisfiable') {
-    throw new AppError(416, 'range_not_satisfiable', `The file is ${size} bytes long.`, undefined, { 'Content-Range': `bytes */${size}` });
+    throw fail('range_not_satisfiable', { message: `The file is ${size} bytes long.`, headers: { 'Content-Range': `bytes */${size}` } });
   }
   const range =
     decision.kind === 'partial' ? { start: decision.start, end: decision.end } : size > 0 ? { start: 0, end: size - 1 } : undefined;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { artistPage, browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
 import type { RouteDeps } from './deps';
 import { publicName } from '../services/users.service';
-import { notFound, parseInput } from '../lib/errors';
+import { coverNotFound, parseInput } from '../lib/errors';
 import { idParams, idString } from './request';
 import { sendStoredFile } from './stored-file';
 import { presentTrack } from './track.presenter';
@@ -24,7 +24,6 @@ const pageQuery = z.object({
 });
 
 const COVER_EXT = /\.(png|jpg|webp)$/;
-const noCover = () => notFound('cover_not_found', 'This track has no cover art.');
 
 /** The public catalog: browse, search, genres, artist pages, cover art. */
 export function catalogRoutes(deps: RouteDeps): Router {
@@ -68,7 +67,7 @@ export function catalogRoutes(deps: RouteDeps): Router {
   router.get('/api/tracks/:id/cover', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const { track, isPublic } = await coverOf(deps, req.actor, id);
-    if (!COVER_EXT.test(track.coverFilename!)) throw noCover();
+    if (!COVER_EXT.test(track.coverFilename!)) throw coverNotFound();
     await sendStoredFile(deps.storage, req, res, {
       key: track.coverFilename!,
       headers: {
@@ -76,7 +75,7 @@ export function catalogRoutes(deps: RouteDeps): Router {
         // Links carry ?v= of this exact file (presentTrack), so a replaced cover is a new URL.
         'Cache-Control': isPublic ? 'public, max-age=86400' : 'private, no-cache',
       },
-      missing: noCover,
+      missing: coverNotFound,
     });
   });
 

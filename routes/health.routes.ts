@@ -1,3 +1,4 @@
+import { ERROR_CATALOGUE } from '../lib/error-catalogue';
 import { Router } from 'express';
 import type { Queryable } from '../db/pool';
 import { checkReadiness } from '../services/health.service';
@@ -14,7 +15,7 @@ export function healthRoutes(db: Queryable): Router {
     if (readiness.ready) {
       res.json({ status: 'ready', database: readiness.database });
     } else {
-      res.status(503).json({ error: { code: 'not_ready', message: 'The database is unreachable.' } });
+      res.status(503).json({ error: { code: 'not_ready', message: ERROR_CATALOGUE.not_ready.message } });
     }
   });
   return router;

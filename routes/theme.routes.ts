@@ -13,7 +13,7 @@ import {
   themeHistory,
   etagOf,
 } from '../services/theme/theme.service';
-import { notFound, parseInput } from '../lib/errors';
+import { fail, parseInput } from '../lib/errors';
 import { singleFileInMemory } from '../server/middleware/upload';
 import { idParams } from './request';
 import { sendStoredFile } from './stored-file';
@@ -73,7 +73,7 @@ export function themeRoutes(deps: RouteDeps): Router {
   router.get('/assets/theme/:name', async (req, res) => {
     const match = ASSET_NAME.exec(req.params.name);
     const key = match ? `theme/${match[1]}.${match[2]}` : undefined;
-    const missing = () => notFound('asset_not_found', 'No such asset.');
+    const missing = () => fail('asset_not_found');
     if (!key) throw missing();
     await sendStoredFile(deps.storage, req, res, {
       key,

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { receivePaypalWebhook } from '../services/checkout/webhooks.service';
 import type { RouteDeps } from './deps';
-import { badRequest } from '../lib/errors';
+import { fail } from '../lib/errors';
 
 /**
  * PayPal's webhook deliveries. Mounted before the JSON parser: the body is
@@ -11,7 +11,7 @@ export function webhookRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.post('/api/webhooks/paypal', express.raw({ type: () => true, limit: '512kb' }), async (req, res) => {
-    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw badRequest('invalid_webhook', 'The webhook body is empty.');
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw fail('invalid_webhook', { message: 'The webhook body is empty.' });
     const headers: Record<string, string | undefined> = {};
     for (const name of [
       'paypal-auth-algo',

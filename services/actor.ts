@@ -21,6 +21,6 @@ export function mayManageTrack(actor: Actor | undefined, track: { artistUserId: 
 /** The actor if it holds one of `roles`: 401 when signed out, 403 otherwise. */
 export function requireRole(actor: Actor | undefined, ...roles: Role[]): Actor {
   const signedIn = requireSignedIn(actor);
-  if (!roles.includes(signedIn.role)) throw forbidden('forbidden', 'Your account may not do this.');
+  if (!roles.includes(signedIn.role)) throw forbidden();
   return signedIn;
 }

@@ -1,8 +1,9 @@
 import { dailyPlays, listHistory, storeTotals, trackTotals, type Range } from '../db/repos/statistics.repo';
-import { badRequest } from '../lib/errors';
+
 import { requireRole, requireSignedIn, type Actor } from './actor';
 import { addDays } from '../lib/clock';
 import type { ServiceDeps } from './deps';
+import { fail } from '../lib/errors';
 
 const MAX_RANGE_DAYS = 366;
 
@@ -10,9 +11,9 @@ const MAX_RANGE_DAYS = 366;
 export function statsRange(deps: Pick<ServiceDeps, 'clock'>, from?: Date, to?: Date): Range {
   const end = to ?? deps.clock();
   const start = from ?? addDays(end, -30);
-  if (start >= end) throw badRequest('invalid_range', '"from" must be before "to".');
+  if (start >= end) throw fail('invalid_range', { message: '"from" must be before "to".' });
   if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-    throw badRequest('invalid_range', `A range may span at most ${MAX_RANGE_DAYS} days.`);
+    throw fail('invalid_range', { message: `A range may span at most ${MAX_RANGE_DAYS} days.` });
   }
   return { from: start, to: end };
 }

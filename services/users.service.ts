@@ -11,7 +11,7 @@ import {
   type Role,
   type User,
 } from '../db/repos/users.repo';
-import { conflict, forbidden, notFound } from '../lib/errors';
+import { fail, forbidden, userNotFound } from '../lib/errors';
 import { requireRole, requireSignedIn, type Actor } from './actor';
 import type { ServiceDeps } from './deps';
 
@@ -64,11 +64,11 @@ export async function findOrCreateAccount(db: Queryable, email: string): Promise
 export async function becomeArtist(deps: ServiceDeps, actor: Actor | undefined, displayName: string): Promise<User> {
   const me = requireSignedIn(actor);
   if (deps.config.artistSignup === 'admin' && me.role !== 'admin') {
-    throw forbidden('artist_signup_closed', 'Only an admin can make an account an artist on this store.');
+    throw fail('artist_signup_closed', { message: 'Only an admin can make an account an artist on this store.' });
   }
   const role: Role = me.role === 'admin' ? 'admin' : 'artist';
   const user = await updateUser(deps.db, me.userId, { role, displayName });
-  if (!user) throw notFound('user_not_found', 'Your account no longer exists.');
+  if (!user) throw userNotFound();
   return user;
 }
 
@@ -102,13 +102,13 @@ export async function changeUser(
   const admins = await lockActiveAdmins(db);
   // The acting admin may have been demoted by a transaction that committed
   // after their session was read: check again under the lock.
-  if (byAdminId !== undefined && !admins.includes(byAdminId)) throw forbidden('forbidden', 'Your account may not do this.');
+  if (byAdminId !== undefined && !admins.includes(byAdminId)) throw forbidden();
   const target = await findUserById(db, targetId);
-  if (!target) throw notFound('user_not_found', 'No such user.');
+  if (!target) throw userNotFound();
   const losesAdmin =
     target.role === 'admin' && target.isActive && ((changes.role && changes.role !== 'admin') || changes.isActive === false);
   if (losesAdmin && admins.length <= 1) {
-    throw conflict('last_admin', 'This is the last active admin; make another admin first.');
+    throw fail('last_admin', { message: 'This is the last active admin; make another admin first.' });
   }
   const user = (await updateUser(db, targetId, changes))!;
   if (changes.isActive === false) await deleteSessionsOfUser(db, targetId);

@@ -1,3 +1,4 @@
+import { ERROR_CATALOGUE } from '../../lib/error-catalogue';
 import type { RequestHandler } from 'express';
 
 /**
@@ -18,7 +19,7 @@ export function requestDeadline(ms: number): RequestHandler {
       res
         .status(503)
         .set({ 'Retry-After': '5', 'Cache-Control': 'no-store' })
-        .json({ error: { code: 'request_timeout', message: 'The service took too long to answer. Try again shortly.' } });
+        .json({ error: { code: 'request_timeout', message: ERROR_CATALOGUE.request_timeout.message } });
     }, ms);
     timer.unref();
     res.once('close', () => clearTimeout(timer));

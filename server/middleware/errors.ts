@@ -1,25 +1,25 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, fromPgError, isDatabaseUnavailable, notFound } from '../../lib/errors';
+import { AppError, fromPgError, isDatabaseUnavailable, fail } from '../../lib/errors';
 import '../http-types';
 
 /** JSON 404 for every route nobody answered. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(notFound('route_not_found', `No route for ${req.method} ${req.path}.`));
+  next(fail('route_not_found', { message: `No route for ${req.method} ${req.path}.` }));
 };
 
 /** Errors raised by express's own body parsers, keyed by their `type`. */
 function fromBodyParserError(err: { type?: unknown; limit?: unknown }): AppError | undefined {
   switch (err.type) {
     case 'entity.parse.failed':
-      return new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+      return fail('invalid_json');
     case 'entity.too.large':
-      return new AppError(413, 'payload_too_large', `The request body is larger than ${String(err.limit)} bytes.`);
+      return fail('payload_too_large', { message: `The request body is larger than ${String(err.limit)} bytes.` });
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new AppError(415, 'unsupported_encoding', 'The request body encoding is not supported.');
+      return fail('unsupported_encoding');
     case 'request.aborted':
     case 'request.size.invalid':
-      return new AppError(400, 'bad_request_body', 'The request body was incomplete.');
+      return fail('bad_request_body');
     default:
       return undefined;
   }
@@ -44,10 +44,10 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     if (appError.status >= 500) req.log.error({ err }, 'request failed');
   } else if (isDatabaseUnavailable(err)) {
     req.log.error({ err }, 'database unavailable');
-    appError = new AppError(503, 'service_unavailable', 'The service is temporarily unavailable. Try again shortly.');
+    appError = fail('service_unavailable');
   } else {
     req.log.error({ err }, 'unhandled error');
-    appError = new AppError(500, 'internal_error', `Something went wrong on our side (request ${req.id}).`);
+    appError = fail('internal_error', { message: `Something went wrong on our side (request ${req.id}).` });
   }
   if (res.headersSent) {
     // A stream failed mid-response: the status is gone, so just cut the connection.

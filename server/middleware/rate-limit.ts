@@ -1,7 +1,7 @@
 import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import type { RedisClientType } from 'redis';
-import { AppError } from '../../lib/errors';
+import { fail } from '../../lib/errors';
 
 /**
  * Where rate-limit counters live: in process memory by default, or in Redis
@@ -53,8 +53,11 @@ export function createLimiter(backend: RateLimitBackend, options: LimiterOptions
       const waitMs = resetAt !== undefined ? resetAt - Date.now() : used.windowMs;
       const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
       next(
-        new AppError(429, 'rate_limited', options.message ?? 'Too many requests. Try again later.', undefined, {
-          'Retry-After': String(retryAfter),
+        fail('rate_limited', {
+          message: options.message ?? 'Too many requests. Try again later.',
+          headers: {
+            'Retry-After': String(retryAfter),
+          },
         }),
       );
     },

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { forbidden } from '../../lib/errors';
+import { fail } from '../../lib/errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -16,11 +16,11 @@ export function sameOrigin(appOrigin: string, exemptPrefixes: readonly string[] 
     if (SAFE_METHODS.has(req.method) || exemptPrefixes.some((p) => req.path.startsWith(p))) return next();
     const fetchSite = req.get('sec-fetch-site');
     if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
-      return next(forbidden('cross_origin_request', 'This request must come from the store itself.'));
+      return next(fail('cross_origin_request', { message: 'This request must come from the store itself.' }));
     }
     const origin = req.get('origin');
     if (origin !== undefined && origin !== appOrigin) {
-      return next(forbidden('cross_origin_request', 'This request must come from the store itself.'));
+      return next(fail('cross_origin_request', { message: 'This request must come from the store itself.' }));
     }
     next();
   };

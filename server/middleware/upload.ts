@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { RequestHandler } from 'express';
 import multer from 'multer';
 import { UPLOAD_TEMP_SUFFIX } from '../../services/storage/temp-files';
-import { AppError, badRequest } from '../../lib/errors';
+import { fail } from '../../lib/errors';
 
 /**
  * One file from a multipart form, held in memory (only for small files such
@@ -17,14 +17,14 @@ export function singleFileInMemory(field: string, maxBytes: number): RequestHand
   );
   return (req, res, next) => {
     if (!req.is('multipart/form-data'))
-      return next(badRequest('multipart_required', `Send the file as multipart/form-data in "${field}".`));
+      return next(fail('multipart_required', { message: `Send the file as multipart/form-data in "${field}".` }));
     parse(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'file_too_large', `The file is larger than ${maxBytes} bytes.`));
-        return next(badRequest('bad_multipart', `The upload was not understood (${err.code}).`));
+        if (err.code === 'LIMIT_FILE_SIZE') return next(fail('file_too_large', { message: `The file is larger than ${maxBytes} bytes.` }));
+        return next(fail('bad_multipart', { message: `The upload was not understood (${err.code}).` }));
       }
-      if (err) return next(badRequest('bad_multipart', 'The multipart body is malformed.'));
-      if (!req.file) return next(badRequest('file_required', `Attach the file in the "${field}" field.`));
+      if (err) return next(fail('bad_multipart'));
+      if (!req.file) return next(fail('file_required', { message: `Attach the file in the "${field}" field.` }));
       next();
     });
   };
@@ -40,7 +40,7 @@ export function singleFileInMemory(field: string, maxBytes: number): RequestHand
  */
 export function audioUpload(dir: string, maxBytes: number): RequestHandler {
   return (req, res, next) => {
-    if (!req.is('multipart/form-data')) return next(badRequest('multipart_required', 'Send the track as multipart/form-data.'));
+    if (!req.is('multipart/form-data')) return next(fail('multipart_required', { message: 'Send the track as multipart/form-data.' }));
     // Every temporary file this request made, by the name chosen here: multer's
     // own list lacks a file still streaming when the client hangs up.
     const written = new Set<string>();
@@ -75,12 +75,12 @@ export function audioUpload(dir: string, maxBytes: number): RequestHandler {
     parse(req, res, (err: unknown) => {
       if (err) cleanup();
       if (err instanceof multer.MulterError) {
-        if (err.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'file_too_large', `Files may be at most ${maxBytes} bytes.`));
-        return next(badRequest('bad_multipart', `The upload was not understood (${err.code}).`));
+        if (err.code === 'LIMIT_FILE_SIZE') return next(fail('file_too_large', { message: `Files may be at most ${maxBytes} bytes.` }));
+        return next(fail('bad_multipart', { message: `The upload was not understood (${err.code}).` }));
       }
-      if (err) return next(badRequest('bad_multipart', 'The multipart body is malformed.'));
+      if (err) return next(fail('bad_multipart'));
       const files = (req.files ?? {}) as Record<string, Express.Multer.File[]>;
-      if (!files.audio?.[0]) return next(badRequest('file_required', 'Attach the audio file in the "audio" field.'));
+      if (!files.audio?.[0]) return next(fail('file_required', { message: 'Attach the audio file in the "audio" field.' }));
       next();
     });
   };

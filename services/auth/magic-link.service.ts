@@ -1,13 +1,14 @@
 import { withTransaction } from '../../db/pool';
 import { consumeMagicLink, deleteUnusedLinksFor, findMagicLinkState, insertMagicLink } from '../../db/repos/magic-links.repo';
 import { findUserByEmail, recordLogin, type User } from '../../db/repos/users.repo';
-import { badRequest, forbidden } from '../../lib/errors';
+
 import { addMinutes } from '../../lib/clock';
 import type { RequestMeta, ServiceDeps } from '../deps';
 import { magicLinkMail } from '../mail/magic-link.mail';
 import { findOrCreateAccount, normaliseEmail } from '../users.service';
 import { startSession, type NewSession } from './sessions.service';
 import { hashToken, isWellFormedToken, newToken } from './tokens';
+import { accountDisabled, fail } from '../../lib/errors';
 
 export const MAGIC_LINK_MINUTES = 15;
 
@@ -44,7 +45,7 @@ export async function requestMagicLink(deps: ServiceDeps, rawEmail: string, meta
   deps.background.run('magic-link mail', () => deps.mailer.send(magicLinkMail(email, link, MAGIC_LINK_MINUTES)));
 }
 
-const invalid = () => badRequest('magic_link_invalid', 'This sign-in link is not valid. Ask for a new one.');
+const invalid = () => fail('magic_link_invalid');
 
 /**
  * Signs in with a link's token: consumes it (exactly one of any concurrent
@@ -65,13 +66,13 @@ export async function verifyMagicLink(
     if (!consumed) {
       const state = await findMagicLinkState(tx, tokenHash);
       if (!state || state.email !== email) throw invalid();
-      if (state.usedAt) throw badRequest('magic_link_used', 'This sign-in link was already used. Ask for a new one.');
-      throw badRequest('magic_link_expired', 'This sign-in link has expired. Ask for a new one.');
+      if (state.usedAt) throw fail('magic_link_used');
+      throw fail('magic_link_expired');
     }
     // Signed in: every other link of the address is moot.
     await deleteUnusedLinksFor(tx, email);
     const account = await findOrCreateAccount(tx, email);
-    if (!account.isActive) throw forbidden('account_disabled', 'This account has been deactivated.');
+    if (!account.isActive) throw accountDisabled();
     const user = await recordLogin(tx, account.id, now);
     const session = await startSession(deps, tx, user.id, meta);
     return { user, session };

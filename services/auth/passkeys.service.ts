@@ -21,7 +21,7 @@ import {
   type Passkey,
 } from '../../db/repos/webauthn-credentials.repo';
 import { ensureWebauthnUserId, findUserById, recordLogin, type User } from '../../db/repos/users.repo';
-import { badRequest, forbidden, notFound } from '../../lib/errors';
+import { accountDisabled, fail, userNotFound } from '../../lib/errors';
 import { requireSignedIn, type Actor } from '../actor';
 import { addMinutes } from '../../lib/clock';
 import type { RequestMeta, ServiceDeps } from '../deps';
@@ -41,7 +41,7 @@ const RP_NAME = 'Song-Nexus';
 
 const relyingParty = (deps: ServiceDeps) => ({ rpID: new URL(deps.config.appOrigin).hostname, origin: deps.config.appOrigin });
 
-const verificationFailed = () => badRequest('passkey_verification_failed', 'The passkey could not be verified.');
+const verificationFailed = () => fail('passkey_verification_failed');
 
 /** The challenge a browser signed, read from its clientDataJSON. */
 function signedChallenge(clientDataJSON: string): string {
@@ -51,13 +51,13 @@ function signedChallenge(clientDataJSON: string): string {
   } catch {
     // fall through
   }
-  throw badRequest('passkey_invalid_response', 'The passkey response is malformed.');
+  throw fail('passkey_invalid_response');
 }
 
 async function takeChallenge(deps: ServiceDeps, clientDataJSON: string, flow: ChallengeFlow, userId: number | null) {
   const challenge = signedChallenge(clientDataJSON);
   const ok = await consumeChallenge(deps.db, { challenge, flow, userId, now: deps.clock() });
-  if (!ok) throw badRequest('passkey_challenge_invalid', 'This passkey request has expired or was already used. Try again.');
+  if (!ok) throw fail('passkey_challenge_invalid', { message: 'This passkey request has expired or was already used. Try again.' });
   return challenge;
 }
 
@@ -65,7 +65,7 @@ async function takeChallenge(deps: ServiceDeps, clientDataJSON: string, flow: Ch
 export async function registrationOptions(deps: ServiceDeps, actor: Actor | undefined): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const me = requireSignedIn(actor);
   const user = await findUserById(deps.db, me.userId);
-  if (!user) throw notFound('user_not_found', 'Your account no longer exists.');
+  if (!user) throw userNotFound();
   const handle = await ensureWebauthnUserId(deps.db, user.id, crypto.randomBytes(32).toString('base64url'));
   const existing = await listPasskeysOfUser(deps.db, user.id);
   const options = await generateRegistrationOptions({
@@ -148,12 +148,12 @@ export async function verifyAuthentication(
 ): Promise<{ user: User; session: NewSession }> {
   const challenge = await takeChallenge(deps, input.response.response.clientDataJSON, 'authentication', null);
   const passkey = await findPasskeyByCredentialId(deps.db, input.response.id);
-  if (!passkey) throw badRequest('passkey_unknown', 'This passkey is not registered here (it may have been removed).');
+  if (!passkey) throw fail('passkey_unknown', { message: 'This passkey is not registered here (it may have been removed).' });
   const owner = await findUserById(deps.db, passkey.userId);
   if (!owner) throw verificationFailed();
   const handle = input.response.response.userHandle;
   if (handle !== undefined && handle !== owner.webauthnUserId) throw verificationFailed();
-  if (!owner.isActive) throw forbidden('account_disabled', 'This account has been deactivated.');
+  if (!owner.isActive) throw accountDisabled();
   const { rpID, origin } = relyingParty(deps);
   let verification;
   try {
@@ -191,12 +191,12 @@ export async function listMyPasskeys(deps: ServiceDeps, actor: Actor | undefined
 /** Renames one of the actor's passkeys; another user's is "not found". */
 export async function renameMyPasskey(deps: ServiceDeps, actor: Actor | undefined, id: number, name: string): Promise<Passkey> {
   const passkey = await renamePasskey(deps.db, id, requireSignedIn(actor).userId, name);
-  if (!passkey) throw notFound('passkey_not_found', 'No such passkey on your account.');
+  if (!passkey) throw fail('passkey_not_found', { message: 'No such passkey on your account.' });
   return passkey;
 }
 
 export async function deleteMyPasskey(deps: ServiceDeps, actor: Actor | undefined, id: number): Promise<void> {
   if (!(await deletePasskey(deps.db, id, requireSignedIn(actor).userId))) {
-    throw notFound('passkey_not_found', 'No such passkey on your account.');
+    throw fail('passkey_not_found', { message: 'No such passkey on your account.' });
   }
 }

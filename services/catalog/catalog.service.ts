@@ -1,9 +1,10 @@
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
 import { findPublicTrack, listCatalog, listGenres, type CatalogQuery } from '../../db/repos/tracks-catalog.repo';
 import { findUserById, type User } from '../../db/repos/users.repo';
-import { notFound } from '../../lib/errors';
+
 import { mayManageTrack, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
+import { coverNotFound, fail, trackNotFound } from '../../lib/errors';
 
 /** The public catalog: published, not deleted tracks, for everyone. */
 export function browseCatalog(deps: Pick<ServiceDeps, 'db'>, query: CatalogQuery): Promise<{ tracks: Track[]; total: number }> {
@@ -12,7 +13,7 @@ export function browseCatalog(deps: Pick<ServiceDeps, 'db'>, query: CatalogQuery
 
 export async function getCatalogTrack(deps: Pick<ServiceDeps, 'db'>, id: number): Promise<Track> {
   const track = await findPublicTrack(deps.db, id);
-  if (!track) throw notFound('track_not_found', 'No such track.');
+  if (!track) throw trackNotFound();
   return track;
 }
 
@@ -28,8 +29,7 @@ export async function coverOf(
 ): Promise<{ track: Track; isPublic: boolean }> {
   const track = await findTrackById(deps.db, id);
   const isPublic = !!track && track.isPublished && !track.isDeleted;
-  if (!track || !track.coverFilename || !(isPublic || mayManageTrack(actor, track)))
-    throw notFound('cover_not_found', 'This track has no cover art.');
+  if (!track || !track.coverFilename || !(isPublic || mayManageTrack(actor, track))) throw coverNotFound();
   return { track, isPublic };
 }
 
@@ -45,7 +45,7 @@ export async function artistPage(
 ): Promise<{ artist: User; tracks: Track[]; total: number }> {
   const artist = await findUserById(deps.db, id);
   if (!artist || !artist.isActive || (artist.role !== 'artist' && artist.role !== 'admin')) {
-    throw notFound('artist_not_found', 'No such artist.');
+    throw fail('artist_not_found');
   }
   const { tracks, total } = await listCatalog(deps.db, { artistUserId: id, sort: 'newest', ...page });
   return { artist, tracks, total };

@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { AppError } from '../../lib/errors';
+
 import { AUDIO_EXT, type AudioFormat } from '../audio/audio-sniff';
 import { cutPreview } from '../audio/preview/cut-preview';
 import type { ServiceDeps } from '../deps';
 import { sniffImage } from '../images/image-sniff';
+import { fail } from '../../lib/errors';
 
 /** Reads the first `bytes` bytes of the audio, wherever it is. */
 export type ReadPrefix = (bytes: number) => Promise<Buffer>;
@@ -48,17 +49,17 @@ export const COVER_MAX_SIDE = 4000;
 /** Checks and stores cover art from a file (PNG, JPEG, WebP by their bytes; bounded size). */
 export async function storeCover(deps: Pick<ServiceDeps, 'storage'>, file: string): Promise<{ key: string; mime: string }> {
   const { size } = await fs.promises.stat(file);
-  if (size > COVER_MAX_BYTES) throw new AppError(413, 'cover_too_large', `Cover art may be at most ${COVER_MAX_BYTES} bytes.`);
+  if (size > COVER_MAX_BYTES) throw fail('cover_too_large', { message: `Cover art may be at most ${COVER_MAX_BYTES} bytes.` });
   return storeCoverBytes(deps, await fs.promises.readFile(file));
 }
 
 /** Checks and stores cover art held in memory; the type comes from the bytes, never from a name or header. */
 export async function storeCoverBytes(deps: Pick<ServiceDeps, 'storage'>, bytes: Buffer): Promise<{ key: string; mime: string }> {
-  if (bytes.length > COVER_MAX_BYTES) throw new AppError(413, 'cover_too_large', `Cover art may be at most ${COVER_MAX_BYTES} bytes.`);
+  if (bytes.length > COVER_MAX_BYTES) throw fail('cover_too_large', { message: `Cover art may be at most ${COVER_MAX_BYTES} bytes.` });
   const image = sniffImage(bytes);
-  if (!image) throw new AppError(415, 'unsupported_image', 'Cover art must be a PNG, JPEG or WebP image (SVG is not accepted).');
+  if (!image) throw fail('unsupported_image', { message: 'Cover art must be a PNG, JPEG or WebP image (SVG is not accepted).' });
   if (image.width > COVER_MAX_SIDE || image.height > COVER_MAX_SIDE) {
-    throw new AppError(422, 'image_too_large', `Cover art may be at most ${COVER_MAX_SIDE} × ${COVER_MAX_SIDE} pixels.`);
+    throw fail('image_too_large', { message: `Cover art may be at most ${COVER_MAX_SIDE} × ${COVER_MAX_SIDE} pixels.` });
   }
   const key = randomKey('covers', image.ext);
   await deps.storage.put(key, bytes);

@@ -1,11 +1,12 @@
 import { withTransaction } from '../../db/pool';
 import { listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
-import { notFound } from '../../lib/errors';
+
 import { mayManageTrack, requireRole, type Actor } from '../actor';
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';
 import { storeCoverBytes, storagePrefix, storePreview } from './track-files';
 import type { TrackFields } from './track-upload.service';
+import { trackNotFound } from '../../lib/errors';
 
 /** An artist's own tracks in every state; an admin's view covers every artist. */
 export async function listManagedTracks(
@@ -24,7 +25,7 @@ export async function listManagedTracks(
 async function lockManaged(tx: Parameters<typeof lockTrack>[0], actor: Actor, id: number): Promise<Track> {
   const track = await lockTrack(tx, id);
   if (!track || !mayManageTrack(actor, track)) {
-    throw notFound('track_not_found', 'No such track among yours.');
+    throw trackNotFound();
   }
   return track;
 }
@@ -43,7 +44,7 @@ export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undef
   try {
     const track = await withTransaction(deps.db, async (tx) => {
       const current = await lockManaged(tx, me, id);
-      if (current.isDeleted) throw notFound('track_not_found', 'No such track among yours.');
+      if (current.isDeleted) throw trackNotFound();
       const changes: TrackChanges = { ...edit };
       if (edit.freePreviewDuration !== undefined && edit.freePreviewDuration !== current.freePreviewDuration) {
         const preview = current.audioFormat
@@ -88,7 +89,7 @@ export async function replaceManagedCover(deps: ServiceDeps, actor: Actor | unde
   try {
     const { track, old } = await withTransaction(deps.db, async (tx) => {
       const current = await lockManaged(tx, me, id);
-      if (current.isDeleted) throw notFound('track_not_found', 'No such track among yours.');
+      if (current.isDeleted) throw trackNotFound();
       const updated = (await updateTrack(tx, id, { coverFilename: cover?.key ?? null, coverMime: cover?.mime ?? null }))!;
       return { track: updated, old: current.coverFilename };
     });

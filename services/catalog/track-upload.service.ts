@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { insertTrack, type Track } from '../../db/repos/tracks.repo';
 import { findUserById } from '../../db/repos/users.repo';
-import { AppError } from '../../lib/errors';
+
 import { requireRole, type Actor } from '../actor';
 import { isTruncated, readBytes } from '../audio/audio-check';
 import { AUDIO_EXT, AUDIO_MIME, sniffAudio, type AudioFormat } from '../audio/audio-sniff';
@@ -12,6 +12,7 @@ import { probeAudio, type AudioProbe } from '../audio/probe';
 import type { ServiceDeps } from '../deps';
 import { publicName } from '../users.service';
 import { randomKey, storeCover, storePreview } from './track-files';
+import { fail, userNotFound } from '../../lib/errors';
 
 export interface TrackFields {
   name: string;
@@ -80,39 +81,37 @@ export async function inspectAudio(
   file: string,
 ): Promise<{ format: AudioFormat; probe: AudioProbe & { duration: number }; sizeBytes: number }> {
   const { size } = await fs.promises.stat(file);
-  if (size === 0) throw new AppError(422, 'empty_file', 'The audio file is empty.');
+  if (size === 0) throw fail('empty_file');
   let head = await readBytes(file, 0, 256 * 1024);
   const tag = id3v2Size(head);
   if (tag > head.length - 1024) head = await readBytes(file, 0, tag + 64 * 1024); // a long ID3 tag before MP3 audio
   const sniffed = sniffAudio(head);
   if ('unsupported' in sniffed) {
     if (sniffed.unsupported === 'aac') {
-      throw new AppError(
-        415,
-        'unsupported_audio_format',
-        'AAC/M4A is not accepted: its preview cannot be cut exactly here. Upload MP3, FLAC, Ogg (Vorbis or Opus) or WAV.',
-      );
+      throw fail('unsupported_audio_format', {
+        message: 'AAC/M4A is not accepted: its preview cannot be cut exactly here. Upload MP3, FLAC, Ogg (Vorbis or Opus) or WAV.',
+      });
     }
-    throw new AppError(415, 'not_audio', 'This file is not audio in a supported format (MP3, FLAC, Ogg Vorbis/Opus, WAV).');
+    throw fail('not_audio');
   }
   const format = sniffed.format;
   if (await isTruncated(format, file, size, head)) {
-    throw new AppError(422, 'audio_truncated', 'The audio file is incomplete (cut short). Upload it again.');
+    throw fail('audio_truncated');
   }
   let probe: AudioProbe;
   try {
     probe = await probeAudio(file);
   } catch {
-    throw new AppError(422, 'audio_unreadable', 'The audio could not be read.');
+    throw fail('audio_unreadable');
   }
   if (!probe.container || !CONTAINERS[format].test(probe.container)) {
-    throw new AppError(422, 'audio_type_mismatch', 'The file’s contents do not match one audio format.');
+    throw fail('audio_type_mismatch');
   }
   if (!probe.duration || !Number.isFinite(probe.duration) || probe.duration <= 0) {
-    throw new AppError(422, 'audio_unreadable', 'The audio has no playable length.');
+    throw fail('audio_unreadable', { message: 'The audio has no playable length.' });
   }
   const impossible = implausibility(format, probe, size);
-  if (impossible) throw new AppError(422, 'audio_unreadable', `The audio's header does not match the file: ${impossible}.`);
+  if (impossible) throw fail('audio_unreadable', { message: `The audio's header does not match the file: ${impossible}.` });
   return { format, probe: { ...probe, duration: probe.duration }, sizeBytes: size };
 }
 
@@ -130,7 +129,7 @@ export async function createTrack(
 ): Promise<Track> {
   const me = requireRole(actor, 'artist', 'admin');
   const owner = await findUserById(deps.db, me.userId);
-  if (!owner) throw new AppError(404, 'user_not_found', 'Your account no longer exists.');
+  if (!owner) throw userNotFound();
   const { format, probe, sizeBytes } = await inspectAudio(input.audioPath);
 
   const stored: string[] = [];

@@ -1,7 +1,7 @@
 import type { CaptureOutcome } from '../../contract/checkout';
 import { findOrder, findOrderByPaypalId, listOrderItems, type Order, type OrderItem } from '../../db/repos/orders.repo';
 import { ownedOutsideOrder } from '../../db/repos/purchases.repo';
-import { AppError, conflict, notFound } from '../../lib/errors';
+import { fail, orderNotFound } from '../../lib/errors';
 import { requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
@@ -63,7 +63,7 @@ export async function captureAndSettle(deps: Deps, order: Order): Promise<Captur
     case 'declined':
       return { order: await settleDecline(deps, order.id, order.captureAttempt, result.approveUrl), outcome: 'declined' };
     case 'not_approved':
-      throw conflict('order_not_approved', 'The buyer has not approved this payment at PayPal yet.');
+      throw fail('order_not_approved');
   }
 }
 
@@ -73,7 +73,7 @@ const settled = (order: Order): CaptureReport => ({ order, outcome: outcomeOf(or
 export async function ownOrder(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, orderId: number): Promise<Order> {
   const { userId } = requireSignedIn(actor);
   const order = await findOrder(deps.db, orderId);
-  if (!order || order.userId !== userId) throw notFound('order_not_found', 'No such order.');
+  if (!order || order.userId !== userId) throw orderNotFound();
   return order;
 }
 
@@ -85,15 +85,17 @@ export async function captureOwnOrder(
 ): Promise<CaptureReport & { items: OrderItem[] }> {
   const captured = await captureAndSettle(deps, await ownOrder(deps, actor, orderId));
   if (captured.outcome === 'declined') {
-    throw new AppError(402, 'payment_declined', 'PayPal declined the payment method. Approve again with another one.', {
-      approveUrl: captured.order.approveUrl,
+    throw fail('payment_declined', {
+      details: {
+        approveUrl: captured.order.approveUrl,
+      },
     });
   }
   if (captured.outcome === 'failed' && captured.order.failureReason === ALREADY_OWNED) {
-    throw conflict('already_owned', 'You already own some of these tracks; this order was cancelled and nothing was charged.');
+    throw fail('already_owned', { message: 'You already own some of these tracks; this order was cancelled and nothing was charged.' });
   }
-  if (captured.outcome === 'failed') throw conflict('order_failed', 'This order failed and cannot be paid; start a new checkout.');
-  if (captured.outcome === 'refunded') throw conflict('order_refunded', 'This order was refunded.');
+  if (captured.outcome === 'failed') throw fail('order_failed');
+  if (captured.outcome === 'refunded') throw fail('order_refunded');
   return { ...captured, items: await listOrderItems(deps.db, [orderId]) };
 }
 
@@ -110,6 +112,6 @@ export async function findOwnOrderByPaypalId(
 /** The buyer came back from PayPal with `token` (PayPal's order id): capture if the order is theirs. */
 export async function captureReturningBuyer(deps: Deps, actor: Actor, paypalOrderId: string): Promise<CaptureReport> {
   const order = await findOwnOrderByPaypalId(deps, actor, paypalOrderId);
-  if (!order) throw notFound('order_not_found', 'No such order.');
+  if (!order) throw orderNotFound();
   return captureAndSettle(deps, order);
 }

@@ -3,7 +3,7 @@ import { withTransaction, type Queryable } from '../../db/pool';
 import { findOpenOrderCovering, insertOrder, lockBuyerOrders, reserveOrderId, type Order } from '../../db/repos/orders.repo';
 import { ownedTrackIds } from '../../db/repos/purchases.repo';
 import { findTracksByIds } from '../../db/repos/tracks.repo';
-import { AppError, conflict, unprocessable } from '../../lib/errors';
+import { fail } from '../../lib/errors';
 import type { Clock } from '../../lib/clock';
 import { requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
@@ -32,13 +32,15 @@ export async function createCheckoutOrder(
   const tracks = await findTracksByIds(deps.db, ids);
   const unavailable = ids.filter((id) => !tracks.some((t) => t.id === id && t.isPublished && !t.isDeleted));
   if (unavailable.length)
-    throw unprocessable('track_unavailable', 'Some tracks cannot be bought: they do not exist or are not for sale.', {
-      trackIds: unavailable,
+    throw fail('track_unavailable', {
+      details: {
+        trackIds: unavailable,
+      },
     });
   const free = tracks.filter((t) => t.isFree || toCents(t.priceEur) === 0).map((t) => t.id);
-  if (free.length) throw unprocessable('track_free', 'Free tracks need no purchase.', { trackIds: free });
+  if (free.length) throw fail('track_free', { details: { trackIds: free } });
   const own = tracks.filter((t) => t.artistUserId === userId).map((t) => t.id);
-  if (own.length) throw conflict('already_owned', 'You already own some of these tracks.');
+  if (own.length) throw fail('already_owned');
   await refuseDoublePayment(deps, userId, ids);
 
   const items = tracks.map((t) => ({ trackId: t.id, name: `${t.artist} – ${t.name}`, priceCents: toCents(t.priceEur) }));
@@ -83,13 +85,14 @@ export async function createCheckoutOrder(
  * order, so the buyer can finish it instead).
  */
 async function refuseDoublePayment(deps: { db: Queryable; clock: Clock }, userId: number, trackIds: number[]): Promise<void> {
-  if ((await ownedTrackIds(deps.db, userId, trackIds, deps.clock())).length)
-    throw conflict('already_owned', 'You already own some of these tracks.');
+  if ((await ownedTrackIds(deps.db, userId, trackIds, deps.clock())).length) throw fail('already_owned');
   const open = await findOpenOrderCovering(deps.db, userId, trackIds);
   if (open) {
-    throw new AppError(409, 'order_open', 'An unfinished order of yours already covers some of these tracks: finish or wait for it.', {
-      orderId: open.id,
-      approveUrl: open.approveUrl,
+    throw fail('order_open', {
+      details: {
+        orderId: open.id,
+        approveUrl: open.approveUrl,
+      },
     });
   }
 }

@@ -1,9 +1,10 @@
 import { findOrder, listOrderItems, listOrders, type Order, type OrderItem, type OrderStatus } from '../../db/repos/orders.repo';
 import { listPurchasesOfUser, type PurchaseRow } from '../../db/repos/purchases.repo';
-import { notFound } from '../../lib/errors';
+
 import { requireRole, requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { ownOrder } from './capture.service';
+import { orderNotFound } from '../../lib/errors';
 
 export interface OrderWithItems {
   order: Order;
@@ -66,7 +67,7 @@ export async function listOrdersAsAdmin(deps: Pick<ServiceDeps, 'db'>, actor: Ac
 export async function getOrderAsAdmin(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, orderId: number): Promise<OrderWithItems> {
   requireRole(actor, 'admin');
   const order = await findOrder(deps.db, orderId);
-  if (!order) throw notFound('order_not_found', 'No such order.');
+  if (!order) throw orderNotFound();
   const [one] = await withItems(deps, [order]);
   return one!;
 }

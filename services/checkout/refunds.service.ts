@@ -1,5 +1,5 @@
 import { findOrder, type Order } from '../../db/repos/orders.repo';
-import { conflict, notFound } from '../../lib/errors';
+import { fail, orderNotFound } from '../../lib/errors';
 import { requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
@@ -18,10 +18,10 @@ export async function refundOrder(
 ): Promise<{ order: Order; refund: 'completed' | 'pending' }> {
   requireRole(actor, 'admin');
   const order = await findOrder(deps.db, orderId);
-  if (!order) throw notFound('order_not_found', 'No such order.');
+  if (!order) throw orderNotFound();
   if (order.status === 'REFUNDED') return { order, refund: 'completed' };
   if (order.status !== 'COMPLETED' || !order.transactionId)
-    throw conflict('order_not_refundable', `Only completed orders can be refunded; this one is ${order.status}.`);
+    throw fail('order_not_refundable', { message: `Only completed orders can be refunded; this one is ${order.status}.` });
   const captureId = order.transactionId;
   const result = await callProvider(() => deps.payments.refundCapture(captureId, `song-nexus-refund-${order.id}`));
   if (result.status === 'PENDING') return { order, refund: 'pending' };

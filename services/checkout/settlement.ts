@@ -2,10 +2,11 @@ import type pg from 'pg';
 import { withTransaction } from '../../db/pool';
 import { lockOrder, updateOrder, type Order } from '../../db/repos/orders.repo';
 import { grantOrderPurchases, revokeOrderPurchases } from '../../db/repos/purchases.repo';
-import { notFound } from '../../lib/errors';
+
 import type { ServiceDeps } from '../deps';
 import { toCents } from '../../lib/money';
 import type { GatewayOrder } from '../payments/payment-gateway';
+import { orderNotFound } from '../../lib/errors';
 
 /**
  * The only place an order changes status after it was created. Every change
@@ -22,7 +23,7 @@ const isOpen = (order: Order) => order.status === 'CREATED' || order.status === 
 async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: pg.PoolClient) => Promise<Order>): Promise<Order> {
   return withTransaction(deps.db, async (tx) => {
     const order = await lockOrder(tx, orderId);
-    if (!order) throw notFound('order_not_found', 'No such order.');
+    if (!order) throw orderNotFound();
     return change(order, tx);
   });
 }

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { findOrderByCaptureId, findOrderByPaypalId, type Order } from '../../db/repos/orders.repo';
 import { markPaymentEventProcessed, recordPaymentEvent } from '../../db/repos/payment-events.repo';
-import { badRequest } from '../../lib/errors';
+
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
 import type { WebhookDelivery } from '../payments/payment-gateway';
 import { captureAndSettle } from './capture.service';
 import { reconcileOrder } from './reconcile.service';
 import { settleRefund } from './settlement';
+import { fail } from '../../lib/errors';
 
 type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments'>;
 
@@ -79,12 +80,12 @@ export async function receivePaypalWebhook(deps: Deps, delivery: WebhookDelivery
   try {
     json = JSON.parse(delivery.rawBody);
   } catch {
-    throw badRequest('invalid_json', 'The webhook body is not JSON.');
+    throw fail('invalid_json', { message: 'The webhook body is not JSON.' });
   }
   const parsed = eventSchema.safeParse(json);
-  if (!parsed.success) throw badRequest('invalid_webhook', 'The webhook body is not a PayPal event.');
+  if (!parsed.success) throw fail('invalid_webhook', { message: 'The webhook body is not a PayPal event.' });
   if (!(await callProvider(() => deps.payments.verifyWebhook(delivery)))) {
-    throw badRequest('webhook_unverified', 'PayPal did not confirm this webhook delivery.');
+    throw fail('webhook_unverified', { message: 'PayPal did not confirm this webhook delivery.' });
   }
   const event = parsed.data;
   const state = await recordPaymentEvent(deps.db, {

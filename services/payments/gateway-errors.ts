@@ -1,5 +1,5 @@
-import { AppError } from '../../lib/errors';
 import { GatewayUnavailable } from './payment-gateway';
+import { fail } from '../../lib/errors';
 
 /** Runs a payment-provider call; an outage becomes a 502 `payment_provider_unavailable` the client may retry. */
 export async function callProvider<T>(call: () => Promise<T>): Promise<T> {
@@ -7,13 +7,7 @@ export async function callProvider<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof GatewayUnavailable) {
-      throw new AppError(
-        502,
-        'payment_provider_unavailable',
-        'PayPal could not be reached. Nothing was charged twice; try again in a moment.',
-        undefined,
-        { 'Retry-After': '5' },
-      );
+      throw fail('payment_provider_unavailable', { headers: { 'Retry-After': '5' } });
     }
     throw err;
   }

@@ -1,8 +1,9 @@
 import type pg from 'pg';
 import { withTransaction } from '../../db/pool';
 import { insertPlays, type PlayRow } from '../../db/repos/play-stats.repo';
-import { AppError } from '../../lib/errors';
+
 import type { Logger } from '../../lib/logger';
+import { fail } from '../../lib/errors';
 
 /**
  * Buffers accepted plays and writes them in batches — one transaction per
@@ -33,9 +34,9 @@ export class PlayRecorder {
   }
 
   add(play: PlayRow): void {
-    if (this.stopped) throw new AppError(503, 'service_unavailable', 'The server is shutting down. Try again shortly.');
+    if (this.stopped) throw fail('service_unavailable', { message: 'The server is shutting down. Try again shortly.' });
     if (this.buffer.length >= this.options.maxBuffered) {
-      throw new AppError(503, 'service_unavailable', 'Plays cannot be recorded right now. Try again shortly.');
+      throw fail('service_unavailable', { message: 'Plays cannot be recorded right now. Try again shortly.' });
     }
     this.buffer.push(play);
     if (this.buffer.length >= this.options.maxBatch) void this.flush().catch(() => undefined);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { hasEntitlingPurchase } from '../../db/repos/purchases.repo';
 import { findTrackById } from '../../db/repos/tracks.repo';
-import { badRequest, forbidden, notFound } from '../../lib/errors';
+import { fail, previewUnavailable, trackNotFound } from '../../lib/errors';
 import type { Actor } from '../actor';
 import type { RequestMeta, ServiceDeps } from '../deps';
 import { accessTo } from '../streaming/stream.service';
@@ -62,11 +62,11 @@ export async function recordPlay(deps: ServiceDeps, actor: Actor | undefined, in
   const listenerKey = listenerOf(actor, meta);
   const now = deps.clock();
   const token = await deps.playTokens.verify(input.playToken, input.trackId, listenerKey, now);
-  if (!token) throw badRequest('play_token_invalid', 'This play report does not come from a playback of this track by this listener.');
+  if (!token) throw fail('play_token_invalid');
   const track = await findTrackById(deps.db, input.trackId);
-  if (!track) throw notFound('track_not_found', 'No such track.');
+  if (!track) throw trackNotFound();
   const { level: access, bought } = await accessTo(deps, actor, track);
-  if (access === 'preview' && !track.previewFilename) throw forbidden('preview_unavailable', 'This track has no free preview.');
+  if (access === 'preview' && !track.previewFilename) throw previewUnavailable();
   const audible = (access === 'full' ? track.durationSeconds : track.previewSeconds) ?? Infinity;
   const played = Math.max(0, Math.floor(Math.min(input.durationPlayedSeconds, audible, token.elapsedSeconds + PLAY_CLOCK_SLACK_S)));
   deps.plays.add({

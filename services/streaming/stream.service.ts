@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { hasEntitlingPurchase } from '../../db/repos/purchases.repo';
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
-import { AppError, forbidden, notFound, unauthorized } from '../../lib/errors';
+import { previewUnavailable, purchaseRequired, trackNotFound, unauthorized } from '../../lib/errors';
 import type { Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 
@@ -26,7 +26,6 @@ export interface AudioSource {
   previewSeconds: number | null;
 }
 
-const trackNotFound = () => notFound('track_not_found', 'No such track.');
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest('hex').slice(0, 32);
 
 export interface Access {
@@ -77,7 +76,7 @@ export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, 
   if (!track) throw trackNotFound();
   if ((await accessTo(deps, actor, track)).level === 'full') return fullSource(track);
   if (!track.previewFilename) {
-    throw forbidden('preview_unavailable', 'This track has no free preview. Buy it to listen.');
+    throw previewUnavailable();
   }
   return {
     track,
@@ -102,7 +101,7 @@ export async function downloadSource(
   if (!track) throw trackNotFound();
   if ((await accessTo(deps, actor, track)).level !== 'full') {
     if (!actor) throw unauthorized('Sign in and buy this track to download it.');
-    throw new AppError(403, 'purchase_required', 'Buy this track to download it.');
+    throw purchaseRequired();
   }
   const ext = track.audioFilename.slice(track.audioFilename.lastIndexOf('.'));
   return { ...fullSource(track), filename: `${downloadName(`${track.artist} - ${track.name}`)}${ext}` };

@@ -1,4 +1,5 @@
-import { AppError } from '../../lib/errors';
+import { ERROR_CATALOGUE } from '../../lib/error-catalogue';
+import { AppError, fail } from '../../lib/errors';
 
 /**
  * The theme's design tokens (the design_system columns of the seed): what
@@ -116,7 +117,7 @@ function problem(name: TokenName, value: unknown, imageHosts: readonly string[])
  */
 export function validateTokens(input: unknown, imageHosts: readonly string[] = []): Partial<Tokens> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new AppError(400, 'invalid_tokens', 'The body must be an object of design tokens.');
+    throw fail('invalid_tokens');
   }
   const problems: { field: string; message: string }[] = [];
   const out: Record<string, unknown> = {};
@@ -132,8 +133,16 @@ export function validateTokens(input: unknown, imageHosts: readonly string[] = [
   }
   const first = problems[0];
   if (first) {
-    const code = isToken(first.field) ? `invalid_${columnOf(first.field)}` : 'unknown_token';
-    throw new AppError(400, code, `${first.field} ${first.message}.`, { issues: problems });
+    const message = `${first.field} ${first.message}.`;
+    if (!isToken(first.field)) throw fail('unknown_token', { message, details: { issues: problems } });
+    // The code names the token's column, as the API promises (invalid_color_primary, …).
+    throw new AppError(
+      `invalid_${columnOf(first.field)}`,
+      message,
+      { issues: problems },
+      undefined,
+      ERROR_CATALOGUE.invalid_token_value.status,
+    );
   }
   return out as Partial<Tokens>;
 }

@@ -9,7 +9,7 @@ import {
   type TokenValues,
 } from '../../db/repos/design-system.repo';
 import { findUserById } from '../../db/repos/users.repo';
-import { AppError, notFound } from '../../lib/errors';
+import { fail } from '../../lib/errors';
 import { requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { sniffImage } from '../images/image-sniff';
@@ -44,7 +44,7 @@ export const themeEtag = (theme: Theme) => etagOf(JSON.stringify(themeDocument(t
 export async function getActiveTheme(deps: Pick<ServiceDeps, 'db'>): Promise<Theme> {
   const row = await findActiveTheme(deps.db);
   // The first migration's default row guarantees one; none means the schema was tampered with.
-  if (!row) throw new AppError(503, 'theme_missing', 'The store has no active theme.');
+  if (!row) throw fail('theme_missing');
   return toTheme(row);
 }
 
@@ -69,15 +69,15 @@ export async function saveTheme(
 ): Promise<{ theme: Theme; contrast: ReturnType<typeof contrastReport> }> {
   const admin = requireRole(actor, 'admin');
   if (!input.ifMatch) {
-    throw new AppError(428, 'precondition_required', 'Send If-Match with the ETag of the theme you edited.');
+    throw fail('precondition_required');
   }
   const changes = validateTokens(input.tokens, deps.config.themeImageHosts);
   const updatedBy = await editorName(deps, admin);
   const theme = await withTransaction(deps.db, async (tx) => {
     const current = await findActiveTheme(tx, { lock: true });
-    if (!current) throw new AppError(503, 'theme_missing', 'The store has no active theme.');
+    if (!current) throw fail('theme_missing');
     if (!matches(input.ifMatch!, themeEtag(toTheme(current)))) {
-      throw new AppError(412, 'theme_changed', 'Someone saved the theme since you loaded it. Reload and apply your changes again.');
+      throw fail('theme_changed');
     }
     const tokens = { ...toTheme(current).tokens, ...changes };
     return toTheme(await insertActiveTheme(tx, toValues(tokens), { updatedBy, basedOnId: null }));
@@ -98,7 +98,7 @@ export async function activateTheme(deps: ServiceDeps, actor: Actor | undefined,
   return withTransaction(deps.db, async (tx) => {
     await findActiveTheme(tx, { lock: true });
     const earlier = await findThemeById(tx, id);
-    if (!earlier) throw notFound('theme_not_found', 'No theme with this id.');
+    if (!earlier) throw fail('theme_not_found', { message: 'No theme with this id.' });
     return toTheme(await insertActiveTheme(tx, earlier.values, { updatedBy, basedOnId: earlier.id }));
   });
 }
@@ -121,10 +121,10 @@ export async function storeThemeAsset(deps: ServiceDeps, actor: Actor | undefine
   requireRole(actor, 'admin');
   const image = sniffImage(bytes);
   if (!image) {
-    throw new AppError(415, 'unsupported_image', 'Upload a PNG, JPEG or WebP image (SVG is not accepted).');
+    throw fail('unsupported_image', { message: 'Upload a PNG, JPEG or WebP image (SVG is not accepted).' });
   }
   if (image.width > THEME_ASSET_MAX_SIDE || image.height > THEME_ASSET_MAX_SIDE) {
-    throw new AppError(422, 'image_too_large', `Images may be at most ${THEME_ASSET_MAX_SIDE} × ${THEME_ASSET_MAX_SIDE} pixels.`);
+    throw fail('image_too_large', { message: `Images may be at most ${THEME_ASSET_MAX_SIDE} × ${THEME_ASSET_MAX_SIDE} pixels.` });
   }
   const name = `${crypto.randomBytes(16).toString('hex')}.${image.ext}`;
   await deps.storage.put(`theme/${name}`, bytes);

@@ -2,12 +2,13 @@ import express from 'express';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { createPool } from '../../db/pool';
-import { AppError } from '../../lib/errors';
+
 import { createLogger } from '../../lib/logger';
 import { errorHandler, notFoundHandler } from '../../server/middleware/errors';
 import { requestContext } from '../../server/middleware/request-context';
 import { TEST_ORIGIN, testApp } from '../support/app';
 import { useTestDatabase } from '../support/db';
+import { fail } from '../../lib/errors';
 
 const db = useTestDatabase();
 
@@ -84,7 +85,7 @@ describe('errors', () => {
       throw new Error('secret internal detail');
     });
     app.get('/teapot', () => {
-      throw new AppError(418, 'teapot', 'I am a teapot.');
+      throw fail('theme_changed', { message: 'Saved meanwhile.' });
     });
     app.use(notFoundHandler);
     app.use(errorHandler);
@@ -96,7 +97,7 @@ describe('errors', () => {
 
     await request(app)
       .get('/teapot')
-      .expect(418, { error: { code: 'teapot', message: 'I am a teapot.' } });
+      .expect(412, { error: { code: 'theme_changed', message: 'Saved meanwhile.' } });
   });
 
   it('maps database errors caused by input to 4xx in one place', async () => {
