@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { pageFields, pageOf, presentPage } from './pagination';
 import type { RouteDeps } from './deps';
 import { listUsers, updateUserAsAdmin } from '../services/users.service';
 import { parseInput } from '../lib/errors';
@@ -8,8 +9,7 @@ import { idParams } from './request';
 
 const listQuery = z.object({
   q: z.string().trim().max(100).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  ...pageFields,
 });
 const changeBody = z
   .object({ role: z.enum(['user', 'artist', 'admin']).optional(), isActive: z.boolean().optional() })
@@ -22,8 +22,9 @@ export function adminUsersRoutes(deps: RouteDeps): Router {
 
   router.get('/api/admin/users', async (req, res) => {
     const query = parseInput(listQuery, req.query, 'query');
-    const { users, total } = await listUsers(deps, req.actor, query);
-    res.set('Cache-Control', 'no-store').json({ users: users.map(presentUser), page: query.page, pageSize: query.pageSize, total });
+    const page = pageOf(query, 20);
+    const { users, total } = await listUsers(deps, req.actor, { q: query.q, ...page });
+    res.set('Cache-Control', 'no-store').json({ users: users.map(presentUser), ...presentPage(page, total) });
   });
 
   router.patch('/api/admin/users/:id', async (req, res) => {

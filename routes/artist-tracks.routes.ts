@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
+import { pageFields, pageOf, presentPage } from './pagination';
 import { createTrack } from '../services/catalog/track-upload.service';
 import { COVER_MAX_BYTES } from '../services/catalog/track-files';
 import {
@@ -64,10 +65,7 @@ const editBody = z
   .partial()
   .strict();
 
-const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(50),
-});
+const pageQuery = z.object(pageFields);
 
 /** The artist studio's API: upload, list, edit, publish and delete one's tracks. */
 export function artistTrackRoutes(deps: RouteDeps): Router {
@@ -85,9 +83,9 @@ export function artistTrackRoutes(deps: RouteDeps): Router {
   );
 
   router.get('/api/artist/tracks', async (req, res) => {
-    const page = parseInput(pageQuery, req.query, 'query');
+    const page = pageOf(parseInput(pageQuery, req.query, 'query'), 50);
     const { tracks, total } = await listManagedTracks(deps, req.actor, page);
-    res.set('Cache-Control', 'no-store').json({ tracks: tracks.map(presentManagedTrack), ...page, total });
+    res.set('Cache-Control', 'no-store').json({ tracks: tracks.map(presentManagedTrack), ...presentPage(page, total) });
   });
 
   router.patch('/api/artist/tracks/:id', async (req, res) => {

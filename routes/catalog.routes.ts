@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { pageFields, pageOf, presentPage } from './pagination';
 import { artistPage, browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
 import type { RouteDeps } from './deps';
 import { publicName } from '../services/users.service';
@@ -14,14 +15,12 @@ const catalogQuery = z
     genre: z.string().trim().min(1).max(50).optional(),
     artist: idString.optional(),
     sort: z.enum(['newest', 'popular', 'price']).default('newest'),
-    page: z.coerce.number().int().min(1).max(10_000).default(1),
-    limit: z.coerce.number().int().min(1).max(100).default(24),
+    ...pageFields,
   })
   .strict();
-const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100).default(24),
-});
+const pageQuery = z.object(pageFields);
+/** Catalogue pages hold a grid's worth of cards. */
+const CATALOG_PAGE = 24;
 
 const COVER_EXT = /\.(png|jpg|webp)$/;
 
@@ -31,15 +30,13 @@ export function catalogRoutes(deps: RouteDeps): Router {
 
   router.get('/api/tracks', async (req, res) => {
     const query = parseInput(catalogQuery, req.query, 'query');
-    const { tracks, total } = await browseCatalog(deps, {
-      search: query.q || undefined,
-      genre: query.genre,
-      artistUserId: query.artist,
-      sort: query.sort,
-      limit: query.limit,
-      offset: (query.page - 1) * query.limit,
-    });
-    res.json({ tracks: tracks.map(presentTrack), page: query.page, limit: query.limit, total });
+    const page = pageOf(query, CATALOG_PAGE);
+    const { tracks, total } = await browseCatalog(
+      deps,
+      { search: query.q || undefined, genre: query.genre, artistUserId: query.artist, sort: query.sort },
+      page,
+    );
+    res.json({ tracks: tracks.map(presentTrack), ...presentPage(page, total) });
   });
 
   router.get('/api/tracks/:id', async (req, res) => {
@@ -53,14 +50,12 @@ export function catalogRoutes(deps: RouteDeps): Router {
 
   router.get('/api/artists/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const page = parseInput(pageQuery, req.query, 'query');
-    const { artist, tracks, total } = await artistPage(deps, id, { limit: page.limit, offset: (page.page - 1) * page.limit });
+    const page = pageOf(parseInput(pageQuery, req.query, 'query'), CATALOG_PAGE);
+    const { artist, tracks, total } = await artistPage(deps, id, page);
     res.json({
       artist: { id: artist.id, name: publicName(artist) },
       tracks: tracks.map(presentTrack),
-      page: page.page,
-      limit: page.limit,
-      total,
+      ...presentPage(page, total),
     });
   });
 

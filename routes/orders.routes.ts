@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { pageFields, pageOf, presentPage } from './pagination';
 import { getMyOrder, getOrderAsAdmin, listMyOrders, listMyPurchases, listOrdersAsAdmin } from '../services/checkout/orders.service';
 import { refundOrder } from '../services/checkout/refunds.service';
 import type { RouteDeps } from './deps';
@@ -7,10 +8,7 @@ import { parseInput } from '../lib/errors';
 import { presentOrder, presentOrderForAdmin, presentPurchase } from './order.presenter';
 import { idParams, idString } from './request';
 
-const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-});
+const pageQuery = z.object(pageFields);
 const adminQuery = pageQuery.extend({
   status: z.enum(['CREATED', 'PENDING', 'COMPLETED', 'FAILED', 'REFUNDED']).optional(),
   user: idString.optional(),
@@ -29,9 +27,9 @@ export function orderRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/me/orders', async (req, res) => {
-    const page = parseInput(pageQuery, req.query, 'query');
+    const page = pageOf(parseInput(pageQuery, req.query, 'query'), 20);
     const { orders, total } = await listMyOrders(deps, req.actor, page);
-    res.set('Cache-Control', 'no-store').json({ orders: orders.map(presentOrder), ...page, total });
+    res.set('Cache-Control', 'no-store').json({ orders: orders.map(presentOrder), ...presentPage(page, total) });
   });
 
   router.get('/api/me/orders/:id', async (req, res) => {
@@ -40,17 +38,16 @@ export function orderRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/me/purchases', async (req, res) => {
-    const page = parseInput(pageQuery, req.query, 'query');
+    const page = pageOf(parseInput(pageQuery, req.query, 'query'), 20);
     const { purchases, total } = await listMyPurchases(deps, req.actor, page);
-    res.set('Cache-Control', 'no-store').json({ purchases: purchases.map(presentPurchase), ...page, total });
+    res.set('Cache-Control', 'no-store').json({ purchases: purchases.map(presentPurchase), ...presentPage(page, total) });
   });
 
   router.get('/api/admin/orders', async (req, res) => {
-    const { user, ...query } = parseInput(adminQuery, req.query, 'query');
-    const { orders, total } = await listOrdersAsAdmin(deps, req.actor, { ...query, userId: user });
-    res
-      .set('Cache-Control', 'no-store')
-      .json({ orders: orders.map(presentOrderForAdmin), page: query.page, pageSize: query.pageSize, total });
+    const { user, status, from, to, ...rest } = parseInput(adminQuery, req.query, 'query');
+    const page = pageOf(rest, 20);
+    const { orders, total } = await listOrdersAsAdmin(deps, req.actor, { ...page, status, from, to, userId: user });
+    res.set('Cache-Control', 'no-store').json({ orders: orders.map(presentOrderForAdmin), ...presentPage(page, total) });
   });
 
   router.get('/api/admin/orders/:id', async (req, res) => {

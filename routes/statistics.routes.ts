@@ -1,15 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { pageFields, pageOf, presentPage } from './pagination';
 import type { ApiArtistStats } from '../contract/api';
 import type { RouteDeps } from './deps';
 import { adminStats, artistStats, myHistory, statsRange } from '../services/statistics.service';
 import { parseInput } from '../lib/errors';
 
 const rangeQuery = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).strict();
-const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(50),
-});
+const pageQuery = z.object(pageFields);
 
 const presentRange = (r: { from: Date; to: Date }) => ({ from: r.from.toISOString(), to: r.to.toISOString() });
 
@@ -18,12 +16,11 @@ export function statisticsRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/me/history', async (req, res) => {
-    const page = parseInput(pageQuery, req.query, 'query');
+    const page = pageOf(parseInput(pageQuery, req.query, 'query'), 50);
     const { entries, total } = await myHistory(deps, req.actor, page);
     res.set('Cache-Control', 'no-store').json({
       history: entries.map((e) => ({ ...e, playedAt: e.playedAt.toISOString() })),
-      ...page,
-      total,
+      ...presentPage(page, total),
     });
   });
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { pageFields, pageOf, presentPage } from './pagination';
 import type { RouteDeps } from './deps';
 import {
   activateTheme,
@@ -18,10 +19,7 @@ import { singleFileInMemory } from '../server/middleware/upload';
 import { idParams } from './request';
 import { sendStoredFile } from './stored-file';
 
-const historyQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-});
+const historyQuery = z.object(pageFields);
 const ASSET_NAME = /^([a-f0-9]{32})\.(png|jpg|webp)$/;
 const ASSET_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
 
@@ -49,13 +47,11 @@ export function themeRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/admin/design-system/history', async (req, res) => {
-    const page = parseInput(historyQuery, req.query, 'query');
+    const page = pageOf(parseInput(historyQuery, req.query, 'query'), 20);
     const { themes, total } = await themeHistory(deps, req.actor, page);
     res.set('Cache-Control', 'no-store').json({
       themes: themes.map((t) => ({ ...themeDocument(t), isActive: t.isActive, basedOnId: t.basedOnId })),
-      page: page.page,
-      pageSize: page.pageSize,
-      total,
+      ...presentPage(page, total),
     });
   });
 

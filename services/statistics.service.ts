@@ -1,3 +1,4 @@
+import { offsetOf, type Page } from '../lib/page';
 import { dailyPlays, listHistory, storeTotals, trackTotals, type Range } from '../db/repos/statistics.repo';
 
 import { requireRole, requireSignedIn, type Actor } from './actor';
@@ -18,9 +19,9 @@ export function statsRange(deps: Pick<ServiceDeps, 'clock'>, from?: Date, to?: D
   return { from: start, to: end };
 }
 
-export async function myHistory(deps: ServiceDeps, actor: Actor | undefined, page: { page: number; pageSize: number }) {
+export async function myHistory(deps: ServiceDeps, actor: Actor | undefined, page: Page) {
   const me = requireSignedIn(actor);
-  return listHistory(deps.db, me.userId, page.pageSize, (page.page - 1) * page.pageSize);
+  return listHistory(deps.db, me.userId, page.pageSize, offsetOf(page));
 }
 
 /** An artist's plays, listeners, purchases and revenue per track, and plays per day. */

@@ -1,3 +1,4 @@
+import { offsetOf, type Page } from '../lib/page';
 import crypto from 'node:crypto';
 import { withTransaction, type Queryable } from '../db/pool';
 import { deleteSessionsOfUser } from '../db/repos/sessions.repo';
@@ -72,10 +73,8 @@ export async function becomeArtist(deps: ServiceDeps, actor: Actor | undefined, 
   return user;
 }
 
-export interface UserListQuery {
+export interface UserListQuery extends Page {
   q?: string;
-  page: number;
-  pageSize: number;
 }
 
 export async function listUsers(
@@ -84,7 +83,7 @@ export async function listUsers(
   query: UserListQuery,
 ): Promise<{ users: User[]; total: number }> {
   requireRole(actor, 'admin');
-  return listUserRows(deps.db, query.q, query.pageSize, (query.page - 1) * query.pageSize);
+  return listUserRows(deps.db, query.q, query.pageSize, offsetOf(query));
 }
 
 /**

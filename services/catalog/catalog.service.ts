@@ -1,3 +1,4 @@
+import { offsetOf, type Page } from '../../lib/page';
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
 import { findPublicTrack, listCatalog, listGenres, type CatalogQuery } from '../../db/repos/tracks-catalog.repo';
 import { findUserById, type User } from '../../db/repos/users.repo';
@@ -7,8 +8,12 @@ import type { ServiceDeps } from '../deps';
 import { coverNotFound, fail, trackNotFound } from '../../lib/errors';
 
 /** The public catalog: published, not deleted tracks, for everyone. */
-export function browseCatalog(deps: Pick<ServiceDeps, 'db'>, query: CatalogQuery): Promise<{ tracks: Track[]; total: number }> {
-  return listCatalog(deps.db, query);
+export function browseCatalog(
+  deps: Pick<ServiceDeps, 'db'>,
+  filter: Omit<CatalogQuery, 'limit' | 'offset'>,
+  page: Page,
+): Promise<{ tracks: Track[]; total: number }> {
+  return listCatalog(deps.db, { ...filter, limit: page.pageSize, offset: offsetOf(page) });
 }
 
 export async function getCatalogTrack(deps: Pick<ServiceDeps, 'db'>, id: number): Promise<Track> {
@@ -41,12 +46,12 @@ export function catalogGenres(deps: Pick<ServiceDeps, 'db'>): Promise<{ genre: s
 export async function artistPage(
   deps: Pick<ServiceDeps, 'db'>,
   id: number,
-  page: { limit: number; offset: number },
+  page: Page,
 ): Promise<{ artist: User; tracks: Track[]; total: number }> {
   const artist = await findUserById(deps.db, id);
   if (!artist || !artist.isActive || (artist.role !== 'artist' && artist.role !== 'admin')) {
     throw fail('artist_not_found');
   }
-  const { tracks, total } = await listCatalog(deps.db, { artistUserId: id, sort: 'newest', ...page });
+  const { tracks, total } = await listCatalog(deps.db, { artistUserId: id, sort: 'newest', limit: page.pageSize, offset: offsetOf(page) });
   return { artist, tracks, total };
 }

@@ -1,3 +1,4 @@
+import { offsetOf, type Page } from '../../lib/page';
 import { withTransaction } from '../../db/pool';
 import { listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
 
@@ -12,10 +13,10 @@ import { trackNotFound } from '../../lib/errors';
 export async function listManagedTracks(
   deps: ServiceDeps,
   actor: Actor | undefined,
-  page: { page: number; pageSize: number },
+  page: Page,
 ): Promise<{ tracks: Track[]; total: number }> {
   const me = requireRole(actor, 'artist', 'admin');
-  return listTracksForManagement(deps.db, me.role === 'admin' ? undefined : me.userId, page.pageSize, (page.page - 1) * page.pageSize);
+  return listTracksForManagement(deps.db, me.role === 'admin' ? undefined : me.userId, page.pageSize, offsetOf(page));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { offsetOf, type Page } from '../../lib/page';
 import { findOrder, listOrderItems, listOrders, type Order, type OrderItem, type OrderStatus } from '../../db/repos/orders.repo';
 import { listPurchasesOfUser, type PurchaseRow } from '../../db/repos/purchases.repo';
 
@@ -9,11 +10,6 @@ import { orderNotFound } from '../../lib/errors';
 export interface OrderWithItems {
   order: Order;
   items: OrderItem[];
-}
-
-export interface Page {
-  page: number;
-  pageSize: number;
 }
 
 async function withItems(deps: Pick<ServiceDeps, 'db'>, orders: Order[]): Promise<OrderWithItems[]> {
@@ -29,7 +25,7 @@ async function withItems(deps: Pick<ServiceDeps, 'db'>, orders: Order[]): Promis
 /** GET /api/me/orders: the signed-in buyer's orders, newest first. */
 export async function listMyOrders(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, page: Page) {
   const { userId } = requireSignedIn(actor);
-  const { orders, total } = await listOrders(deps.db, { userId, limit: page.pageSize, offset: (page.page - 1) * page.pageSize });
+  const { orders, total } = await listOrders(deps.db, { userId, limit: page.pageSize, offset: offsetOf(page) });
   return { orders: await withItems(deps, orders), total };
 }
 
@@ -46,7 +42,7 @@ export async function listMyPurchases(
   page: Page,
 ): Promise<{ purchases: PurchaseRow[]; total: number }> {
   const { userId } = requireSignedIn(actor);
-  return listPurchasesOfUser(deps.db, userId, page.pageSize, (page.page - 1) * page.pageSize);
+  return listPurchasesOfUser(deps.db, userId, page.pageSize, offsetOf(page));
 }
 
 export interface AdminOrderFilter extends Page {
@@ -59,7 +55,7 @@ export interface AdminOrderFilter extends Page {
 /** GET /api/admin/orders: every order, filtered by status, buyer and creation time. */
 export async function listOrdersAsAdmin(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, filter: AdminOrderFilter) {
   requireRole(actor, 'admin');
-  const { orders, total } = await listOrders(deps.db, { ...filter, limit: filter.pageSize, offset: (filter.page - 1) * filter.pageSize });
+  const { orders, total } = await listOrders(deps.db, { ...filter, limit: filter.pageSize, offset: offsetOf(filter) });
   return { orders: await withItems(deps, orders), total };
 }
 

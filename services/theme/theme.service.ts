@@ -1,3 +1,4 @@
+import { offsetOf, type Page } from '../../lib/page';
 import crypto from 'node:crypto';
 import { withTransaction } from '../../db/pool';
 import {
@@ -106,10 +107,10 @@ export async function activateTheme(deps: ServiceDeps, actor: Actor | undefined,
 export async function themeHistory(
   deps: ServiceDeps,
   actor: Actor | undefined,
-  page: { page: number; pageSize: number },
+  page: Page,
 ): Promise<{ themes: (Theme & { isActive: boolean })[]; total: number }> {
   requireRole(actor, 'admin');
-  const { themes, total } = await listThemes(deps.db, page.pageSize, (page.page - 1) * page.pageSize);
+  const { themes, total } = await listThemes(deps.db, page.pageSize, offsetOf(page));
   return { themes: themes.map((row) => ({ ...toTheme(row), isActive: row.isActive })), total };
 }
 

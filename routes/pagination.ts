@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { Page } from '../lib/page';
+
+/** The largest page any list serves. */
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * The query fields of every paginated route, to spread into its schema:
+ * `page` (from 1) and `pageSize` (1 to 100; `limit` is accepted as another
+ * name for it, as the catalogue always has).
+ */
+export const pageFields = {
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+};
+
+/** The page a parsed query asks for, `defaultSize` rows when it names no size. */
+export function pageOf(query: { page: number; pageSize?: number; limit?: number }, defaultSize: number): Page {
+  return { page: query.page, pageSize: query.pageSize ?? query.limit ?? defaultSize };
+}
+
+/** What a paginated answer carries beside its rows (`limit` repeats `pageSize` for older clients). */
+export const presentPage = (page: Page, total: number) => ({ page: page.page, pageSize: page.pageSize, limit: page.pageSize, total });
