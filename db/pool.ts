@@ -3,6 +3,15 @@ import pg from 'pg';
 /** Anything that runs a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
+declare const inTransaction: unique symbol;
+/**
+ * A client inside a transaction that withTransaction began: what row locks,
+ * transaction-scoped advisory locks and multi-statement writes take, so the
+ * type checker refuses to hand them the pool (where each statement would be
+ * a transaction of its own and a lock would end at once).
+ */
+export type Tx = Pick<pg.PoolClient, 'query'> & { readonly [inTransaction]: true };
+
 // Type parsers are process-wide in node-postgres, so they are set once here,
 // where every pool is made:
 // - int8 (BIGINT, COUNT(*)): as a JS number. Our bigints are byte sizes,
@@ -65,12 +74,12 @@ export function createPool(options: PoolOptions): pg.Pool {
  * resolves, ROLLBACK when it throws. The client is always released, and a
  * client whose rollback failed is destroyed rather than reused.
  */
-export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await fn(client);
+    const result = await fn(client as unknown as Tx);
     await client.query('COMMIT');
     return result;
   } catch (err) {

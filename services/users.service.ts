@@ -1,6 +1,6 @@
 import { offsetOf, type Page } from '../lib/page';
 import crypto from 'node:crypto';
-import { withTransaction, type Queryable } from '../db/pool';
+import { withTransaction, type Queryable, type Tx } from '../db/pool';
 import { deleteSessionsOfUser } from '../db/repos/sessions.repo';
 import {
   findUserByEmail,
@@ -93,7 +93,7 @@ export async function listUsers(
  * that two concurrent demotions cannot both succeed.
  */
 export async function changeUser(
-  db: Queryable,
+  db: Tx,
   targetId: number,
   changes: { role?: Role; isActive?: boolean },
   byAdminId?: number,

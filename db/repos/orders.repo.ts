@@ -1,4 +1,4 @@
-import type { Queryable } from '../pool';
+import type { Queryable, Tx } from '../pool';
 
 export type OrderStatus = 'CREATED' | 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDED';
 
@@ -98,8 +98,8 @@ export interface NewOrder {
   items: { trackId: number; price: string }[];
 }
 
-/** Inserts an order and its items (call inside a transaction). */
-export async function insertOrder(db: Queryable, order: NewOrder): Promise<Order> {
+/** Inserts an order and its items, in one transaction. */
+export async function insertOrder(db: Tx, order: NewOrder): Promise<Order> {
   const { rows } = await db.query<OrderRow>(
     `INSERT INTO orders (id, user_id, paypal_order_id, amount, currency, description, invoice_id, approve_url)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
@@ -117,7 +117,7 @@ export async function insertOrder(db: Queryable, order: NewOrder): Promise<Order
  * Serialises order creation per buyer until the transaction ends, so two
  * concurrent checkouts cannot both see "no open order" for the same track.
  */
-export async function lockBuyerOrders(tx: Queryable, userId: number): Promise<void> {
+export async function lockBuyerOrders(tx: Tx, userId: number): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [ORDER_LOCK_SPACE, userId]);
 }
 
@@ -149,7 +149,7 @@ export async function findOrderByCaptureId(db: Queryable, captureId: string): Pr
 }
 
 /** The order, locked until the transaction ends: status changes happen only under this lock. */
-export async function lockOrder(db: Queryable, id: number): Promise<Order | undefined> {
+export async function lockOrder(db: Tx, id: number): Promise<Order | undefined> {
   const { rows } = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [id]);
   return rows[0] && toOrder(rows[0]);
 }

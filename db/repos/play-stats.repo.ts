@@ -1,4 +1,4 @@
-import type { Queryable } from '../pool';
+import type { Tx } from '../pool';
 
 export interface PlayRow {
   trackId: number;
@@ -26,7 +26,7 @@ const FLUSH_LOCK = 727_203_005;
  * the play_count increments.
  * @returns how many plays were counted.
  */
-export async function insertPlays(db: Queryable, plays: PlayRow[]): Promise<number> {
+export async function insertPlays(db: Tx, plays: PlayRow[]): Promise<number> {
   if (plays.length === 0) return 0;
   await db.query('SELECT pg_advisory_xact_lock($1)', [FLUSH_LOCK]);
   const col = <K extends keyof PlayRow>(k: K) => plays.map((p) => p[k]);

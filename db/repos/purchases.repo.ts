@@ -1,4 +1,4 @@
-import type { Queryable } from '../pool';
+import type { Queryable, Tx } from '../pool';
 
 /**
  * Whether a user's purchase of a track entitles them now: it exists, was not
@@ -28,7 +28,7 @@ export async function ownedTrackIds(db: Queryable, userId: number, trackIds: num
  * completes the order). A purchase revoked or expired earlier is granted
  * again by this order; one that still entitles is left as it is.
  */
-export async function grantOrderPurchases(db: Queryable, orderId: number, userId: number, now: Date): Promise<number> {
+export async function grantOrderPurchases(db: Tx, orderId: number, userId: number, now: Date): Promise<number> {
   const { rowCount } = await db.query(
     `INSERT INTO purchases (user_id, track_id, order_id, license_type, purchased_at)
      SELECT $2, oi.track_id, $1, 'personal', $3 FROM order_items oi WHERE oi.order_id = $1
@@ -47,7 +47,7 @@ export async function grantOrderPurchases(db: Queryable, orderId: number, userId
  * Call inside the transaction that marks the order REFUNDED.
  * @returns how many purchases were revoked.
  */
-export async function revokeOrderPurchases(db: Queryable, orderId: number, now: Date): Promise<number> {
+export async function revokeOrderPurchases(db: Tx, orderId: number, now: Date): Promise<number> {
   await db.query(
     `WITH other AS (
        SELECT DISTINCT ON (p.id) p.id AS purchase_id, o.id AS order_id

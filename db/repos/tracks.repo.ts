@@ -1,4 +1,4 @@
-import type { Queryable } from '../pool';
+import type { Queryable, Tx } from '../pool';
 
 export interface TrackRow {
   id: number;
@@ -249,7 +249,7 @@ export async function updateTrack(db: Queryable, id: number, changes: TrackChang
 }
 
 /** Locks a track row for a change that also touches storage. */
-export async function lockTrack(db: Queryable, id: number): Promise<Track | undefined> {
+export async function lockTrack(db: Tx, id: number): Promise<Track | undefined> {
   const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1 FOR UPDATE`, [id]);
   return rows[0] && toTrack(rows[0]);
 }

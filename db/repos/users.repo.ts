@@ -1,4 +1,4 @@
-import type { Queryable } from '../pool';
+import type { Queryable, Tx } from '../pool';
 
 export type Role = 'user' | 'artist' | 'admin';
 
@@ -115,7 +115,7 @@ export async function updateUser(db: Queryable, id: number, changes: UserChanges
  * Locks the rows of every active admin (so two demotions cannot both see
  * "another admin remains") and returns their ids.
  */
-export async function lockActiveAdmins(db: Queryable): Promise<number[]> {
+export async function lockActiveAdmins(db: Tx): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(`SELECT id FROM users WHERE role = 'admin' AND is_active ORDER BY id FOR UPDATE`);
   return rows.map((r) => r.id);
 }

@@ -1,13 +1,13 @@
 import { offsetOf, type Page } from '../../lib/page';
 import { withTransaction } from '../../db/pool';
-import { listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
+import { findTrackById, listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
 
 import { mayManageTrack, requireRole, type Actor } from '../actor';
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';
 import { storeCoverBytes, storagePrefix, storePreview } from './track-files';
 import type { TrackFields } from './track-upload.service';
-import { trackNotFound } from '../../lib/errors';
+import { fail, trackNotFound } from '../../lib/errors';
 
 /** An artist's own tracks in every state; an admin's view covers every artist. */
 export async function listManagedTracks(
@@ -35,47 +35,62 @@ export type TrackEdit = Partial<TrackFields> & { isPublished?: boolean };
 
 /**
  * Edits metadata, price, publication and preview length. A new preview length
- * re-cuts the preview from the stored audio; the old clip is removed once the
- * row points at the new one. Deleted tracks cannot be edited or republished.
+ * re-cuts the preview from the stored audio — before the row is locked (no
+ * storage I/O under a row lock or on a pooled connection); the lock then
+ * re-checks that the audio and the preview are still the ones the cut was
+ * made from (another edit may have won meanwhile: then it cuts again). The
+ * old clip is removed once the row points at the new one. Deleted tracks
+ * cannot be edited or republished.
  */
 export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undefined, id: number, edit: TrackEdit): Promise<Track> {
   const me = requireRole(actor, 'artist', 'admin');
-  let oldPreview: string | null = null;
-  let newPreview: string | null = null;
-  try {
-    const track = await withTransaction(deps.db, async (tx) => {
-      const current = await lockManaged(tx, me, id);
-      if (current.isDeleted) throw trackNotFound();
-      const changes: TrackChanges = { ...edit };
-      if (edit.freePreviewDuration !== undefined && edit.freePreviewDuration !== current.freePreviewDuration) {
-        const preview = current.audioFormat
-          ? await storePreview(
-              deps,
-              {
-                format: current.audioFormat as AudioFormat,
-                sizeBytes: current.fileSizeBytes ?? 0,
-                durationSeconds: current.durationSeconds ?? 0,
-                readPrefix: storagePrefix(deps, current.audioFilename),
-              },
-              edit.freePreviewDuration,
-            )
-          : null;
-        newPreview = preview?.key ?? null;
-        oldPreview = current.previewFilename;
-        Object.assign(changes, {
-          previewFilename: preview?.key ?? null,
-          previewSeconds: preview?.seconds ?? null,
-          previewSizeBytes: preview?.sizeBytes ?? null,
-        });
+  for (let attempt = 1; ; attempt++) {
+    const seen = await findTrackById(deps.db, id);
+    if (!seen || !mayManageTrack(me, seen) || seen.isDeleted) throw trackNotFound();
+    const recut = edit.freePreviewDuration !== undefined && edit.freePreviewDuration !== seen.freePreviewDuration;
+    const preview = recut ? await cutPreviewOf(deps, seen, edit.freePreviewDuration!) : undefined;
+    try {
+      const track = await withTransaction(deps.db, async (tx) => {
+        const current = await lockManaged(tx, me, id);
+        if (current.isDeleted) throw trackNotFound();
+        const moved = current.audioFilename !== seen.audioFilename || current.previewFilename !== seen.previewFilename;
+        if (recut && moved) return undefined; // cut from what is no longer there: again
+        const changes: TrackChanges = { ...edit };
+        if (preview !== undefined) {
+          Object.assign(changes, {
+            previewFilename: preview?.key ?? null,
+            previewSeconds: preview?.seconds ?? null,
+            previewSizeBytes: preview?.sizeBytes ?? null,
+          });
+        }
+        return (await updateTrack(tx, id, changes))!;
+      });
+      if (track) {
+        if (recut && seen.previewFilename) await deps.storage.remove(seen.previewFilename);
+        return track;
       }
-      return (await updateTrack(tx, id, changes))!;
-    });
-    if (oldPreview) await deps.storage.remove(oldPreview);
-    return track;
-  } catch (err) {
-    if (newPreview) await deps.storage.remove(newPreview);
-    throw err;
+    } catch (err) {
+      if (preview) await deps.storage.remove(preview.key);
+      throw err;
+    }
+    if (preview) await deps.storage.remove(preview.key);
+    if (attempt >= 3) throw fail('service_unavailable', { message: 'The track kept changing while it was edited. Try again.' });
   }
+}
+
+/** A new preview clip of `seconds` from the track's stored audio (null for none, or when the format is unknown). */
+function cutPreviewOf(deps: ServiceDeps, track: Track, seconds: number) {
+  if (!track.audioFormat) return Promise.resolve(null);
+  return storePreview(
+    deps,
+    {
+      format: track.audioFormat as AudioFormat,
+      sizeBytes: track.fileSizeBytes ?? 0,
+      durationSeconds: track.durationSeconds ?? 0,
+      readPrefix: storagePrefix(deps, track.audioFilename),
+    },
+    seconds,
+  );
 }
 
 /**

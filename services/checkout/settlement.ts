@@ -1,11 +1,10 @@
-import type pg from 'pg';
-import { withTransaction } from '../../db/pool';
+import { withTransaction, type Tx } from '../../db/pool';
 import { lockOrder, updateOrder, type Order } from '../../db/repos/orders.repo';
 import { grantOrderPurchases, revokeOrderPurchases } from '../../db/repos/purchases.repo';
 
 import type { ServiceDeps } from '../deps';
-import { toCents } from '../../lib/money';
 import type { GatewayOrder } from '../payments/payment-gateway';
+import { decideSettlement, isOpen } from './settlement-decision';
 import { orderNotFound } from '../../lib/errors';
 
 /**
@@ -17,10 +16,7 @@ import { orderNotFound } from '../../lib/errors';
 
 type Deps = Pick<ServiceDeps, 'db' | 'clock'>;
 
-/** Orders in these states are settled; nothing but a refund moves them again. */
-const isOpen = (order: Order) => order.status === 'CREATED' || order.status === 'PENDING';
-
-async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: pg.PoolClient) => Promise<Order>): Promise<Order> {
+async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: Tx) => Promise<Order>): Promise<Order> {
   return withTransaction(deps.db, async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (!order) throw orderNotFound();
@@ -36,27 +32,33 @@ async function underLock(deps: Deps, orderId: number, change: (order: Order, tx:
  */
 export function settleFromProvider(deps: Deps, orderId: number, view: GatewayOrder): Promise<Order> {
   return underLock(deps, orderId, async (order, tx) => {
-    const capture = view.capture;
-    if (!isOpen(order) || !capture) return order;
+    const decision = decideSettlement(order, view);
     const now = deps.clock();
     const payerEmail = view.payerEmail ?? null;
-    switch (capture.status) {
-      case 'COMPLETED': {
-        if (capture.amountCents !== toCents(order.amount) || capture.currency !== order.currency) {
-          return updateOrder(tx, order.id, { status: 'FAILED', transactionId: capture.id, payerEmail, failureReason: 'amount_mismatch' });
-        }
-        const completed = await updateOrder(tx, order.id, { status: 'COMPLETED', transactionId: capture.id, payerEmail, completedAt: now });
+    switch (decision.kind) {
+      case 'unchanged':
+        return order;
+      case 'complete': {
+        const completed = await updateOrder(tx, order.id, {
+          status: 'COMPLETED',
+          transactionId: decision.captureId,
+          payerEmail,
+          completedAt: now,
+        });
         await grantOrderPurchases(tx, order.id, order.userId, now);
         return completed;
       }
-      case 'PENDING':
-        return order.status === 'PENDING' ? order : updateOrder(tx, order.id, { status: 'PENDING', transactionId: capture.id, payerEmail });
-      case 'DECLINED':
-      case 'FAILED':
-        return updateOrder(tx, order.id, { status: 'FAILED', transactionId: capture.id, payerEmail, failureReason: 'capture_declined' });
-      default:
-        // Captured and already refunded before we heard of it: nothing was granted, nothing to revoke.
-        return updateOrder(tx, order.id, { status: 'REFUNDED', transactionId: capture.id, payerEmail, refundedAt: now });
+      case 'pending':
+        return updateOrder(tx, order.id, { status: 'PENDING', transactionId: decision.captureId, payerEmail });
+      case 'fail':
+        return updateOrder(tx, order.id, {
+          status: 'FAILED',
+          transactionId: decision.captureId,
+          payerEmail,
+          failureReason: decision.reason,
+        });
+      case 'refunded':
+        return updateOrder(tx, order.id, { status: 'REFUNDED', transactionId: decision.captureId, payerEmail, refundedAt: now });
     }
   });
 }

@@ -14,6 +14,7 @@ import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 import { freePort } from '../support/server-process';
 import { testApp } from '../support/app';
+import { buildPurchase } from '../support/factories';
 
 jest.setTimeout(90_000);
 
@@ -64,7 +65,7 @@ const db = useTestDatabase();
     ).body.track.id;
     await request(app).patch(`/api/artist/tracks/${trackId}`).set('Cookie', artist.cookie).send({ isPublished: true }).expect(200);
     const buyer = await signInAs(db.pool, 'user');
-    await db.pool.query('INSERT INTO purchases (user_id, track_id) VALUES ($1, $2)', [buyer.user.id, trackId]);
+    await buildPurchase(db.pool, { userId: buyer.user.id, trackId });
     buyerEmail = buyer.user.email;
     server = await new Promise((resolve) => {
       const s = app.listen(port, '127.0.0.1', () => resolve(s));

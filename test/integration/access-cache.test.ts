@@ -1,7 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type pg from 'pg';
 import request from 'supertest';
 import { AccessCache } from '../../services/streaming/access-cache';
@@ -10,9 +7,10 @@ import { startAccessCache } from '../../server/access-feed';
 import { createApp } from '../../server/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
-import { buildTrack } from '../support/factories';
+import { buildPurchase, buildTrack } from '../support/factories';
 import { until } from '../support/until';
 import { testApp } from '../support/app';
+import { tempDir } from '../support/temp-dir';
 
 /**
  * The audio routes' access cache against a real PostgreSQL and its change
@@ -23,7 +21,7 @@ import { testApp } from '../support/app';
  */
 
 const db = useTestDatabase();
-const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-access-'));
+const uploads = tempDir('sn-access-');
 let feed: { cache: AccessCache; stop: () => Promise<void> };
 let queries = 0;
 let app: ReturnType<typeof createApp>;
@@ -42,7 +40,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await feed.stop();
-  fs.rmSync(uploads, { recursive: true, force: true });
 });
 
 async function sellable(artistUserId: number) {
@@ -130,11 +127,7 @@ it('never caches purchases: buying and refunds show on the very next request', a
   const buyer = await signInAs(db.pool, 'user');
   const { track, full, preview } = await sellable(owner.user.id);
   expect((await stream(track.id, buyer.cookie)).body.equals(preview.subarray(0, 1000))).toBe(true);
-  const { rows } = await db.pool.query<{ id: number }>(
-    "INSERT INTO purchases (user_id, track_id, license_type) VALUES ($1, $2, 'personal') RETURNING id",
-    [buyer.user.id, track.id],
-  );
-  const purchase = rows[0]!;
+  const purchase = await buildPurchase(db.pool, { userId: buyer.user.id, trackId: track.id });
   expect(isFull(await stream(track.id, buyer.cookie), full)).toBe(true);
   await db.pool.query('UPDATE purchases SET revoked_at = now() WHERE id = $1', [purchase.id]);
   expect((await stream(track.id, buyer.cookie)).body.equals(preview.subarray(0, 1000))).toBe(true);

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../db/embedded';
@@ -9,8 +8,9 @@ import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { projectRoot } from '../../lib/paths';
 import { ENV_TEMPLATE, createDatabase, dropDatabase, newDatabaseName, requireEnv } from '../support/cluster';
-import { buildTrack, buildUser } from '../support/factories';
+import { buildOrder, buildPasskey, buildPurchase, buildTrack, buildUser } from '../support/factories';
 import { toolAvailable } from '../support/require-tool';
+import { tempDir } from '../support/temp-dir';
 
 jest.setTimeout(120_000);
 
@@ -33,12 +33,6 @@ function runScript(script: string, args: string[], env: Record<string, string>):
     child.stderr.on('data', (c) => (output += String(c)));
     child.on('exit', (code) => resolve({ code, output }));
   });
-}
-
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.chmodSync(dir, 0o755);
-  return dir;
 }
 
 const backupsIn = (dir: string) =>
@@ -79,16 +73,10 @@ async function populatedStore(): Promise<{ name: string; url: string }> {
     const buyer = await buildUser(pool);
     const track = await buildTrack(pool, { artistUserId: artist.id, priceEur: '1.29', description: 'line one\nline two' });
     await buildTrack(pool, { artistUserId: artist.id, isPublished: false });
-    const order = await pool.query<{ id: number }>(
-      `INSERT INTO orders (user_id, paypal_order_id, amount, status) VALUES ($1, 'PP-1', '1.29', 'COMPLETED') RETURNING id`,
-      [buyer.id],
-    );
-    await pool.query(`INSERT INTO order_items (order_id, track_id, price) VALUES ($1, $2, '1.29')`, [order.rows[0]!.id, track.id]);
-    await pool.query('INSERT INTO purchases (user_id, track_id, order_id) VALUES ($1, $2, $3)', [buyer.id, track.id, order.rows[0]!.id]);
+    const order = await buildOrder(pool, { userId: buyer.id, items: [{ trackId: track.id, price: '1.29' }] });
+    await buildPurchase(pool, { userId: buyer.id, trackId: track.id, orderId: order.id });
     await pool.query('INSERT INTO play_history (user_id, track_id, duration_played_seconds) VALUES ($1, $2, 95)', [buyer.id, track.id]);
-    await pool.query(`INSERT INTO webauthn_credentials (user_id, credential_id, public_key) VALUES ($1, 'cred', '\\xdeadbeef')`, [
-      buyer.id,
-    ]);
+    await buildPasskey(pool, { userId: buyer.id });
     await pool.query(`INSERT INTO design_system (color_primary, is_active, updated_by) VALUES ('#112233', false, 'admin')`);
   } finally {
     await pool.end();

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Storage } from '../../services/storage/storage';
@@ -11,6 +10,7 @@ import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
 import { png } from '../support/images';
 import { until } from '../support/until';
+import { tempDir } from '../support/temp-dir';
 
 /**
  * Requests that used to end the process. Each runs against a store on a
@@ -21,8 +21,7 @@ import { until } from '../support/until';
 
 jest.setTimeout(60_000);
 const db = useTestDatabase();
-const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-crash-'));
-afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
+const uploads = tempDir('sn-crash-');
 
 async function listen(storage: Storage): Promise<{ base: string; close: () => Promise<void> }> {
   const app = testApp(db.pool, { env: { UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' }, storage });

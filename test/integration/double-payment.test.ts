@@ -1,6 +1,7 @@
 import { signInAs } from '../support/auth';
 import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
+import { buildPurchase } from '../support/factories';
 
 /**
  * A buyer pays for a track at most once, and a refund takes away only what
@@ -52,7 +53,7 @@ it('refuses a capture that would pay for a track the buyer already owns, before 
   const { track } = await shop.sellable();
   const { orderId, approveUrl } = await shop.approvedOrder(buyer.cookie, [track.id]);
   // Meanwhile the buyer came to own the track another way (a grant, or an order from before this rule).
-  await db.pool.query(`INSERT INTO purchases (user_id, track_id, license_type) VALUES ($1, $2, 'personal')`, [buyer.user.id, track.id]);
+  await buildPurchase(db.pool, { userId: buyer.user.id, trackId: track.id });
   const capture = await shop.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: buyer.cookie });
   expect([capture.status, capture.body.error.code]).toEqual([409, 'already_owned']);
   const order = await orderRow(orderId);

@@ -4,7 +4,7 @@ import { createLogger } from '../../lib/logger';
 import { TEST_ORIGIN, testApp } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
-import { buildTrack } from '../support/factories';
+import { buildPasskey, buildTrack } from '../support/factories';
 
 /** Input that used to reach PostgreSQL or the log as it came: each gets a 4xx, and the log keeps no address. */
 
@@ -23,10 +23,7 @@ describe('a NUL character in any text input', () => {
     const artist = await signInAs(db.pool, 'artist');
     const admin = await signInAs(db.pool, 'admin');
     const track = await buildTrack(db.pool, { artistUserId: artist.user.id });
-    const passkey = await db.pool.query(
-      `INSERT INTO webauthn_credentials (user_id, credential_id, public_key, counter, name) VALUES ($1, 'cred-nul', '\\x00', 0, 'key') RETURNING id`,
-      [artist.user.id],
-    );
+    const passkey = await buildPasskey(db.pool, { userId: artist.user.id });
     const cases: [string, request.Test, string][] = [
       ['genre', request(app()).get('/api/tracks?genre=%00'), 'genre'],
       ['q', request(app()).get('/api/tracks?q=a%00b'), 'q'],
@@ -34,7 +31,7 @@ describe('a NUL character in any text input', () => {
       ['track name', request(app()).patch(`/api/artist/tracks/${track.id}`).set('Cookie', artist.cookie).send({ name: 'a\u0000' }), 'name'],
       [
         'passkey name',
-        request(app()).patch(`/api/me/passkeys/${passkey.rows[0].id}`).set('Cookie', artist.cookie).send({ name: '\u0000' }),
+        request(app()).patch(`/api/me/passkeys/${passkey.id}`).set('Cookie', artist.cookie).send({ name: '\u0000' }),
         'name',
       ],
       ['admin search', request(app()).get('/api/admin/users?q=%00').set('Cookie', admin.cookie), 'q'],

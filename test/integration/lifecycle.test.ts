@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { findRunningEmbedded, isAlive } from '../../db/embedded';
@@ -9,14 +8,9 @@ import { shutdown } from '../../server/lifecycle';
 import { createLogger } from '../../lib/logger';
 import { createDatabase, dropDatabase, newDatabaseName } from '../support/cluster';
 import { freePort, startServer, waitForStatus } from '../support/server-process';
+import { tempDir } from '../support/temp-dir';
 
 jest.setTimeout(120_000);
-
-function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.chmodSync(dir, 0o755); // the embedded server may run as another user when tests run as root
-  return dir;
-}
 
 function postmasterPid(dataDir: string): number {
   return Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -43,7 +37,6 @@ const baseEnv = (dataDir: string, port: number) => ({
 
 describe('server lifecycle on the embedded database', () => {
   const dataDir = tempDir('sn-life-');
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('starts, becomes ready, stops on SIGTERM leaving no postgres behind, and reuses its data on the next start', async () => {
     const port = await freePort();

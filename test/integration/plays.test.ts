@@ -8,7 +8,7 @@ import { createLogger } from '../../lib/logger';
 import { signInAs } from '../support/auth';
 import { createDatabase, dropDatabase, newDatabaseName, requireEnv, ENV_TEMPLATE } from '../support/cluster';
 import { useTestDatabase } from '../support/db';
-import { buildTrack } from '../support/factories';
+import { buildPurchase, buildTrack } from '../support/factories';
 import { playTokenFor, SUPERTEST_IP } from '../support/plays';
 import { freePort, startServer, waitForStatus } from '../support/server-process';
 import { testApp } from '../support/app';
@@ -76,7 +76,7 @@ describe('play reports', () => {
     const track = await paidTrack();
     const listener = await signInAs(db.pool, 'user');
     const buyer = await signInAs(db.pool, 'user');
-    await db.pool.query('INSERT INTO purchases (user_id, track_id) VALUES ($1, $2)', [buyer.user.id, track.id]);
+    await buildPurchase(db.pool, { userId: buyer.user.id, trackId: track.id });
     const [listenerToken, buyerToken, anonymousToken] = [
       await tokenOf(track.id, listener.cookie),
       await tokenOf(track.id, buyer.cookie),

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { sniffAudio, type AudioFormat } from '../../services/audio/audio-sniff';
 import { cutPreview } from '../../services/audio/preview/cut-preview';
 import { listFrames } from '../../services/audio/mp3-frames';
 import { decodeErrors, haveFfmpeg, makeFixture, probeDuration } from '../support/ffmpeg';
+import { tempDir } from '../support/temp-dir';
 
 jest.setTimeout(60_000);
 
@@ -49,8 +49,7 @@ const CASES: Case[] = [
 ];
 
 const PREVIEW = 7.3;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-previews-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sn-previews-');
 
 (haveFfmpeg() ? describe : describe.skip)('preview clips, checked by ffprobe', () => {
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { deleteExpired } from '../../services/cleanup.service';
 import { projectRoot } from '../../lib/paths';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
-import { buildUser } from '../support/factories';
+import { buildPasskey, buildSession, buildUser } from '../support/factories';
 import { testApp } from '../support/app';
 
 const db = useTestDatabase();
@@ -129,11 +129,7 @@ describe('passkey management routes', () => {
     const app = testApp(db.pool);
     const owner = await signInAs(db.pool, 'user');
     const other = await signInAs(db.pool, 'user');
-    const { rows } = await db.pool.query<{ id: number }>(
-      `INSERT INTO webauthn_credentials (user_id, credential_id, public_key, name) VALUES ($1, $2, '\\x01', 'Laptop') RETURNING id`,
-      [owner.user.id, `cred-${owner.user.id}`],
-    );
-    const id = rows[0]!.id;
+    const { id } = await buildPasskey(db.pool, { userId: owner.user.id, name: 'Laptop' });
 
     await request(app).get('/api/me/passkeys').expect(401);
     await request(app).post('/api/auth/passkeys/registration/options').expect(401);
@@ -189,10 +185,8 @@ describe('cleanup', () => {
   it('removes expired sessions, dead links and expired challenges, and keeps live ones', async () => {
     const user = await buildUser(db.pool);
     const q = (sql: string, params: unknown[]) => db.pool.query(sql, params);
-    await q(
-      `INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() - interval '1 minute'), ($3, $2, now() + interval '1 day')`,
-      ['e'.repeat(64), user.id, 'f'.repeat(64)],
-    );
+    await buildSession(db.pool, { userId: user.id, expiresAt: new Date(Date.now() - 60_000) });
+    const live = await buildSession(db.pool, { userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) });
     await q(
       `INSERT INTO magic_links (email, token, expires_at) VALUES ($1, $2, now() - interval '1 minute'), ($1, $3, now() + interval '10 minutes')`,
       [user.email, '1'.repeat(64), '2'.repeat(64)],
@@ -203,7 +197,7 @@ describe('cleanup', () => {
     );
     const removed = await deleteExpired({ db: db.pool, clock: () => new Date() });
     expect(removed).toEqual({ sessions: 1, magicLinks: 1, challenges: 1 });
-    expect((await q('SELECT token_hash FROM sessions WHERE user_id = $1', [user.id])).rows).toEqual([{ token_hash: 'f'.repeat(64) }]);
+    expect((await q('SELECT token_hash FROM sessions WHERE user_id = $1', [user.id])).rows).toEqual([{ token_hash: live.tokenHash }]);
   });
 });
 
@@ -233,10 +227,7 @@ describe('command-line tools', () => {
 
   it('npm run cleanup removes expired records', async () => {
     const user = await buildUser(db.pool);
-    await db.pool.query(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, now() - interval '1 hour')`, [
-      '9'.repeat(64),
-      user.id,
-    ]);
+    await buildSession(db.pool, { userId: user.id, expiresAt: new Date(Date.now() - 3_600_000) });
     const result = await cli([], 'cleanup.ts');
     expect(result.code).toBe(0);
     expect(result.output).toContain('"sessions":1');

@@ -3,7 +3,7 @@ import { PlayRecorder } from '../../services/plays/play-recorder';
 import { createLogger } from '../../lib/logger';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
-import { buildTrack } from '../support/factories';
+import { buildOrder, buildPurchase, buildTrack } from '../support/factories';
 import { playTokenFor, SUPERTEST_IP } from '../support/plays';
 import { testApp } from '../support/app';
 
@@ -26,16 +26,8 @@ describe('statistics', () => {
       previewSeconds: 40,
     });
 
-    const order = await db.pool.query<{ id: number }>(
-      `INSERT INTO orders (user_id, paypal_order_id, amount, status, completed_at) VALUES ($1, 'PP-stats', '1.50', 'COMPLETED', now()) RETURNING id`,
-      [buyer.user.id],
-    );
-    await db.pool.query(`INSERT INTO order_items (order_id, track_id, price) VALUES ($1, $2, '1.50')`, [order.rows[0]!.id, mine.id]);
-    await db.pool.query('INSERT INTO purchases (user_id, track_id, order_id) VALUES ($1, $2, $3)', [
-      buyer.user.id,
-      mine.id,
-      order.rows[0]!.id,
-    ]);
+    const order = await buildOrder(db.pool, { userId: buyer.user.id, items: [{ trackId: mine.id, price: '1.50' }] });
+    await buildPurchase(db.pool, { userId: buyer.user.id, trackId: mine.id, orderId: order.id });
 
     const listenerToken = await playTokenFor(db.pool, mine.id, { userId: listener.user.id });
     const buyerToken = await playTokenFor(db.pool, mine.id, { userId: buyer.user.id });

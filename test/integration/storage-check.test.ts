@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../lib/clock';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
@@ -8,13 +7,13 @@ import { checkStorage } from '../../services/storage/storage-check.service';
 import { sweepTemporaries } from '../../services/storage/temp-files';
 import { useTestDatabase } from '../support/db';
 import { buildTrack } from '../support/factories';
+import { tempDir } from '../support/temp-dir';
 
 /** What a crash leaves behind: swept temporaries, and stored objects compared with the rows that name them. */
 
 const db = useTestDatabase();
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-storage-check-'));
+const root = tempDir('sn-storage-check-');
 const storage = new LocalDiskStorage(root);
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const hex = () => crypto.randomBytes(16).toString('hex');
 const HOUR = 3_600_000;

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import crypto from 'node:crypto';
@@ -9,8 +8,9 @@ const S3rver = require('s3rver') as new (options: object) => { run(): Promise<Ad
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { S3Storage } from '../../services/storage/s3.storage';
 import type { Storage } from '../../services/storage/storage';
+import { tempDir } from '../support/temp-dir';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-storage-'));
+const tmp = tempDir('sn-storage-');
 let s3server: { close(): Promise<void> };
 let s3: S3Storage;
 
@@ -36,7 +36,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s3server?.close();
-  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 const key = (folder = 'audio', ext = 'mp3') => `${folder}/${crypto.randomBytes(16).toString('hex')}.${ext}`;

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
@@ -7,12 +6,13 @@ import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 import { testApp } from '../support/app';
+import { buildPurchase } from '../support/factories';
+import { tempDir } from '../support/temp-dir';
 
 jest.setTimeout(120_000);
 
 const db = useTestDatabase();
-const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-stream-'));
-afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
+const uploads = tempDir('sn-stream-');
 
 const app = () => testApp(db.pool, { env: { UPLOAD_DIR: uploads }, storage: new LocalDiskStorage(uploads) });
 
@@ -66,12 +66,7 @@ type Kind = 'paid' | 'free' | 'unpublished' | 'deleted' | 'noPreview';
         [refunded.user.id, new Date(), null],
         [expired.user.id, null, new Date(Date.now() - 60_000)],
       ] as const) {
-        await db.pool.query('INSERT INTO purchases (user_id, track_id, revoked_at, expires_at) VALUES ($1, $2, $3, $4)', [
-          user,
-          created.id,
-          revoked,
-          expires,
-        ]);
+        await buildPurchase(db.pool, { userId: user, trackId: created.id, revokedAt: revoked, expiresAt: expires });
       }
       const { rows } = await db.pool.query('SELECT preview_filename FROM tracks WHERE id = $1', [created.id]);
       if (s.remove) await request(a).delete(`/api/artist/tracks/${created.id}`).set('Cookie', owner.cookie).expect(204);

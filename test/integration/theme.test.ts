@@ -1,7 +1,6 @@
 import postcss from 'postcss';
 import request from 'supertest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { TOKEN_COLUMNS } from '../../db/repos/design-system.repo';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
@@ -10,10 +9,10 @@ import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { png } from '../support/images';
 import { testApp } from '../support/app';
+import { tempDir } from '../support/temp-dir';
 
 const db = useTestDatabase();
-const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-theme-'));
-afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
+const uploads = tempDir('sn-theme-');
 
 /** The hosts the CSP allows theme images from, as an operator would set them. */
 const IMAGE_HOSTS = 'https://cdn.example.com, https://cdn.example.com:8443';

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
@@ -9,16 +8,13 @@ import { useTestDatabase } from '../support/db';
 import { png } from '../support/images';
 import { haveFfmpeg, makeFixture, probeDuration } from '../support/ffmpeg';
 import { testApp } from '../support/app';
+import { tempDir } from '../support/temp-dir';
 
 jest.setTimeout(120_000);
 
 const db = useTestDatabase();
-const fixtures = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-upload-fx-'));
-const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-uploads-'));
-afterAll(() => {
-  fs.rmSync(fixtures, { recursive: true, force: true });
-  fs.rmSync(uploads, { recursive: true, force: true });
-});
+const fixtures = tempDir('sn-upload-fx-');
+const uploads = tempDir('sn-uploads-');
 
 const FORMATS: { file: string; options: string[]; format: string; rate?: number; frame: number }[] = [
   { file: 'cbr.mp3', options: ['-c:a', 'libmp3lame', '-b:a', '128k'], format: 'mp3', frame: 1152 / 44_100 },

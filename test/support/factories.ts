@@ -26,3 +26,81 @@ export function buildTrack(db: Queryable, overrides: Partial<NewTrack> = {}): Pr
     ...overrides,
   });
 }
+
+/** A completed order (or one in `status`) of `userId` for these tracks at these prices, with its items. */
+export async function buildOrder(
+  db: Queryable,
+  order: {
+    userId: number;
+    items: { trackId: number; price: string }[];
+    status?: 'CREATED' | 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDED';
+  },
+): Promise<{ id: number }> {
+  const cents = order.items.reduce((sum, i) => sum + Math.round(Number(i.price) * 100), 0);
+  const status = order.status ?? 'COMPLETED';
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO orders (user_id, paypal_order_id, amount, status, completed_at)
+     VALUES ($1, $2, ($3::int / 100.0)::numeric(10,2), $4::varchar, CASE WHEN $4::varchar = 'COMPLETED' THEN now() END) RETURNING id`,
+    [order.userId, `PP-${unique()}`, cents, status],
+  );
+  const id = rows[0]!.id;
+  await db.query(`INSERT INTO order_items (order_id, track_id, price) SELECT $1, t, p FROM unnest($2::int[], $3::numeric[]) AS i(t, p)`, [
+    id,
+    order.items.map((i) => i.trackId),
+    order.items.map((i) => i.price),
+  ]);
+  return { id };
+}
+
+/** A purchase of a track (entitling unless revoked or expired), from an order or granted without one. */
+export async function buildPurchase(
+  db: Queryable,
+  purchase: {
+    userId: number;
+    trackId: number;
+    orderId?: number | null;
+    revokedAt?: Date | null;
+    expiresAt?: Date | null;
+    licenseType?: string;
+  },
+): Promise<{ id: number }> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO purchases (user_id, track_id, order_id, license_type, revoked_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [
+      purchase.userId,
+      purchase.trackId,
+      purchase.orderId ?? null,
+      purchase.licenseType ?? 'personal',
+      purchase.revokedAt ?? null,
+      purchase.expiresAt ?? null,
+    ],
+  );
+  return { id: rows[0]!.id };
+}
+
+/** A session row whose token nobody holds (for expiry and clean-up tests), valid until `expiresAt`. */
+export async function buildSession(
+  db: Queryable,
+  session: { userId: number; expiresAt: Date; tokenHash?: string },
+): Promise<{ tokenHash: string }> {
+  const tokenHash = session.tokenHash ?? crypto.randomBytes(32).toString('hex');
+  await db.query(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`, [
+    tokenHash,
+    session.userId,
+    session.expiresAt,
+  ]);
+  return { tokenHash };
+}
+
+/** A stored passkey of a user (a placeholder key: for listing, renaming and deleting, never for signing in). */
+export async function buildPasskey(
+  db: Queryable,
+  passkey: { userId: number; name?: string },
+): Promise<{ id: number; credentialId: string }> {
+  const credentialId = `cred-${unique()}`;
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO webauthn_credentials (user_id, credential_id, public_key, name) VALUES ($1, $2, '\\x01', $3) RETURNING id`,
+    [passkey.userId, credentialId, passkey.name ?? 'Passkey'],
+  );
+  return { id: rows[0]!.id, credentialId };
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { offsetOf } from '../../lib/page';
 import { pageFields, pageOf, presentPage } from '../../routes/pagination';
 
-const parse = (query: Record<string, string>) => z.object(pageFields).strict().parse(query);
+const parse = (query: Record<string, string | undefined>) => z.object(pageFields).strict().parse(query);
 
 describe('pagination', () => {
   it('reads page and pageSize, takes limit as another name for pageSize, and falls back to the route’s size', () => {
