@@ -1,4 +1,4 @@
-import { offsetOf, type Page } from '../lib/page';
+import type { Page } from '../lib/page';
 import { dailyPlays, listHistory, storeTotals, trackTotals, type Range } from '../db/repos/statistics.repo';
 
 import { requireRole, requireSignedIn, type Actor } from './actor';
@@ -21,7 +21,7 @@ export function statsRange(deps: Pick<ServiceDeps, 'clock'>, from?: Date, to?: D
 
 export async function myHistory(deps: ServiceDeps, actor: Actor | undefined, page: Page) {
   const me = requireSignedIn(actor);
-  return listHistory(deps.db, me.userId, page.pageSize, offsetOf(page));
+  return listHistory(deps.db, me.userId, page);
 }
 
 /** An artist's plays, listeners, purchases and revenue per track, and plays per day. */

@@ -1,3 +1,4 @@
+import { offsetOf, type Page } from '../../lib/page';
 import type { Queryable, Tx } from '../pool';
 
 /**
@@ -87,13 +88,8 @@ export interface PurchaseRow {
 }
 
 /** A user's purchases, newest first, revoked ones included (flagged). */
-export async function listPurchasesOfUser(
-  db: Queryable,
-  userId: number,
-  limit: number,
-  offset: number,
-): Promise<{ purchases: PurchaseRow[]; total: number }> {
-  const [page, count] = await Promise.all([
+export async function listPurchasesOfUser(db: Queryable, userId: number, page: Page): Promise<{ purchases: PurchaseRow[]; total: number }> {
+  const [rows, count] = await Promise.all([
     db.query<{
       track_id: number;
       name: string;
@@ -108,12 +104,12 @@ export async function listPurchasesOfUser(
       `SELECT p.track_id, t.name, t.artist, p.order_id, p.license_type, p.purchased_at, p.expires_at, p.revoked_at, t.is_deleted
        FROM purchases p JOIN tracks t ON t.id = p.track_id
        WHERE p.user_id = $1 ORDER BY p.purchased_at DESC, p.id DESC LIMIT $2 OFFSET $3`,
-      [userId, limit, offset],
+      [userId, page.pageSize, offsetOf(page)],
     ),
     db.query<{ n: number }>(`SELECT count(*)::int AS n FROM purchases WHERE user_id = $1`, [userId]),
   ]);
   return {
-    purchases: page.rows.map((r) => ({
+    purchases: rows.rows.map((r) => ({
       trackId: r.track_id,
       trackName: r.name,
       artist: r.artist,

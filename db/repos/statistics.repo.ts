@@ -1,3 +1,5 @@
+import type { ApiTrackStats } from '../../contract/api';
+import { offsetOf, type Page } from '../../lib/page';
 import type { Queryable } from '../pool';
 
 /**
@@ -15,23 +17,18 @@ export interface HistoryEntry {
   durationPlayedSeconds: number | null;
 }
 
-export async function listHistory(
-  db: Queryable,
-  userId: number,
-  limit: number,
-  offset: number,
-): Promise<{ entries: HistoryEntry[]; total: number }> {
-  const [page, count] = await Promise.all([
+export async function listHistory(db: Queryable, userId: number, page: Page): Promise<{ entries: HistoryEntry[]; total: number }> {
+  const [rows, count] = await Promise.all([
     db.query<{ track_id: number; name: string; artist: string; played_at: Date; duration_played_seconds: number | null }>(
       `SELECT h.track_id, t.name, t.artist, h.played_at, h.duration_played_seconds
        FROM play_history h JOIN tracks t ON t.id = h.track_id
        WHERE h.user_id = $1 ORDER BY h.played_at DESC, h.id DESC LIMIT $2 OFFSET $3`,
-      [userId, limit, offset],
+      [userId, page.pageSize, offsetOf(page)],
     ),
     db.query<{ n: number }>('SELECT count(*)::int AS n FROM play_history WHERE user_id = $1', [userId]),
   ]);
   return {
-    entries: page.rows.map((r) => ({
+    entries: rows.rows.map((r) => ({
       trackId: r.track_id,
       name: r.name,
       artist: r.artist,
@@ -47,18 +44,8 @@ export interface Range {
   to: Date;
 }
 
-export interface TrackTotals {
-  trackId: number;
-  name: string;
-  plays: number;
-  countedPlays: number;
-  uniqueListeners: number;
-  previewPlays: number;
-  fullPlays: number;
-  purchases: number;
-  /** Exact decimal string. */
-  revenueEur: string;
-}
+/** One track's totals: exactly the row the API sends (revenue an exact decimal string). */
+export type TrackTotals = ApiTrackStats;
 
 /** Per-track totals for the tracks of one artist (or of everyone when `ownerId` is null). */
 export async function trackTotals(db: Queryable, ownerId: number | null, range: Range): Promise<TrackTotals[]> {

@@ -26,7 +26,8 @@ export const RULES: Rule[] = [
   { layer: 'routes', forbidden: /^pg$|^db\//, typesAllowed: true, why: 'routes call services, never the database' },
   { layer: 'services', forbidden: /^express$|^routes\/|^server\//, typesAllowed: false, why: 'services never see HTTP or the entry layer' },
   { layer: 'services', forbidden: /^contract\//, typesAllowed: true, why: 'the contract is for routes and the browser; services use lib' },
-  { layer: 'db', forbidden: /^express$|^routes\/|^services\/|^server\/|^contract\//, typesAllowed: false, why: 'repos know SQL only' },
+  { layer: 'db', forbidden: /^express$|^routes\/|^services\/|^server\//, typesAllowed: false, why: 'repos know SQL only' },
+  { layer: 'db', forbidden: /^contract\//, typesAllowed: true, why: 'repos may name the contract’s row shapes, never use its code' },
   {
     layer: 'public',
     forbidden: /^(?!public\/)/,

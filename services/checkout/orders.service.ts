@@ -42,7 +42,7 @@ export async function listMyPurchases(
   page: Page,
 ): Promise<{ purchases: PurchaseRow[]; total: number }> {
   const { userId } = requireSignedIn(actor);
-  return listPurchasesOfUser(deps.db, userId, page.pageSize, offsetOf(page));
+  return listPurchasesOfUser(deps.db, userId, page);
 }
 
 export interface AdminOrderFilter extends Page {

@@ -51,16 +51,24 @@ export async function accessTo(deps: ServiceDeps, actor: Actor | undefined, trac
   return { level, bought };
 }
 
-function fullSource(track: Track): AudioSource {
+/** The full file or the preview clip of a track, as the audio routes send it. */
+function sourceOf(track: Track, kind: 'full' | 'preview'): AudioSource {
+  const isPreview = kind === 'preview';
+  const key = isPreview ? track.previewFilename! : track.audioFilename;
+  const sizeBytes = (isPreview ? track.previewSizeBytes : track.fileSizeBytes) ?? 0;
   return {
     track,
-    key: track.audioFilename,
-    sizeBytes: track.fileSizeBytes ?? 0,
+    key,
+    sizeBytes,
     mime: track.audioMime ?? 'application/octet-stream',
-    etag: `"a-${track.audioSha256?.slice(0, 32) ?? digest(`${track.audioFilename}:${track.fileSizeBytes}`)}"`,
+    // Strong validators that differ between the two, and change when the file (or clip) does.
+    etag: isPreview
+      ? `"p-${digest(`${key}:${sizeBytes}`)}"`
+      : `"a-${track.audioSha256?.slice(0, 32) ?? digest(`${key}:${track.fileSizeBytes}`)}"`,
+    // Not updated_at: every counted play bumps it.
     lastModified: track.createdAt,
-    isPreview: false,
-    previewSeconds: null,
+    isPreview,
+    previewSeconds: isPreview ? track.previewSeconds : null,
   };
 }
 
@@ -74,21 +82,9 @@ function audioTrack(deps: ServiceDeps, trackId: number): Promise<Track | undefin
 export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, trackId: number): Promise<AudioSource> {
   const track = await audioTrack(deps, trackId);
   if (!track) throw trackNotFound();
-  if ((await accessTo(deps, actor, track)).level === 'full') return fullSource(track);
-  if (!track.previewFilename) {
-    throw previewUnavailable();
-  }
-  return {
-    track,
-    key: track.previewFilename,
-    sizeBytes: track.previewSizeBytes ?? 0,
-    mime: track.audioMime ?? 'application/octet-stream',
-    etag: `"p-${digest(`${track.previewFilename}:${track.previewSizeBytes}`)}"`,
-    // Not updated_at: every counted play bumps it. The ETag changes when the clip is re-cut.
-    lastModified: track.createdAt,
-    isPreview: true,
-    previewSeconds: track.previewSeconds,
-  };
+  if ((await accessTo(deps, actor, track)).level === 'full') return sourceOf(track, 'full');
+  if (!track.previewFilename) throw previewUnavailable();
+  return sourceOf(track, 'preview');
 }
 
 /** The original file as a download, for those entitled to the full track only. */
@@ -104,7 +100,7 @@ export async function downloadSource(
     throw purchaseRequired();
   }
   const ext = track.audioFilename.slice(track.audioFilename.lastIndexOf('.'));
-  return { ...fullSource(track), filename: `${downloadName(`${track.artist} - ${track.name}`)}${ext}` };
+  return { ...sourceOf(track, 'full'), filename: `${downloadName(`${track.artist} - ${track.name}`)}${ext}` };
 }
 
 /** A file name safe on every system: no path separators, control or reserved characters. */

@@ -9,7 +9,7 @@ import { signInAs } from '../support/auth';
 import { createDatabase, dropDatabase, newDatabaseName, requireEnv, ENV_TEMPLATE } from '../support/cluster';
 import { useTestDatabase } from '../support/db';
 import { buildPurchase, buildTrack } from '../support/factories';
-import { playTokenFor, SUPERTEST_IP } from '../support/plays';
+import { playTokenFor, SUPERTEST_IP, reportPlay } from '../support/plays';
 import { freePort, startServer, waitForStatus } from '../support/server-process';
 import { testApp } from '../support/app';
 
@@ -83,20 +83,9 @@ describe('play reports', () => {
       await tokenOf(track.id),
     ];
     advance(10 * MIN);
-    await request(app)
-      .post('/api/plays')
-      .set('Cookie', listener.cookie)
-      .send({ trackId: track.id, durationPlayedSeconds: 500, playToken: listenerToken })
-      .expect(202);
-    await request(app)
-      .post('/api/plays')
-      .set('Cookie', buyer.cookie)
-      .send({ trackId: track.id, durationPlayedSeconds: 10_000, playToken: buyerToken })
-      .expect(202);
-    await request(app)
-      .post('/api/plays')
-      .send({ trackId: track.id, durationPlayedSeconds: 35, sessionId: 'anonymous-1', playToken: anonymousToken })
-      .expect(202);
+    await reportPlay(app, { trackId: track.id, seconds: 500, playToken: listenerToken, cookie: listener.cookie });
+    await reportPlay(app, { trackId: track.id, seconds: 10_000, playToken: buyerToken, cookie: buyer.cookie });
+    await reportPlay(app, { trackId: track.id, seconds: 35, playToken: anonymousToken, sessionId: 'anonymous-1' });
     await plays.flush();
     expect(await statsOf(track.id)).toEqual([
       { user_id: listener.user.id, duration_played_seconds: 40, is_paid_user: false, is_preview: true, counted: true },
@@ -147,10 +136,7 @@ describe('play reports', () => {
     // Another listener (an anonymous one) counts separately.
     const anonymous = await tokenOf(track.id);
     advance(MIN);
-    await request(app)
-      .post('/api/plays')
-      .send({ trackId: track.id, durationPlayedSeconds: 60, sessionId: 'other-session', playToken: anonymous })
-      .expect(202);
+    await reportPlay(app, { trackId: track.id, seconds: 60, playToken: anonymous, sessionId: 'other-session' });
     await plays.flush();
     expect(await playCount(track.id)).toBe(3);
     expect((await statsOf(track.id)).length).toBe(5);

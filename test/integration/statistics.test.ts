@@ -4,7 +4,7 @@ import { createLogger } from '../../lib/logger';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { buildOrder, buildPurchase, buildTrack } from '../support/factories';
-import { playTokenFor, SUPERTEST_IP } from '../support/plays';
+import { playTokenFor, SUPERTEST_IP, reportPlay } from '../support/plays';
 import { testApp } from '../support/app';
 
 const db = useTestDatabase();
@@ -32,25 +32,10 @@ describe('statistics', () => {
     const listenerToken = await playTokenFor(db.pool, mine.id, { userId: listener.user.id });
     const buyerToken = await playTokenFor(db.pool, mine.id, { userId: buyer.user.id });
     const anonymousToken = await playTokenFor(db.pool, theirs.id, { ip: SUPERTEST_IP });
-    await request(app)
-      .post('/api/plays')
-      .set('Cookie', listener.cookie)
-      .send({ trackId: mine.id, durationPlayedSeconds: 40, playToken: listenerToken })
-      .expect(202);
-    await request(app)
-      .post('/api/plays')
-      .set('Cookie', buyer.cookie)
-      .send({ trackId: mine.id, durationPlayedSeconds: 180, playToken: buyerToken })
-      .expect(202);
-    await request(app)
-      .post('/api/plays')
-      .set('Cookie', buyer.cookie)
-      .send({ trackId: mine.id, durationPlayedSeconds: 100, playToken: buyerToken })
-      .expect(202);
-    await request(app)
-      .post('/api/plays')
-      .send({ trackId: theirs.id, durationPlayedSeconds: 40, sessionId: 'stats-anon-1', playToken: anonymousToken })
-      .expect(202);
+    await reportPlay(app, { trackId: mine.id, seconds: 40, playToken: listenerToken, cookie: listener.cookie });
+    await reportPlay(app, { trackId: mine.id, seconds: 180, playToken: buyerToken, cookie: buyer.cookie });
+    await reportPlay(app, { trackId: mine.id, seconds: 100, playToken: buyerToken, cookie: buyer.cookie });
+    await reportPlay(app, { trackId: theirs.id, seconds: 40, playToken: anonymousToken, sessionId: 'stats-anon-1' });
     await plays.flush();
 
     const stats = await request(app).get('/api/artist/stats').set('Cookie', artist.cookie).expect(200);
