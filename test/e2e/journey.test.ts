@@ -8,7 +8,7 @@ import { Background } from '../../services/background';
 import { smtpMailer } from '../../services/mail/mailer';
 import { createLogger } from '../../lib/logger';
 import { signInAs } from '../support/auth';
-import { haveChromium, launchChromium } from '../support/browser';
+import { addVirtualAuthenticator, haveChromium, launchChromium } from '../support/browser';
 import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
 import { buildUser } from '../support/factories';
@@ -119,18 +119,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
 
   it('a listener hears a preview, signs in by mail, adds a passkey, signs in with it, buys two tracks, plays one in full and downloads it', async () => {
     const { context, page } = await newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addVirtualAuthenticator(await context.newCDPSession(page));
     const [a, b] = tracks as [(typeof tracks)[0], (typeof tracks)[0]];
 
     // Anonymous: the preview plays, stops at its length, and offers to buy.

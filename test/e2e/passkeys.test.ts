@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { Background } from '../../services/background';
 import { OutboxMailer } from '../../services/mail/outbox.mailer';
 import { createLogger } from '../../lib/logger';
-import { haveChromium, launchChromium, WEBAUTHN_PAGE_HELPERS } from '../support/browser';
+import { WEBAUTHN_PAGE_HELPERS, addVirtualAuthenticator, haveChromium, launchChromium } from '../support/browser';
 import { useTestDatabase } from '../support/db';
 import { freePort } from '../support/server-process';
 import { testApp } from '../support/app';
@@ -44,17 +44,7 @@ const db = useTestDatabase();
     await context.addInitScript(WEBAUTHN_PAGE_HELPERS);
     page = await context.newPage();
     cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    authenticatorId = await addVirtualAuthenticator(cdp);
     await page.goto(`${origin}/`);
   });
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { reconcileStaleOrders } from '../../services/checkout/reconcile.service';
 import { GatewayUnavailable, type PaymentGateway } from '../../services/payments/payment-gateway';
 import { signInAs } from '../support/auth';
-import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout';
+import { startCheckoutHarness, useCheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
 import { until } from '../support/until';
 
@@ -14,11 +14,7 @@ import { until } from '../support/until';
 
 jest.setTimeout(60_000);
 const db = useTestDatabase();
-let shop: CheckoutHarness;
-beforeAll(async () => {
-  shop = await startCheckoutHarness(db.pool);
-});
-afterAll(() => shop.close());
+const shop = useCheckoutHarness(db);
 
 const count = async (sql: string, values: unknown[] = []) =>
   (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, values)).rows[0]!.n;

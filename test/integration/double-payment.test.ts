@@ -1,5 +1,5 @@
 import { signInAs } from '../support/auth';
-import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout';
+import { useCheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
 import { buildPurchase } from '../support/factories';
 
@@ -10,11 +10,7 @@ import { buildPurchase } from '../support/factories';
 
 jest.setTimeout(60_000);
 const db = useTestDatabase();
-let shop: CheckoutHarness;
-beforeAll(async () => {
-  shop = await startCheckoutHarness(db.pool);
-});
-afterAll(() => shop.close());
+const shop = useCheckoutHarness(db);
 
 const orderRow = async (id: number) => (await db.pool.query('SELECT * FROM orders WHERE id = $1', [id])).rows[0];
 

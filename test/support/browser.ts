@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { toolAvailable } from './require-tool';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -55,3 +55,23 @@ export const WEBAUTHN_PAGE_HELPERS = `
   };
 })();
 `;
+
+/**
+ * A platform passkey authenticator in the page, through Chromium's
+ * DevTools protocol (resident keys, user verification, presence simulated).
+ * @returns its id, to remove or inspect it later.
+ */
+export async function addVirtualAuthenticator(cdp: CDPSession): Promise<string> {
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return authenticatorId;
+}

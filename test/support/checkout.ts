@@ -167,3 +167,24 @@ export async function startCheckoutHarness(
     },
   };
 }
+
+/**
+ * The harness for a whole test file: started before its tests on the file's
+ * database, closed after them; usable as the harness itself once started.
+ */
+export function useCheckoutHarness(
+  db: { readonly pool: pg.Pool },
+  options: Parameters<typeof startCheckoutHarness>[1] = {},
+): CheckoutHarness {
+  let harness: CheckoutHarness | undefined;
+  beforeAll(async () => {
+    harness = await startCheckoutHarness(db.pool, options);
+  });
+  afterAll(() => harness?.close());
+  return new Proxy({} as CheckoutHarness, {
+    get(_target, property) {
+      if (!harness) throw new Error('the checkout harness exists only inside tests (after beforeAll)');
+      return Reflect.get(harness, property) as unknown;
+    },
+  });
+}

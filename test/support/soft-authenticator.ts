@@ -80,16 +80,21 @@ export class SoftAuthenticator {
         ['authData', this.authData(flags | FLAG_AT, attested)],
       ]),
     );
+    return this.credential({
+      clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge)),
+      attestationObject: b64url(attestationObject),
+      transports: ['internal'],
+    });
+  }
+
+  /** The credential JSON a browser hands the page, around an authenticator response. */
+  private credential<R>(response: R) {
     return {
       id: b64url(this.credentialId),
       rawId: b64url(this.credentialId),
-      type: 'public-key',
+      type: 'public-key' as const,
       clientExtensionResults: {},
-      response: {
-        clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge)),
-        attestationObject: b64url(attestationObject),
-        transports: ['internal'],
-      },
+      response,
     };
   }
 
@@ -100,17 +105,11 @@ export class SoftAuthenticator {
     const clientDataJSON = this.clientData('webauthn.get', challenge, opts.origin);
     const signature = crypto.sign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), this.keys.privateKey);
     const userHandle = opts.userHandle === undefined ? this.userHandle : (opts.userHandle ?? undefined);
-    return {
-      id: b64url(this.credentialId),
-      rawId: b64url(this.credentialId),
-      type: 'public-key',
-      clientExtensionResults: {},
-      response: {
-        clientDataJSON: b64url(clientDataJSON),
-        authenticatorData: b64url(authenticatorData),
-        signature: b64url(signature),
-        ...(userHandle ? { userHandle } : {}),
-      },
-    };
+    return this.credential({
+      clientDataJSON: b64url(clientDataJSON),
+      authenticatorData: b64url(authenticatorData),
+      signature: b64url(signature),
+      ...(userHandle ? { userHandle } : {}),
+    });
   }
 }
