@@ -3,6 +3,20 @@ import pg from 'pg';
 /** Anything that runs a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
+/**
+ * One page of rows and the number of all rows that match, asked for at once
+ * (the two statements run in parallel on the pool). `count` must select
+ * one integer column `n`.
+ */
+export async function pageWithTotal<Row extends pg.QueryResultRow>(
+  db: Queryable,
+  page: { sql: string; values: unknown[] },
+  count: { sql: string; values: unknown[] },
+): Promise<{ rows: Row[]; total: number }> {
+  const [rows, counted] = await Promise.all([db.query<Row>(page.sql, page.values), db.query<{ n: number }>(count.sql, count.values)]);
+  return { rows: rows.rows, total: counted.rows[0]!.n };
+}
+
 declare const inTransaction: unique symbol;
 /**
  * A client inside a transaction that withTransaction began: what row locks,

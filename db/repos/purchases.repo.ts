@@ -1,5 +1,5 @@
 import { offsetOf, type Page } from '../../lib/page';
-import type { Queryable, Tx } from '../pool';
+import { pageWithTotal, type Queryable, type Tx } from '../pool';
 
 /**
  * Whether a user's purchase of a track entitles them now: it exists, was not
@@ -89,27 +89,28 @@ export interface PurchaseRow {
 
 /** A user's purchases, newest first, revoked ones included (flagged). */
 export async function listPurchasesOfUser(db: Queryable, userId: number, page: Page): Promise<{ purchases: PurchaseRow[]; total: number }> {
-  const [rows, count] = await Promise.all([
-    db.query<{
-      track_id: number;
-      name: string;
-      artist: string;
-      order_id: number | null;
-      license_type: string;
-      purchased_at: Date;
-      expires_at: Date | null;
-      revoked_at: Date | null;
-      is_deleted: boolean;
-    }>(
-      `SELECT p.track_id, t.name, t.artist, p.order_id, p.license_type, p.purchased_at, p.expires_at, p.revoked_at, t.is_deleted
+  const { rows, total } = await pageWithTotal<{
+    track_id: number;
+    name: string;
+    artist: string;
+    order_id: number | null;
+    license_type: string;
+    purchased_at: Date;
+    expires_at: Date | null;
+    revoked_at: Date | null;
+    is_deleted: boolean;
+  }>(
+    db,
+    {
+      sql: `SELECT p.track_id, t.name, t.artist, p.order_id, p.license_type, p.purchased_at, p.expires_at, p.revoked_at, t.is_deleted
        FROM purchases p JOIN tracks t ON t.id = p.track_id
        WHERE p.user_id = $1 ORDER BY p.purchased_at DESC, p.id DESC LIMIT $2 OFFSET $3`,
-      [userId, page.pageSize, offsetOf(page)],
-    ),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM purchases WHERE user_id = $1`, [userId]),
-  ]);
+      values: [userId, page.pageSize, offsetOf(page)],
+    },
+    { sql: `SELECT count(*)::int AS n FROM purchases WHERE user_id = $1`, values: [userId] },
+  );
   return {
-    purchases: rows.rows.map((r) => ({
+    purchases: rows.map((r) => ({
       trackId: r.track_id,
       trackName: r.name,
       artist: r.artist,
@@ -120,6 +121,6 @@ export async function listPurchasesOfUser(db: Queryable, userId: number, page: P
       revokedAt: r.revoked_at,
       isDeleted: r.is_deleted,
     })),
-    total: count.rows[0]!.n,
+    total,
   };
 }

@@ -1,6 +1,6 @@
 import type { ApiTrackStats } from '../../contract/api';
 import { offsetOf, type Page } from '../../lib/page';
-import type { Queryable } from '../pool';
+import { pageWithTotal, type Queryable } from '../pool';
 
 /**
  * Read-only aggregations over plays, purchases and orders for listeners,
@@ -18,24 +18,31 @@ export interface HistoryEntry {
 }
 
 export async function listHistory(db: Queryable, userId: number, page: Page): Promise<{ entries: HistoryEntry[]; total: number }> {
-  const [rows, count] = await Promise.all([
-    db.query<{ track_id: number; name: string; artist: string; played_at: Date; duration_played_seconds: number | null }>(
-      `SELECT h.track_id, t.name, t.artist, h.played_at, h.duration_played_seconds
+  const { rows, total } = await pageWithTotal<{
+    track_id: number;
+    name: string;
+    artist: string;
+    played_at: Date;
+    duration_played_seconds: number | null;
+  }>(
+    db,
+    {
+      sql: `SELECT h.track_id, t.name, t.artist, h.played_at, h.duration_played_seconds
        FROM play_history h JOIN tracks t ON t.id = h.track_id
        WHERE h.user_id = $1 ORDER BY h.played_at DESC, h.id DESC LIMIT $2 OFFSET $3`,
-      [userId, page.pageSize, offsetOf(page)],
-    ),
-    db.query<{ n: number }>('SELECT count(*)::int AS n FROM play_history WHERE user_id = $1', [userId]),
-  ]);
+      values: [userId, page.pageSize, offsetOf(page)],
+    },
+    { sql: 'SELECT count(*)::int AS n FROM play_history WHERE user_id = $1', values: [userId] },
+  );
   return {
-    entries: rows.rows.map((r) => ({
+    entries: rows.map((r) => ({
       trackId: r.track_id,
       name: r.name,
       artist: r.artist,
       playedAt: r.played_at,
       durationPlayedSeconds: r.duration_played_seconds,
     })),
-    total: count.rows[0]!.n,
+    total,
   };
 }
 

@@ -43,6 +43,12 @@ const relyingParty = (deps: ServiceDeps) => ({ rpID: new URL(deps.config.appOrig
 
 const verificationFailed = () => fail('passkey_verification_failed');
 
+/** What a response must have been made for: this challenge, this store's origin and relying party. */
+const expected = (deps: ServiceDeps, challenge: string) => {
+  const { rpID, origin } = relyingParty(deps);
+  return { expectedChallenge: challenge, expectedOrigin: origin, expectedRPID: rpID };
+};
+
 /** The challenge a browser signed, read from its clientDataJSON. */
 function signedChallenge(clientDataJSON: string): string {
   try {
@@ -96,14 +102,11 @@ export async function verifyRegistration(
 ): Promise<Passkey> {
   const me = requireSignedIn(actor);
   const challenge = await takeChallenge(deps, input.response.response.clientDataJSON, 'registration', me.userId);
-  const { rpID, origin } = relyingParty(deps);
   let verification;
   try {
     verification = await verifyRegistrationResponse({
       response: input.response,
-      expectedChallenge: challenge,
-      expectedOrigin: origin,
-      expectedRPID: rpID,
+      ...expected(deps, challenge),
       requireUserVerification: true,
     });
   } catch {
@@ -154,14 +157,11 @@ export async function verifyAuthentication(
   const handle = input.response.response.userHandle;
   if (handle !== undefined && handle !== owner.webauthnUserId) throw verificationFailed();
   if (!owner.isActive) throw accountDisabled();
-  const { rpID, origin } = relyingParty(deps);
   let verification;
   try {
     verification = await verifyAuthenticationResponse({
       response: input.response,
-      expectedChallenge: challenge,
-      expectedOrigin: origin,
-      expectedRPID: rpID,
+      ...expected(deps, challenge),
       credential: {
         id: passkey.credentialId,
         publicKey: new Uint8Array(passkey.publicKey),
