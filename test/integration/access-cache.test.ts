@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type pg from 'pg';
 import request from 'supertest';
 import { AccessCache } from '../../services/streaming/access-cache';
@@ -7,7 +6,7 @@ import { startAccessCache } from '../../server/access-feed';
 import { createApp } from '../../server/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
-import { buildPurchase, buildTrack } from '../support/factories';
+import { buildPurchase, buildStoredTrack } from '../support/factories';
 import { until } from '../support/until';
 import { testApp } from '../support/app';
 import { tempDir } from '../support/temp-dir';
@@ -42,25 +41,7 @@ afterAll(async () => {
   await feed.stop();
 });
 
-async function sellable(artistUserId: number) {
-  const storage = new LocalDiskStorage(uploads);
-  const full = crypto.randomBytes(30_000);
-  const preview = crypto.randomBytes(3_000);
-  const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
-  const previewKey = `previews/${crypto.randomBytes(16).toString('hex')}.mp3`;
-  await storage.put(key, full);
-  await storage.put(previewKey, preview);
-  const track = await buildTrack(db.pool, {
-    artistUserId,
-    audioFilename: key,
-    audioMime: 'audio/mpeg',
-    fileSizeBytes: full.length,
-    previewFilename: previewKey,
-    previewSeconds: 5,
-    previewSizeBytes: preview.length,
-  });
-  return { track, full, preview };
-}
+const sellable = (artistUserId: number) => buildStoredTrack(db.pool, new LocalDiskStorage(uploads), { artistUserId });
 
 const stream = (id: number, cookie?: string, range = 'bytes=0-999') => {
   const req = request(app).get(`/api/tracks/${id}/stream`).set('Range', range);

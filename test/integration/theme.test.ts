@@ -19,6 +19,10 @@ const IMAGE_HOSTS = 'https://cdn.example.com, https://cdn.example.com:8443';
 const makeApp = () => testApp(db.pool, { env: { THEME_IMAGE_HOSTS: IMAGE_HOSTS }, storage: new LocalDiskStorage(uploads) });
 type App = ReturnType<typeof makeApp>;
 
+/** PUT /api/admin/design-system as the editor sends it: the admin's cookie, the ETag edited, a JSON body (object or raw text). */
+const saveTokens = (app: App, cookie: string, ifMatch: string, body: object | string) =>
+  request(app).put('/api/admin/design-system').set('Cookie', cookie).set('If-Match', ifMatch).type('json').send(body);
+
 async function current(app: App) {
   const res = await request(app).get('/api/design-system').expect(200);
   return { etag: res.headers.etag as string, theme: res.body };
@@ -86,12 +90,7 @@ describe('theme validation matrix', () => {
     const admin = await signInAs(db.pool, 'admin');
     for (const name of TOKEN_NAMES) {
       const { ok, bad } = MATRIX[kindOf(name)]!;
-      const save = async (value: unknown) =>
-        request(app)
-          .put('/api/admin/design-system')
-          .set('Cookie', admin.cookie)
-          .set('If-Match', (await current(app)).etag)
-          .send({ [name]: value });
+      const save = async (value: unknown) => saveTokens(app, admin.cookie, (await current(app)).etag, { [name]: value });
       for (const value of ok) {
         const res = await save(value);
         expect({ name, value, status: res.status, body: res.status === 200 ? 'ok' : res.body }).toEqual({
@@ -117,24 +116,15 @@ describe('theme validation matrix', () => {
     const app = makeApp();
     const admin = await signInAs(db.pool, 'admin');
     const { etag } = await current(app);
-    const unknown = await request(app)
-      .put('/api/admin/design-system')
-      .set('Cookie', admin.cookie)
-      .set('If-Match', etag)
-      .send({ colour: '#000000' });
+    const unknown = await saveTokens(app, admin.cookie, etag, { colour: '#000000' });
     expect(unknown.body.error.code).toBe('unknown_token');
-    const list = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send([1, 2]);
+    const list = await saveTokens(app, admin.cookie, etag, [1, 2]);
     expect(list.status).toBe(400);
     const rows = async () => (await db.pool.query('SELECT count(*)::int AS n FROM design_system')).rows[0].n as number;
     const before = await rows();
     for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
       const body = `{${JSON.stringify(name)}: "#000000"}`;
-      const res = await request(app)
-        .put('/api/admin/design-system')
-        .set('Cookie', admin.cookie)
-        .set('If-Match', etag)
-        .set('Content-Type', 'application/json')
-        .send(body);
+      const res = await saveTokens(app, admin.cookie, etag, body);
       expect([name, res.status, res.body.error.code]).toEqual([name, 400, 'unknown_token']);
     }
     expect(await rows()).toBe(before);
@@ -147,11 +137,7 @@ describe('theme validation matrix', () => {
     expect((await request(plain).get('/api/design-system')).headers['content-security-policy']).toMatch(/img-src 'self' data: blob:;/);
     const admin = await signInAs(db.pool, 'admin');
     const { etag } = await current(plain);
-    const res = await request(plain)
-      .put('/api/admin/design-system')
-      .set('Cookie', admin.cookie)
-      .set('If-Match', etag)
-      .send({ logoUrl: 'https://cdn.example.com/logo.png' });
+    const res = await saveTokens(plain, admin.cookie, etag, { logoUrl: 'https://cdn.example.com/logo.png' });
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_logo_url']);
   });
 });
@@ -184,12 +170,12 @@ describe('theme API', () => {
     const app = makeApp();
     const admin = await signInAs(db.pool, 'admin');
     const { etag, theme } = await current(app);
-    const res = await request(app)
-      .put('/api/admin/design-system')
-      .set('Cookie', admin.cookie)
-      .set('If-Match', etag)
-      .send({ colorTextPrimary: '#777777', colorBackground: '#888888', buttonTextColor: '#FFFFFF', buttonBackgroundColor: '#000000' })
-      .expect(200);
+    const res = await saveTokens(app, admin.cookie, etag, {
+      colorTextPrimary: '#777777',
+      colorBackground: '#888888',
+      buttonTextColor: '#FFFFFF',
+      buttonBackgroundColor: '#000000',
+    }).expect(200);
     expect(res.body.theme.id).toBeGreaterThan(theme.id);
     expect(res.body.theme.updatedBy).toBe(admin.user.username);
     expect(res.body.theme.tokens).toEqual({
@@ -210,25 +196,10 @@ describe('theme API', () => {
     const app = makeApp();
     const admin = await signInAs(db.pool, 'admin');
     const { etag } = await current(app);
-    await request(app)
-      .put('/api/admin/design-system')
-      .set('Cookie', admin.cookie)
-      .set('If-Match', etag)
-      .send({ spacingUnit: 10 })
-      .expect(200);
-    const stale = await request(app)
-      .put('/api/admin/design-system')
-      .set('Cookie', admin.cookie)
-      .set('If-Match', etag)
-      .send({ spacingUnit: 12 })
-      .expect(412);
+    await saveTokens(app, admin.cookie, etag, { spacingUnit: 10 }).expect(200);
+    const stale = await saveTokens(app, admin.cookie, etag, { spacingUnit: 12 }).expect(412);
     expect(stale.body.error.code).toBe('theme_changed');
-    const weak = await request(app)
-      .put('/api/admin/design-system')
-      .set('Cookie', admin.cookie)
-      .set('If-Match', `W/${(await current(app)).etag}`)
-      .send({ spacingUnit: 12 })
-      .expect(412);
+    const weak = await saveTokens(app, admin.cookie, `W/${(await current(app)).etag}`, { spacingUnit: 12 }).expect(412);
     expect(weak.body.error.code).toBe('theme_changed');
     const missing = await request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).send({ spacingUnit: 12 }).expect(428);
     expect(missing.body.error.code).toBe('precondition_required');
@@ -238,11 +209,7 @@ describe('theme API', () => {
     const app = makeApp();
     const admin = await signInAs(db.pool, 'admin');
     const { etag } = await current(app);
-    const results = await Promise.all(
-      [1, 2, 3, 4].map((n) =>
-        request(app).put('/api/admin/design-system').set('Cookie', admin.cookie).set('If-Match', etag).send({ borderRadius: n }),
-      ),
-    );
+    const results = await Promise.all([1, 2, 3, 4].map((n) => saveTokens(app, admin.cookie, etag, { borderRadius: n })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 412, 412, 412]);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM design_system WHERE is_active');
     expect(rows[0].n).toBe(1);
@@ -253,12 +220,11 @@ describe('theme API', () => {
     const admin = await signInAs(db.pool, 'admin');
     const before = await current(app);
     const cssBefore = (await request(app).get('/theme.css').expect(200)).text;
-    await request(app)
-      .put('/api/admin/design-system')
-      .set('Cookie', admin.cookie)
-      .set('If-Match', before.etag)
-      .send({ colorPrimary: '#123456', logoUrl: 'https://cdn.example.com/logo.png', fontFamilyBase: 'Georgia, serif' })
-      .expect(200);
+    await saveTokens(app, admin.cookie, before.etag, {
+      colorPrimary: '#123456',
+      logoUrl: 'https://cdn.example.com/logo.png',
+      fontFamilyBase: 'Georgia, serif',
+    }).expect(200);
     expect((await request(app).get('/theme.css')).text).not.toBe(cssBefore);
 
     const rolledBack = await request(app)
@@ -309,12 +275,7 @@ describe('theme assets', () => {
     expect(Buffer.compare(served.body as Buffer, image)).toBe(0);
 
     const { etag } = await current(app);
-    await request(app)
-      .put('/api/admin/design-system')
-      .set('Cookie', admin.cookie)
-      .set('If-Match', etag)
-      .send({ logoUrl: res.body.url })
-      .expect(200);
+    await saveTokens(app, admin.cookie, etag, { logoUrl: res.body.url }).expect(200);
   });
 
   it('refuses SVG, lies about the type, oversized files and huge dimensions, storing nothing', async () => {

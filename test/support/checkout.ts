@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
@@ -14,7 +13,7 @@ import { createPaypalGateway } from '../../services/payments/paypal-gateway';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
 import { testConfig, testApp } from './app';
-import { buildTrack } from './factories';
+import { buildStoredTrack } from './factories';
 import { freePort } from './server-process';
 
 export interface Reply {
@@ -127,25 +126,7 @@ export async function startCheckoutHarness(
     payments,
     call,
     approve,
-    async sellable(price = '0.99', overrides = {}) {
-      const full = crypto.randomBytes(40_000);
-      const preview = crypto.randomBytes(5_000);
-      const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
-      const previewKey = `previews/${crypto.randomBytes(16).toString('hex')}.mp3`;
-      await storage.put(key, full);
-      await storage.put(previewKey, preview);
-      const track = await buildTrack(db, {
-        priceEur: price,
-        audioFilename: key,
-        audioMime: 'audio/mpeg',
-        fileSizeBytes: full.length,
-        previewFilename: previewKey,
-        previewSeconds: 10,
-        previewSizeBytes: preview.length,
-        ...overrides,
-      });
-      return { track, full, preview };
-    },
+    sellable: (price = '0.99', overrides = {}) => buildStoredTrack(db, storage, { priceEur: price, ...overrides }),
     async approvedOrder(cookie, trackIds, funding = 'balance') {
       const created = await call('POST', '/api/checkout/orders', { cookie, json: { trackIds } });
       if (created.status !== 201) throw new Error(`creating the order answered ${created.status}: ${created.bytes.toString()}`);

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../../db/pool';
+import type { Storage } from '../../services/storage/storage';
 import { insertTrack, type NewTrack, type Track } from '../../db/repos/tracks.repo';
 import { insertUser, type NewUser, type User } from '../../db/repos/users.repo';
 
@@ -103,4 +104,28 @@ export async function buildPasskey(
     [passkey.userId, credentialId, passkey.name ?? 'Passkey'],
   );
   return { id: rows[0]!.id, credentialId };
+}
+
+/** A published track whose audio and preview clip (random bytes) really are in `storage`, with those bytes. */
+export async function buildStoredTrack(
+  db: Queryable,
+  storage: Storage,
+  overrides: Partial<NewTrack> = {},
+): Promise<{ track: Track; full: Buffer; preview: Buffer }> {
+  const full = crypto.randomBytes(40_000);
+  const preview = crypto.randomBytes(5_000);
+  const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
+  const previewKey = `previews/${crypto.randomBytes(16).toString('hex')}.mp3`;
+  await storage.put(key, full);
+  await storage.put(previewKey, preview);
+  const track = await buildTrack(db, {
+    audioFilename: key,
+    audioMime: 'audio/mpeg',
+    fileSizeBytes: full.length,
+    previewFilename: previewKey,
+    previewSeconds: 10,
+    previewSizeBytes: preview.length,
+    ...overrides,
+  });
+  return { track, full, preview };
 }
