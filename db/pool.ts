@@ -1,19 +1,47 @@
 import pg from 'pg';
+import { offsetOf, type Page } from '../lib/page';
 
 /** Anything that runs a query: the pool or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
-/**
- * One page of rows and the number of all rows that match, asked for at once
- * (the two statements run in parallel on the pool). `count` must select
- * one integer column `n`.
- */
-export async function pageWithTotal<Row extends pg.QueryResultRow>(
+/** The first row a statement returns, if any. */
+export async function firstRow<Row extends pg.QueryResultRow>(
   db: Queryable,
-  page: { sql: string; values: unknown[] },
-  count: { sql: string; values: unknown[] },
+  sql: string,
+  values: unknown[] = [],
+): Promise<Row | undefined> {
+  const { rows } = await db.query<Row>(sql, values);
+  return rows[0];
+}
+
+/** A query split into its clauses, so one page of it and the count of all its rows can be built from it. */
+export interface PagedQuery {
+  select: string;
+  from: string;
+  /** A condition over `values` ($1, $2, …); every row when absent. */
+  where?: string;
+  values?: unknown[];
+  orderBy: string;
+}
+
+/**
+ * One page of a query's rows and how many rows it has in all; the two
+ * statements run in parallel on the pool.
+ */
+export async function selectPage<Row extends pg.QueryResultRow>(
+  db: Queryable,
+  query: PagedQuery,
+  page: Page,
 ): Promise<{ rows: Row[]; total: number }> {
-  const [rows, counted] = await Promise.all([db.query<Row>(page.sql, page.values), db.query<{ n: number }>(count.sql, count.values)]);
+  const values = query.values ?? [];
+  const where = query.where ? `WHERE (${query.where})` : '';
+  const [rows, counted] = await Promise.all([
+    db.query<Row>(
+      `SELECT ${query.select} FROM ${query.from} ${where} ORDER BY ${query.orderBy} LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, page.pageSize, offsetOf(page)],
+    ),
+    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${query.from} ${where}`, values),
+  ]);
   return { rows: rows.rows, total: counted.rows[0]!.n };
 }
 

@@ -5,7 +5,7 @@ import type { RouteDeps } from './deps';
 import { listUsers, updateUserAsAdmin } from '../services/users.service';
 import { parseInput } from '../lib/errors';
 import { presentUser } from './presenters';
-import { idParams } from './request';
+import { idParam } from './request';
 
 const listQuery = z.object({
   q: z.string().trim().max(100).optional(),
@@ -28,9 +28,8 @@ export function adminUsersRoutes(deps: RouteDeps): Router {
   });
 
   router.patch('/api/admin/users/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
     const changes = parseInput(changeBody, req.body, 'body');
-    res.json({ user: presentUser(await updateUserAsAdmin(deps, req.actor, id, changes)) });
+    res.json({ user: presentUser(await updateUserAsAdmin(deps, req.actor, idParam(req), changes)) });
   });
 
   return router;

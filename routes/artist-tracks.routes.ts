@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageFields, pageOf, presentPage } from './pagination';
+import { requestedPage, presentPage } from './pagination';
 import { createTrack } from '../services/catalog/track-upload.service';
 import { COVER_MAX_BYTES } from '../services/catalog/track-files';
 import {
@@ -13,7 +13,7 @@ import {
 import type { RouteDeps } from './deps';
 import { parseInput } from '../lib/errors';
 import { audioUpload, singleFileInMemory } from '../server/middleware/upload';
-import { idParams } from './request';
+import { idParam } from './request';
 import { presentManagedTrack } from './track.presenter';
 
 const price = z
@@ -65,8 +65,6 @@ const editBody = z
   .partial()
   .strict();
 
-const pageQuery = z.object(pageFields);
-
 /** The artist studio's API: upload, list, edit, publish and delete one's tracks. */
 export function artistTrackRoutes(deps: RouteDeps): Router {
   const router = Router();
@@ -83,30 +81,26 @@ export function artistTrackRoutes(deps: RouteDeps): Router {
   );
 
   router.get('/api/artist/tracks', async (req, res) => {
-    const page = pageOf(parseInput(pageQuery, req.query, 'query'), 50);
+    const page = requestedPage(req, 50);
     const { tracks, total } = await listManagedTracks(deps, req.actor, page);
     res.set('Cache-Control', 'no-store').json({ tracks: tracks.map(presentManagedTrack), ...presentPage(page, total) });
   });
 
   router.patch('/api/artist/tracks/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
     const edit = parseInput(editBody, req.body, 'body');
-    res.json({ track: presentManagedTrack(await updateManagedTrack(deps, req.actor, id, edit)) });
+    res.json({ track: presentManagedTrack(await updateManagedTrack(deps, req.actor, idParam(req), edit)) });
   });
 
   router.put('/api/artist/tracks/:id/cover', singleFileInMemory('cover', COVER_MAX_BYTES), async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    res.json({ track: presentManagedTrack(await replaceManagedCover(deps, req.actor, id, req.file!.buffer)) });
+    res.json({ track: presentManagedTrack(await replaceManagedCover(deps, req.actor, idParam(req), req.file!.buffer)) });
   });
 
   router.delete('/api/artist/tracks/:id/cover', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    res.json({ track: presentManagedTrack(await replaceManagedCover(deps, req.actor, id, null)) });
+    res.json({ track: presentManagedTrack(await replaceManagedCover(deps, req.actor, idParam(req), null)) });
   });
 
   router.delete('/api/artist/tracks/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    await deleteManagedTrack(deps, req.actor, id);
+    await deleteManagedTrack(deps, req.actor, idParam(req));
     res.status(204).end();
   });
 

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageFields, pageOf, presentPage } from './pagination';
+import { pageFields, pageOf, presentPage, requestedPage } from './pagination';
 import { artistPage, browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
 import type { RouteDeps } from './deps';
 import { publicName } from '../services/users.service';
 import { coverNotFound, parseInput } from '../lib/errors';
-import { idParams, idString } from './request';
+import { idParam, idString } from './request';
 import { sendStoredFile } from './stored-file';
 import { presentTrack } from './track.presenter';
 
@@ -18,7 +18,6 @@ const catalogQuery = z
     ...pageFields,
   })
   .strict();
-const pageQuery = z.object(pageFields);
 /** Catalogue pages hold a grid's worth of cards. */
 const CATALOG_PAGE = 24;
 
@@ -40,8 +39,7 @@ export function catalogRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/tracks/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    res.json({ track: presentTrack(await getCatalogTrack(deps, id)) });
+    res.json({ track: presentTrack(await getCatalogTrack(deps, idParam(req))) });
   });
 
   router.get('/api/genres', async (_req, res) => {
@@ -49,8 +47,8 @@ export function catalogRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/artists/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const page = pageOf(parseInput(pageQuery, req.query, 'query'), CATALOG_PAGE);
+    const id = idParam(req);
+    const page = requestedPage(req, CATALOG_PAGE);
     const { artist, tracks, total } = await artistPage(deps, id, page);
     res.json({
       artist: { id: artist.id, name: publicName(artist) },
@@ -60,8 +58,7 @@ export function catalogRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/tracks/:id/cover', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const { track, isPublic } = await coverOf(deps, req.actor, id);
+    const { track, isPublic } = await coverOf(deps, req.actor, idParam(req));
     if (!COVER_EXT.test(track.coverFilename!)) throw coverNotFound();
     await sendStoredFile(deps.storage, req, res, {
       key: track.coverFilename!,

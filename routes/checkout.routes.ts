@@ -8,7 +8,7 @@ import type { RouteDeps } from './deps';
 import { AppError, parseInput } from '../lib/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
 import { presentOrder } from './order.presenter';
-import { idParams } from './request';
+import { idParam } from './request';
 
 const createBody = z.object({ trackIds: z.array(z.number().int().positive().max(2_147_483_647)).min(1).max(MAX_ORDER_TRACKS) }).strict();
 /** PayPal's order ids are short upper-case alphanumerics. */
@@ -45,8 +45,7 @@ export function checkoutRoutes(deps: RouteDeps, limits: RateLimitBackend): Route
   });
 
   router.post('/api/checkout/orders/:id/capture', capturing, async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const { order, items, outcome } = await captureOwnOrder(deps, req.actor, id);
+    const { order, items, outcome } = await captureOwnOrder(deps, req.actor, idParam(req));
     res.status(outcome === 'pending' ? 202 : 200).json({ outcome, order: presentOrder({ order, items }) });
   });
 

@@ -5,7 +5,7 @@ import type { RouteDeps } from './deps';
 import { becomeArtist } from '../services/users.service';
 import { parseInput } from '../lib/errors';
 import { presentPasskey, presentUser } from './presenters';
-import { idParams } from './request';
+import { idParam } from './request';
 
 const renameBody = z.object({ name: z.string().trim().min(1).max(100) });
 const artistBody = z.object({ displayName: z.string().trim().min(1).max(100) });
@@ -20,14 +20,12 @@ export function meRoutes(deps: RouteDeps): Router {
   });
 
   router.patch('/api/me/passkeys/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
     const { name } = parseInput(renameBody, req.body, 'body');
-    res.json({ passkey: presentPasskey(await renameMyPasskey(deps, req.actor, id, name)) });
+    res.json({ passkey: presentPasskey(await renameMyPasskey(deps, req.actor, idParam(req), name)) });
   });
 
   router.delete('/api/me/passkeys/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    await deleteMyPasskey(deps, req.actor, id);
+    await deleteMyPasskey(deps, req.actor, idParam(req));
     res.status(204).end();
   });
 

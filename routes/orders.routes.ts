@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageFields, pageOf, presentPage } from './pagination';
+import { pageFields, pageOf, presentPage, requestedPage } from './pagination';
 import { getMyOrder, getOrderAsAdmin, listMyOrders, listMyPurchases, listOrdersAsAdmin } from '../services/checkout/orders.service';
 import { refundOrder } from '../services/checkout/refunds.service';
 import type { RouteDeps } from './deps';
 import { parseInput } from '../lib/errors';
 import { presentOrder, presentOrderForAdmin, presentPurchase } from './order.presenter';
-import { idParams, idString } from './request';
+import { idParam, idString } from './request';
 
 const pageQuery = z.object(pageFields);
 const adminQuery = pageQuery.extend({
@@ -27,18 +27,17 @@ export function orderRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/me/orders', async (req, res) => {
-    const page = pageOf(parseInput(pageQuery, req.query, 'query'), 20);
+    const page = requestedPage(req, 20);
     const { orders, total } = await listMyOrders(deps, req.actor, page);
     res.set('Cache-Control', 'no-store').json({ orders: orders.map(presentOrder), ...presentPage(page, total) });
   });
 
   router.get('/api/me/orders/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    res.set('Cache-Control', 'no-store').json({ order: presentOrder(await getMyOrder(deps, req.actor, id)) });
+    res.set('Cache-Control', 'no-store').json({ order: presentOrder(await getMyOrder(deps, req.actor, idParam(req))) });
   });
 
   router.get('/api/me/purchases', async (req, res) => {
-    const page = pageOf(parseInput(pageQuery, req.query, 'query'), 20);
+    const page = requestedPage(req, 20);
     const { purchases, total } = await listMyPurchases(deps, req.actor, page);
     res.set('Cache-Control', 'no-store').json({ purchases: purchases.map(presentPurchase), ...presentPage(page, total) });
   });
@@ -51,13 +50,11 @@ export function orderRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/admin/orders/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    res.set('Cache-Control', 'no-store').json({ order: presentOrderForAdmin(await getOrderAsAdmin(deps, req.actor, id)) });
+    res.set('Cache-Control', 'no-store').json({ order: presentOrderForAdmin(await getOrderAsAdmin(deps, req.actor, idParam(req))) });
   });
 
   router.post('/api/admin/orders/:id/refund', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const { order, refund } = await refundOrder(deps, req.actor, id);
+    const { order, refund } = await refundOrder(deps, req.actor, idParam(req));
     res.status(refund === 'pending' ? 202 : 200).json({ refund, order: presentOrderForAdmin({ order, items: [] }) });
   });
 

@@ -1,4 +1,6 @@
+import type { Request } from 'express';
 import { z } from 'zod';
+import { parseInput } from '../lib/errors';
 import type { Page } from '../lib/page';
 
 /** The largest page any list serves. */
@@ -19,6 +21,11 @@ export const pageFields = {
 export function pageOf(query: { page: number; pageSize?: number; limit?: number }, defaultSize: number): Page {
   return { page: query.page, pageSize: query.pageSize ?? query.limit ?? defaultSize };
 }
+
+const pageQuery = z.object(pageFields);
+
+/** The page a request's query asks for (a route whose query has only the page fields). */
+export const requestedPage = (req: Request, defaultSize: number): Page => pageOf(parseInput(pageQuery, req.query, 'query'), defaultSize);
 
 /** What a paginated answer carries beside its rows (`limit` repeats `pageSize` for older clients). */
 export const presentPage = (page: Page, total: number) => ({ page: page.page, pageSize: page.pageSize, limit: page.pageSize, total });

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
+import { parseInput } from '../lib/errors';
 import type { RequestMeta } from '../services/deps';
 
 /** Where a request came from, for the records services keep. */
@@ -16,6 +17,9 @@ export const idString = z
 
 /** A path parameter that is a database id. */
 export const idParams = z.object({ id: idString });
+
+/** The `:id` of a request's path, checked. */
+export const idParam = (req: Request): number => parseInput(idParams, req.params, 'params').id;
 
 /** An address as typed: trimmed, at most 254 characters, of email form. */
 export const emailField = z.string().trim().max(254).pipe(z.email());

@@ -1,14 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageFields, pageOf, presentPage } from './pagination';
+import { requestedPage, presentPage } from './pagination';
 import type { ApiArtistStats } from '../contract/api';
 import type { RouteDeps } from './deps';
 import { adminStats, artistStats, myHistory, statsRange } from '../services/statistics.service';
 import { parseInput } from '../lib/errors';
 
 const rangeQuery = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).strict();
-const pageQuery = z.object(pageFields);
-
 const presentRange = (r: { from: Date; to: Date }) => ({ from: r.from.toISOString(), to: r.to.toISOString() });
 
 /** Listening history and the statistics of artists and admins. */
@@ -16,7 +14,7 @@ export function statisticsRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/me/history', async (req, res) => {
-    const page = pageOf(parseInput(pageQuery, req.query, 'query'), 50);
+    const page = requestedPage(req, 50);
     const { entries, total } = await myHistory(deps, req.actor, page);
     res.set('Cache-Control', 'no-store').json({
       history: entries.map((e) => ({ ...e, playedAt: e.playedAt.toISOString() })),

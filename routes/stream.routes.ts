@@ -2,16 +2,15 @@ import { Router, type RequestHandler } from 'express';
 import type { RouteDeps } from './deps';
 import { issuePlayToken } from '../services/plays/plays.service';
 import { downloadSource, streamSource } from '../services/streaming/stream.service';
-import { parseInput } from '../lib/errors';
 import { sendAudio } from './audio-response';
-import { idParams, requestMeta } from './request';
+import { idParam, requestMeta } from './request';
 
 /** Listening and downloading: every byte of audio goes through these two routes. */
 export function streamRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   const stream: RequestHandler = async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const id = idParam(req);
     const source = await streamSource(deps, req.actor, id);
     // What a counted play report must show: this store served this track to this listener.
     res.set('X-Play-Token', await issuePlayToken(deps, req.actor, id, requestMeta(req)));
@@ -21,7 +20,7 @@ export function streamRoutes(deps: RouteDeps): Router {
   router.head('/api/tracks/:id/stream', stream);
 
   router.get('/api/tracks/:id/download', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
+    const id = idParam(req);
     const source = await downloadSource(deps, req.actor, id);
     await sendAudio(deps, req, res, source, { attachment: source.filename });
   });

@@ -16,7 +16,7 @@ import {
 } from '../services/theme/theme.service';
 import { fail, parseInput } from '../lib/errors';
 import { singleFileInMemory } from '../server/middleware/upload';
-import { idParams } from './request';
+import { idParam } from './request';
 import { sendStoredFile } from './stored-file';
 
 const historyQuery = z.object(pageFields);
@@ -56,8 +56,7 @@ export function themeRoutes(deps: RouteDeps): Router {
   });
 
   router.post('/api/admin/design-system/:id/activate', async (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    const theme = await activateTheme(deps, req.actor, id);
+    const theme = await activateTheme(deps, req.actor, idParam(req));
     res.set('ETag', themeEtag(theme)).json({ theme: themeDocument(theme) });
   });
 

@@ -1,4 +1,4 @@
-import { offsetOf, type Page } from '../lib/page';
+import type { Page } from '../lib/page';
 import crypto from 'node:crypto';
 import { withTransaction, type Queryable, type Tx } from '../db/pool';
 import { deleteSessionsOfUser } from '../db/repos/sessions.repo';
@@ -83,7 +83,7 @@ export async function listUsers(
   query: UserListQuery,
 ): Promise<{ users: User[]; total: number }> {
   requireRole(actor, 'admin');
-  return listUserRows(deps.db, query.q, query.pageSize, offsetOf(query));
+  return listUserRows(deps.db, query.q, query);
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Queryable } from '../pool';
+import type { Page } from '../../lib/page';
+import { selectPage, type Queryable } from '../pool';
 
 /** The token columns of design_system, in table order. */
 export const TOKEN_COLUMNS = [
@@ -87,12 +88,9 @@ export async function insertActiveTheme(
   return toTheme(rows[0]!);
 }
 
-export async function listThemes(db: Queryable, limit: number, offset: number): Promise<{ themes: ThemeRow[]; total: number }> {
-  const [page, count] = await Promise.all([
-    db.query<Row>(`SELECT ${COLUMNS} FROM design_system ORDER BY id DESC LIMIT $1 OFFSET $2`, [limit, offset]),
-    db.query<{ n: number }>('SELECT count(*)::int AS n FROM design_system'),
-  ]);
-  return { themes: page.rows.map(toTheme), total: count.rows[0]!.n };
+export async function listThemes(db: Queryable, page: Page): Promise<{ themes: ThemeRow[]; total: number }> {
+  const { rows, total } = await selectPage<Row>(db, { select: COLUMNS, from: 'design_system', orderBy: 'id DESC' }, page);
+  return { themes: rows.map(toTheme), total };
 }
 
 /** Every image URL any theme row names, active or not: a rollback may bring any of them back. */

@@ -1,4 +1,4 @@
-import type { Queryable } from '../pool';
+import { firstRow, type Queryable } from '../pool';
 
 export interface NewMagicLink {
   email: string;
@@ -40,13 +40,13 @@ export async function insertMagicLink(db: Queryable, link: NewMagicLink): Promis
  * the row back.
  */
 export async function consumeMagicLink(db: Queryable, tokenHash: string, email: string, now: Date): Promise<{ email: string } | undefined> {
-  const { rows } = await db.query<{ email: string }>(
+  return firstRow<{ email: string }>(
+    db,
     `UPDATE magic_links SET used_at = $3
      WHERE token = $1 AND email = $2 AND used_at IS NULL AND expires_at > $3
      RETURNING email`,
     [tokenHash, email, now],
   );
-  return rows[0];
 }
 
 /** Why a link could not be consumed: used, expired, or (undefined) unknown. */

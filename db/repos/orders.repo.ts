@@ -1,26 +1,8 @@
-import type { Queryable, Tx } from '../pool';
+import { camelColumns } from '../columns';
+import type { Page } from '../../lib/page';
+import { firstRow, selectPage, type Queryable, type Tx } from '../pool';
 
 export type OrderStatus = 'CREATED' | 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDED';
-
-interface OrderRow {
-  id: number;
-  user_id: number;
-  paypal_order_id: string;
-  amount: string;
-  currency: string;
-  description: string | null;
-  status: OrderStatus;
-  paypal_payer_email: string | null;
-  transaction_id: string | null;
-  invoice_id: string;
-  approve_url: string | null;
-  capture_attempt: number;
-  failure_reason: string | null;
-  created_at: Date;
-  completed_at: Date | null;
-  refunded_at: Date | null;
-  updated_at: Date;
-}
 
 export interface Order {
   id: number;
@@ -52,30 +34,8 @@ export interface OrderItem {
   price: string;
 }
 
-const COLUMNS = `id, user_id, paypal_order_id, amount, currency, description, status, paypal_payer_email, transaction_id,
-  invoice_id, approve_url, capture_attempt, failure_reason, created_at, completed_at, refunded_at, updated_at`;
-
-function toOrder(row: OrderRow): Order {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    paypalOrderId: row.paypal_order_id,
-    amount: row.amount,
-    currency: row.currency,
-    description: row.description,
-    status: row.status,
-    payerEmail: row.paypal_payer_email,
-    transactionId: row.transaction_id,
-    invoiceId: row.invoice_id,
-    approveUrl: row.approve_url,
-    captureAttempt: row.capture_attempt,
-    failureReason: row.failure_reason,
-    createdAt: row.created_at,
-    completedAt: row.completed_at,
-    refundedAt: row.refunded_at,
-    updatedAt: row.updated_at,
-  };
-}
+const COLUMNS = camelColumns(`id, user_id, paypal_order_id, amount, currency, description, status, paypal_payer_email AS "payerEmail",
+  transaction_id, invoice_id, approve_url, capture_attempt, failure_reason, created_at, completed_at, refunded_at, updated_at`);
 
 /** First key of the advisory lock that serialises a buyer's order creation (the second is the user id). */
 const ORDER_LOCK_SPACE = 727_203_007;
@@ -100,7 +60,7 @@ export interface NewOrder {
 
 /** Inserts an order and its items, in one transaction. */
 export async function insertOrder(db: Tx, order: NewOrder): Promise<Order> {
-  const { rows } = await db.query<OrderRow>(
+  const { rows } = await db.query<Order>(
     `INSERT INTO orders (id, user_id, paypal_order_id, amount, currency, description, invoice_id, approve_url)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
     [order.id, order.userId, order.paypalOrderId, order.amount, order.currency, order.description, order.invoiceId, order.approveUrl],
@@ -110,7 +70,7 @@ export async function insertOrder(db: Tx, order: NewOrder): Promise<Order> {
     order.items.map((i) => i.trackId),
     order.items.map((i) => i.price),
   ]);
-  return toOrder(rows[0]!);
+  return rows[0]!;
 }
 
 /**
@@ -123,35 +83,31 @@ export async function lockBuyerOrders(tx: Tx, userId: number): Promise<void> {
 
 /** The buyer's newest open (CREATED or PENDING) order covering any of these tracks. */
 export async function findOpenOrderCovering(db: Queryable, userId: number, trackIds: number[]): Promise<Order | undefined> {
-  const { rows } = await db.query<OrderRow>(
+  return firstRow<Order>(
+    db,
     `SELECT ${COLUMNS} FROM orders o
      WHERE o.user_id = $1 AND o.status IN ('CREATED', 'PENDING')
        AND EXISTS (SELECT 1 FROM order_items oi WHERE oi.order_id = o.id AND oi.track_id = ANY($2::int[]))
      ORDER BY o.created_at DESC, o.id DESC LIMIT 1`,
     [userId, trackIds],
   );
-  return rows[0] && toOrder(rows[0]);
 }
 
 export async function findOrder(db: Queryable, id: number): Promise<Order | undefined> {
-  const { rows } = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE id = $1`, [id]);
-  return rows[0] && toOrder(rows[0]);
+  return firstRow<Order>(db, `SELECT ${COLUMNS} FROM orders WHERE id = $1`, [id]);
 }
 
 export async function findOrderByPaypalId(db: Queryable, paypalOrderId: string): Promise<Order | undefined> {
-  const { rows } = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE paypal_order_id = $1`, [paypalOrderId]);
-  return rows[0] && toOrder(rows[0]);
+  return firstRow<Order>(db, `SELECT ${COLUMNS} FROM orders WHERE paypal_order_id = $1`, [paypalOrderId]);
 }
 
 export async function findOrderByCaptureId(db: Queryable, captureId: string): Promise<Order | undefined> {
-  const { rows } = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE transaction_id = $1`, [captureId]);
-  return rows[0] && toOrder(rows[0]);
+  return firstRow<Order>(db, `SELECT ${COLUMNS} FROM orders WHERE transaction_id = $1`, [captureId]);
 }
 
 /** The order, locked until the transaction ends: status changes happen only under this lock. */
 export async function lockOrder(db: Tx, id: number): Promise<Order | undefined> {
-  const { rows } = await db.query<OrderRow>(`SELECT ${COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [id]);
-  return rows[0] && toOrder(rows[0]);
+  return firstRow<Order>(db, `SELECT ${COLUMNS} FROM orders WHERE id = $1 FOR UPDATE`, [id]);
 }
 
 export interface OrderChanges {
@@ -179,11 +135,11 @@ const CHANGE_COLUMNS: Record<keyof OrderChanges, string> = {
 export async function updateOrder(db: Queryable, id: number, changes: OrderChanges): Promise<Order> {
   const entries = Object.entries(changes).filter(([, v]) => v !== undefined) as [keyof OrderChanges, unknown][];
   const sets = entries.map(([key], i) => `${CHANGE_COLUMNS[key]} = $${i + 2}`);
-  const { rows } = await db.query<OrderRow>(`UPDATE orders SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
+  const { rows } = await db.query<Order>(`UPDATE orders SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, [
     id,
     ...entries.map(([, v]) => v),
   ]);
-  return toOrder(rows[0]!);
+  return rows[0]!;
 }
 
 export async function listOrderItems(db: Queryable, orderIds: number[]): Promise<OrderItem[]> {
@@ -201,12 +157,10 @@ export interface OrderFilter {
   status?: OrderStatus;
   from?: Date;
   to?: Date;
-  limit: number;
-  offset: number;
 }
 
 /** Orders newest first, with the total matching the filter. */
-export async function listOrders(db: Queryable, filter: OrderFilter): Promise<{ orders: Order[]; total: number }> {
+export async function listOrders(db: Queryable, filter: OrderFilter, page: Page): Promise<{ orders: Order[]; total: number }> {
   const where: string[] = [];
   const values: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -217,22 +171,16 @@ export async function listOrders(db: Queryable, filter: OrderFilter): Promise<{ 
   if (filter.status) add('status = ?', filter.status);
   if (filter.from) add('created_at >= ?', filter.from);
   if (filter.to) add('created_at < ?', filter.to);
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const [page, count] = await Promise.all([
-    db.query<OrderRow>(
-      `SELECT ${COLUMNS} FROM orders ${clause} ORDER BY created_at DESC, id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, filter.limit, filter.offset],
-    ),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders ${clause}`, values),
-  ]);
-  return { orders: page.rows.map(toOrder), total: count.rows[0]!.n };
+  const query = { select: COLUMNS, from: 'orders', where: where.join(' AND ') || undefined, values, orderBy: 'created_at DESC, id DESC' };
+  const { rows, total } = await selectPage<Order>(db, query, page);
+  return { orders: rows, total };
 }
 
 /** Open orders not touched since `before`, oldest first: what reconciliation reads back from PayPal. */
 export async function listStaleOpenOrders(db: Queryable, before: Date, limit: number): Promise<Order[]> {
-  const { rows } = await db.query<OrderRow>(
+  const { rows } = await db.query<Order>(
     `SELECT ${COLUMNS} FROM orders WHERE status IN ('CREATED', 'PENDING') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
     [before, limit],
   );
-  return rows.map(toOrder);
+  return rows;
 }

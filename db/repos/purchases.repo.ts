@@ -1,5 +1,6 @@
-import { offsetOf, type Page } from '../../lib/page';
-import { pageWithTotal, type Queryable, type Tx } from '../pool';
+import { camelColumns } from '../columns';
+import type { Page } from '../../lib/page';
+import { selectPage, type Queryable, type Tx } from '../pool';
 
 /**
  * Whether a user's purchase of a track entitles them now: it exists, was not
@@ -87,40 +88,17 @@ export interface PurchaseRow {
   isDeleted: boolean;
 }
 
+const OWNED_COLUMNS = camelColumns(
+  'p.track_id, t.name AS "trackName", t.artist, p.order_id, p.license_type, p.purchased_at, p.expires_at, p.revoked_at, t.is_deleted',
+);
+const OWNED_FROM = 'purchases p JOIN tracks t ON t.id = p.track_id';
+
 /** A user's purchases, newest first, revoked ones included (flagged). */
 export async function listPurchasesOfUser(db: Queryable, userId: number, page: Page): Promise<{ purchases: PurchaseRow[]; total: number }> {
-  const { rows, total } = await pageWithTotal<{
-    track_id: number;
-    name: string;
-    artist: string;
-    order_id: number | null;
-    license_type: string;
-    purchased_at: Date;
-    expires_at: Date | null;
-    revoked_at: Date | null;
-    is_deleted: boolean;
-  }>(
+  const { rows, total } = await selectPage<PurchaseRow>(
     db,
-    {
-      sql: `SELECT p.track_id, t.name, t.artist, p.order_id, p.license_type, p.purchased_at, p.expires_at, p.revoked_at, t.is_deleted
-       FROM purchases p JOIN tracks t ON t.id = p.track_id
-       WHERE p.user_id = $1 ORDER BY p.purchased_at DESC, p.id DESC LIMIT $2 OFFSET $3`,
-      values: [userId, page.pageSize, offsetOf(page)],
-    },
-    { sql: `SELECT count(*)::int AS n FROM purchases WHERE user_id = $1`, values: [userId] },
+    { select: OWNED_COLUMNS, from: OWNED_FROM, where: 'p.user_id = $1', values: [userId], orderBy: 'p.purchased_at DESC, p.id DESC' },
+    page,
   );
-  return {
-    purchases: rows.map((r) => ({
-      trackId: r.track_id,
-      trackName: r.name,
-      artist: r.artist,
-      orderId: r.order_id,
-      licenseType: r.license_type,
-      purchasedAt: r.purchased_at,
-      expiresAt: r.expires_at,
-      revokedAt: r.revoked_at,
-      isDeleted: r.is_deleted,
-    })),
-    total,
-  };
+  return { purchases: rows, total };
 }

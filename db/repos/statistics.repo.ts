@@ -1,6 +1,7 @@
+import { camelColumns } from '../columns';
 import type { ApiTrackStats } from '../../contract/api';
-import { offsetOf, type Page } from '../../lib/page';
-import { pageWithTotal, type Queryable } from '../pool';
+import type { Page } from '../../lib/page';
+import { selectPage, type PagedQuery, type Queryable } from '../pool';
 
 /**
  * Read-only aggregations over plays, purchases and orders for listeners,
@@ -17,33 +18,17 @@ export interface HistoryEntry {
   durationPlayedSeconds: number | null;
 }
 
+/** A listener's plays, newest first: $1 is the listener. */
+const HISTORY: PagedQuery = {
+  select: camelColumns('h.track_id, t.name, t.artist, h.played_at, h.duration_played_seconds'),
+  from: 'play_history h JOIN tracks t ON t.id = h.track_id',
+  where: 'h.user_id = $1',
+  orderBy: 'h.played_at DESC, h.id DESC',
+};
+
 export async function listHistory(db: Queryable, userId: number, page: Page): Promise<{ entries: HistoryEntry[]; total: number }> {
-  const { rows, total } = await pageWithTotal<{
-    track_id: number;
-    name: string;
-    artist: string;
-    played_at: Date;
-    duration_played_seconds: number | null;
-  }>(
-    db,
-    {
-      sql: `SELECT h.track_id, t.name, t.artist, h.played_at, h.duration_played_seconds
-       FROM play_history h JOIN tracks t ON t.id = h.track_id
-       WHERE h.user_id = $1 ORDER BY h.played_at DESC, h.id DESC LIMIT $2 OFFSET $3`,
-      values: [userId, page.pageSize, offsetOf(page)],
-    },
-    { sql: 'SELECT count(*)::int AS n FROM play_history WHERE user_id = $1', values: [userId] },
-  );
-  return {
-    entries: rows.map((r) => ({
-      trackId: r.track_id,
-      name: r.name,
-      artist: r.artist,
-      playedAt: r.played_at,
-      durationPlayedSeconds: r.duration_played_seconds,
-    })),
-    total,
-  };
+  const { rows, total } = await selectPage<HistoryEntry>(db, { ...HISTORY, values: [userId] }, page);
+  return { entries: rows, total };
 }
 
 export interface Range {

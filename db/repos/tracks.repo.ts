@@ -1,4 +1,5 @@
-import type { Queryable, Tx } from '../pool';
+import type { Page } from '../../lib/page';
+import { selectPage, type Queryable, type Tx } from '../pool';
 
 export interface TrackRow {
   id: number;
@@ -258,17 +259,20 @@ export async function lockTrack(db: Tx, id: number): Promise<Track | undefined> 
 export async function listTracksForManagement(
   db: Queryable,
   ownerId: number | undefined,
-  limit: number,
-  offset: number,
+  page: Page,
 ): Promise<{ tracks: Track[]; total: number }> {
-  const [page, count] = await Promise.all([
-    db.query<TrackRow>(
-      `SELECT ${TRACK_COLUMNS} FROM tracks WHERE ($1::int IS NULL OR artist_user_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
-      [ownerId ?? null, limit, offset],
-    ),
-    db.query<{ n: number }>('SELECT count(*)::int AS n FROM tracks WHERE ($1::int IS NULL OR artist_user_id = $1)', [ownerId ?? null]),
-  ]);
-  return { tracks: page.rows.map(toTrack), total: count.rows[0]!.n };
+  const { rows, total } = await selectPage<TrackRow>(
+    db,
+    {
+      select: TRACK_COLUMNS,
+      from: 'tracks',
+      where: '$1::int IS NULL OR artist_user_id = $1',
+      values: [ownerId ?? null],
+      orderBy: 'created_at DESC, id DESC',
+    },
+    page,
+  );
+  return { tracks: rows.map(toTrack), total };
 }
 
 export async function countPublishedTracks(db: Queryable): Promise<number> {

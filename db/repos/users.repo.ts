@@ -1,19 +1,8 @@
-import type { Queryable, Tx } from '../pool';
+import { camelColumns } from '../columns';
+import type { Page } from '../../lib/page';
+import { firstRow, selectPage, type Queryable, type Tx } from '../pool';
 
 export type Role = 'user' | 'artist' | 'admin';
-
-interface UserRow {
-  id: number;
-  email: string;
-  username: string;
-  role: Role;
-  is_active: boolean;
-  created_at: Date;
-  last_login: Date | null;
-  updated_at: Date;
-  display_name: string | null;
-  webauthn_user_id: string | null;
-}
 
 export interface User {
   id: number;
@@ -30,31 +19,14 @@ export interface User {
 }
 
 // password_hash and webauthn_credential are never selected: nothing reads them.
-const COLUMNS = 'id, email, username, role, is_active, created_at, last_login, updated_at, display_name, webauthn_user_id';
-
-function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    email: row.email,
-    username: row.username,
-    role: row.role,
-    isActive: row.is_active,
-    createdAt: row.created_at,
-    lastLogin: row.last_login,
-    updatedAt: row.updated_at,
-    displayName: row.display_name,
-    webauthnUserId: row.webauthn_user_id,
-  };
-}
+const COLUMNS = camelColumns('id, email, username, role, is_active, created_at, last_login, updated_at, display_name, webauthn_user_id');
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<User | undefined> {
-  const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE email = $1`, [email]);
-  return rows[0] ? toUser(rows[0]) : undefined;
+  return firstRow<User>(db, `SELECT ${COLUMNS} FROM users WHERE email = $1`, [email]);
 }
 
 export async function findUserById(db: Queryable, id: number): Promise<User | undefined> {
-  const { rows } = await db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
-  return rows[0] ? toUser(rows[0]) : undefined;
+  return firstRow<User>(db, `SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
 }
 
 export interface NewUser {
@@ -66,29 +38,29 @@ export interface NewUser {
 }
 
 export async function insertUser(db: Queryable, user: NewUser): Promise<User> {
-  const { rows } = await db.query<UserRow>(
+  const { rows } = await db.query<User>(
     `INSERT INTO users (email, username, role, is_active, display_name)
      VALUES ($1, $2, $3, $4, $5)
      RETURNING ${COLUMNS}`,
     [user.email, user.username, user.role ?? 'user', user.isActive ?? true, user.displayName ?? null],
   );
-  return toUser(rows[0]!);
+  return rows[0]!;
 }
 
 /** Inserts unless the email or username is taken; undefined then. */
 export async function insertUserIfAbsent(db: Queryable, user: NewUser): Promise<User | undefined> {
-  const { rows } = await db.query<UserRow>(
+  return firstRow<User>(
+    db,
     `INSERT INTO users (email, username, role) VALUES ($1, $2, $3)
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
     [user.email, user.username, user.role ?? 'user'],
   );
-  return rows[0] && toUser(rows[0]);
 }
 
 export async function recordLogin(db: Queryable, id: number, now: Date): Promise<User> {
-  const { rows } = await db.query<UserRow>(`UPDATE users SET last_login = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, now]);
-  return toUser(rows[0]!);
+  const { rows } = await db.query<User>(`UPDATE users SET last_login = $2 WHERE id = $1 RETURNING ${COLUMNS}`, [id, now]);
+  return rows[0]!;
 }
 
 export interface UserChanges {
@@ -99,7 +71,8 @@ export interface UserChanges {
 
 /** Applies the given changes (absent fields stay as they are). */
 export async function updateUser(db: Queryable, id: number, changes: UserChanges): Promise<User | undefined> {
-  const { rows } = await db.query<UserRow>(
+  return firstRow<User>(
+    db,
     `UPDATE users SET
        role = COALESCE($2, role),
        is_active = COALESCE($3, is_active),
@@ -108,7 +81,6 @@ export async function updateUser(db: Queryable, id: number, changes: UserChanges
      RETURNING ${COLUMNS}`,
     [id, changes.role ?? null, changes.isActive ?? null, changes.displayName !== undefined, changes.displayName ?? null],
   );
-  return rows[0] && toUser(rows[0]);
 }
 
 /**
@@ -121,23 +93,15 @@ export async function lockActiveAdmins(db: Tx): Promise<number[]> {
 }
 
 /** A page of users, newest first, optionally matching `search` in email, username or display name. */
-export async function listUsers(
-  db: Queryable,
-  search: string | undefined,
-  limit: number,
-  offset: number,
-): Promise<{ users: User[]; total: number }> {
+export async function listUsers(db: Queryable, search: string | undefined, page: Page): Promise<{ users: User[]; total: number }> {
   const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const where = `($1::text IS NULL OR email ILIKE $1 OR username ILIKE $1 OR display_name ILIKE $1)`;
-  const [page, count] = await Promise.all([
-    db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, [
-      pattern,
-      limit,
-      offset,
-    ]),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE ${where}`, [pattern]),
-  ]);
-  return { users: page.rows.map(toUser), total: count.rows[0]!.n };
+  const where = `$1::text IS NULL OR email ILIKE $1 OR username ILIKE $1 OR display_name ILIKE $1`;
+  const { rows, total } = await selectPage<User>(
+    db,
+    { select: COLUMNS, from: 'users', where, values: [pattern], orderBy: 'created_at DESC, id DESC' },
+    page,
+  );
+  return { users: rows, total };
 }
 
 /** Sets the WebAuthn user handle if the user has none yet; returns the handle in force. */

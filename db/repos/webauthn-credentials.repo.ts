@@ -1,18 +1,5 @@
-import type { Queryable } from '../pool';
-
-interface CredentialRow {
-  id: number;
-  user_id: number;
-  credential_id: string;
-  public_key: Buffer;
-  counter: number;
-  transports: string[] | null;
-  device_type: 'singleDevice' | 'multiDevice';
-  backed_up: boolean;
-  name: string;
-  created_at: Date;
-  last_used: Date | null;
-}
+import { camelColumns } from '../columns';
+import { firstRow, type Queryable } from '../pool';
 
 export interface Passkey {
   id: number;
@@ -29,44 +16,29 @@ export interface Passkey {
   lastUsed: Date | null;
 }
 
-const COLUMNS = 'id, user_id, credential_id, public_key, counter, transports, device_type, backed_up, name, created_at, last_used';
-
-function toPasskey(row: CredentialRow): Passkey {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    credentialId: row.credential_id,
-    publicKey: row.public_key,
-    counter: row.counter,
-    transports: row.transports ?? [],
-    deviceType: row.device_type,
-    backedUp: row.backed_up,
-    name: row.name,
-    createdAt: row.created_at,
-    lastUsed: row.last_used,
-  };
-}
+const COLUMNS = camelColumns(
+  `id, user_id, credential_id, public_key, counter, COALESCE(transports, '{}') AS transports, device_type, backed_up, name, created_at, last_used`,
+);
 
 export async function listPasskeysOfUser(db: Queryable, userId: number): Promise<Passkey[]> {
-  const { rows } = await db.query<CredentialRow>(`SELECT ${COLUMNS} FROM webauthn_credentials WHERE user_id = $1 ORDER BY created_at, id`, [
+  const { rows } = await db.query<Passkey>(`SELECT ${COLUMNS} FROM webauthn_credentials WHERE user_id = $1 ORDER BY created_at, id`, [
     userId,
   ]);
-  return rows.map(toPasskey);
+  return rows;
 }
 
 export async function findPasskeyByCredentialId(db: Queryable, credentialId: string): Promise<Passkey | undefined> {
-  const { rows } = await db.query<CredentialRow>(`SELECT ${COLUMNS} FROM webauthn_credentials WHERE credential_id = $1`, [credentialId]);
-  return rows[0] && toPasskey(rows[0]);
+  return firstRow<Passkey>(db, `SELECT ${COLUMNS} FROM webauthn_credentials WHERE credential_id = $1`, [credentialId]);
 }
 
 export async function insertPasskey(db: Queryable, p: Omit<Passkey, 'id' | 'createdAt' | 'lastUsed'>): Promise<Passkey> {
-  const { rows } = await db.query<CredentialRow>(
+  const { rows } = await db.query<Passkey>(
     `INSERT INTO webauthn_credentials (user_id, credential_id, public_key, counter, transports, device_type, backed_up, name)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      RETURNING ${COLUMNS}`,
     [p.userId, p.credentialId, p.publicKey, p.counter, p.transports, p.deviceType, p.backedUp, p.name],
   );
-  return toPasskey(rows[0]!);
+  return rows[0]!;
 }
 
 /**
@@ -91,11 +63,11 @@ export async function recordPasskeyUse(
 }
 
 export async function renamePasskey(db: Queryable, id: number, userId: number, name: string): Promise<Passkey | undefined> {
-  const { rows } = await db.query<CredentialRow>(
-    `UPDATE webauthn_credentials SET name = $3 WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
-    [id, userId, name],
-  );
-  return rows[0] && toPasskey(rows[0]);
+  return firstRow<Passkey>(db, `UPDATE webauthn_credentials SET name = $3 WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`, [
+    id,
+    userId,
+    name,
+  ]);
 }
 
 export async function deletePasskey(db: Queryable, id: number, userId: number): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { offsetOf, type Page } from '../../lib/page';
+import type { Page } from '../../lib/page';
 import { withTransaction } from '../../db/pool';
 import { findTrackById, listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
 
@@ -16,7 +16,7 @@ export async function listManagedTracks(
   page: Page,
 ): Promise<{ tracks: Track[]; total: number }> {
   const me = requireRole(actor, 'artist', 'admin');
-  return listTracksForManagement(deps.db, me.role === 'admin' ? undefined : me.userId, page.pageSize, offsetOf(page));
+  return listTracksForManagement(deps.db, me.role === 'admin' ? undefined : me.userId, page);
 }
 
 /**

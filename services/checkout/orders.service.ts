@@ -1,4 +1,4 @@
-import { offsetOf, type Page } from '../../lib/page';
+import type { Page } from '../../lib/page';
 import { findOrder, listOrderItems, listOrders, type Order, type OrderItem, type OrderStatus } from '../../db/repos/orders.repo';
 import { listPurchasesOfUser, type PurchaseRow } from '../../db/repos/purchases.repo';
 
@@ -25,7 +25,7 @@ async function withItems(deps: Pick<ServiceDeps, 'db'>, orders: Order[]): Promis
 /** GET /api/me/orders: the signed-in buyer's orders, newest first. */
 export async function listMyOrders(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, page: Page) {
   const { userId } = requireSignedIn(actor);
-  const { orders, total } = await listOrders(deps.db, { userId, limit: page.pageSize, offset: offsetOf(page) });
+  const { orders, total } = await listOrders(deps.db, { userId }, page);
   return { orders: await withItems(deps, orders), total };
 }
 
@@ -55,7 +55,8 @@ export interface AdminOrderFilter extends Page {
 /** GET /api/admin/orders: every order, filtered by status, buyer and creation time. */
 export async function listOrdersAsAdmin(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, filter: AdminOrderFilter) {
   requireRole(actor, 'admin');
-  const { orders, total } = await listOrders(deps.db, { ...filter, limit: filter.pageSize, offset: offsetOf(filter) });
+  const { page, pageSize, ...criteria } = filter;
+  const { orders, total } = await listOrders(deps.db, criteria, { page, pageSize });
   return { orders: await withItems(deps, orders), total };
 }
 

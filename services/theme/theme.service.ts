@@ -1,4 +1,4 @@
-import { offsetOf, type Page } from '../../lib/page';
+import type { Page } from '../../lib/page';
 import crypto from 'node:crypto';
 import { withTransaction } from '../../db/pool';
 import {
@@ -110,7 +110,7 @@ export async function themeHistory(
   page: Page,
 ): Promise<{ themes: (Theme & { isActive: boolean })[]; total: number }> {
   requireRole(actor, 'admin');
-  const { themes, total } = await listThemes(deps.db, page.pageSize, offsetOf(page));
+  const { themes, total } = await listThemes(deps.db, page);
   return { themes: themes.map((row) => ({ ...toTheme(row), isActive: row.isActive })), total };
 }
 

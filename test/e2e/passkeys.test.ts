@@ -1,12 +1,9 @@
 import type http from 'node:http';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { Background } from '../../services/background';
-import { OutboxMailer } from '../../services/mail/outbox.mailer';
-import { createLogger } from '../../lib/logger';
 import { WEBAUTHN_PAGE_HELPERS, addVirtualAuthenticator, haveChromium, launchChromium } from '../support/browser';
 import { useTestDatabase } from '../support/db';
 import { freePort } from '../support/server-process';
-import { testApp } from '../support/app';
+import { outbox, testApp } from '../support/app';
 
 jest.setTimeout(60_000);
 
@@ -28,8 +25,7 @@ const db = useTestDatabase();
   let page: Page;
   let cdp: CDPSession;
   let authenticatorId: string;
-  const mailer = new OutboxMailer(createLogger('silent'), false);
-  const background = new Background(createLogger('silent'));
+  const { mailer, background } = outbox();
   const email = `passkey-${Date.now()}@example.test`;
 
   beforeAll(async () => {

@@ -5,15 +5,12 @@ import path from 'node:path';
 import request from 'supertest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
-import { createLogger } from '../../lib/logger';
-import { Background } from '../../services/background';
-import { OutboxMailer } from '../../services/mail/outbox.mailer';
 import { signInAs } from '../support/auth';
 import { haveChromium, launchChromium } from '../support/browser';
 import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 import { freePort } from '../support/server-process';
-import { testApp } from '../support/app';
+import { outbox, testApp } from '../support/app';
 import { buildPurchase } from '../support/factories';
 
 jest.setTimeout(90_000);
@@ -39,8 +36,7 @@ const db = useTestDatabase();
   let browser: Browser;
   let trackId: number;
   let buyerEmail: string;
-  const mailer = new OutboxMailer(createLogger('silent'), false);
-  const background = new Background(createLogger('silent'));
+  const { mailer, background } = outbox();
 
   beforeAll(async () => {
     const port = await freePort();

@@ -64,7 +64,7 @@ async function contentSnapshot(url: string): Promise<Record<string, { rows: numb
 }
 
 /** A database cloned from the migrated template and filled with a little of everything. */
-async function populatedStore(): Promise<{ name: string; url: string }> {
+async function populatedStore(): Promise<Store> {
   const name = newDatabaseName('bk');
   const url = await createDatabase(name, requireEnv(ENV_TEMPLATE));
   const pool = createPool({ connectionString: url, max: 2 });
@@ -84,11 +84,30 @@ async function populatedStore(): Promise<{ name: string; url: string }> {
   return { name, url };
 }
 
+interface Store {
+  name: string;
+  url: string;
+}
+
+/** Runs `body` against a fresh populated store and an empty backup folder; the store is dropped afterwards. */
+async function withStore(body: (store: Store, backupDir: string) => Promise<void>): Promise<void> {
+  const store = await populatedStore();
+  try {
+    await body(store, tempDir('sn-bk-'));
+  } finally {
+    await dropDatabase(store.name);
+  }
+}
+
+/** Backs `store` up into `backupDir` and returns the dump's path. */
+async function backUp(store: Store, backupDir: string): Promise<string> {
+  expect((await runScript('backup-db.sh', [], { DATABASE_URL: store.url, BACKUP_DIR: backupDir })).code).toBe(0);
+  return path.join(backupDir, backupsIn(backupDir)[0]!);
+}
+
 (havePgDump ? describe : describe.skip)('database backup and restore', () => {
   it('backs up a populated store and restores it into a recreated database with identical contents', async () => {
-    const store = await populatedStore();
-    const backupDir = tempDir('sn-bk-');
-    try {
+    await withStore(async (store, backupDir) => {
       const before = await contentSnapshot(store.url);
       expect(before.users!.rows).toBe(2);
 
@@ -114,17 +133,12 @@ async function populatedStore(): Promise<{ name: string; url: string }> {
       const pool = createPool({ connectionString: store.url, max: 1 });
       await expect(buildUser(pool)).resolves.toMatchObject({ id: 3 });
       await pool.end();
-    } finally {
-      await dropDatabase(store.name);
-    }
+    });
   });
 
   it('refuses to restore over a database that has tables, unless --force', async () => {
-    const store = await populatedStore();
-    const backupDir = tempDir('sn-bk-');
-    try {
-      expect((await runScript('backup-db.sh', [], { DATABASE_URL: store.url, BACKUP_DIR: backupDir })).code).toBe(0);
-      const dump = path.join(backupDir, backupsIn(backupDir)[0]!);
+    await withStore(async (store, backupDir) => {
+      const dump = await backUp(store, backupDir);
       const before = await contentSnapshot(store.url);
       const pool = createPool({ connectionString: store.url, max: 1 });
       await buildUser(pool); // a change made after the backup
@@ -137,17 +151,12 @@ async function populatedStore(): Promise<{ name: string; url: string }> {
       const forced = await runScript('restore-db.sh', [dump, '--force'], { DATABASE_URL: store.url });
       expect(forced.code).toBe(0);
       expect(await contentSnapshot(store.url)).toEqual(before);
-    } finally {
-      await dropDatabase(store.name);
-    }
+    });
   });
 
   it('refuses a corrupted backup and one without its checksum, leaving the database alone', async () => {
-    const store = await populatedStore();
-    const backupDir = tempDir('sn-bk-');
-    try {
-      expect((await runScript('backup-db.sh', [], { DATABASE_URL: store.url, BACKUP_DIR: backupDir })).code).toBe(0);
-      const dump = path.join(backupDir, backupsIn(backupDir)[0]!);
+    await withStore(async (store, backupDir) => {
+      const dump = await backUp(store, backupDir);
       await dropDatabase(store.name);
       await createDatabase(store.name);
 
@@ -166,29 +175,25 @@ async function populatedStore(): Promise<{ name: string; url: string }> {
       expect(unverifiable.output).toMatch(/no checksum/);
 
       expect(await contentSnapshot(store.url)).toEqual({});
-    } finally {
-      await dropDatabase(store.name);
-    }
+    });
   });
 
   it('removes only its own old backups when applying retention', async () => {
-    const store = await populatedStore();
-    const backupDir = tempDir('sn-bk-');
-    const old = new Date(Date.now() - 40 * 86_400_000);
-    const recent = new Date(Date.now() - 2 * 86_400_000);
-    const files: Record<string, Date> = {
-      'db-20200101-000000.dump': old,
-      'db-20200101-000000.dump.sha256': old,
-      'db-20260101-000000.dump': recent,
-      'db-manual-copy.dump': old,
-      'notes.txt': old,
-      'uploads-20200101-000000.tar.gz': old,
-    };
-    for (const [name, mtime] of Object.entries(files)) {
-      fs.writeFileSync(path.join(backupDir, name), 'x');
-      fs.utimesSync(path.join(backupDir, name), mtime, mtime);
-    }
-    try {
+    await withStore(async (store, backupDir) => {
+      const old = new Date(Date.now() - 40 * 86_400_000);
+      const recent = new Date(Date.now() - 2 * 86_400_000);
+      const files: Record<string, Date> = {
+        'db-20200101-000000.dump': old,
+        'db-20200101-000000.dump.sha256': old,
+        'db-20260101-000000.dump': recent,
+        'db-manual-copy.dump': old,
+        'notes.txt': old,
+        'uploads-20200101-000000.tar.gz': old,
+      };
+      for (const [name, mtime] of Object.entries(files)) {
+        fs.writeFileSync(path.join(backupDir, name), 'x');
+        fs.utimesSync(path.join(backupDir, name), mtime, mtime);
+      }
       const run = await runScript('backup-db.sh', [], { DATABASE_URL: store.url, BACKUP_DIR: backupDir, BACKUP_RETENTION_DAYS: '30' });
       expect(run.code).toBe(0);
       expect(run.output).toContain('removed_old=1');
@@ -198,26 +203,23 @@ async function populatedStore(): Promise<{ name: string; url: string }> {
       for (const kept of ['db-20260101-000000.dump', 'db-manual-copy.dump', 'notes.txt', 'uploads-20200101-000000.tar.gz']) {
         expect(left).toContain(kept);
       }
-    } finally {
-      await dropDatabase(store.name);
-    }
+    });
   });
 
   it('refuses to start while another run holds the lock', async () => {
-    const store = await populatedStore();
-    const backupDir = tempDir('sn-bk-');
-    // Another run holding the lock: flock(1) in its own process group, killed as a group afterwards.
-    const holder = spawn('flock', [path.join(backupDir, '.backup-db.lock'), 'sleep', '30'], { stdio: 'ignore', detached: true });
-    try {
-      await new Promise((r) => setTimeout(r, 300));
-      const run = await runScript('backup-db.sh', [], { DATABASE_URL: store.url, BACKUP_DIR: backupDir });
-      expect(run.code).toBe(75);
-      expect(run.output).toMatch(/another backup-db run is in progress/);
-      expect(backupsIn(backupDir)).toEqual([]);
-    } finally {
-      process.kill(-holder.pid!, 'SIGKILL');
-      await dropDatabase(store.name);
-    }
+    await withStore(async (store, backupDir) => {
+      // Another run holding the lock: flock(1) in its own process group, killed as a group afterwards.
+      const holder = spawn('flock', [path.join(backupDir, '.backup-db.lock'), 'sleep', '30'], { stdio: 'ignore', detached: true });
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        const run = await runScript('backup-db.sh', [], { DATABASE_URL: store.url, BACKUP_DIR: backupDir });
+        expect(run.code).toBe(75);
+        expect(run.output).toMatch(/another backup-db run is in progress/);
+        expect(backupsIn(backupDir)).toEqual([]);
+      } finally {
+        process.kill(-holder.pid!, 'SIGKILL');
+      }
+    });
   });
 
   it('exits non-zero and leaves no partial file when the database cannot be reached', async () => {

@@ -49,32 +49,27 @@ describe('errors', () => {
     expect(res.body).toEqual({ error: { code: 'route_not_found', message: expect.stringContaining('/api/no-such-thing') } });
   });
 
-  it('answers malformed JSON with 400 invalid_json', async () => {
-    const res = await request(testApp(db.pool))
-      .post('/api/anything')
-      .set('Content-Type', 'application/json')
-      .send('{"email": "a@b.c",')
-      .expect(400);
-    expect(res.body.error.code).toBe('invalid_json');
-  });
-
-  it('answers an oversized body with 413 payload_too_large', async () => {
-    const app = testApp(db.pool, { env: { BODY_LIMIT_KB: '1' } });
-    const res = await request(app)
-      .post('/api/anything')
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ blob: 'x'.repeat(2048) }))
-      .expect(413);
-    expect(res.body.error.code).toBe('payload_too_large');
-  });
-
-  it('answers an unsupported body charset with 415', async () => {
-    const res = await request(testApp(db.pool))
-      .post('/api/anything')
-      .set('Content-Type', 'application/json; charset=klingon')
-      .send('{}')
-      .expect(415);
-    expect(res.body.error.code).toBe('unsupported_encoding');
+  it.each<{ what: string; env: Record<string, string>; type: string; body: string; status: number; code: string }>([
+    { what: 'malformed JSON', env: {}, type: 'application/json', body: '{"email": "a@b.c",', status: 400, code: 'invalid_json' },
+    {
+      what: 'an oversized body',
+      env: { BODY_LIMIT_KB: '1' },
+      type: 'application/json',
+      body: JSON.stringify({ blob: 'x'.repeat(2048) }),
+      status: 413,
+      code: 'payload_too_large',
+    },
+    {
+      what: 'an unsupported body charset',
+      env: {},
+      type: 'application/json; charset=klingon',
+      body: '{}',
+      status: 415,
+      code: 'unsupported_encoding',
+    },
+  ])('answers $what with $status $code', async ({ env, type, body, status, code }) => {
+    const res = await request(testApp(db.pool, { env })).post('/api/anything').set('Content-Type', type).send(body).expect(status);
+    expect(res.body.error.code).toBe(code);
   });
 
   it('answers a thrown bug with a generic 500 naming the request id, and logs the detail', async () => {

@@ -1,11 +1,8 @@
 import request from 'supertest';
 import { startSession } from '../../services/auth/sessions.service';
-import { Background } from '../../services/background';
-import { OutboxMailer } from '../../services/mail/outbox.mailer';
-import { createLogger } from '../../lib/logger';
 import { SESSION_COOKIE, signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
-import { testApp } from '../support/app';
+import { outbox, testApp } from '../support/app';
 
 const db = useTestDatabase();
 const DAY = 86_400_000;
@@ -109,8 +106,7 @@ describe('sessions', () => {
 
 /** Signs in through the real magic-link flow (outbox mailer) and returns the Set-Cookie line. */
 async function signInThroughLink(env: Record<string, string>, email: string): Promise<string> {
-  const mailer = new OutboxMailer(createLogger('silent'), false);
-  const background = new Background(createLogger('silent'));
+  const { mailer, background } = outbox();
   const app = testApp(db.pool, { env, mailer, background });
   await request(app).post('/api/auth/magic-link').send({ email }).expect(202);
   await background.drain();

@@ -46,6 +46,25 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
   return req.attach('audio', file.bytes, { filename: file.name, contentType: file.type ?? 'audio/mpeg' });
 }
 
+/** An upload that must be refused: what it is, the file, the status and error code it must get. */
+type Refusal = [label: string, file: { bytes: Buffer; name: string; type?: string }, status: number, code: string];
+
+/** Uploads each file as an artist and expects its refusal, then that nothing was stored: no file, no row. */
+async function expectRefusedLeavingNothing(refusals: Refusal[], env: Record<string, string> = {}): Promise<void> {
+  const app = makeApp(env);
+  const artist = await signInAs(db.pool, 'artist');
+  const before = storedFiles();
+  const rowsBefore = await trackCount();
+  for (const [label, file, status, code] of refusals) {
+    const res = await upload(app, artist.cookie, file);
+    expect({ label, status: res.status, code: res.body.error?.code }).toEqual({ label, status, code });
+  }
+  // Give the response-close cleanup of multer's temporary files a moment.
+  await new Promise((r) => setTimeout(r, 100));
+  expect(storedFiles()).toEqual(before);
+  expect(await trackCount()).toBe(rowsBefore);
+}
+
 (haveFfmpeg() ? describe : describe.skip)('artist uploads', () => {
   const read = (file: string) => fs.readFileSync(path.join(fixtures, file));
 
@@ -91,13 +110,9 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
   });
 
   it('refuses lies, truncation, emptiness, AAC and oversized files, leaving no file and no row', async () => {
-    const app = makeApp({ MAX_UPLOAD_MB: '1' });
-    const artist = await signInAs(db.pool, 'artist');
-    const before = storedFiles();
-    const rowsBefore = await trackCount();
     const wav = read('a.wav');
     const mp3 = read('cbr.mp3');
-    const cases: [string, { bytes: Buffer; name: string; type?: string }, number, string][] = [
+    const cases: Refusal[] = [
       [
         'text claiming to be MP3',
         { bytes: Buffer.from('ID3 this is not audio at all, just words '.repeat(100)), name: 'song.mp3' },
@@ -112,21 +127,10 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
       ['over MAX_UPLOAD_MB', { bytes: read('big.wav'), name: 'big.wav', type: 'audio/wav' }, 413, 'file_too_large'],
       ['a WAV whose header promises more than it has', { bytes: wav.subarray(0, 200_000), name: 'short.wav' }, 422, 'audio_truncated'],
     ];
-    for (const [label, file, status, code] of cases) {
-      const res = await upload(app, artist.cookie, file);
-      expect({ label, status: res.status, code: res.body.error?.code }).toEqual({ label, status, code });
-    }
-    // Give the response-close cleanup of multer's temporary files a moment.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(storedFiles()).toEqual(before);
-    expect(await trackCount()).toBe(rowsBefore);
+    await expectRefusedLeavingNothing(cases, { MAX_UPLOAD_MB: '1' });
   });
 
   it('refuses headers that claim an impossible length or sample rate with 422 audio_unreadable, storing nothing', async () => {
-    const app = makeApp();
-    const artist = await signInAs(db.pool, 'artist');
-    const before = storedFiles();
-    const rowsBefore = await trackCount();
     // FLAC STREAMINFO (bytes 8..41): the 20-bit sample rate starts at byte 18. 1 Hz makes 12 s last 529,200 s.
     const flac = Buffer.from(read('a.flac'));
     flac.writeUInt8(0x00, 18);
@@ -137,17 +141,11 @@ function upload(app: App, cookie: string, file: { bytes: Buffer; name: string; t
     opus.writeBigUInt64LE(1n << 62n, opus.lastIndexOf('OggS') + 6);
     const vorbis = Buffer.from(read('a.ogg'));
     vorbis.writeBigUInt64LE(48_000n * 3600n * 24n * 30n, vorbis.lastIndexOf('OggS') + 6);
-    for (const [label, bytes, name] of [
-      ['a FLAC at 1 Hz', flac, 'slow.flac'],
-      ['an Opus file with a huge final granule', opus, 'long.opus'],
-      ['a Vorbis file claiming a month', vorbis, 'month.ogg'],
-    ] as const) {
-      const res = await upload(app, artist.cookie, { bytes, name });
-      expect({ label, status: res.status, code: res.body.error?.code }).toEqual({ label, status: 422, code: 'audio_unreadable' });
-    }
-    await new Promise((r) => setTimeout(r, 100));
-    expect(storedFiles()).toEqual(before);
-    expect(await trackCount()).toBe(rowsBefore);
+    await expectRefusedLeavingNothing([
+      ['a FLAC at 1 Hz', { bytes: flac, name: 'slow.flac' }, 422, 'audio_unreadable'],
+      ['an Opus file with a huge final granule', { bytes: opus, name: 'long.opus' }, 422, 'audio_unreadable'],
+      ['a Vorbis file claiming a month', { bytes: vorbis, name: 'month.ogg' }, 422, 'audio_unreadable'],
+    ]);
   });
 
   it('decides the type by the bytes: a WAV named .mp3 is stored as WAV', async () => {

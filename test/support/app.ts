@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { createLogger } from '../../lib/logger';
+import { Background } from '../../services/background';
+import { OutboxMailer } from '../../services/mail/outbox.mailer';
 import { PlayRecorder } from '../../services/plays/play-recorder';
 import { createApp, type AppDeps } from '../../server/app';
 import { appDeps } from '../../server/compose';
@@ -26,4 +28,9 @@ export type TestAppOptions = Partial<AppDeps> & {
 export function testApp(db: pg.Pool, options: TestAppOptions = {}) {
   const { env, config = testConfig(env), logger = createLogger('silent'), ...parts } = options;
   return createApp(appDeps({ config, db, logger }, { plays: new PlayRecorder(db, logger).start(), ...parts }));
+}
+
+/** A mailer that keeps what it sends for the test to read, and the background runner that sends it: both silent. */
+export function outbox(): { mailer: OutboxMailer; background: Background } {
+  return { mailer: new OutboxMailer(createLogger('silent'), false), background: new Background(createLogger('silent')) };
 }

@@ -54,6 +54,20 @@ export function replace(parent: Element, ...children: (Child | Child[])[]): void
 
 /** A labelled form field: the label wraps nothing, it points at the control by id. */
 let fieldCount = 0;
+/** A list of rows, or the sentence that says there are none. */
+export function rowsOr(tag: 'ul' | 'ol', rows: Node[], empty: string, className = 'rows'): HTMLElement {
+  return rows.length ? h(tag, { class: className }, rows) : h('p', { class: 'empty' }, empty);
+}
+
+/** One `li.row` an item, its cells from `cells`; or the sentence that says there are none. */
+export function rowList<T>(tag: 'ul' | 'ol', items: T[], cells: (item: T) => Child[], empty: string): HTMLElement {
+  return rowsOr(
+    tag,
+    items.map((item) => h('li', { class: 'row' }, cells(item))),
+    empty,
+  );
+}
+
 export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
   const id = control.id || `f${++fieldCount}`;
   control.id = id;

@@ -1,7 +1,7 @@
 import { CHECKOUT_RESULTS, type CheckoutResult } from '../contract/checkout.js';
 import { ApiError, api, messageOf } from '../lib/api.js';
 import { cartIds, clearCart, removeFromCart } from '../lib/cart.js';
-import { h, page, statusLine } from '../lib/dom.js';
+import { h, page, rowList, rowsOr, statusLine } from '../lib/dom.js';
 import { euros, price, toCents } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
@@ -232,39 +232,27 @@ export const libraryView: View = async () => {
     'Your library',
     h('h1', {}, 'Your library'),
     h('h2', {}, 'Tracks you own'),
-    rows.length
-      ? h('ul', { class: 'rows library' }, rows)
-      : h('p', { class: 'empty' }, 'Nothing bought yet. Tracks you buy appear here to play in full and download.'),
+    rowsOr('ul', rows, 'Nothing bought yet. Tracks you buy appear here to play in full and download.', 'rows library'),
     h('h2', {}, 'Orders'),
-    orders.length
-      ? h(
-          'ul',
-          { class: 'rows' },
-          orders.map((o) =>
-            h(
-              'li',
-              { class: 'row' },
-              h('span', { class: 'grow' }, `#${o.id} · ${o.items.map((i) => i.title).join(', ')}`),
-              h('span', {}, `${euros(toCents(o.amount))} · ${orderStatus[o.status]}`),
-              o.approveUrl ? h('a', { href: o.approveUrl }, 'Pay') : null,
-            ),
-          ),
-        )
-      : h('p', { class: 'empty' }, 'No orders yet.'),
+    rowList(
+      'ul',
+      orders,
+      (o) => [
+        h('span', { class: 'grow' }, `#${o.id} · ${o.items.map((i) => i.title).join(', ')}`),
+        h('span', {}, `${euros(toCents(o.amount))} · ${orderStatus[o.status]}`),
+        o.approveUrl ? h('a', { href: o.approveUrl }, 'Pay') : null,
+      ],
+      'No orders yet.',
+    ),
     h('h2', {}, 'Recently played'),
-    history.length
-      ? h(
-          'ol',
-          { class: 'rows' },
-          history.map((e) =>
-            h(
-              'li',
-              { class: 'row' },
-              h('a', { class: 'grow', href: `/tracks/${e.trackId}` }, `${e.name} — ${e.artist}`),
-              h('small', {}, new Date(e.playedAt).toLocaleString()),
-            ),
-          ),
-        )
-      : h('p', { class: 'empty' }, 'Nothing played yet while signed in.'),
+    rowList(
+      'ol',
+      history,
+      (e) => [
+        h('a', { class: 'grow', href: `/tracks/${e.trackId}` }, `${e.name} — ${e.artist}`),
+        h('small', {}, new Date(e.playedAt).toLocaleString()),
+      ],
+      'Nothing played yet while signed in.',
+    ),
   );
 };
