@@ -57,6 +57,64 @@ CREATE INDEX idx_users_email ON users (email);
 CREATE TRIGGER users_set_updated_at BEFORE UPDATE ON users
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
+-- artist_profiles and releases (new tables, 0009) -------------------------
+-- Departure: an artist's public profile (display name stays on users): a
+-- stable URL slug for /artists/<slug>, bio, location, avatar (a storage key,
+-- never shown) and up to 10 https links.
+-- Departure: releases — albums, EPs, singles and compilations of ordered
+-- tracks, sold as a whole at price_eur. publish_at schedules publication (a
+-- job sets is_published and published_at once it is due); search_text is
+-- title, artist, tags and the track titles, lower case, kept by the service
+-- for trigram search; tags are normalised (lower case, trimmed) by the service.
+CREATE TABLE artist_profiles (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    slug VARCHAR(60) UNIQUE NOT NULL CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),
+    bio TEXT CHECK (length(bio) <= 5000),
+    location VARCHAR(100),
+    avatar_filename VARCHAR(255) UNIQUE,
+    avatar_mime VARCHAR(20),
+    links TEXT[] NOT NULL DEFAULT '{}' CHECK (cardinality(links) <= 10),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE TRIGGER artist_profiles_set_updated_at BEFORE UPDATE ON artist_profiles
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+CREATE TABLE releases (
+    id SERIAL PRIMARY KEY,
+    artist_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    title VARCHAR(200) NOT NULL,
+    release_type VARCHAR(20) NOT NULL DEFAULT 'album'
+        CHECK (release_type IN ('album', 'ep', 'single', 'compilation')),
+    description TEXT,
+    credits TEXT,
+    release_date DATE,
+    publish_at TIMESTAMPTZ,
+    is_published BOOLEAN NOT NULL DEFAULT false,
+    published_at TIMESTAMPTZ,
+    cover_filename VARCHAR(255) UNIQUE,
+    cover_mime VARCHAR(20),
+    catalogue_number VARCHAR(50),
+    upc VARCHAR(13) CHECK (upc ~ '^[0-9]{12,13}$'),
+    price_eur NUMERIC(10,2) NOT NULL DEFAULT 7.00 CHECK (price_eur >= 0),
+    tags TEXT[] NOT NULL DEFAULT '{}' CHECK (cardinality(tags) <= 10),
+    search_text TEXT NOT NULL DEFAULT '',
+    is_deleted BOOLEAN NOT NULL DEFAULT false,
+    deleted_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE INDEX idx_releases_artist_user_id ON releases (artist_user_id, created_at DESC);
+CREATE INDEX idx_releases_due ON releases (publish_at) WHERE NOT is_published AND NOT is_deleted AND publish_at IS NOT NULL;
+CREATE INDEX idx_releases_newest ON releases (created_at DESC, id DESC) WHERE is_published AND NOT is_deleted;
+CREATE INDEX idx_releases_release_date ON releases (release_date DESC NULLS LAST, id DESC) WHERE is_published AND NOT is_deleted;
+CREATE INDEX idx_releases_price ON releases (price_eur, id) WHERE is_published AND NOT is_deleted;
+CREATE INDEX idx_releases_search_trgm ON releases USING gin (search_text gin_trgm_ops) WHERE is_published AND NOT is_deleted;
+CREATE INDEX idx_releases_tags ON releases USING gin (tags) WHERE is_published AND NOT is_deleted;
+CREATE TRIGGER releases_set_updated_at BEFORE UPDATE ON releases
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
 -- 2. tracks -----------------------------------------------------------------
 CREATE TABLE tracks (
     id SERIAL PRIMARY KEY,
@@ -101,7 +159,24 @@ CREATE TABLE tracks (
     preview_seconds NUMERIC(9,3) CHECK (preview_seconds >= 0),
     preview_size_bytes BIGINT CHECK (preview_size_bytes >= 0),
     cover_filename VARCHAR(255) UNIQUE,
-    cover_mime VARCHAR(20)
+    cover_mime VARCHAR(20),
+    -- Departure (0009): the release a track belongs to (at most one), its
+    -- place there, and what a release page shows per track: lyrics, ISRC
+    -- (12 characters, no hyphens), credits, a license code and up to 10
+    -- normalised tags beside the primary genre. Positions are unique within a
+    -- release, checked at commit so one statement can reorder a whole release.
+    release_id INTEGER REFERENCES releases(id) ON DELETE SET NULL,
+    track_number SMALLINT CHECK (track_number > 0),
+    disc_number SMALLINT NOT NULL DEFAULT 1 CHECK (disc_number > 0),
+    lyrics TEXT CHECK (length(lyrics) <= 20000),
+    isrc VARCHAR(12) CHECK (isrc ~ '^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$'),
+    credits TEXT,
+    license VARCHAR(20) NOT NULL DEFAULT 'all-rights-reserved'
+        CHECK (license IN ('all-rights-reserved', 'cc0', 'cc-by', 'cc-by-sa', 'cc-by-nd', 'cc-by-nc', 'cc-by-nc-sa', 'cc-by-nc-nd')),
+    tags TEXT[] NOT NULL DEFAULT '{}' CHECK (cardinality(tags) <= 10),
+    CONSTRAINT tracks_release_position_check CHECK ((release_id IS NULL) = (track_number IS NULL)),
+    CONSTRAINT tracks_release_position_unique UNIQUE (release_id, disc_number, track_number)
+        DEFERRABLE INITIALLY DEFERRED
 );
 
 CREATE INDEX idx_tracks_published_created_optimized ON tracks (created_at DESC)
@@ -125,6 +200,7 @@ CREATE INDEX idx_tracks_artist_published ON tracks (artist_user_id, created_at D
     WHERE is_published = true AND is_deleted = false;
 CREATE INDEX idx_tracks_genre_published ON tracks (genre)
     WHERE is_published = true AND is_deleted = false;
+CREATE INDEX idx_tracks_tags ON tracks USING gin (tags) WHERE is_published = true AND is_deleted = false;
 
 CREATE FUNCTION tracks_mirror_price() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -177,19 +253,33 @@ CREATE INDEX idx_orders_open ON orders (updated_at) WHERE status IN ('CREATED', 
 CREATE TRIGGER orders_set_updated_at BEFORE UPDATE ON orders
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
--- Departure (new table): the tracks an order pays for, each at the price read
--- from tracks when the order was created. An order's amount is their sum.
--- RESTRICT: tracks are soft-deleted, and a paid line must never vanish.
+-- Departure (new table): what an order pays for — a track or (0009) a whole
+-- release, exactly one of the two — each at the price read from the database
+-- when the order was created. An order's amount is their sum.
+-- RESTRICT: tracks and releases are soft-deleted, and a paid line must never vanish.
 CREATE TABLE order_items (
     id SERIAL PRIMARY KEY,
     order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
-    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE RESTRICT,
+    track_id INTEGER REFERENCES tracks(id) ON DELETE RESTRICT,
     price NUMERIC(10,2) NOT NULL CHECK (price >= 0),
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    UNIQUE (order_id, track_id)
+    release_id INTEGER REFERENCES releases(id) ON DELETE RESTRICT,
+    UNIQUE (order_id, track_id),
+    CONSTRAINT order_items_one_thing_check CHECK (num_nonnulls(track_id, release_id) = 1),
+    CONSTRAINT order_items_order_id_release_id_key UNIQUE (order_id, release_id)
 );
 
 CREATE INDEX idx_order_items_track_id ON order_items (track_id);
+CREATE INDEX idx_order_items_release_id ON order_items (release_id) WHERE release_id IS NOT NULL;
+
+-- Departure (0009): what each order line pays for, track by track: a track
+-- line its track, a release line every track the release has now (so a track
+-- added later is covered by the orders that bought the release).
+CREATE VIEW order_item_tracks AS
+    SELECT oi.order_id, oi.track_id, NULL::integer AS release_id FROM order_items oi WHERE oi.track_id IS NOT NULL
+    UNION ALL
+    SELECT oi.order_id, t.id, oi.release_id FROM order_items oi JOIN tracks t ON t.release_id = oi.release_id
+    WHERE oi.release_id IS NOT NULL;
 
 -- 4. purchases --------------------------------------------------------------
 CREATE TABLE purchases (
@@ -204,6 +294,8 @@ CREATE TABLE purchases (
     -- Departure: a refund or reversal revokes what it paid for; a revoked
     -- purchase no longer entitles its user to the full track.
     revoked_at TIMESTAMPTZ,
+    -- Departure (0009): the release whose purchase granted this track, if any.
+    release_id INTEGER REFERENCES releases(id) ON DELETE SET NULL,
     UNIQUE (user_id, track_id)
 );
 

@@ -59,6 +59,10 @@ export const ERROR_CATALOGUE = {
   audio_unreadable: { status: 422, message: 'The audio could not be read.' },
   audio_type_mismatch: { status: 422, message: 'The file’s contents do not match one audio format.' },
   image_too_large: { status: 422, message: 'The image has too many pixels.' },
+  release_not_found: { status: 404, message: 'No such release.' },
+  slug_taken: { status: 409, message: 'Another artist already has this address.' },
+  release_track_invalid: { status: 422, message: 'Only your own tracks that are not deleted can be put in a release.' },
+  publish_empty_release: { status: 422, message: 'A release needs at least one track before it can be published.' },
   // Listening
   play_token_invalid: { status: 400, message: 'This play report does not come from a playback of this track by this listener.' },
   purchase_required: { status: 403, message: 'Buy this track to download it.' },
@@ -77,6 +81,8 @@ export const ERROR_CATALOGUE = {
   order_not_refundable: { status: 409, message: 'Only completed orders can be refunded.' },
   track_unavailable: { status: 422, message: 'Some tracks cannot be bought: they do not exist or are not for sale.' },
   track_free: { status: 422, message: 'Free tracks need no purchase.' },
+  release_unavailable: { status: 422, message: 'Some releases cannot be bought: they do not exist, are not for sale or have no tracks.' },
+  release_owned: { status: 409, message: 'You already own every track of this release.' },
   payment_provider_unavailable: { status: 502, message: 'PayPal could not be reached. Nothing was charged twice; try again in a moment.' },
   // Theme
   invalid_tokens: { status: 400, message: 'The body must be an object of design tokens.' },

@@ -42,6 +42,7 @@ export function fail(code: ErrorCode, options: FailOptions = {}): AppError {
 export const unauthorized = (message?: string) => fail('unauthenticated', { message });
 export const forbidden = () => fail('forbidden');
 export const trackNotFound = () => fail('track_not_found');
+export const releaseNotFound = () => fail('release_not_found');
 export const orderNotFound = () => fail('order_not_found');
 export const userNotFound = () => fail('user_not_found');
 export const coverNotFound = () => fail('cover_not_found');

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requestedPage, presentPage } from './pagination';
 import { createTrack } from '../services/catalog/track-upload.service';
@@ -14,20 +14,10 @@ import type { RouteDeps } from './deps';
 import { parseInput } from '../lib/errors';
 import { audioUpload, singleFileInMemory } from '../server/middleware/upload';
 import { idParam } from './request';
-import { presentManagedTrack } from './track.presenter';
+import { isrc, license, optionalText, price, tags } from './catalog-fields';
 
-const price = z
-  .string()
-  .trim()
-  .regex(/^\d{1,4}(\.\d{1,2})?$/, 'must be a price in euros like "1.29" (0 to 9999.99)');
 const previewSeconds = z.coerce.number().int().min(0).max(600);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => (v ? v : null));
+import { presentManagedTrack } from './track.presenter';
 
 // Multipart fields arrive as strings.
 const uploadFields = z.object({
@@ -40,6 +30,11 @@ const uploadFields = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   freePreviewDuration: previewSeconds.default(40),
+  lyrics: optionalText(20000),
+  isrc: isrc.optional().transform((v) => v ?? null),
+  credits: optionalText(5000),
+  license: license.default('all-rights-reserved'),
+  tags: tags.default([]),
 });
 
 const editBody = z
@@ -61,24 +56,50 @@ const editBody = z
     isFree: z.boolean(),
     isPublished: z.boolean(),
     freePreviewDuration: z.number().int().min(0).max(600),
+    lyrics: optionalText(20000),
+    isrc,
+    credits: optionalText(5000),
+    license,
+    tags,
   })
   .partial()
   .strict();
+
+/** A title from an uploaded file's name when the form sends none: "03 - Night Drive.flac" → "03 - Night Drive". */
+function titleFromFileName(name: string): string {
+  return (
+    name
+      .replace(/\.[a-z0-9]{1,5}$/i, '')
+      .replace(/_/g, ' ')
+      .trim()
+      .slice(0, 100) || 'Untitled'
+  );
+}
 
 /** The artist studio's API: upload, list, edit, publish and delete one's tracks. */
 export function artistTrackRoutes(deps: RouteDeps): Router {
   const router = Router();
 
+  const upload = audioUpload(path.join(deps.config.uploadDir, 'incoming'), deps.config.maxUploadBytes);
+  /** One audio file (and optionally a cover) becomes a draft track; into a release, it is added at its end. */
+  const createFromUpload = (releaseOf: (req: Request) => number | undefined) => async (req: Request, res: Response) => {
+    const files = req.files as Record<string, Express.Multer.File[]>;
+    const audio = files.audio![0]!;
+    const fields = parseInput(uploadFields, { name: titleFromFileName(audio.originalname), ...req.body }, 'body');
+    const track = await createTrack(deps, req.actor, {
+      fields,
+      audioPath: audio.path,
+      coverPath: files.cover?.[0]?.path,
+      releaseId: releaseOf(req),
+    });
+    res.status(201).json({ track: presentManagedTrack(track) });
+  };
   router.post(
     '/api/artist/tracks',
-    audioUpload(path.join(deps.config.uploadDir, 'incoming'), deps.config.maxUploadBytes),
-    async (req, res) => {
-      const fields = parseInput(uploadFields, req.body, 'body');
-      const files = req.files as Record<string, Express.Multer.File[]>;
-      const track = await createTrack(deps, req.actor, { fields, audioPath: files.audio![0]!.path, coverPath: files.cover?.[0]?.path });
-      res.status(201).json({ track: presentManagedTrack(track) });
-    },
+    upload,
+    createFromUpload(() => undefined),
   );
+  router.post('/api/artist/releases/:id/tracks', upload, createFromUpload(idParam));
 
   router.get('/api/artist/tracks', async (req, res) => {
     const page = requestedPage(req, 50);

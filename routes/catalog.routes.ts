@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageFields, pageOf, presentPage, requestedPage } from './pagination';
-import { artistPage, browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
+import { pageFields, pageOf, presentPage } from './pagination';
+import { browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
 import type { RouteDeps } from './deps';
-import { publicName } from '../services/users.service';
 import { coverNotFound, parseInput } from '../lib/errors';
 import { idParam, idString } from './request';
-import { sendStoredFile } from './stored-file';
+import { sendImage } from './stored-file';
 import { presentTrack } from './track.presenter';
 
 const catalogQuery = z
@@ -21,9 +20,7 @@ const catalogQuery = z
 /** Catalogue pages hold a grid's worth of cards. */
 const CATALOG_PAGE = 24;
 
-const COVER_EXT = /\.(png|jpg|webp)$/;
-
-/** The public catalog: browse, search, genres, artist pages, cover art. */
+/** The public catalog of tracks: browse, search, genres, cover art. */
 export function catalogRoutes(deps: RouteDeps): Router {
   const router = Router();
 
@@ -46,29 +43,9 @@ export function catalogRoutes(deps: RouteDeps): Router {
     res.json({ genres: await catalogGenres(deps) });
   });
 
-  router.get('/api/artists/:id', async (req, res) => {
-    const id = idParam(req);
-    const page = requestedPage(req, CATALOG_PAGE);
-    const { artist, tracks, total } = await artistPage(deps, id, page);
-    res.json({
-      artist: { id: artist.id, name: publicName(artist) },
-      tracks: tracks.map(presentTrack),
-      ...presentPage(page, total),
-    });
-  });
-
   router.get('/api/tracks/:id/cover', async (req, res) => {
     const { track, isPublic } = await coverOf(deps, req.actor, idParam(req));
-    if (!COVER_EXT.test(track.coverFilename!)) throw coverNotFound();
-    await sendStoredFile(deps.storage, req, res, {
-      key: track.coverFilename!,
-      headers: {
-        'Content-Type': track.coverMime ?? 'application/octet-stream',
-        // Links carry ?v= of this exact file (presentTrack), so a replaced cover is a new URL.
-        'Cache-Control': isPublic ? 'public, max-age=86400' : 'private, no-cache',
-      },
-      missing: coverNotFound,
-    });
+    await sendImage(deps.storage, req, res, { key: track.coverFilename!, mime: track.coverMime, isPublic, missing: coverNotFound });
   });
 
   return router;

@@ -10,7 +10,22 @@ import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-
 import { presentOrder } from './order.presenter';
 import { idParam } from './request';
 
-const createBody = z.object({ trackIds: z.array(z.number().int().positive().max(2_147_483_647)).min(1).max(MAX_ORDER_TRACKS) }).strict();
+const dbId = z.number().int().positive().max(2_147_483_647);
+/** `items` of either kind; `trackIds` as before, for clients that buy tracks only. */
+const createBody = z.union([
+  z
+    .object({
+      items: z
+        .array(z.object({ kind: z.enum(['track', 'release']), id: dbId }).strict())
+        .min(1)
+        .max(MAX_ORDER_TRACKS),
+    })
+    .strict(),
+  z
+    .object({ trackIds: z.array(dbId).min(1).max(MAX_ORDER_TRACKS) })
+    .strict()
+    .transform(({ trackIds }) => ({ items: trackIds.map((id) => ({ kind: 'track' as const, id })) })),
+]);
 /** PayPal's order ids are short upper-case alphanumerics. */
 const returnQuery = z.object({ token: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }).loose();
 
@@ -39,8 +54,8 @@ export function checkoutRoutes(deps: RouteDeps, limits: RateLimitBackend): Route
   const capturing = perBuyer('checkout-capture', 60);
 
   router.post('/api/checkout/orders', creating, async (req, res) => {
-    const { trackIds } = parseInput(createBody, req.body, 'body');
-    const { order, approveUrl } = await createCheckoutOrder(deps, req.actor, trackIds);
+    const { items } = parseInput(createBody, req.body, 'body');
+    const { order, approveUrl } = await createCheckoutOrder(deps, req.actor, items);
     res.status(201).json({ orderId: order.id, approveUrl, amount: order.amount, currency: order.currency });
   });
 

@@ -10,7 +10,14 @@ export function presentOrder({ order, items }: OrderWithItems): ApiOrder {
     amount: order.amount,
     currency: order.currency,
     description: order.description,
-    items: items.map((i) => ({ trackId: i.trackId, title: i.trackName, artist: i.artist, price: i.price })),
+    items: items.map((i) => ({
+      kind: i.releaseId === null ? 'track' : 'release',
+      trackId: i.trackId,
+      releaseId: i.releaseId,
+      title: i.title,
+      artist: i.artist,
+      price: i.price,
+    })),
     approveUrl: order.status === 'CREATED' ? order.approveUrl : null,
     failureReason: order.failureReason,
     createdAt: order.createdAt.toISOString(),
@@ -44,5 +51,7 @@ export function presentPurchase(purchase: PurchaseRow): ApiPurchase {
     expiresAt: purchase.expiresAt?.toISOString() ?? null,
     revokedAt: purchase.revokedAt?.toISOString() ?? null,
     trackDeleted: purchase.isDeleted,
+    releaseId: purchase.releaseId,
+    releaseTitle: purchase.releaseTitle,
   };
 }

@@ -46,3 +46,27 @@ export async function sendStoredFile(
     throw err;
   }
 }
+
+const IMAGE_EXT = /\.(png|jpg|webp)$/;
+
+/**
+ * Sends a stored image (cover art, an avatar) under a versioned URL (its
+ * link carries ?v= of this exact file), cached publicly for a day when
+ * everyone may see it, privately otherwise.
+ */
+export async function sendImage(
+  storage: Storage,
+  req: Request,
+  res: Response,
+  image: { key: string; mime: string | null; isPublic: boolean; missing: () => AppError },
+): Promise<void> {
+  if (!IMAGE_EXT.test(image.key)) throw image.missing();
+  await sendStoredFile(storage, req, res, {
+    key: image.key,
+    headers: {
+      'Content-Type': image.mime ?? 'application/octet-stream',
+      'Cache-Control': image.isPublic ? 'public, max-age=86400' : 'private, no-cache',
+    },
+    missing: image.missing,
+  });
+}

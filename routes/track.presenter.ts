@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import type { ApiManagedTrack, ApiTrack } from '../contract/api';
 import type { Track } from '../db/repos/tracks.repo';
 
-/** A short public version of the cover's storage key (its random part), never the key itself. */
-const coverVersion = (key: string) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
+/** A short public version of an image's storage key (its random part), never the key itself. */
+export const coverVersion = (key: string) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
 
 /** A track as the catalog shows it: no storage keys, checksums or internal state. */
 export function presentTrack(track: Track): ApiTrack {
@@ -22,6 +22,14 @@ export function presentTrack(track: Track): ApiTrack {
     // The version changes with the file, so the image can be cached and still change at once.
     coverUrl: track.coverFilename ? `/api/tracks/${track.id}/cover?v=${coverVersion(track.coverFilename)}` : null,
     createdAt: track.createdAt.toISOString(),
+    releaseId: track.releaseId,
+    trackNumber: track.trackNumber,
+    discNumber: track.discNumber,
+    lyrics: track.lyrics,
+    isrc: track.isrc,
+    credits: track.credits,
+    license: track.license,
+    tags: track.tags,
   };
 }
 

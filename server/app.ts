@@ -6,8 +6,10 @@ import { healthRoutes } from '../routes/health.routes';
 import { meRoutes } from '../routes/me.routes';
 import { pageRoutes } from '../routes/pages.routes';
 import { themeRoutes } from '../routes/theme.routes';
+import { artistReleaseRoutes } from '../routes/artist-releases.routes';
 import { artistTrackRoutes } from '../routes/artist-tracks.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
+import { releaseRoutes } from '../routes/releases.routes';
 import { streamRoutes } from '../routes/stream.routes';
 import { playRoutes } from '../routes/plays.routes';
 import { statisticsRoutes } from '../routes/statistics.routes';
@@ -117,7 +119,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(checkoutRoutes(services, rateLimits));
   app.use(orderRoutes(services));
   app.use(catalogRoutes(services));
+  app.use(releaseRoutes(services));
   app.use(artistTrackRoutes(services));
+  app.use(artistReleaseRoutes(services));
   // The outbox page exists only where mail has nowhere else to go, never in production.
   app.use(pageRoutes(mailer instanceof OutboxMailer && !config.isProduction ? mailer : undefined));
 

@@ -17,6 +17,7 @@ import { PlayRecorder } from '../services/plays/play-recorder';
 import { PlayTokens } from '../services/plays/play-token';
 import { createStorage } from '../services/storage/create-storage';
 import { sweepTemporaries } from '../services/storage/temp-files';
+import { publishScheduledReleases } from '../services/catalog/release-publisher';
 import { startAccessCache } from './access-feed';
 import type { AppDeps } from './app';
 import type { Config } from './config';
@@ -126,7 +127,7 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   return { deps, onDatabaseLost: (listener) => database.onUnexpectedExit(listener) };
 }
 
-/** Periodic upkeep: expired records and crash leftovers (now, and every 10 minutes), and payment reconciliation. */
+/** Periodic upkeep: expired records and crash leftovers (now, and every 10 minutes), payment reconciliation, scheduled releases. */
 async function startTimers(deps: AppDeps, steps: ShutdownStep[]): Promise<void> {
   const { config, db, logger, payments } = deps;
   const sweep = () =>
@@ -153,4 +154,13 @@ async function startTimers(deps: AppDeps, steps: ShutdownStep[]): Promise<void> 
   }, config.reconcileIntervalMs);
   reconcile.unref();
   steps.unshift({ name: 'reconciliation timer', run: async () => clearInterval(reconcile) });
+
+  const publish = () =>
+    publishScheduledReleases({ db, clock: systemClock })
+      .then((ids) => ids.length > 0 && logger.info({ releaseIds: ids }, 'scheduled releases published'))
+      .catch((err: unknown) => logger.error({ err }, 'publishing scheduled releases failed'));
+  await publish(); // what came due while no server ran
+  const publisher = setInterval(() => void publish(), config.releasePublishIntervalMs);
+  publisher.unref();
+  steps.unshift({ name: 'release publisher', run: async () => clearInterval(publisher) });
 }

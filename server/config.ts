@@ -69,6 +69,8 @@ export interface Config {
   themeImageHosts: string[];
   /** How often stale CREATED and PENDING orders are read back from PayPal and settled. */
   reconcileIntervalMs: number;
+  /** How often scheduled releases are checked and published when due. */
+  releasePublishIntervalMs: number;
 }
 
 /** The stand-in's demo credentials and webhook id, used when PAYPAL_ENV=standin leaves them unset. */
@@ -169,6 +171,7 @@ const envSchema = z.object({
   PAYPAL_STANDIN_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
   PAYPAL_TIMEOUT_MS: int(1_000, 120_000, 20_000),
   RECONCILE_INTERVAL_S: int(10, 86_400, 300),
+  RELEASE_PUBLISH_INTERVAL_S: int(1, 3600, 15),
   THEME_IMAGE_HOSTS: z.preprocess(
     emptyToUndefined,
     z
@@ -273,6 +276,7 @@ export function parseConfig(env: Env): Readonly<Config> {
       timeoutMs: e.PAYPAL_TIMEOUT_MS,
     },
     reconcileIntervalMs: e.RECONCILE_INTERVAL_S * 1000,
+    releasePublishIntervalMs: e.RELEASE_PUBLISH_INTERVAL_S * 1000,
     themeImageHosts: e.THEME_IMAGE_HOSTS.map((h) => new URL(h).origin),
   };
   return deepFreeze(config);

@@ -28,8 +28,11 @@ export interface Order {
 
 export interface OrderItem {
   orderId: number;
-  trackId: number;
-  trackName: string;
+  /** Exactly one of the two: the line pays for a track or for a whole release. */
+  trackId: number | null;
+  releaseId: number | null;
+  /** The track's or the release's title. */
+  title: string;
   artist: string;
   price: string;
 }
@@ -55,7 +58,7 @@ export interface NewOrder {
   description: string;
   invoiceId: string;
   approveUrl: string;
-  items: { trackId: number; price: string }[];
+  items: { trackId?: number; releaseId?: number; price: string }[];
 }
 
 /** Inserts an order and its items, in one transaction. */
@@ -65,11 +68,11 @@ export async function insertOrder(db: Tx, order: NewOrder): Promise<Order> {
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
     [order.id, order.userId, order.paypalOrderId, order.amount, order.currency, order.description, order.invoiceId, order.approveUrl],
   );
-  await db.query(`INSERT INTO order_items (order_id, track_id, price) SELECT $1, t, p FROM unnest($2::int[], $3::numeric[]) AS i(t, p)`, [
-    order.id,
-    order.items.map((i) => i.trackId),
-    order.items.map((i) => i.price),
-  ]);
+  await db.query(
+    `INSERT INTO order_items (order_id, track_id, release_id, price)
+     SELECT $1, t, r, p FROM unnest($2::int[], $3::int[], $4::numeric[]) AS i(t, r, p)`,
+    [order.id, order.items.map((i) => i.trackId ?? null), order.items.map((i) => i.releaseId ?? null), order.items.map((i) => i.price)],
+  );
   return rows[0]!;
 }
 
@@ -81,13 +84,13 @@ export async function lockBuyerOrders(tx: Tx, userId: number): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [ORDER_LOCK_SPACE, userId]);
 }
 
-/** The buyer's newest open (CREATED or PENDING) order covering any of these tracks. */
+/** The buyer's newest open (CREATED or PENDING) order covering any of these tracks (as a track or within a release line). */
 export async function findOpenOrderCovering(db: Queryable, userId: number, trackIds: number[]): Promise<Order | undefined> {
   return firstRow<Order>(
     db,
     `SELECT ${COLUMNS} FROM orders o
      WHERE o.user_id = $1 AND o.status IN ('CREATED', 'PENDING')
-       AND EXISTS (SELECT 1 FROM order_items oi WHERE oi.order_id = o.id AND oi.track_id = ANY($2::int[]))
+       AND EXISTS (SELECT 1 FROM order_item_tracks oi WHERE oi.order_id = o.id AND oi.track_id = ANY($2::int[]))
      ORDER BY o.created_at DESC, o.id DESC LIMIT 1`,
     [userId, trackIds],
   );
@@ -143,13 +146,16 @@ export async function updateOrder(db: Queryable, id: number, changes: OrderChang
 }
 
 export async function listOrderItems(db: Queryable, orderIds: number[]): Promise<OrderItem[]> {
-  const { rows } = await db.query<{ order_id: number; track_id: number; name: string; artist: string; price: string }>(
-    `SELECT oi.order_id, oi.track_id, t.name, t.artist, oi.price
-     FROM order_items oi JOIN tracks t ON t.id = oi.track_id
+  const { rows } = await db.query<OrderItem>(
+    `SELECT oi.order_id AS "orderId", oi.track_id AS "trackId", oi.release_id AS "releaseId",
+       COALESCE(t.name, r.title) AS title, COALESCE(t.artist, NULLIF(trim(u.display_name), ''), 'Artist #' || u.id, '') AS artist, oi.price
+     FROM order_items oi
+     LEFT JOIN tracks t ON t.id = oi.track_id
+     LEFT JOIN releases r ON r.id = oi.release_id LEFT JOIN users u ON u.id = r.artist_user_id
      WHERE oi.order_id = ANY($1::int[]) ORDER BY oi.order_id, oi.id`,
     [orderIds],
   );
-  return rows.map((r) => ({ orderId: r.order_id, trackId: r.track_id, trackName: r.name, artist: r.artist, price: r.price }));
+  return rows;
 }
 
 export interface OrderFilter {

@@ -1,5 +1,5 @@
 import type { Queryable } from '../pool';
-import { findTrackById, toTrack, TRACK_COLUMNS, type Track, type TrackRow } from './tracks.repo';
+import { findTrackById, TRACK_COLUMNS, type Track } from './tracks.repo';
 
 /**
  * The public catalog's reads of the tracks table: published, not deleted.
@@ -66,8 +66,8 @@ export function catalogSql(query: CatalogQuery): { text: string; values: unknown
 
 export async function listCatalog(db: Queryable, query: CatalogQuery): Promise<{ tracks: Track[]; total: number }> {
   const { page, count } = catalogStatements(query);
-  const [rows, total] = await Promise.all([db.query<TrackRow>(page), db.query<{ n: number }>(count)]);
-  return { tracks: rows.rows.map(toTrack), total: total.rows[0]!.n };
+  const [rows, total] = await Promise.all([db.query<Track>(page), db.query<{ n: number }>(count)]);
+  return { tracks: rows.rows, total: total.rows[0]!.n };
 }
 
 export async function findPublicTrack(db: Queryable, id: number): Promise<Track | undefined> {

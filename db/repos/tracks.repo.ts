@@ -1,38 +1,9 @@
+import type { TrackLicense } from '../../contract/api';
 import type { Page } from '../../lib/page';
+import { camelColumns } from '../columns';
 import { selectPage, type Queryable, type Tx } from '../pool';
 
-export interface TrackRow {
-  id: number;
-  name: string;
-  artist: string;
-  artist_user_id: number | null;
-  genre: string | null;
-  description: string | null;
-  audio_filename: string;
-  price_eur: string;
-  duration_seconds: number | null;
-  file_size_bytes: number | null;
-  play_count: number;
-  is_published: boolean;
-  is_free: boolean;
-  free_preview_duration: number;
-  is_deleted: boolean;
-  deleted_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  audio_sha256: string | null;
-  audio_mime: string | null;
-  audio_format: string | null;
-  codec: string | null;
-  bitrate: number | null;
-  sample_rate: number | null;
-  channels: number | null;
-  preview_filename: string | null;
-  preview_seconds: string | null;
-  preview_size_bytes: number | null;
-  cover_filename: string | null;
-  cover_mime: string | null;
-}
+export type { TrackLicense };
 
 export interface Track {
   id: number;
@@ -70,72 +41,48 @@ export interface Track {
   previewSizeBytes: number | null;
   coverFilename: string | null;
   coverMime: string | null;
+  /** The release the track belongs to, and its place there (null for a standalone track). */
+  releaseId: number | null;
+  trackNumber: number | null;
+  discNumber: number;
+  lyrics: string | null;
+  /** 12 characters, no hyphens (CCXXXYYNNNNN). */
+  isrc: string | null;
+  credits: string | null;
+  license: TrackLicense;
+  /** Normalised (lower case, trimmed), at most 10; `genre` stays the primary one. */
+  tags: string[];
 }
 
 // `price` mirrors price_eur (see schema.sql) and is deliberately not read.
-export const TRACK_COLUMNS = `id, name, artist, artist_user_id, genre, description, audio_filename, price_eur,
+export const TRACK_COLUMNS = camelColumns(`id, name, artist, artist_user_id, genre, description, audio_filename, price_eur,
   duration_seconds, file_size_bytes, play_count, is_published, is_free, free_preview_duration,
   is_deleted, deleted_at, created_at, updated_at, audio_sha256, audio_mime, audio_format, codec,
-  bitrate, sample_rate, channels, preview_filename, preview_seconds, preview_size_bytes,
-  cover_filename, cover_mime`;
-
-export function toTrack(row: TrackRow): Track {
-  return {
-    id: row.id,
-    name: row.name,
-    artist: row.artist,
-    artistUserId: row.artist_user_id,
-    genre: row.genre,
-    description: row.description,
-    audioFilename: row.audio_filename,
-    priceEur: row.price_eur,
-    durationSeconds: row.duration_seconds,
-    fileSizeBytes: row.file_size_bytes,
-    playCount: row.play_count,
-    isPublished: row.is_published,
-    isFree: row.is_free,
-    freePreviewDuration: row.free_preview_duration,
-    isDeleted: row.is_deleted,
-    deletedAt: row.deleted_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    audioSha256: row.audio_sha256,
-    audioMime: row.audio_mime,
-    audioFormat: row.audio_format,
-    codec: row.codec,
-    bitrate: row.bitrate,
-    sampleRate: row.sample_rate,
-    channels: row.channels,
-    previewFilename: row.preview_filename,
-    previewSeconds: row.preview_seconds === null ? null : Number(row.preview_seconds),
-    previewSizeBytes: row.preview_size_bytes,
-    coverFilename: row.cover_filename,
-    coverMime: row.cover_mime,
-  };
-}
+  bitrate, sample_rate, channels, preview_filename, preview_seconds::float8 AS "previewSeconds", preview_size_bytes,
+  cover_filename, cover_mime, release_id, track_number, disc_number, lyrics, isrc, credits, license, tags`);
 
 export async function findTrackById(db: Queryable, id: number): Promise<Track | undefined> {
   // Named: prepared once per connection, since every stream request runs it.
-  const { rows } = await db.query<TrackRow>({
+  const { rows } = await db.query<Track>({
     name: 'tracks.find-by-id',
     text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1`,
     values: [id],
   });
-  return rows[0] ? toTrack(rows[0]) : undefined;
+  return rows[0];
 }
 
 /** The tracks with these ids that exist (deleted ones included), in id order. */
 export async function findTracksByIds(db: Queryable, ids: number[]): Promise<Track[]> {
-  const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = ANY($1::int[]) ORDER BY id`, [ids]);
-  return rows.map(toTrack);
+  const { rows } = await db.query<Track>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = ANY($1::int[]) ORDER BY id`, [ids]);
+  return rows;
 }
 
 export async function findTrackByOwnerAndName(db: Queryable, artistUserId: number, name: string): Promise<Track | undefined> {
-  const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE artist_user_id = $1 AND name = $2`, [
+  const { rows } = await db.query<Track>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE artist_user_id = $1 AND name = $2`, [
     artistUserId,
     name,
   ]);
-  return rows[0] ? toTrack(rows[0]) : undefined;
+  return rows[0];
 }
 
 export interface NewTrack {
@@ -163,15 +110,21 @@ export interface NewTrack {
   previewSizeBytes?: number | null;
   coverFilename?: string | null;
   coverMime?: string | null;
+  lyrics?: string | null;
+  isrc?: string | null;
+  credits?: string | null;
+  license?: TrackLicense;
+  tags?: string[];
 }
 
 export async function insertTrack(db: Queryable, track: NewTrack): Promise<Track> {
-  const { rows } = await db.query<TrackRow>(
+  const { rows } = await db.query<Track>(
     `INSERT INTO tracks (name, artist, artist_user_id, genre, description, audio_filename, price_eur,
        duration_seconds, file_size_bytes, is_published, is_free, free_preview_duration,
        audio_sha256, audio_mime, audio_format, codec, bitrate, sample_rate, channels,
-       preview_filename, preview_seconds, preview_size_bytes, cover_filename, cover_mime)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+       preview_filename, preview_seconds, preview_size_bytes, cover_filename, cover_mime, lyrics, isrc, credits, license, tags)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
+       $25, $26, $27, $28, $29)
      RETURNING ${TRACK_COLUMNS}`,
     [
       track.name,
@@ -198,9 +151,14 @@ export async function insertTrack(db: Queryable, track: NewTrack): Promise<Track
       track.previewSizeBytes ?? null,
       track.coverFilename ?? null,
       track.coverMime ?? null,
+      track.lyrics ?? null,
+      track.isrc ?? null,
+      track.credits ?? null,
+      track.license ?? 'all-rights-reserved',
+      track.tags ?? [],
     ],
   );
-  return toTrack(rows[0]!);
+  return rows[0]!;
 }
 
 export interface TrackChanges {
@@ -218,6 +176,11 @@ export interface TrackChanges {
   coverMime?: string | null;
   isDeleted?: boolean;
   deletedAt?: Date | null;
+  lyrics?: string | null;
+  isrc?: string | null;
+  credits?: string | null;
+  license?: TrackLicense;
+  tags?: string[];
 }
 
 const CHANGE_COLUMNS: Record<keyof TrackChanges, string> = {
@@ -235,6 +198,11 @@ const CHANGE_COLUMNS: Record<keyof TrackChanges, string> = {
   coverMime: 'cover_mime',
   isDeleted: 'is_deleted',
   deletedAt: 'deleted_at',
+  lyrics: 'lyrics',
+  isrc: 'isrc',
+  credits: 'credits',
+  license: 'license',
+  tags: 'tags',
 };
 
 /** Applies the given changes; the column list comes from the fixed map above, values are parameters. */
@@ -242,17 +210,17 @@ export async function updateTrack(db: Queryable, id: number, changes: TrackChang
   const keys = (Object.keys(changes) as (keyof TrackChanges)[]).filter((k) => changes[k] !== undefined);
   if (keys.length === 0) return findTrackById(db, id);
   const sets = keys.map((k, i) => `${CHANGE_COLUMNS[k]} = $${i + 2}`).join(', ');
-  const { rows } = await db.query<TrackRow>(`UPDATE tracks SET ${sets} WHERE id = $1 RETURNING ${TRACK_COLUMNS}`, [
+  const { rows } = await db.query<Track>(`UPDATE tracks SET ${sets} WHERE id = $1 RETURNING ${TRACK_COLUMNS}`, [
     id,
     ...keys.map((k) => changes[k]),
   ]);
-  return rows[0] && toTrack(rows[0]);
+  return rows[0];
 }
 
 /** Locks a track row for a change that also touches storage. */
 export async function lockTrack(db: Tx, id: number): Promise<Track | undefined> {
-  const { rows } = await db.query<TrackRow>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1 FOR UPDATE`, [id]);
-  return rows[0] && toTrack(rows[0]);
+  const { rows } = await db.query<Track>(`SELECT ${TRACK_COLUMNS} FROM tracks WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0];
 }
 
 /** Every track of an owner (all states), or of every owner when `ownerId` is undefined; newest first. */
@@ -261,7 +229,7 @@ export async function listTracksForManagement(
   ownerId: number | undefined,
   page: Page,
 ): Promise<{ tracks: Track[]; total: number }> {
-  const { rows, total } = await selectPage<TrackRow>(
+  const { rows, total } = await selectPage<Track>(
     db,
     {
       select: TRACK_COLUMNS,
@@ -272,7 +240,7 @@ export async function listTracksForManagement(
     },
     page,
   );
-  return { tracks: rows.map(toTrack), total };
+  return { tracks: rows, total };
 }
 
 export async function countPublishedTracks(db: Queryable): Promise<number> {
@@ -288,4 +256,9 @@ export async function listTrackFileKeys(db: Queryable): Promise<{ trackId: numbe
      WHERE f.key IS NOT NULL`,
   );
   return rows.map((r) => ({ trackId: r.id, kind: r.kind, key: r.key }));
+}
+
+/** Removes a track row outright: only for one just inserted that nothing can refer to yet. */
+export async function deleteTrackRow(db: Queryable, id: number): Promise<void> {
+  await db.query('DELETE FROM tracks WHERE id = $1', [id]);
 }

@@ -5,6 +5,7 @@ import { findTrackById, listTracksForManagement, lockTrack, updateTrack, type Tr
 import { mayManageTrack, requireRole, type Actor } from '../actor';
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';
+import { refreshReleaseSearch } from '../../db/repos/releases.repo';
 import { storeCoverBytes, storagePrefix, storePreview } from './track-files';
 import type { TrackFields } from './track-upload.service';
 import { fail, trackNotFound } from '../../lib/errors';
@@ -55,6 +56,9 @@ export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undef
         if (current.isDeleted) throw trackNotFound();
         const moved = current.audioFilename !== seen.audioFilename || current.previewFilename !== seen.previewFilename;
         if (recut && moved) return undefined; // cut from what is no longer there: again
+        if (edit.isPublished !== undefined && current.releaseId !== null && edit.isPublished !== current.isPublished) {
+          throw fail('invalid_value', { message: 'A track in a release is published and unpublished with its release.' });
+        }
         const changes: TrackChanges = { ...edit };
         if (preview !== undefined) {
           Object.assign(changes, {
@@ -63,7 +67,10 @@ export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undef
             previewSizeBytes: preview?.sizeBytes ?? null,
           });
         }
-        return (await updateTrack(tx, id, changes))!;
+        const updated = (await updateTrack(tx, id, changes))!;
+        if (current.releaseId !== null && (edit.name !== undefined || edit.tags !== undefined))
+          await refreshReleaseSearch(tx, [current.releaseId]);
+        return updated;
       });
       if (track) {
         if (recut && seen.previewFilename) await deps.storage.remove(seen.previewFilename);
@@ -135,6 +142,7 @@ export async function deleteManagedTrack(deps: ServiceDeps, actor: Actor | undef
       previewSeconds: null,
       previewSizeBytes: null,
     });
+    if (track.releaseId !== null) await refreshReleaseSearch(tx, [track.releaseId]);
     return track.previewFilename;
   });
   if (preview) await deps.storage.remove(preview);

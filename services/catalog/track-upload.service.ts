@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { insertTrack, type Track } from '../../db/repos/tracks.repo';
+import { deleteTrackRow, insertTrack, type Track, type TrackLicense } from '../../db/repos/tracks.repo';
+import { appendToRelease, checkReleaseWritable } from './releases.service';
 import { findUserById } from '../../db/repos/users.repo';
 
 import { requireRole, type Actor } from '../actor';
@@ -22,6 +23,11 @@ export interface TrackFields {
   priceEur: string;
   isFree: boolean;
   freePreviewDuration: number;
+  lyrics?: string | null;
+  isrc?: string | null;
+  credits?: string | null;
+  license?: TrackLicense;
+  tags?: string[];
 }
 
 /** music-metadata's container name for each format we accept: the probe must agree with the sniffing. */
@@ -118,18 +124,20 @@ export async function inspectAudio(
 /**
  * An artist's (or admin's) upload: checks the audio, cuts its preview, stores
  * audio, preview and cover under random keys, and records the track
- * unpublished. Duration and size come from the file, never from the client.
+ * unpublished — or, given a release of the artist's, at the end of it.
+ * Duration and size come from the file, never from the client.
  * On any failure everything stored so far is removed; the caller removes the
  * uploaded temporary files.
  */
 export async function createTrack(
   deps: ServiceDeps,
   actor: Actor | undefined,
-  input: { fields: TrackFields; audioPath: string; coverPath?: string },
+  input: { fields: TrackFields; audioPath: string; coverPath?: string; releaseId?: number },
 ): Promise<Track> {
   const me = requireRole(actor, 'artist', 'admin');
   const owner = await findUserById(deps.db, me.userId);
   if (!owner) throw userNotFound();
+  if (input.releaseId !== undefined) await checkReleaseWritable(deps, me, input.releaseId);
   const { format, probe, sizeBytes } = await inspectAudio(input.audioPath);
 
   const stored: string[] = [];
@@ -147,7 +155,7 @@ export async function createTrack(
     await deps.storage.putFile(audioKey, input.audioPath);
     stored.push(audioKey);
 
-    return await insertTrack(deps.db, {
+    const track = await insertTrack(deps.db, {
       ...input.fields,
       artist: publicName(owner).slice(0, 100),
       artistUserId: owner.id,
@@ -168,6 +176,13 @@ export async function createTrack(
       coverFilename: cover?.key ?? null,
       coverMime: cover?.mime ?? null,
     });
+    if (input.releaseId === undefined) return track;
+    try {
+      return await appendToRelease(deps, me, input.releaseId, track);
+    } catch (err) {
+      await deleteTrackRow(deps.db, track.id); // the release went away meanwhile: the upload leaves nothing
+      throw err;
+    }
   } catch (err) {
     await Promise.all(stored.map((key) => deps.storage.remove(key).catch(() => undefined)));
     throw err;

@@ -1,6 +1,6 @@
 import type { CaptureOutcome } from '../../contract/checkout';
 import { findOrder, findOrderByPaypalId, listOrderItems, type Order, type OrderItem } from '../../db/repos/orders.repo';
-import { ownedOutsideOrder } from '../../db/repos/purchases.repo';
+import { linesOwnedOutsideOrder } from '../../db/repos/purchases.repo';
 import { fail, orderNotFound } from '../../lib/errors';
 import { requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
@@ -48,7 +48,7 @@ function outcomeOf(order: Order): CaptureOutcome {
 export async function captureAndSettle(deps: Deps, order: Order): Promise<CaptureReport> {
   if (order.status !== 'CREATED') return settled(order);
   // Never charge for what the buyer already owns through something else (an older order, a grant).
-  if ((await ownedOutsideOrder(deps.db, order.id, order.userId, deps.clock())).length) {
+  if ((await linesOwnedOutsideOrder(deps.db, order.id, order.userId, deps.clock())).length) {
     return settled(await settleFailure(deps, order.id, ALREADY_OWNED));
   }
   const result = await callProvider(() => deps.payments.captureOrder(order.paypalOrderId, captureRequestId(order)));

@@ -6,7 +6,8 @@
  */
 
 export interface GatewayOrderItem {
-  trackId: number;
+  /** `track-<id>` or `release-<id>`. */
+  sku: string;
   name: string;
   priceCents: number;
 }

@@ -142,7 +142,7 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
                 amount: { ...money(order.totalCents), breakdown: { itemTotal: money(order.totalCents) } },
                 items: order.items.map((item) => ({
                   name: item.name.slice(0, 127),
-                  sku: `track-${item.trackId}`,
+                  sku: item.sku,
                   quantity: '1',
                   unitAmount: money(item.priceCents),
                 })),

@@ -3,7 +3,7 @@ import type { Queryable } from '../../db/pool';
 /**
  * A comparable description of a database's public schema, read from the
  * catalog (no pg_dump, so any server version works): columns, constraints,
- * indexes, triggers, functions and sequences, each sorted. The migration
+ * indexes, triggers, functions, views and sequences, each sorted. The migration
  * runner's own bookkeeping table is left out.
  */
 export async function catalogSnapshot(db: Queryable): Promise<Record<string, unknown[]>> {
@@ -30,6 +30,8 @@ export async function catalogSnapshot(db: Queryable): Promise<Record<string, unk
       SELECT p.proname, pg_get_functiondef(p.oid) AS definition
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname = 'public' ORDER BY 1`,
+    views: `
+      SELECT viewname, definition FROM pg_views WHERE schemaname = 'public' ORDER BY 1`,
     sequences: `
       SELECT sequence_name, data_type, start_value, increment FROM information_schema.sequences
       WHERE sequence_schema = 'public' ORDER BY 1`,

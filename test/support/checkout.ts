@@ -50,8 +50,12 @@ export interface CheckoutHarness {
   approve(approveUrl: string, funding?: Funding): Promise<string>;
   /** A published track with a stored file and preview, at `price`. */
   sellable(price?: string, overrides?: Partial<NewTrack>): Promise<Sellable>;
-  /** Creates an order and approves it at the stand-in; returns the order id and where PayPal sends the buyer. */
-  approvedOrder(cookie: string, trackIds: number[], funding?: Funding): Promise<{ orderId: number; approveUrl: string; back: string }>;
+  /** Creates an order (of track ids, or of items) and approves it at the stand-in; returns the order id and where PayPal sends the buyer. */
+  approvedOrder(
+    cookie: string,
+    what: number[] | { kind: 'track' | 'release'; id: number }[],
+    funding?: Funding,
+  ): Promise<{ orderId: number; approveUrl: string; back: string }>;
   /** Follows a redirect to the store (its URLs carry APP_ORIGIN) with the buyer's cookie. */
   follow(location: string, cookie: string): Promise<Reply>;
   close(): Promise<void>;
@@ -127,8 +131,9 @@ export async function startCheckoutHarness(
     call,
     approve,
     sellable: (price = '0.99', overrides = {}) => buildStoredTrack(db, storage, { priceEur: price, ...overrides }),
-    async approvedOrder(cookie, trackIds, funding = 'balance') {
-      const created = await call('POST', '/api/checkout/orders', { cookie, json: { trackIds } });
+    async approvedOrder(cookie, what, funding = 'balance') {
+      const json = what.every((w) => typeof w === 'number') ? { trackIds: what } : { items: what };
+      const created = await call('POST', '/api/checkout/orders', { cookie, json });
       if (created.status !== 201) throw new Error(`creating the order answered ${created.status}: ${created.bytes.toString()}`);
       const back = await approve(created.body.approveUrl, funding);
       return { orderId: created.body.orderId as number, approveUrl: created.body.approveUrl as string, back };

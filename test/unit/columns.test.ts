@@ -11,6 +11,12 @@ describe('camelColumns', () => {
     );
   });
 
+  it('splits only at commas outside parentheses and quotes', () => {
+    expect(camelColumns(`COALESCE(a, 'x, y') AS "label", to_char(r.release_date, 'YYYY-MM-DD') AS "releaseDate", r.is_published`)).toBe(
+      `COALESCE(a, 'x, y') AS "label", to_char(r.release_date, 'YYYY-MM-DD') AS "releaseDate", r.is_published AS "isPublished"`,
+    );
+  });
+
   it('camel-cases every underscore, digits included', () => {
     expect(camelColumns('duration_played_seconds, sha_256_hash')).toBe(
       'duration_played_seconds AS "durationPlayedSeconds", sha_256_hash AS "sha256Hash"',

@@ -153,7 +153,8 @@ export const checkoutResultView: View = async (_params, q) => {
   const orderId = Number(q.get('order'));
   let order: Order | undefined;
   if (orderId > 0 && currentUser()) order = (await api<{ order: Order }>('GET', `/api/me/orders/${orderId}`).catch(() => undefined))?.order;
-  if (order && (order.status === 'COMPLETED' || order.status === 'PENDING')) removeFromCart(...order.items.map((i) => i.trackId));
+  if (order && (order.status === 'COMPLETED' || order.status === 'PENDING'))
+    removeFromCart(...order.items.flatMap((i) => (i.trackId === null ? [] : [i.trackId])));
   if (status === 'completed' && !order) clearCart();
   return {
     title: `${result.heading} — Song-Nexus`,

@@ -1,0 +1,298 @@
+import type { ReleaseType } from '../../contract/api';
+import type { Page } from '../../lib/page';
+import { camelColumns } from '../columns';
+import { firstRow, selectPage, type Queryable, type Tx } from '../pool';
+import { TRACK_COLUMNS, type Track } from './tracks.repo';
+
+export type { ReleaseType };
+
+export interface Release {
+  id: number;
+  artistUserId: number | null;
+  /** The artist's public name (as publicName() makes it); null when no account owns it. */
+  artistName: string | null;
+  artistSlug: string | null;
+  title: string;
+  releaseType: ReleaseType;
+  description: string | null;
+  credits: string | null;
+  /** YYYY-MM-DD. */
+  releaseDate: string | null;
+  publishAt: Date | null;
+  isPublished: boolean;
+  publishedAt: Date | null;
+  coverFilename: string | null;
+  coverMime: string | null;
+  catalogueNumber: string | null;
+  upc: string | null;
+  /** Exact decimal string, e.g. "7.00". */
+  priceEur: string;
+  tags: string[];
+  isDeleted: boolean;
+  deletedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** Tracks in the release that are not deleted, and their summed length. */
+  trackCount: number;
+  durationSeconds: number;
+}
+
+/** Visible in the store: published and not deleted (a scheduled release is unpublished until its time). */
+export const PUBLIC_RELEASE = 'r.is_published AND NOT r.is_deleted';
+
+const RELEASE_FROM = `releases r LEFT JOIN users u ON u.id = r.artist_user_id LEFT JOIN artist_profiles ap ON ap.user_id = r.artist_user_id`;
+const RELEASE_COLUMNS =
+  camelColumns(`r.id, r.artist_user_id, COALESCE(NULLIF(trim(u.display_name), ''), 'Artist #' || u.id) AS "artistName", ap.slug AS "artistSlug",
+  r.title, r.release_type, r.description, r.credits, to_char(r.release_date, 'YYYY-MM-DD') AS "releaseDate", r.publish_at,
+  r.is_published, r.published_at, r.cover_filename, r.cover_mime, r.catalogue_number, r.upc, r.price_eur, r.tags,
+  r.is_deleted, r.deleted_at, r.created_at, r.updated_at,
+  (SELECT count(*)::int FROM tracks t WHERE t.release_id = r.id AND NOT t.is_deleted) AS "trackCount",
+  (SELECT COALESCE(sum(t.duration_seconds), 0)::int FROM tracks t WHERE t.release_id = r.id AND NOT t.is_deleted) AS "durationSeconds"`);
+
+export interface ReleaseFields {
+  title: string;
+  releaseType: ReleaseType;
+  description: string | null;
+  credits: string | null;
+  releaseDate: string | null;
+  catalogueNumber: string | null;
+  upc: string | null;
+  priceEur: string;
+  tags: string[];
+}
+
+const FIELD_COLUMNS: Record<keyof ReleaseFields | 'isPublished' | 'publishAt' | 'publishedAt' | 'isDeleted' | 'deletedAt', string> = {
+  title: 'title',
+  releaseType: 'release_type',
+  description: 'description',
+  credits: 'credits',
+  releaseDate: 'release_date',
+  catalogueNumber: 'catalogue_number',
+  upc: 'upc',
+  priceEur: 'price_eur',
+  tags: 'tags',
+  isPublished: 'is_published',
+  publishAt: 'publish_at',
+  publishedAt: 'published_at',
+  isDeleted: 'is_deleted',
+  deletedAt: 'deleted_at',
+};
+
+export type ReleaseChanges = Partial<ReleaseFields> & {
+  isPublished?: boolean;
+  publishAt?: Date | null;
+  publishedAt?: Date | null;
+  isDeleted?: boolean;
+  deletedAt?: Date | null;
+};
+
+export async function insertRelease(db: Queryable, artistUserId: number, fields: ReleaseFields): Promise<Release> {
+  const keys = Object.keys(fields) as (keyof ReleaseFields)[];
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO releases (artist_user_id, ${keys.map((k) => FIELD_COLUMNS[k]).join(', ')})
+     VALUES ($1, ${keys.map((_, i) => `$${i + 2}`).join(', ')}) RETURNING id`,
+    [artistUserId, ...keys.map((k) => fields[k])],
+  );
+  await refreshReleaseSearch(db, [rows[0]!.id]);
+  return (await findReleaseById(db, rows[0]!.id))!;
+}
+
+export function findReleaseById(db: Queryable, id: number): Promise<Release | undefined> {
+  return firstRow<Release>(db, `SELECT ${RELEASE_COLUMNS} FROM ${RELEASE_FROM} WHERE r.id = $1`, [id]);
+}
+
+/** The releases with these ids that exist (deleted ones included), in id order. */
+export async function findReleasesByIds(db: Queryable, ids: number[]): Promise<Release[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query<Release>(`SELECT ${RELEASE_COLUMNS} FROM ${RELEASE_FROM} WHERE r.id = ANY($1::int[]) ORDER BY r.id`, [
+    ids,
+  ]);
+  return rows;
+}
+
+/** The tracks (not deleted) of these releases, in release and track order. */
+export async function findTracksOfReleases(db: Queryable, releaseIds: number[]): Promise<Track[]> {
+  if (!releaseIds.length) return [];
+  const { rows } = await db.query<Track>(
+    `SELECT ${TRACK_COLUMNS} FROM tracks WHERE release_id = ANY($1::int[]) AND NOT is_deleted ORDER BY release_id, disc_number, track_number`,
+    [releaseIds],
+  );
+  return rows;
+}
+
+/** Locks a release row for a change of its tracks, cover or state. */
+export async function lockRelease(tx: Tx, id: number): Promise<Release | undefined> {
+  await tx.query('SELECT 1 FROM releases WHERE id = $1 FOR UPDATE', [id]);
+  return findReleaseById(tx, id);
+}
+
+/** Applies the changes (columns from the fixed map above, values as parameters). */
+export async function updateRelease(db: Queryable, id: number, changes: ReleaseChanges): Promise<Release | undefined> {
+  const keys = (Object.keys(changes) as (keyof ReleaseChanges)[]).filter((k) => changes[k] !== undefined);
+  if (keys.length) {
+    const sets = keys.map((k, i) => `${FIELD_COLUMNS[k]} = $${i + 2}`).join(', ');
+    await db.query(`UPDATE releases SET ${sets} WHERE id = $1`, [id, ...keys.map((k) => changes[k])]);
+  }
+  if (keys.some((k) => k === 'title' || k === 'tags')) await refreshReleaseSearch(db, [id]);
+  return findReleaseById(db, id);
+}
+
+export async function setReleaseCover(db: Queryable, id: number, cover: { filename: string; mime: string } | null): Promise<void> {
+  await db.query('UPDATE releases SET cover_filename = $2, cover_mime = $3 WHERE id = $1', [
+    id,
+    cover?.filename ?? null,
+    cover?.mime ?? null,
+  ]);
+}
+
+/** A release's tracks in order (disc, then number); deleted ones only when asked. */
+export async function listReleaseTracks(db: Queryable, releaseId: number, options: { withDeleted?: boolean } = {}): Promise<Track[]> {
+  const { rows } = await db.query<Track>(
+    `SELECT ${TRACK_COLUMNS} FROM tracks WHERE release_id = $1 ${options.withDeleted ? '' : 'AND NOT is_deleted'}
+     ORDER BY disc_number, track_number, id`,
+    [releaseId],
+  );
+  return rows;
+}
+
+/**
+ * Makes `trackIds` the release's tracks, numbered 1… in that order on disc 1;
+ * tracks that were in it and are not listed become standalone again. Member
+ * tracks are published exactly when the release is. Positions are checked at
+ * commit, so the reorder is one consistent step.
+ */
+export async function setReleaseTracks(tx: Tx, releaseId: number, trackIds: number[], isPublished: boolean): Promise<void> {
+  await tx.query(
+    `UPDATE tracks SET release_id = NULL, track_number = NULL, disc_number = 1 WHERE release_id = $1 AND NOT (id = ANY($2::int[]))`,
+    [releaseId, trackIds],
+  );
+  await tx.query(
+    `UPDATE tracks t SET release_id = $1, track_number = m.n, disc_number = 1, is_published = $3 AND NOT t.is_deleted
+     FROM unnest($2::int[]) WITH ORDINALITY AS m(id, n) WHERE t.id = m.id`,
+    [releaseId, trackIds, isPublished],
+  );
+  await refreshReleaseSearch(tx, [releaseId]);
+}
+
+/** Publishes or unpublishes a release's tracks with it. */
+export async function setReleaseTracksPublished(db: Queryable, releaseId: number, isPublished: boolean): Promise<void> {
+  await db.query('UPDATE tracks SET is_published = $2 WHERE release_id = $1 AND NOT is_deleted', [releaseId, isPublished]);
+}
+
+/** Recomputes what search matches a release by: title, artist, tags and its tracks' titles and tags, lower case. */
+export async function refreshReleaseSearch(db: Queryable, releaseIds: number[]): Promise<void> {
+  await db.query(
+    `UPDATE releases r SET search_text = lower(concat_ws(' ', r.title, array_to_string(r.tags, ' '),
+       (SELECT u.display_name FROM users u WHERE u.id = r.artist_user_id),
+       (SELECT string_agg(t.name || ' ' || array_to_string(t.tags, ' '), ' ') FROM tracks t WHERE t.release_id = r.id AND NOT t.is_deleted)))
+     WHERE r.id = ANY($1::int[])`,
+    [releaseIds],
+  );
+}
+
+/**
+ * Publishes every release whose scheduled time has come, and its tracks, in
+ * one statement: a release is published by exactly one caller even when
+ * several app servers run this at the same moment (the second waits for the
+ * row and then no longer sees it as due).
+ * @returns the ids it published.
+ */
+export async function publishDueReleases(db: Queryable, now: Date): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `WITH due AS (
+       UPDATE releases SET is_published = true, published_at = $1
+       WHERE NOT is_published AND NOT is_deleted AND publish_at IS NOT NULL AND publish_at <= $1
+       RETURNING id
+     ), tracks_published AS (
+       UPDATE tracks SET is_published = true WHERE release_id IN (SELECT id FROM due) AND NOT is_deleted
+     )
+     SELECT id FROM due ORDER BY id`,
+    [now],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Every release of an owner (all states), or of every owner when `ownerId` is undefined; newest first. */
+export async function listReleasesForManagement(
+  db: Queryable,
+  ownerId: number | undefined,
+  page: Page,
+): Promise<{ releases: Release[]; total: number }> {
+  const query = { select: RELEASE_COLUMNS, from: RELEASE_FROM, values: [ownerId ?? null], orderBy: 'r.created_at DESC, r.id DESC' };
+  const { rows, total } = await selectPage<Release>(db, { ...query, where: '$1::int IS NULL OR r.artist_user_id = $1' }, page);
+  return { releases: rows, total };
+}
+
+export type ReleaseSort = 'newest' | 'popular' | 'price' | 'release-date';
+
+// Fixed SQL per sort; the client only picks the key.
+const RELEASE_ORDER: Record<ReleaseSort, string> = {
+  newest: 'r.created_at DESC, r.id DESC',
+  popular: '(SELECT COALESCE(sum(t.play_count), 0) FROM tracks t WHERE t.release_id = r.id) DESC, r.id DESC',
+  price: 'r.price_eur ASC, r.id ASC',
+  'release-date': 'r.release_date DESC NULLS LAST, r.id DESC',
+};
+
+export interface ReleaseQuery {
+  /** Matched anywhere in title, artist, tags and track titles (trigram index). */
+  search?: string;
+  tag?: string;
+  type?: ReleaseType;
+  artistUserId?: number;
+  sort: ReleaseSort;
+}
+
+/** The WHERE clause and values of a public release query. */
+export function releaseWhere(query: ReleaseQuery): { where: string; values: unknown[] } {
+  const clauses = [PUBLIC_RELEASE];
+  const values: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    values.push(value);
+    clauses.push(sql.replace('?', `$${values.length}`));
+  };
+  if (query.search) add('r.search_text LIKE ?', `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (query.tag) add('r.tags @> ARRAY[?]::text[]', query.tag);
+  if (query.type) add('r.release_type = ?', query.type);
+  if (query.artistUserId !== undefined) add('r.artist_user_id = ?', query.artistUserId);
+  return { where: clauses.join(' AND '), values };
+}
+
+/** The store's releases: published, not deleted, filtered and sorted. */
+export async function listPublicReleases(db: Queryable, query: ReleaseQuery, page: Page): Promise<{ releases: Release[]; total: number }> {
+  const { rows, total } = await selectPage<Release>(
+    db,
+    { select: RELEASE_COLUMNS, from: RELEASE_FROM, ...releaseWhere(query), orderBy: RELEASE_ORDER[query.sort] },
+    page,
+  );
+  return { releases: rows, total };
+}
+
+/** The SQL of a page of public releases, for the plan checks. */
+export function publicReleasesSql(query: ReleaseQuery): { text: string; values: unknown[] } {
+  const { where, values } = releaseWhere(query);
+  return {
+    text: `SELECT r.id FROM releases r WHERE ${where} ORDER BY ${RELEASE_ORDER[query.sort]} LIMIT 24`,
+    values,
+  };
+}
+
+/**
+ * Grants tracks newly put into a release to everyone whose completed order
+ * bought the release (a purchase per track naming that order and the
+ * release). Call in the transaction that changes the release's tracks.
+ */
+export async function grantReleaseToBuyers(tx: Tx, releaseId: number, now: Date): Promise<number> {
+  const { rowCount } = await tx.query(
+    `INSERT INTO purchases (user_id, track_id, order_id, release_id, license_type, purchased_at)
+     SELECT DISTINCT ON (o.user_id, t.id) o.user_id, t.id, o.id, $1, 'personal', $2
+     FROM order_items oi JOIN orders o ON o.id = oi.order_id AND o.status = 'COMPLETED'
+     JOIN tracks t ON t.release_id = oi.release_id AND NOT t.is_deleted
+     WHERE oi.release_id = $1
+     ORDER BY o.user_id, t.id, o.completed_at, o.id
+     ON CONFLICT (user_id, track_id) DO UPDATE
+       SET order_id = EXCLUDED.order_id, release_id = EXCLUDED.release_id, purchased_at = EXCLUDED.purchased_at, revoked_at = NULL, expires_at = NULL
+       WHERE purchases.revoked_at IS NOT NULL`,
+    [releaseId, now],
+  );
+  return rowCount ?? 0;
+}

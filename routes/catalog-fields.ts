@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { RELEASE_TYPES, TRACK_LICENSES } from '../contract/api';
+import { isValidGtin, normaliseIsrc, normaliseTags } from '../lib/identifiers';
+
+/** The fields tracks and releases share in the studio's API, checked the same way for both. */
+
+export const price = z
+  .string()
+  .trim()
+  .regex(/^\d{1,4}(\.\d{1,2})?$/, 'must be a price in euros like "1.29" (0 to 9999.99)');
+
+/** Free text that may be left empty: empty becomes null. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((v) => (v ? v : null));
+
+export const MAX_TAGS = 10;
+
+/** Up to 10 tags of 1–40 characters, normalised; a multipart field sends them comma-separated. */
+export const tags = z
+  .union([
+    z.array(z.string().max(40)),
+    z
+      .string()
+      .max(500)
+      .transform((v) => v.split(',')),
+  ])
+  .transform(normaliseTags)
+  .pipe(z.array(z.string().min(1).max(40)).max(MAX_TAGS, `at most ${MAX_TAGS} tags`));
+
+export const isrc = z
+  .string()
+  .max(20)
+  .nullable()
+  .transform((v, ctx) => {
+    if (v === null || v.trim() === '') return null;
+    const stored = normaliseIsrc(v);
+    if (!stored) ctx.addIssue({ code: 'custom', message: 'must be an ISRC like "US-RC1-76-07839"' });
+    return stored ?? null;
+  });
+
+export const upc = z
+  .string()
+  .trim()
+  .max(13)
+  .nullable()
+  .transform((v) => (v ? v : null))
+  .refine((v) => v === null || isValidGtin(v), 'must be a UPC-A (12 digits) or EAN-13 (13 digits) with a valid check digit');
+
+export const license = z.enum(TRACK_LICENSES);
+export const releaseType = z.enum(RELEASE_TYPES);
+
+/** A calendar date, YYYY-MM-DD, that exists. */
+export const calendarDate = z.iso.date().nullable();
+
+/** An https URL of at most 500 characters. */
+export const httpsUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .pipe(z.url({ protocol: /^https$/, hostname: z.regexes.domain }));

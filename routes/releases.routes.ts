@@ -1,0 +1,85 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { RELEASE_TYPES, type ApiRelease, type ReleaseType } from '../contract/api';
+import { coverNotFound, fail, parseInput } from '../lib/errors';
+import { artistProfilePage } from '../services/catalog/artist-profile.service';
+import { artistPage } from '../services/catalog/catalog.service';
+import { browseReleases, getRelease, releaseCoverOf } from '../services/catalog/release-catalog.service';
+import type { RouteDeps } from './deps';
+import { pageFields, pageOf, presentPage, requestedPage } from './pagination';
+import { presentArtist, presentRelease } from './release.presenter';
+import { idParam, idString } from './request';
+import { sendImage } from './stored-file';
+import { presentTrack } from './track.presenter';
+
+const releaseQuery = z
+  .object({
+    q: z.string().trim().max(100).optional(),
+    tag: z.string().trim().toLowerCase().min(1).max(40).optional(),
+    type: z.enum(RELEASE_TYPES).optional(),
+    artist: idString.optional(),
+    sort: z.enum(['newest', 'popular', 'price', 'release-date']).default('newest'),
+    ...pageFields,
+  })
+  .strict();
+
+/** Release grids hold a grid's worth of cards, as the track catalogue does. */
+const RELEASE_PAGE = 24;
+
+const slugOrId = z.object({
+  slugOrId: z
+    .string()
+    .min(1)
+    .max(60)
+    .regex(/^[a-z0-9-]+$/, 'is not an artist address'),
+});
+
+/** The store's releases and artist pages, and their images. */
+export function releaseRoutes(deps: RouteDeps): Router {
+  const router = Router();
+
+  router.get('/api/releases', async (req, res) => {
+    const query = parseInput(releaseQuery, req.query, 'query');
+    const page = pageOf(query, RELEASE_PAGE);
+    const { releases, total } = await browseReleases(
+      deps,
+      { search: query.q || undefined, tag: query.tag, type: query.type, artistUserId: query.artist, sort: query.sort },
+      page,
+    );
+    res.json({ releases: releases.map((r) => presentRelease(r)), ...presentPage(page, total) });
+  });
+
+  router.get('/api/releases/:id', async (req, res) => {
+    const { release, tracks, isPublic } = await getRelease(deps, req.actor, idParam(req));
+    // A draft shown to its artist must not be kept by a shared cache.
+    if (!isPublic) res.set('Cache-Control', 'private, no-store');
+    res.json({ release: presentRelease(release, tracks) });
+  });
+
+  router.get('/api/releases/:id/cover', async (req, res) => {
+    const { release, isPublic } = await releaseCoverOf(deps, req.actor, idParam(req));
+    await sendImage(deps.storage, req, res, { key: release.coverFilename!, mime: release.coverMime, isPublic, missing: coverNotFound });
+  });
+
+  router.get('/api/artists/:slugOrId', async (req, res) => {
+    const { profile, releases } = await artistProfilePage(deps, parseInput(slugOrId, req.params, 'params').slugOrId);
+    const page = requestedPage(req, RELEASE_PAGE);
+    const { tracks, total } = await artistPage(deps, profile.userId, page);
+    const discography = Object.fromEntries(RELEASE_TYPES.map((type) => [type, [] as ApiRelease[]])) as Record<ReleaseType, ApiRelease[]>;
+    for (const release of releases) discography[release.releaseType].push(presentRelease(release));
+    res.json({ artist: presentArtist(profile), discography, tracks: tracks.map(presentTrack), ...presentPage(page, total) });
+  });
+
+  router.get('/api/artists/:id/avatar', async (req, res) => {
+    const { profile } = await artistProfilePage(deps, String(idParam(req)));
+    if (!profile.avatarFilename) throw fail('cover_not_found', { message: 'This artist has no picture.' });
+    await sendImage(deps.storage, req, res, {
+      key: profile.avatarFilename,
+      mime: profile.avatarMime,
+      isPublic: true,
+      missing: coverNotFound,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,43 @@
+import { findReleaseById, listPublicReleases, listReleaseTracks, type Release, type ReleaseQuery } from '../../db/repos/releases.repo';
+import type { Track } from '../../db/repos/tracks.repo';
+import { coverNotFound, releaseNotFound } from '../../lib/errors';
+import type { Page } from '../../lib/page';
+import { mayManageTrack, type Actor } from '../actor';
+import type { ServiceDeps } from '../deps';
+
+/** The store's releases: published and not deleted, for everyone. */
+export function browseReleases(
+  deps: Pick<ServiceDeps, 'db'>,
+  query: ReleaseQuery,
+  page: Page,
+): Promise<{ releases: Release[]; total: number }> {
+  return listPublicReleases(deps.db, query, page);
+}
+
+const isPublic = (release: Release) => release.isPublished && !release.isDeleted;
+
+/**
+ * A release page: the release and its tracks in order (two queries). A
+ * draft, scheduled or deleted release is its artist's and admins' only:
+ * 404 for everyone else, as for one that does not exist.
+ */
+export async function getRelease(
+  deps: Pick<ServiceDeps, 'db'>,
+  actor: Actor | undefined,
+  id: number,
+): Promise<{ release: Release; tracks: Track[]; isPublic: boolean }> {
+  const release = await findReleaseById(deps.db, id);
+  if (!release || !(isPublic(release) || (mayManageTrack(actor, release) && !release.isDeleted))) throw releaseNotFound();
+  return { release, tracks: await listReleaseTracks(deps.db, id), isPublic: isPublic(release) };
+}
+
+/** The release whose cover is asked for, under the same visibility rule as its page. */
+export async function releaseCoverOf(
+  deps: Pick<ServiceDeps, 'db'>,
+  actor: Actor | undefined,
+  id: number,
+): Promise<{ release: Release; isPublic: boolean }> {
+  const release = await findReleaseById(deps.db, id);
+  if (!release || !release.coverFilename || !(isPublic(release) || mayManageTrack(actor, release))) throw coverNotFound();
+  return { release, isPublic: isPublic(release) };
+}
