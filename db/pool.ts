@@ -24,6 +24,22 @@ export interface PagedQuery {
   orderBy: string;
 }
 
+/** The two statements behind selectPage: the page's rows, and the count of all rows. */
+export function pageStatements(
+  query: PagedQuery,
+  page: Page,
+): { rows: { text: string; values: unknown[] }; count: { text: string; values: unknown[] } } {
+  const values = query.values ?? [];
+  const where = query.where ? `WHERE (${query.where})` : '';
+  return {
+    rows: {
+      text: `SELECT ${query.select} FROM ${query.from} ${where} ORDER BY ${query.orderBy} LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      values: [...values, page.pageSize, offsetOf(page)],
+    },
+    count: { text: `SELECT count(*)::int AS n FROM ${query.from} ${where}`, values },
+  };
+}
+
 /**
  * One page of a query's rows and how many rows it has in all; the two
  * statements run in parallel on the pool.
@@ -33,15 +49,8 @@ export async function selectPage<Row extends pg.QueryResultRow>(
   query: PagedQuery,
   page: Page,
 ): Promise<{ rows: Row[]; total: number }> {
-  const values = query.values ?? [];
-  const where = query.where ? `WHERE (${query.where})` : '';
-  const [rows, counted] = await Promise.all([
-    db.query<Row>(
-      `SELECT ${query.select} FROM ${query.from} ${where} ORDER BY ${query.orderBy} LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, page.pageSize, offsetOf(page)],
-    ),
-    db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${query.from} ${where}`, values),
-  ]);
+  const statements = pageStatements(query, page);
+  const [rows, counted] = await Promise.all([db.query<Row>(statements.rows), db.query<{ n: number }>(statements.count)]);
   return { rows: rows.rows, total: counted.rows[0]!.n };
 }
 

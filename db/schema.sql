@@ -65,7 +65,8 @@ CREATE TRIGGER users_set_updated_at BEFORE UPDATE ON users
 -- tracks, sold as a whole at price_eur. publish_at schedules publication (a
 -- job sets is_published and published_at once it is due); search_text is
 -- title, artist, tags and the track titles, lower case, kept by the service
--- for trigram search; tags are normalised (lower case, trimmed) by the service.
+-- for trigram search; tags are normalised (lower case, trimmed) by the service;
+-- play_count is the sum of its tracks' (kept by a trigger on tracks).
 CREATE TABLE artist_profiles (
     user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     slug VARCHAR(60) UNIQUE NOT NULL CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),
@@ -99,6 +100,7 @@ CREATE TABLE releases (
     price_eur NUMERIC(10,2) NOT NULL DEFAULT 7.00 CHECK (price_eur >= 0),
     tags TEXT[] NOT NULL DEFAULT '{}' CHECK (cardinality(tags) <= 10),
     search_text TEXT NOT NULL DEFAULT '',
+    play_count INTEGER NOT NULL DEFAULT 0 CHECK (play_count >= 0),
     is_deleted BOOLEAN NOT NULL DEFAULT false,
     deleted_at TIMESTAMPTZ,
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -110,6 +112,8 @@ CREATE INDEX idx_releases_due ON releases (publish_at) WHERE NOT is_published AN
 CREATE INDEX idx_releases_newest ON releases (created_at DESC, id DESC) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_release_date ON releases (release_date DESC NULLS LAST, id DESC) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_price ON releases (price_eur, id) WHERE is_published AND NOT is_deleted;
+CREATE INDEX idx_releases_popular ON releases (play_count DESC, id DESC) WHERE is_published AND NOT is_deleted;
+CREATE INDEX idx_releases_type ON releases (release_type, release_date DESC NULLS LAST, id DESC) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_search_trgm ON releases USING gin (search_text gin_trgm_ops) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_tags ON releases USING gin (tags) WHERE is_published AND NOT is_deleted;
 CREATE TRIGGER releases_set_updated_at BEFORE UPDATE ON releases
@@ -213,6 +217,19 @@ CREATE TRIGGER tracks_mirror_price BEFORE INSERT OR UPDATE ON tracks
     FOR EACH ROW EXECUTE FUNCTION tracks_mirror_price();
 CREATE TRIGGER tracks_set_updated_at BEFORE UPDATE ON tracks
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Departure (0009): a release's plays are its tracks' plays: each counted play of a member
+-- track adds to its release, so "popular" sorts on an index.
+CREATE FUNCTION releases_add_plays() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE releases SET play_count = play_count + (NEW.play_count - OLD.play_count) WHERE id = NEW.release_id;
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER tracks_add_release_plays AFTER UPDATE OF play_count ON tracks
+    FOR EACH ROW WHEN (NEW.release_id IS NOT NULL AND NEW.play_count <> OLD.play_count)
+    EXECUTE FUNCTION releases_add_plays();
 
 -- 3. orders -----------------------------------------------------------------
 CREATE TABLE orders (

@@ -36,6 +36,7 @@ CREATE TABLE releases (
     price_eur NUMERIC(10,2) NOT NULL DEFAULT 7.00 CHECK (price_eur >= 0),
     tags TEXT[] NOT NULL DEFAULT '{}' CHECK (cardinality(tags) <= 10),
     search_text TEXT NOT NULL DEFAULT '',
+    play_count INTEGER NOT NULL DEFAULT 0 CHECK (play_count >= 0),
     is_deleted BOOLEAN NOT NULL DEFAULT false,
     deleted_at TIMESTAMPTZ,
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -47,6 +48,8 @@ CREATE INDEX idx_releases_due ON releases (publish_at) WHERE NOT is_published AN
 CREATE INDEX idx_releases_newest ON releases (created_at DESC, id DESC) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_release_date ON releases (release_date DESC NULLS LAST, id DESC) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_price ON releases (price_eur, id) WHERE is_published AND NOT is_deleted;
+CREATE INDEX idx_releases_popular ON releases (play_count DESC, id DESC) WHERE is_published AND NOT is_deleted;
+CREATE INDEX idx_releases_type ON releases (release_type, release_date DESC NULLS LAST, id DESC) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_search_trgm ON releases USING gin (search_text gin_trgm_ops) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_tags ON releases USING gin (tags) WHERE is_published AND NOT is_deleted;
 CREATE TRIGGER releases_set_updated_at BEFORE UPDATE ON releases
@@ -65,6 +68,19 @@ ALTER TABLE tracks ADD CONSTRAINT tracks_release_position_check CHECK ((release_
 ALTER TABLE tracks ADD CONSTRAINT tracks_release_position_unique UNIQUE (release_id, disc_number, track_number)
     DEFERRABLE INITIALLY DEFERRED;
 CREATE INDEX idx_tracks_tags ON tracks USING gin (tags) WHERE is_published = true AND is_deleted = false;
+
+-- A release's plays are its tracks' plays: each counted play of a member
+-- track adds to its release, so "popular" sorts on an index.
+CREATE FUNCTION releases_add_plays() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE releases SET play_count = play_count + (NEW.play_count - OLD.play_count) WHERE id = NEW.release_id;
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER tracks_add_release_plays AFTER UPDATE OF play_count ON tracks
+    FOR EACH ROW WHEN (NEW.release_id IS NOT NULL AND NEW.play_count <> OLD.play_count)
+    EXECUTE FUNCTION releases_add_plays();
 
 ALTER TABLE order_items ALTER COLUMN track_id DROP NOT NULL;
 ALTER TABLE order_items ADD COLUMN release_id INTEGER REFERENCES releases(id) ON DELETE RESTRICT;

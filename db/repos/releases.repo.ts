@@ -1,7 +1,7 @@
 import type { ReleaseType } from '../../contract/api';
 import type { Page } from '../../lib/page';
 import { camelColumns } from '../columns';
-import { firstRow, selectPage, type Queryable, type Tx } from '../pool';
+import { firstRow, pageStatements, selectPage, type PagedQuery, type Queryable, type Tx } from '../pool';
 import { TRACK_COLUMNS, type Track } from './tracks.repo';
 
 export type { ReleaseType };
@@ -93,7 +93,7 @@ export async function insertRelease(db: Queryable, artistUserId: number, fields:
      VALUES ($1, ${keys.map((_, i) => `$${i + 2}`).join(', ')}) RETURNING id`,
     [artistUserId, ...keys.map((k) => fields[k])],
   );
-  await refreshReleaseSearch(db, [rows[0]!.id]);
+  await refreshReleaseSummary(db, [rows[0]!.id]);
   return (await findReleaseById(db, rows[0]!.id))!;
 }
 
@@ -133,7 +133,7 @@ export async function updateRelease(db: Queryable, id: number, changes: ReleaseC
     const sets = keys.map((k, i) => `${FIELD_COLUMNS[k]} = $${i + 2}`).join(', ');
     await db.query(`UPDATE releases SET ${sets} WHERE id = $1`, [id, ...keys.map((k) => changes[k])]);
   }
-  if (keys.some((k) => k === 'title' || k === 'tags')) await refreshReleaseSearch(db, [id]);
+  if (keys.some((k) => k === 'title' || k === 'tags')) await refreshReleaseSummary(db, [id]);
   return findReleaseById(db, id);
 }
 
@@ -171,7 +171,7 @@ export async function setReleaseTracks(tx: Tx, releaseId: number, trackIds: numb
      FROM unnest($2::int[]) WITH ORDINALITY AS m(id, n) WHERE t.id = m.id`,
     [releaseId, trackIds, isPublished],
   );
-  await refreshReleaseSearch(tx, [releaseId]);
+  await refreshReleaseSummary(tx, [releaseId]);
 }
 
 /** Publishes or unpublishes a release's tracks with it. */
@@ -179,12 +179,17 @@ export async function setReleaseTracksPublished(db: Queryable, releaseId: number
   await db.query('UPDATE tracks SET is_published = $2 WHERE release_id = $1 AND NOT is_deleted', [releaseId, isPublished]);
 }
 
-/** Recomputes what search matches a release by: title, artist, tags and its tracks' titles and tags, lower case. */
-export async function refreshReleaseSearch(db: Queryable, releaseIds: number[]): Promise<void> {
+/**
+ * Recomputes what is derived from a release's tracks: the text search
+ * matches (title, artist, tags, its tracks' titles and tags, lower case) and
+ * its play count (after tracks join or leave it).
+ */
+export async function refreshReleaseSummary(db: Queryable, releaseIds: number[]): Promise<void> {
   await db.query(
     `UPDATE releases r SET search_text = lower(concat_ws(' ', r.title, array_to_string(r.tags, ' '),
        (SELECT u.display_name FROM users u WHERE u.id = r.artist_user_id),
-       (SELECT string_agg(t.name || ' ' || array_to_string(t.tags, ' '), ' ') FROM tracks t WHERE t.release_id = r.id AND NOT t.is_deleted)))
+       (SELECT string_agg(t.name || ' ' || array_to_string(t.tags, ' '), ' ') FROM tracks t WHERE t.release_id = r.id AND NOT t.is_deleted))),
+       play_count = (SELECT COALESCE(sum(t.play_count), 0) FROM tracks t WHERE t.release_id = r.id)
      WHERE r.id = ANY($1::int[])`,
     [releaseIds],
   );
@@ -228,7 +233,7 @@ export type ReleaseSort = 'newest' | 'popular' | 'price' | 'release-date';
 // Fixed SQL per sort; the client only picks the key.
 const RELEASE_ORDER: Record<ReleaseSort, string> = {
   newest: 'r.created_at DESC, r.id DESC',
-  popular: '(SELECT COALESCE(sum(t.play_count), 0) FROM tracks t WHERE t.release_id = r.id) DESC, r.id DESC',
+  popular: 'r.play_count DESC, r.id DESC',
   price: 'r.price_eur ASC, r.id ASC',
   'release-date': 'r.release_date DESC NULLS LAST, r.id DESC',
 };
@@ -257,24 +262,28 @@ export function releaseWhere(query: ReleaseQuery): { where: string; values: unkn
   return { where: clauses.join(' AND '), values };
 }
 
+const publicQuery = (query: ReleaseQuery): PagedQuery => ({
+  select: RELEASE_COLUMNS,
+  from: RELEASE_FROM,
+  ...releaseWhere(query),
+  orderBy: RELEASE_ORDER[query.sort],
+});
+
 /** The store's releases: published, not deleted, filtered and sorted. */
 export async function listPublicReleases(db: Queryable, query: ReleaseQuery, page: Page): Promise<{ releases: Release[]; total: number }> {
-  const { rows, total } = await selectPage<Release>(
-    db,
-    { select: RELEASE_COLUMNS, from: RELEASE_FROM, ...releaseWhere(query), orderBy: RELEASE_ORDER[query.sort] },
-    page,
-  );
+  const { rows, total } = await selectPage<Release>(db, publicQuery(query), page);
   return { releases: rows, total };
 }
 
-/** The SQL of a page of public releases, for the plan checks. */
-export function publicReleasesSql(query: ReleaseQuery): { text: string; values: unknown[] } {
-  const { where, values } = releaseWhere(query);
-  return {
-    text: `SELECT r.id FROM releases r WHERE ${where} ORDER BY ${RELEASE_ORDER[query.sort]} LIMIT 24`,
-    values,
-  };
-}
+/** The statements of a page of public releases and of a release page, for the plan checks. */
+export const releaseSql = {
+  list: (query: ReleaseQuery, page: Page) => pageStatements(publicQuery(query), page),
+  one: (id: number) => ({ text: `SELECT ${RELEASE_COLUMNS} FROM ${RELEASE_FROM} WHERE r.id = $1`, values: [id] }),
+  tracks: (id: number) => ({
+    text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE release_id = $1 AND NOT is_deleted ORDER BY disc_number, track_number, id`,
+    values: [id],
+  }),
+};
 
 /**
  * Grants tracks newly put into a release to everyone whose completed order

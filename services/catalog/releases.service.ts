@@ -7,7 +7,7 @@ import {
   listReleasesForManagement,
   listReleaseTracks,
   lockRelease,
-  refreshReleaseSearch,
+  refreshReleaseSummary,
   setReleaseCover,
   setReleaseTracks,
   setReleaseTracksPublished,
@@ -137,7 +137,7 @@ export async function setManagedReleaseTracks(
       throw fail('publish_empty_release', { message: 'Unpublish the release before removing its last track.' });
     const others = [...new Set(tracks.map((t) => t.releaseId).filter((r): r is number => r !== null && r !== id))];
     await setReleaseTracks(tx, id, trackIds, release.isPublished);
-    if (others.length) await refreshReleaseSearch(tx, others);
+    if (others.length) await refreshReleaseSummary(tx, others);
     await grantReleaseToBuyers(tx, id, deps.clock());
   });
   return getManagedRelease(deps, me, id);

@@ -5,7 +5,7 @@ import { findTrackById, listTracksForManagement, lockTrack, updateTrack, type Tr
 import { mayManageTrack, requireRole, type Actor } from '../actor';
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';
-import { refreshReleaseSearch } from '../../db/repos/releases.repo';
+import { refreshReleaseSummary } from '../../db/repos/releases.repo';
 import { storeCoverBytes, storagePrefix, storePreview } from './track-files';
 import type { TrackFields } from './track-upload.service';
 import { fail, trackNotFound } from '../../lib/errors';
@@ -69,7 +69,7 @@ export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undef
         }
         const updated = (await updateTrack(tx, id, changes))!;
         if (current.releaseId !== null && (edit.name !== undefined || edit.tags !== undefined))
-          await refreshReleaseSearch(tx, [current.releaseId]);
+          await refreshReleaseSummary(tx, [current.releaseId]);
         return updated;
       });
       if (track) {
@@ -142,7 +142,7 @@ export async function deleteManagedTrack(deps: ServiceDeps, actor: Actor | undef
       previewSeconds: null,
       previewSizeBytes: null,
     });
-    if (track.releaseId !== null) await refreshReleaseSearch(tx, [track.releaseId]);
+    if (track.releaseId !== null) await refreshReleaseSummary(tx, [track.releaseId]);
     return track.previewFilename;
   });
   if (preview) await deps.storage.remove(preview);
