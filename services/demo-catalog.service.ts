@@ -8,10 +8,17 @@ import { AUDIO_MIME } from './audio/audio-sniff';
 import { storePreview } from './catalog/track-files';
 import { synthesizeSong, type SongSpec } from './audio/synth';
 import type { Storage } from './storage/storage';
+import type { ReleaseType } from '../contract/api';
+import { ensureArtistProfile } from '../db/repos/artist-profiles.repo';
+import { findReleaseByOwnerAndTitle, insertRelease, setReleaseCover, setReleaseTracks, updateRelease } from '../db/repos/releases.repo';
+import { slugOf } from './catalog/artist-profile.service';
+import { demoCover } from './images/png-encode';
 
 /**
- * The demo store: a few artists, a dozen published tracks across genres with
- * real synthesized MP3 audio, one free track, and an admin. Seeding is
+ * The demo store: a few artists with profiles, eighteen published tracks
+ * across genres with real synthesized MP3 audio (one free), released as an
+ * album of eight, an EP and two singles with covers, tags and credits, and
+ * an admin. Seeding is
  * idempotent: what exists (matched by email, and by owner and title) is kept,
  * what is missing is created.
  */
@@ -31,6 +38,21 @@ interface DemoTrack {
   isFree?: boolean;
   durationSeconds: number;
   sound: Omit<SongSpec, 'seed' | 'durationSeconds' | 'sampleRate'>;
+  tags?: string[];
+  credits?: string;
+}
+
+interface DemoRelease {
+  artist: string;
+  title: string;
+  type: ReleaseType;
+  description: string;
+  credits: string;
+  releaseDate: string;
+  priceEur: string;
+  tags: string[];
+  /** Track names, in order. */
+  tracks: string[];
 }
 
 export const DEMO_DOMAIN = 'demo.song-nexus.test';
@@ -65,6 +87,60 @@ const TRACKS: DemoTrack[] = [
     priceEur: '0.99',
     durationSeconds: 90,
     sound: { tempo: 110, root: 52, scale: 'dorian', drums: 0.8, lead: 'square' },
+  },
+  {
+    artist: 'Nightowl Collective',
+    name: 'Platform Nine',
+    genre: 'electronic',
+    description: 'Waiting for the last train.',
+    priceEur: '0.99',
+    durationSeconds: 50,
+    sound: { tempo: 118, root: 55, scale: 'minor', drums: 0.9, lead: 'square' },
+  },
+  {
+    artist: 'Nightowl Collective',
+    name: 'Tunnel Lights',
+    genre: 'electronic',
+    description: 'Flicker and hum.',
+    priceEur: '0.99',
+    durationSeconds: 45,
+    sound: { tempo: 128, root: 53, scale: 'dorian', drums: 1, lead: 'saw' },
+  },
+  {
+    artist: 'Nightowl Collective',
+    name: 'Empty Carriage',
+    genre: 'ambient',
+    description: 'Nobody else aboard.',
+    priceEur: '0.99',
+    durationSeconds: 55,
+    sound: { tempo: 80, root: 58, scale: 'pentatonic', drums: 0.2, lead: 'sine' },
+  },
+  {
+    artist: 'Nightowl Collective',
+    name: 'Signal Failure',
+    genre: 'electronic',
+    description: 'A stop between stations.',
+    priceEur: '0.99',
+    durationSeconds: 48,
+    sound: { tempo: 132, root: 50, scale: 'minor', drums: 1, lead: 'square' },
+  },
+  {
+    artist: 'Nightowl Collective',
+    name: 'Night Bus Home',
+    genre: 'electronic',
+    description: 'The long way round.',
+    priceEur: '0.99',
+    durationSeconds: 52,
+    sound: { tempo: 104, root: 57, scale: 'major', drums: 0.7, lead: 'sine' },
+  },
+  {
+    artist: 'Nightowl Collective',
+    name: 'Terminus',
+    genre: 'ambient',
+    description: 'Doors open. Lights off.',
+    priceEur: '0.99',
+    durationSeconds: 60,
+    sound: { tempo: 70, root: 52, scale: 'minor', drums: 0, lead: 'sine' },
   },
   {
     artist: 'Nightowl Collective',
@@ -159,6 +235,62 @@ const TRACKS: DemoTrack[] = [
   },
 ];
 
+const RELEASES: DemoRelease[] = [
+  {
+    artist: 'Nightowl Collective',
+    title: 'Night Transit',
+    type: 'album',
+    description: 'Eight tracks for the ride home after the city goes quiet.',
+    credits: 'Written and produced by Nightowl Collective. Mastered at Platform Studio.',
+    releaseDate: '2025-11-07',
+    priceEur: '6.00',
+    tags: ['synthwave', 'night', 'instrumental'],
+    tracks: [
+      'Streetlight Static',
+      'Afterhours Transit',
+      'Platform Nine',
+      'Tunnel Lights',
+      'Empty Carriage',
+      'Signal Failure',
+      'Night Bus Home',
+      'Terminus',
+    ],
+  },
+  {
+    artist: 'Marta Quell',
+    title: 'Paper Boats EP',
+    type: 'ep',
+    description: 'Three songs recorded in one winter.',
+    credits: 'Marta Quell: voice, guitar. Recorded at home.',
+    releaseDate: '2025-02-14',
+    priceEur: '3.00',
+    tags: ['folk', 'acoustic', 'singer-songwriter'],
+    tracks: ['Paper Boats', 'Winter Orchard', 'Lighthouse Keeper'],
+  },
+  {
+    artist: 'Iron Lantern',
+    title: 'Forge of Dawn',
+    type: 'single',
+    description: 'The first single from the forge.',
+    credits: 'Iron Lantern. Produced by the band.',
+    releaseDate: '2024-09-01',
+    priceEur: '1.49',
+    tags: ['rock', 'riffs'],
+    tracks: ['Forge of Dawn'],
+  },
+  {
+    artist: 'Sol Ferreira',
+    title: 'Maré Alta',
+    type: 'single',
+    description: 'High tide, brushed drums.',
+    credits: 'Sol Ferreira: piano. Brushes: Ana Luz.',
+    releaseDate: '2025-06-21',
+    priceEur: '1.29',
+    tags: ['jazz', 'piano'],
+    tracks: ['Maré Alta'],
+  },
+];
+
 // 24 kHz mono at 64 kbit/s (MPEG-2 Layer III): small files, and quick enough
 // to encode in pure JavaScript on first start (about 15 s for the catalog).
 const SAMPLE_RATE = 24_000;
@@ -174,6 +306,7 @@ export interface SeedOptions {
 export interface SeedResult {
   usersCreated: number;
   tracksCreated: number;
+  releasesCreated: number;
 }
 
 /** Stable per-title seed, so a track always sounds the same. */
@@ -184,15 +317,19 @@ function seedFor(title: string): number {
 /** Creates whatever part of the demo catalog is missing. */
 export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: SeedOptions = {}): Promise<SeedResult> {
   const log = options.log ?? (() => undefined);
-  const result: SeedResult = { usersCreated: 0, tracksCreated: 0 };
+  const result: SeedResult = { usersCreated: 0, tracksCreated: 0, releasesCreated: 0 };
+  const names = new Map<string, string>();
   const owners = new Map<string, User>();
   await withTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
-    for (const account of [ADMIN, ...Object.values(ARTISTS)]) {
+    for (const [name, account] of [['Admin', ADMIN] as const, ...Object.entries(ARTISTS)]) {
       const existing = await findUserByEmail(tx, account.email);
-      const user = existing ?? (await insertUser(tx, account));
+      const user = existing ?? (await insertUser(tx, { ...account, displayName: account.role === 'artist' ? name : null }));
       if (!existing) result.usersCreated++;
-      if (account.role === 'artist') owners.set(account.username, user);
+      if (account.role === 'artist') {
+        owners.set(account.username, user);
+        names.set(account.username, name);
+      }
     }
   });
 
@@ -250,5 +387,47 @@ export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: Se
       if (preview) await storage.remove(preview.key);
     }
   }
+  for (const release of RELEASES) {
+    const owner = owners.get(ARTISTS[release.artist]!.username)!;
+    if (await seedRelease(db, storage, owner, release)) {
+      result.releasesCreated++;
+      log(`demo release: ${release.artist} - ${release.title}`);
+    }
+  }
   return result;
+}
+
+/** Creates one demo release (cover, tracks in order, published) unless its artist has one of that title. */
+async function seedRelease(db: pg.Pool, storage: Storage, owner: User, spec: DemoRelease): Promise<boolean> {
+  if (await findReleaseByOwnerAndTitle(db, owner.id, spec.title)) return false;
+  const cover = { key: `covers/${crypto.randomBytes(16).toString('hex')}.png`, mime: 'image/png' };
+  await storage.put(cover.key, demoCover(seedFor(spec.title)));
+  const created = await withTransaction(db, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+    if (await findReleaseByOwnerAndTitle(tx, owner.id, spec.title)) return false; // another seeder won
+    await ensureArtistProfile(tx, owner.id, slugOf(spec.artist));
+    const release = await insertRelease(tx, owner.id, {
+      title: spec.title,
+      releaseType: spec.type,
+      description: spec.description,
+      credits: spec.credits,
+      releaseDate: spec.releaseDate,
+      catalogueNumber: null,
+      upc: null,
+      priceEur: spec.priceEur,
+      tags: spec.tags,
+    });
+    const trackIds: number[] = [];
+    for (const name of spec.tracks) {
+      const track = await findTrackByOwnerAndName(tx, owner.id, name);
+      if (track) trackIds.push(track.id);
+    }
+    await tx.query('UPDATE tracks SET tags = $2, credits = $3 WHERE id = ANY($1::int[])', [trackIds, spec.tags, spec.credits]);
+    await setReleaseTracks(tx, release.id, trackIds, true);
+    await setReleaseCover(tx, release.id, { filename: cover.key, mime: cover.mime });
+    await updateRelease(tx, release.id, { isPublished: true, publishedAt: new Date(`${spec.releaseDate}T12:00:00Z`) });
+    return true;
+  });
+  if (!created) await storage.remove(cover.key);
+  return created;
 }

@@ -101,6 +101,13 @@ export function findReleaseById(db: Queryable, id: number): Promise<Release | un
   return firstRow<Release>(db, `SELECT ${RELEASE_COLUMNS} FROM ${RELEASE_FROM} WHERE r.id = $1`, [id]);
 }
 
+export function findReleaseByOwnerAndTitle(db: Queryable, artistUserId: number, title: string): Promise<Release | undefined> {
+  return firstRow<Release>(db, `SELECT ${RELEASE_COLUMNS} FROM ${RELEASE_FROM} WHERE r.artist_user_id = $1 AND r.title = $2`, [
+    artistUserId,
+    title,
+  ]);
+}
+
 /** The releases with these ids that exist (deleted ones included), in id order. */
 export async function findReleasesByIds(db: Queryable, ids: number[]): Promise<Release[]> {
   if (!ids.length) return [];
