@@ -1,11 +1,13 @@
 /**
  * The paths the web front end draws. The server answers each with the
  * front end's shell (routes/pages.routes.ts); the browser's router maps each
- * to a view (public/ts/main.ts). `:id` is a database id.
+ * to a view (public/ts/main.ts). `:id` is a database id (an artist's page
+ * takes the artist's slug there too).
  */
 export const APP_PAGES = [
   '/',
   '/tracks/:id',
+  '/releases/:id',
   '/artists/:id',
   '/signin',
   '/account',
@@ -14,6 +16,7 @@ export const APP_PAGES = [
   '/library',
   '/studio',
   '/studio/tracks/:id',
+  '/studio/releases/:id',
   '/admin',
   '/admin/theme',
   '/admin/users',

@@ -12,7 +12,9 @@ import { themeEditorView } from './views/admin-theme.js';
 import { cartView, checkoutResultView, libraryView } from './views/buying.js';
 import { catalogView } from './views/catalog.js';
 import { studioTrackView, studioView } from './views/studio.js';
-import { artistView, trackView } from './views/track.js';
+import { trackView } from './views/track.js';
+import { artistView, releaseView } from './views/release.js';
+import { studioReleaseView } from './views/studio-releases.js';
 
 const view = document.getElementById('view')!;
 const nav = document.getElementById('nav')!;
@@ -88,6 +90,7 @@ async function render(page: View | undefined, params: Record<string, string>, qu
 const VIEWS: Record<AppPage, View> = {
   '/': catalogView,
   '/tracks/:id': trackView,
+  '/releases/:id': releaseView,
   '/artists/:id': artistView,
   '/signin': signInView,
   '/account': accountView,
@@ -96,6 +99,7 @@ const VIEWS: Record<AppPage, View> = {
   '/library': libraryView,
   '/studio': studioView,
   '/studio/tracks/:id': studioTrackView,
+  '/studio/releases/:id': studioReleaseView,
   '/admin': themeEditorView,
   '/admin/theme': themeEditorView,
   '/admin/users': usersView,

@@ -11,6 +11,9 @@ export type {
   ApiPasskey as Passkey,
   ApiTrackStats as TrackStats,
   ApiArtistStats as ArtistStats,
+  ApiRelease as Release,
+  ApiManagedRelease as ManagedRelease,
+  ApiArtist as Artist,
 } from '../contract/api.js';
 
 /**

@@ -1,20 +1,25 @@
 import { api, query } from '../lib/api.js';
 import { field, h } from '../lib/dom.js';
 import { navigate, type View } from '../lib/router.js';
-import type { Track } from '../lib/types.js';
+import type { Release, Track } from '../lib/types.js';
+import { releaseGrid } from './release.js';
 import { trackGrid } from './track-card.js';
 
 const PAGE_SIZE = 24;
+/** The newest releases (or those matching the search) above the tracks. */
+const RELEASES_SHOWN = 8;
 
 /** The storefront: search, genre, sort, pages. The URL holds the state, so it can be shared and go back. */
 export const catalogView: View = async (_params, q) => {
   const state = {
     q: q.get('q') ?? '',
+    tag: q.get('tag') ?? '',
     genre: q.get('genre') ?? '',
     sort: q.get('sort') ?? 'newest',
     page: Math.max(1, Number(q.get('page')) || 1),
   };
-  const [list, genres] = await Promise.all([
+  const [releases, list, genres] = await Promise.all([
+    api<{ releases: Release[]; total: number }>('GET', `/api/releases${query({ q: state.q, tag: state.tag, pageSize: RELEASES_SHOWN })}`),
     api<{ tracks: Track[]; total: number }>(
       'GET',
       `/api/tracks${query({ q: state.q, genre: state.genre, sort: state.sort, page: state.page, limit: PAGE_SIZE })}`,
@@ -24,7 +29,7 @@ export const catalogView: View = async (_params, q) => {
   const go = (changes: Partial<typeof state>) => {
     const next = { ...state, page: 1, ...changes };
     navigate(
-      `/${query({ q: next.q, genre: next.genre, sort: next.sort === 'newest' ? '' : next.sort, page: next.page > 1 ? next.page : '' })}`,
+      `/${query({ q: next.q, tag: next.tag, genre: next.genre, sort: next.sort === 'newest' ? '' : next.sort, page: next.page > 1 ? next.page : '' })}`,
     );
   };
 
@@ -83,8 +88,11 @@ export const catalogView: View = async (_params, q) => {
     content: h(
       'section',
       { class: 'catalog' },
-      h('h1', {}, state.q ? `Results for “${state.q}”` : 'Discover music'),
+      h('h1', {}, state.q ? `Results for “${state.q}”` : state.tag ? `Tagged #${state.tag}` : 'Discover music'),
       form,
+      releases.releases.length || state.tag ? h('h2', {}, 'Releases') : null,
+      releases.releases.length || state.tag ? releaseGrid(releases.releases, 'No releases carry this tag.') : null,
+      h('h2', {}, 'Tracks'),
       trackGrid(list.tracks, empty),
       list.total > PAGE_SIZE ? pager : null,
     ),

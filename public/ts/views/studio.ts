@@ -5,22 +5,23 @@ import { navigate, type View } from '../lib/router.js';
 import { currentUser, isArtist } from '../lib/session.js';
 import type { ArtistStats as Stats, ManagedTrack } from '../lib/types.js';
 import { cover } from './track-card.js';
+import { profileSection, releasesSection } from './studio-releases.js';
 
-function requireArtist(): boolean {
+export function requireArtist(): boolean {
   if (isArtist(currentUser())) return true;
   navigate(currentUser() ? '/account' : '/signin?next=/studio', { replace: true });
   return false;
 }
-const notAllowed = { title: 'Artist studio', content: h('p', {}, 'Artists only.') };
+export const notAllowed = { title: 'Artist studio', content: h('p', {}, 'Artists only.') };
 
 /**
  * Uploads with a real progress bar: XMLHttpRequest reports upload progress,
  * fetch does not. The server's validation message is shown as it is.
  */
-function upload(form: FormData, onProgress: (fraction: number) => void): Promise<ManagedTrack> {
+export function upload(form: FormData, onProgress: (fraction: number) => void, url = '/api/artist/tracks'): Promise<ManagedTrack> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/artist/tracks');
+    xhr.open('POST', url);
     xhr.responseType = 'json';
     xhr.upload.addEventListener('progress', (e) => e.lengthComputable && onProgress(e.loaded / e.total));
     xhr.addEventListener('load', () => {
@@ -269,17 +270,21 @@ export const studioView: View = async () => {
     );
     replace(statsBox, totals(stats), playsChart(stats, 30));
   };
-  await refresh();
+  const [releases, profile] = await Promise.all([releasesSection(), profileSection(), refresh()]);
   return page(
     'Artist studio',
     h('h1', {}, 'Artist studio'),
-    h('h2', {}, 'Upload a track'),
+    h('h2', {}, 'Your releases'),
+    releases,
+    h('h2', {}, 'Upload a single track'),
     uploadForm(() => void refresh()),
     h('h2', {}, 'Your tracks'),
     status,
     list,
     h('h2', {}, 'Last 30 days'),
     statsBox,
+    h('h2', {}, 'Your artist page'),
+    profile,
   );
 };
 

@@ -5,7 +5,7 @@ import type { View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Purchase, Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
-import { artistLink, trackGrid, cartButton, cover } from './track-card.js';
+import { artistLink, cartButton, cover } from './track-card.js';
 
 async function owns(trackId: number): Promise<boolean> {
   if (!currentUser()) return false;
@@ -46,17 +46,5 @@ export const trackView: View = async ({ id }) => {
         mine ? h('p', { class: 'note' }, 'You own this track.') : null,
       ),
     ),
-  };
-};
-
-export const artistView: View = async ({ id }) => {
-  const { artist, tracks } = await api<{ artist: { id: number; name: string }; tracks: Track[] }>(
-    'GET',
-    `/api/artists/${encodeURIComponent(id!)}`,
-  );
-  const name = tracks[0]?.artist ?? artist.name;
-  return {
-    title: `${name} — Song-Nexus`,
-    content: h('section', {}, h('h1', {}, name), trackGrid(tracks, 'This artist has no published tracks yet.')),
   };
 };

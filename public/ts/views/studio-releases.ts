@@ -1,0 +1,378 @@
+import { api } from '../lib/api.js';
+import { attempt, field, h, page, replace, rowList, statusLine, type StatusLine } from '../lib/dom.js';
+import { clock } from '../lib/format.js';
+import { navigate, type View } from '../lib/router.js';
+import type { Artist, ManagedRelease, ManagedTrack, Release } from '../lib/types.js';
+import { notAllowed, requireArtist, upload } from './studio.js';
+
+const TYPES: [Release['type'], string][] = [
+  ['album', 'Album'],
+  ['ep', 'EP'],
+  ['single', 'Single'],
+  ['compilation', 'Compilation'],
+];
+
+const stateOf = (r: Pick<ManagedRelease, 'isPublished' | 'publishAt'>) =>
+  r.isPublished ? 'Published' : r.publishAt ? `Scheduled for ${new Date(r.publishAt).toLocaleString()}` : 'Draft';
+
+/** The studio's list of the artist's releases and the form that starts a new one. */
+export async function releasesSection(): Promise<HTMLElement> {
+  const { releases } = await api<{ releases: (Release & { isPublished?: boolean; publishAt?: string | null })[] }>(
+    'GET',
+    '/api/artist/releases?pageSize=100',
+  );
+  const title = h('input', { name: 'title', required: true, maxlength: 200 });
+  const type = h(
+    'select',
+    { name: 'type' },
+    TYPES.map(([v, label]) => h('option', { value: v }, label)),
+  );
+  const status = statusLine();
+  const form = h(
+    'form',
+    { class: 'card stack', 'aria-label': 'New release' },
+    field('Title', title),
+    field('Type', type),
+    h('button', { type: 'submit' }, 'Create release'),
+    status,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void attempt(status, async () => {
+      const { release } = await api<{ release: ManagedRelease }>('POST', '/api/artist/releases', { title: title.value, type: type.value });
+      navigate(`/studio/releases/${release.id}`);
+      return 'Release created.';
+    });
+  });
+  return h(
+    'section',
+    {},
+    rowList(
+      'ul',
+      releases,
+      (r) => [h('a', { class: 'grow', href: `/studio/releases/${r.id}` }, r.title), h('small', {}, `${r.type} · ${r.trackCount} tracks`)],
+      'No releases yet: start one below, then upload its tracks into it.',
+    ),
+    form,
+  );
+}
+
+/** The artist's public profile: address (slug), bio, location, links. */
+export async function profileSection(): Promise<HTMLElement> {
+  const { artist } = await api<{ artist: Artist }>('GET', '/api/artist/profile');
+  const slug = h('input', { name: 'slug', value: artist.slug, maxlength: 60, pattern: '[a-z0-9]+(-[a-z0-9]+)*' });
+  const location = h('input', { name: 'location', value: artist.location ?? '', maxlength: 100 });
+  const bio = h('textarea', { name: 'bio', maxlength: 5000, rows: 4 });
+  bio.value = artist.bio ?? '';
+  const links = h('textarea', { name: 'links', rows: 3 });
+  links.value = artist.links.join('\n');
+  const status = statusLine();
+  const form = h(
+    'form',
+    { class: 'card stack', 'aria-label': 'Artist profile' },
+    field('Address', slug, `Your page: /artists/${artist.slug}`),
+    field('Location', location),
+    field('Bio', bio),
+    field('Links', links, 'One https address a line, at most 10.'),
+    h('button', { type: 'submit' }, 'Save profile'),
+    status,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void attempt(status, async () => {
+      await api('PATCH', '/api/artist/profile', {
+        slug: slug.value.trim(),
+        location: location.value,
+        bio: bio.value,
+        links: links.value
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      });
+      return 'Profile saved.';
+    });
+  });
+  return form;
+}
+
+/**
+ * A release's track order: drag a row, or focus it and press Alt+↑/↓ (or
+ * its buttons); "Save order" sends the whole order in one call.
+ */
+function trackOrder(release: ManagedRelease, onSaved: (r: ManagedRelease) => void): HTMLElement {
+  const status = statusLine();
+  let order = release.tracks.filter((t) => !t.isDeleted);
+  const list = h('ol', { class: 'rows reorder', 'aria-label': 'Track order' });
+  let dragged: number | undefined;
+  const move = (from: number, to: number) => {
+    if (to < 0 || to >= order.length || from === to) return;
+    const next = [...order];
+    const [item] = next.splice(from, 1);
+    next.splice(to, 0, item!);
+    order = next;
+    draw();
+    (list.children[to] as HTMLElement | undefined)?.focus();
+    status.say(`${item!.name} is now number ${to + 1}. Save the order to keep it.`);
+  };
+  const row = (t: ManagedTrack, i: number) => {
+    const li = h(
+      'li',
+      { class: 'row', draggable: 'true', tabindex: 0, 'data-track-id': t.id, 'aria-label': `${i + 1}. ${t.name}` },
+      h('span', { class: 'grow' }, `${i + 1}. ${t.name}`),
+      h('small', {}, clock(t.durationSeconds)),
+      h(
+        'button',
+        { type: 'button', class: 'link', 'aria-label': `Move ${t.name} up`, disabled: i === 0, onclick: () => move(i, i - 1) },
+        '↑',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          'aria-label': `Move ${t.name} down`,
+          disabled: i === order.length - 1,
+          onclick: () => move(i, i + 1),
+        },
+        '↓',
+      ),
+    );
+    li.addEventListener('keydown', (e) => {
+      if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+      e.preventDefault();
+      move(i, e.key === 'ArrowUp' ? i - 1 : i + 1);
+    });
+    li.addEventListener('dragstart', (e) => {
+      dragged = i;
+      li.classList.add('dragging');
+      e.dataTransfer?.setData('text/plain', String(t.id));
+    });
+    li.addEventListener('dragend', () => li.classList.remove('dragging'));
+    li.addEventListener('dragover', (e) => e.preventDefault());
+    li.addEventListener('drop', (e) => {
+      e.preventDefault();
+      if (dragged !== undefined) move(dragged, i);
+      dragged = undefined;
+    });
+    return li;
+  };
+  const draw = () => replace(list, order.map(row));
+  draw();
+  const save = h('button', { type: 'button' }, 'Save order');
+  save.addEventListener('click', () =>
+    attempt(status, async () => {
+      const { release: saved } = await api<{ release: ManagedRelease }>('PUT', `/api/artist/releases/${release.id}/tracks`, {
+        trackIds: order.map((t) => t.id),
+      });
+      onSaved(saved);
+      return 'Order saved.';
+    }),
+  );
+  return h(
+    'section',
+    { class: 'card wide stack' },
+    h('h2', {}, 'Tracks'),
+    order.length ? list : h('p', { class: 'empty' }, 'No tracks yet.'),
+    save,
+    status,
+  );
+}
+
+/** Many files at once into the release: each with its own progress bar and the server's verdict; one failure sinks none of the others. */
+function bulkUpload(release: ManagedRelease, onDone: () => void): HTMLElement {
+  const files = h('input', { type: 'file', multiple: true, accept: 'audio/*,.mp3,.flac,.ogg,.opus,.wav', 'aria-label': 'Audio files' });
+  const rows = h('ul', { class: 'rows uploads' });
+  const start = h('button', { type: 'button' }, 'Upload into this release');
+  start.addEventListener('click', async () => {
+    const chosen = [...(files.files ?? [])];
+    if (!chosen.length) return;
+    start.disabled = true;
+    const jobs = chosen.map((file) => {
+      const bar = h('progress', { max: 1, value: 0, 'aria-label': `Upload of ${file.name}` });
+      const verdict = h('small', { role: 'status' }, 'Waiting…');
+      rows.append(h('li', { class: 'row' }, h('span', { class: 'grow' }, file.name), bar, verdict));
+      const form = new FormData();
+      form.set('audio', file);
+      return upload(
+        form,
+        (f) => ((bar.value = f), (verdict.textContent = `${Math.round(f * 100)}%`)),
+        `/api/artist/releases/${release.id}/tracks`,
+      ).then(
+        (track) => ((bar.value = 1), (verdict.textContent = `Added as number ${track.trackNumber}.`)),
+        (err: unknown) => (
+          (verdict.textContent = err instanceof Error ? err.message : 'The upload failed.'),
+          (verdict.dataset.kind = 'error')
+        ),
+      );
+    });
+    await Promise.all(jobs);
+    start.disabled = false;
+    files.value = '';
+    onDone();
+  });
+  return h(
+    'section',
+    { class: 'card wide stack' },
+    h('h2', {}, 'Add tracks'),
+    field(
+      'Audio files',
+      files,
+      'MP3, FLAC, Ogg or WAV. Each file becomes a track at the end of the release; its title comes from the file name.',
+    ),
+    start,
+    rows,
+  );
+}
+
+/** Publish now, schedule, unpublish. */
+function publication(release: ManagedRelease, onSaved: (r: ManagedRelease) => void, status: StatusLine): HTMLElement {
+  const when = h('input', { type: 'datetime-local', name: 'publishAt' });
+  const call = (body: Record<string, unknown>, done: string) =>
+    attempt(status, async () => {
+      onSaved((await api<{ release: ManagedRelease }>('PATCH', `/api/artist/releases/${release.id}`, body)).release);
+      return done;
+    });
+  return h(
+    'section',
+    { class: 'card stack' },
+    h('h2', {}, 'Publication'),
+    h('p', {}, stateOf(release)),
+    release.isPublished
+      ? h('button', { type: 'button', class: 'secondary', onclick: () => call({ isPublished: false }, 'Unpublished.') }, 'Unpublish')
+      : h('button', { type: 'button', onclick: () => call({ isPublished: true }, 'Published.') }, 'Publish now'),
+    field('Publish at', when),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        onclick: () =>
+          when.value ? call({ publishAt: new Date(when.value).toISOString() }, 'Scheduled.') : status.say('Choose a time first.', 'error'),
+      },
+      'Schedule',
+    ),
+  );
+}
+
+/** The release's metadata form. */
+function details(release: ManagedRelease, onSaved: (r: ManagedRelease) => void, status: StatusLine): HTMLElement {
+  const input = (name: string, value: string | null, attrs: Record<string, unknown> = {}) =>
+    h('input', { name, value: value ?? '', ...attrs });
+  const title = input('title', release.title, { required: true, maxlength: 200 });
+  const type = h(
+    'select',
+    { name: 'type' },
+    TYPES.map(([v, label]) => h('option', { value: v, selected: v === release.type }, label)),
+  );
+  const price = input('priceEur', release.priceEur, { inputmode: 'decimal' });
+  const date = input('releaseDate', release.releaseDate, { type: 'date' });
+  const tags = input('tags', release.tags.join(', '));
+  const upc = input('upc', release.upc, { inputmode: 'numeric', maxlength: 13 });
+  const catalogue = input('catalogueNumber', release.catalogueNumber, { maxlength: 50 });
+  const description = h('textarea', { name: 'description', rows: 3, maxlength: 5000 });
+  description.value = release.description ?? '';
+  const credits = h('textarea', { name: 'credits', rows: 3, maxlength: 5000 });
+  credits.value = release.credits ?? '';
+  const form = h(
+    'form',
+    { class: 'card stack', 'aria-label': 'Release details' },
+    field('Title', title),
+    field('Type', type),
+    field('Price (EUR)', price, 'The price of the whole release; its tracks keep their own prices.'),
+    field('Release date', date),
+    field('Tags', tags, 'Comma-separated, at most 10.'),
+    field('UPC / EAN', upc),
+    field('Catalogue number', catalogue),
+    field('Description', description),
+    field('Credits', credits),
+    h('button', { type: 'submit' }, 'Save details'),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void attempt(status, async () => {
+      const body = {
+        title: title.value,
+        type: type.value,
+        priceEur: price.value.trim(),
+        releaseDate: date.value || null,
+        tags: tags.value,
+        upc: upc.value.trim() || null,
+        catalogueNumber: catalogue.value,
+        description: description.value,
+        credits: credits.value,
+      };
+      onSaved((await api<{ release: ManagedRelease }>('PATCH', `/api/artist/releases/${release.id}`, body)).release);
+      return 'Details saved.';
+    });
+  });
+  return form;
+}
+
+/** The release's cover: replace or remove. */
+function releaseCover(release: ManagedRelease, onSaved: (r: ManagedRelease) => void, status: StatusLine): HTMLElement {
+  const file = h('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp', 'aria-label': 'Cover image' });
+  const replaceCover = h('button', { type: 'button' }, 'Replace cover');
+  replaceCover.addEventListener('click', () =>
+    attempt(status, async () => {
+      const image = file.files?.[0];
+      if (!image) throw new Error('Choose an image first.');
+      const form = new FormData();
+      form.set('cover', image);
+      const res = await fetch(`/api/artist/releases/${release.id}/cover`, { method: 'PUT', body: form, credentials: 'same-origin' });
+      const body = (await res.json()) as { release?: ManagedRelease; error?: { message: string } };
+      if (!res.ok || !body.release) throw new Error(body.error?.message ?? `The upload failed (${res.status}).`);
+      onSaved(body.release);
+      return 'Cover replaced.';
+    }),
+  );
+  return h(
+    'section',
+    { class: 'card stack' },
+    h('h2', {}, 'Cover'),
+    release.coverUrl
+      ? h('img', { class: 'cover small', src: release.coverUrl, alt: `Cover of ${release.title}`, width: 160, height: 160 })
+      : null,
+    file,
+    replaceCover,
+  );
+}
+
+/** One release in the studio: details, cover, publication, bulk upload, track order, delete. */
+export const studioReleaseView: View = async ({ id }) => {
+  if (!requireArtist()) return notAllowed;
+  const status = statusLine();
+  const root = h('div', { class: 'stack' });
+  const draw = (release: ManagedRelease) => {
+    const saved = (r: ManagedRelease) => draw(r);
+    const reload = () => void api<{ release: ManagedRelease }>('GET', `/api/artist/releases/${release.id}`).then((r) => draw(r.release));
+    const remove = h('button', { type: 'button', class: 'danger' }, 'Delete release');
+    remove.addEventListener('click', () =>
+      attempt(status, async () => {
+        if (!window.confirm(`Delete “${release.title}”? Buyers keep what they bought.`)) return 'Nothing deleted.';
+        await api('DELETE', `/api/artist/releases/${release.id}`);
+        navigate('/studio');
+        return 'Deleted.';
+      }),
+    );
+    replace(
+      root,
+      h('h1', {}, release.title),
+      h(
+        'p',
+        {},
+        h('a', { href: `/releases/${release.id}` }, 'See it as listeners do'),
+        ' · ',
+        h('a', { href: '/studio' }, 'Back to the studio'),
+      ),
+      status,
+      publication(release, saved, status),
+      bulkUpload(release, reload),
+      trackOrder(release, saved),
+      details(release, saved, status),
+      releaseCover(release, saved, status),
+      remove,
+    );
+  };
+  draw((await api<{ release: ManagedRelease }>('GET', `/api/artist/releases/${encodeURIComponent(id!)}`)).release);
+  return page('Release — Artist studio', root);
+};
