@@ -217,6 +217,7 @@ export const libraryView: View = async () => {
         h('strong', {}, p.title),
         ` — ${p.artist}`,
         p.trackDeleted ? h('small', {}, ' (no longer in the store; still yours)') : null,
+        p.releaseId ? h('small', {}, ' · ', h('a', { href: `/releases/${p.releaseId}` }, `from ${p.releaseTitle ?? 'a release'}`)) : null,
       ),
       h('button', { type: 'button', 'aria-label': `Play ${p.title}`, onclick: () => playTracks(tracks, i) }, '▶ Play'),
       h('a', { class: 'button secondary', href: `/api/tracks/${p.trackId}/download`, download: '' }, 'Download'),

@@ -122,9 +122,9 @@ export const releaseView: View = async ({ id }) => {
         'td',
         {},
         full
-          ? h('span', { class: 'badge' }, 'Full')
+          ? h('span', { class: 'listen-badge' }, 'Full')
           : t.preview
-            ? h('span', { class: 'badge' }, `Preview ${clock(t.preview.seconds)}`)
+            ? h('span', { class: 'listen-badge' }, `Preview ${clock(t.preview.seconds)}`)
             : 'No preview',
       ),
       h('td', {}, full ? null : cartButton(t)),

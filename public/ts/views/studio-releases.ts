@@ -31,8 +31,8 @@ export async function releasesSection(): Promise<HTMLElement> {
   const form = h(
     'form',
     { class: 'card stack', 'aria-label': 'New release' },
-    field('Title', title),
-    field('Type', type),
+    field('Release title', title),
+    field('Release type', type),
     h('button', { type: 'submit' }, 'Create release'),
     status,
   );
@@ -99,8 +99,7 @@ export async function profileSection(): Promise<HTMLElement> {
  * A release's track order: drag a row, or focus it and press Alt+↑/↓ (or
  * its buttons); "Save order" sends the whole order in one call.
  */
-function trackOrder(release: ManagedRelease, onSaved: (r: ManagedRelease) => void): HTMLElement {
-  const status = statusLine();
+function trackOrder(release: ManagedRelease, onSaved: (r: ManagedRelease) => void, status: StatusLine): HTMLElement {
   let order = release.tracks.filter((t) => !t.isDeleted);
   const list = h('ol', { class: 'rows reorder', 'aria-label': 'Track order' });
   let dragged: number | undefined;
@@ -174,12 +173,16 @@ function trackOrder(release: ManagedRelease, onSaved: (r: ManagedRelease) => voi
     h('h2', {}, 'Tracks'),
     order.length ? list : h('p', { class: 'empty' }, 'No tracks yet.'),
     save,
-    status,
   );
 }
 
-/** Many files at once into the release: each with its own progress bar and the server's verdict; one failure sinks none of the others. */
-function bulkUpload(release: ManagedRelease, onDone: () => void): HTMLElement {
+/**
+ * Many files at once into the release, in parallel: each with its own
+ * progress bar and the server's verdict; one failure sinks none of the
+ * others. The server numbers tracks as they finish; afterwards the new ones
+ * are put in the order the files were chosen, after the tracks already there.
+ */
+function bulkUpload(releaseId: number, onDone: (release: ManagedRelease) => void): HTMLElement {
   const files = h('input', { type: 'file', multiple: true, accept: 'audio/*,.mp3,.flac,.ogg,.opus,.wav', 'aria-label': 'Audio files' });
   const rows = h('ul', { class: 'rows uploads' });
   const start = h('button', { type: 'button' }, 'Upload into this release');
@@ -196,19 +199,30 @@ function bulkUpload(release: ManagedRelease, onDone: () => void): HTMLElement {
       return upload(
         form,
         (f) => ((bar.value = f), (verdict.textContent = `${Math.round(f * 100)}%`)),
-        `/api/artist/releases/${release.id}/tracks`,
+        `/api/artist/releases/${releaseId}/tracks`,
       ).then(
-        (track) => ((bar.value = 1), (verdict.textContent = `Added as number ${track.trackNumber}.`)),
-        (err: unknown) => (
-          (verdict.textContent = err instanceof Error ? err.message : 'The upload failed.'),
-          (verdict.dataset.kind = 'error')
-        ),
+        (track) => {
+          bar.value = 1;
+          verdict.textContent = 'Added.';
+          return track.id;
+        },
+        (err: unknown) => {
+          verdict.textContent = err instanceof Error ? err.message : 'The upload failed.';
+          verdict.dataset.kind = 'error';
+          return undefined;
+        },
       );
     });
-    await Promise.all(jobs);
+    const added = (await Promise.all(jobs)).filter((id): id is number => id !== undefined);
     start.disabled = false;
     files.value = '';
-    onDone();
+    let { release } = await api<{ release: ManagedRelease }>('GET', `/api/artist/releases/${releaseId}`);
+    const current = release.tracks.filter((t) => !t.isDeleted).map((t) => t.id);
+    const wanted = [...current.filter((t) => !added.includes(t)), ...added];
+    if (wanted.join() !== current.join()) {
+      release = (await api<{ release: ManagedRelease }>('PUT', `/api/artist/releases/${releaseId}/tracks`, { trackIds: wanted })).release;
+    }
+    onDone(release);
   });
   return h(
     'section',
@@ -342,9 +356,11 @@ export const studioReleaseView: View = async ({ id }) => {
   if (!requireArtist()) return notAllowed;
   const status = statusLine();
   const root = h('div', { class: 'stack' });
+  const first = (await api<{ release: ManagedRelease }>('GET', `/api/artist/releases/${encodeURIComponent(id!)}`)).release;
+  // Kept across redraws, so each file's progress and verdict stay in view.
+  const uploads = bulkUpload(first.id, (r) => draw(r));
   const draw = (release: ManagedRelease) => {
     const saved = (r: ManagedRelease) => draw(r);
-    const reload = () => void api<{ release: ManagedRelease }>('GET', `/api/artist/releases/${release.id}`).then((r) => draw(r.release));
     const remove = h('button', { type: 'button', class: 'danger' }, 'Delete release');
     remove.addEventListener('click', () =>
       attempt(status, async () => {
@@ -366,13 +382,13 @@ export const studioReleaseView: View = async ({ id }) => {
       ),
       status,
       publication(release, saved, status),
-      bulkUpload(release, reload),
-      trackOrder(release, saved),
+      uploads,
+      trackOrder(release, saved, status),
       details(release, saved, status),
       releaseCover(release, saved, status),
       remove,
     );
   };
-  draw((await api<{ release: ManagedRelease }>('GET', `/api/artist/releases/${encodeURIComponent(id!)}`)).release);
+  draw(first);
   return page('Release — Artist studio', root);
 };
