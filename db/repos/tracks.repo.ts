@@ -1,11 +1,15 @@
-import type { TrackLicense } from '../../contract/api';
+import type { ApiTrack, TrackLicense } from '../../contract/api';
 import type { Page } from '../../lib/page';
 import { camelColumns } from '../columns';
 import { selectPage, type Queryable, type Tx } from '../pool';
 
 export type { TrackLicense };
 
-export interface Track {
+/** A track row; its release membership and release-page fields are exactly what the API sends of them. */
+export interface Track extends Pick<
+  ApiTrack,
+  'releaseId' | 'trackNumber' | 'discNumber' | 'lyrics' | 'isrc' | 'credits' | 'license' | 'tags'
+> {
   id: number;
   name: string;
   artist: string;
@@ -41,17 +45,6 @@ export interface Track {
   previewSizeBytes: number | null;
   coverFilename: string | null;
   coverMime: string | null;
-  /** The release the track belongs to, and its place there (null for a standalone track). */
-  releaseId: number | null;
-  trackNumber: number | null;
-  discNumber: number;
-  lyrics: string | null;
-  /** 12 characters, no hyphens (CCXXXYYNNNNN). */
-  isrc: string | null;
-  credits: string | null;
-  license: TrackLicense;
-  /** Normalised (lower case, trimmed), at most 10; `genre` stays the primary one. */
-  tags: string[];
 }
 
 // `price` mirrors price_eur (see schema.sql) and is deliberately not read.

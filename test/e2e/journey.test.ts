@@ -240,7 +240,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await signInByMail(page, artist.email, '/studio'); // straight back to where sign-in was asked for
     await page.getByRole('heading', { name: 'Artist studio' }).waitFor();
     await page.getByLabel('Audio file').setInputFiles(file);
-    await page.getByLabel('Title').fill('Upload Test');
+    await page.getByLabel('Title', { exact: true }).fill('Upload Test');
     await page.getByLabel('Genre').fill('ambient');
     await page.getByLabel('Price (EUR)').fill('2.49');
     await page.getByLabel('Preview length (seconds)').fill('10');
@@ -257,7 +257,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     expect(await page.locator('progress').isVisible()).toBe(true);
     // The form is ready for the next upload, with its defaults back.
     expect([
-      await page.getByLabel('Title').inputValue(),
+      await page.getByLabel('Title', { exact: true }).inputValue(),
       await page.getByLabel('Price (EUR)').inputValue(),
       await page.getByLabel('Preview length (seconds)').inputValue(),
     ]).toEqual(['', '0.99', '40']);

@@ -67,7 +67,7 @@ run('an album from the studio to a buyer’s library, in Chromium', () => {
     await page.getByRole('heading', { name: 'Artist studio' }).waitFor();
     await page.getByLabel('Release title').fill('Coastal');
     await page.getByRole('button', { name: 'Create release' }).click();
-    await page.getByRole('heading', { name: 'Coastal' }).waitFor();
+    await page.getByRole('heading', { name: 'Coastal', level: 1 }).waitFor();
 
     // Four files at once: three land, the text file is refused, each with its own bar and verdict.
     await page.getByLabel('Audio files', { exact: true }).setInputFiles(
@@ -112,7 +112,7 @@ run('an album from the studio to a buyer’s library, in Chromium', () => {
     const store = listener.page;
     await store.goto(`${origin}/`);
     await store.locator(`[data-release-id="${releaseId}"]`).getByRole('link', { name: 'Coastal' }).click();
-    await store.getByRole('heading', { name: 'Coastal' }).waitFor();
+    await store.getByRole('heading', { name: 'Coastal', level: 1 }).waitFor();
     expect(await store.locator('.tracklist tbody tr td:nth-child(2) a').allTextContents()).toEqual([
       '01 Harbour Lights',
       '03 Fog Signal',

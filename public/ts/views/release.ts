@@ -5,7 +5,7 @@ import { navigate, type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Artist, Purchase, Release, Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
-import { cartButton, trackGrid } from './track-card.js';
+import { cartButton, coverOf, trackGrid } from './track-card.js';
 
 const TYPE_NAMES: Record<Release['type'], string> = { album: 'Album', ep: 'EP', single: 'Single', compilation: 'Compilation' };
 
@@ -20,22 +20,7 @@ const LICENSE_NAMES: Record<Track['license'], string> = {
   'cc-by-nc-nd': 'CC BY-NC-ND',
 };
 
-function releaseCover(release: Release, size: 'small' | 'large'): HTMLElement {
-  if (release.coverUrl)
-    return h('img', {
-      class: `cover ${size}`,
-      src: release.coverUrl,
-      alt: `Cover of ${release.title}`,
-      loading: 'lazy',
-      width: 300,
-      height: 300,
-    });
-  return h(
-    'div',
-    { class: `cover ${size} placeholder hue-${release.id % 6}`, role: 'img', 'aria-label': `No cover for ${release.title}` },
-    release.title.slice(0, 1),
-  );
-}
+const releaseCover = (release: Release, size: 'small' | 'large') => coverOf(release, release.title, size);
 
 const artistHref = (release: Release) => (release.artist.slug ? `/artists/${release.artist.slug}` : `/artists/${release.artist.id}`);
 

@@ -3,7 +3,7 @@ import { attempt, field, h, page, replace, rowList, statusLine, type StatusLine 
 import { clock } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import type { Artist, ManagedRelease, ManagedTrack, Release } from '../lib/types.js';
-import { notAllowed, requireArtist, upload } from './studio.js';
+import { notAllowed, putImage, requireArtist, upload } from './studio.js';
 
 const TYPES: [Release['type'], string][] = [
   ['album', 'Album'],
@@ -328,14 +328,7 @@ function releaseCover(release: ManagedRelease, onSaved: (r: ManagedRelease) => v
   const replaceCover = h('button', { type: 'button' }, 'Replace cover');
   replaceCover.addEventListener('click', () =>
     attempt(status, async () => {
-      const image = file.files?.[0];
-      if (!image) throw new Error('Choose an image first.');
-      const form = new FormData();
-      form.set('cover', image);
-      const res = await fetch(`/api/artist/releases/${release.id}/cover`, { method: 'PUT', body: form, credentials: 'same-origin' });
-      const body = (await res.json()) as { release?: ManagedRelease; error?: { message: string } };
-      if (!res.ok || !body.release) throw new Error(body.error?.message ?? `The upload failed (${res.status}).`);
-      onSaved(body.release);
+      onSaved((await putImage<{ release: ManagedRelease }>(`/api/artist/releases/${release.id}/cover`, 'cover', file)).release);
       return 'Cover replaced.';
     }),
   );

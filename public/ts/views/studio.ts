@@ -288,6 +288,18 @@ export const studioView: View = async () => {
   );
 };
 
+/** Sends the image chosen in `input` as the multipart field `name` with PUT; the answer, or the server's message as an error. */
+export async function putImage<T>(url: string, name: string, input: HTMLInputElement): Promise<T> {
+  const image = input.files?.[0];
+  if (!image) throw new Error('Choose an image first.');
+  const form = new FormData();
+  form.set(name, image);
+  const res = await fetch(url, { method: 'PUT', body: form, credentials: 'same-origin' });
+  const body = (await res.json()) as T & { error?: { message: string } };
+  if (!res.ok || body.error) throw new Error(body.error?.message ?? `The upload failed (${res.status}).`);
+  return body;
+}
+
 /** Cover art: shows the current one; replace (PNG, JPEG or WebP, checked by the server) or remove. */
 function coverEditor(track: ManagedTrack): HTMLElement {
   const picture = h('div', { class: 'cover-preview' }, cover(track));
@@ -301,14 +313,7 @@ function coverEditor(track: ManagedTrack): HTMLElement {
   const replaceButton = h('button', { type: 'button' }, 'Replace cover');
   replaceButton.addEventListener('click', () =>
     attempt(status, async () => {
-      const image = file.files?.[0];
-      if (!image) throw new Error('Choose an image first.');
-      const form = new FormData();
-      form.set('cover', image);
-      const res = await fetch(`/api/artist/tracks/${track.id}/cover`, { method: 'PUT', body: form, credentials: 'same-origin' });
-      const body = (await res.json()) as { track?: ManagedTrack; error?: { message: string } };
-      if (!res.ok || !body.track) throw new Error(body.error?.message ?? `The upload failed (${res.status}).`);
-      show(body.track);
+      show((await putImage<{ track: ManagedTrack }>(`/api/artist/tracks/${track.id}/cover`, 'cover', file)).track);
       file.value = '';
       return 'Cover replaced.';
     }),

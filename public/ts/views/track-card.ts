@@ -4,23 +4,26 @@ import { clock, price } from '../lib/format.js';
 import type { Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
 
-/** The cover, or a placeholder drawn from the track's id so the grid is not blank. */
-export function cover(track: Track, size: 'small' | 'large' = 'small'): HTMLElement {
-  if (track.coverUrl)
+/** A cover image, or a placeholder drawn from the id so a grid is not blank; `title` names it for screen readers. */
+export function coverOf(item: { id: number; coverUrl: string | null }, title: string, size: 'small' | 'large' = 'small'): HTMLElement {
+  if (item.coverUrl)
     return h('img', {
       class: `cover ${size}`,
-      src: track.coverUrl,
-      alt: `Cover of ${track.name}`,
+      src: item.coverUrl,
+      alt: `Cover of ${title}`,
       loading: 'lazy',
       width: 300,
       height: 300,
     });
   return h(
     'div',
-    { class: `cover ${size} placeholder hue-${track.id % 6}`, role: 'img', 'aria-label': `No cover for ${track.name}` },
-    track.name.slice(0, 1),
+    { class: `cover ${size} placeholder hue-${item.id % 6}`, role: 'img', 'aria-label': `No cover for ${title}` },
+    title.slice(0, 1),
   );
 }
+
+/** A track's cover. */
+export const cover = (track: Track, size: 'small' | 'large' = 'small'): HTMLElement => coverOf(track, track.name, size);
 
 /** "Add to cart" that turns into "In cart ✓ (remove)". */
 export function cartButton(track: Track): HTMLElement {
