@@ -61,6 +61,7 @@ run('an album from the studio to a buyer’s library, in Chromium', () => {
 
   it('builds, reorders and publishes an album; a listener plays it all, buys it and owns every track', async () => {
     const artist = await signInAs(db.pool, 'artist', { displayName: 'Harbour Radio' });
+    const single = (await shop.sellable('0.99', { artistUserId: artist.user.id, name: 'Old Single' })).track;
     const studio = await signedInPage(artist.token);
     const { page } = studio;
     await page.goto(`${origin}/studio`);
@@ -94,6 +95,16 @@ run('an album from the studio to a buyer’s library, in Chromium', () => {
     expect(await trackOrder(page)).toEqual(['1. 01 Harbour Lights', '2. 03 Fog Signal', '3. 02 Low Tide']);
     await page.getByRole('button', { name: 'Save order' }).click();
     await page.getByText('Order saved.').waitFor();
+
+    // An earlier single goes in from the list of one's tracks, and out again.
+    await page.getByLabel('A track of yours to add').selectOption(String(single.id));
+    await page.getByRole('button', { name: 'Save order' }).click();
+    await page.getByText('Order saved.').waitFor();
+    expect(await trackOrder(page)).toEqual(['1. 01 Harbour Lights', '2. 03 Fog Signal', '3. 02 Low Tide', '4. Old Single']);
+    await page.getByRole('button', { name: 'Take out Old Single' }).click();
+    await page.getByRole('button', { name: 'Save order' }).click();
+    await page.getByText('Order saved.').waitFor();
+    expect(await trackOrder(page)).toHaveLength(3);
     await page.getByLabel('Price (EUR)').fill('4.50');
     await page.getByLabel('Tags').fill('Coastal, ambient');
     await page.getByRole('button', { name: 'Save details' }).click();
@@ -136,6 +147,12 @@ run('an album from the studio to a buyer’s library, in Chromium', () => {
     await store.getByText('from Coastal').first().waitFor();
     await store.goto(`${origin}/releases/${releaseId}`);
     await store.getByText('You own this release.').waitFor();
+    // Now in full: the player plays the first track without the preview badge.
+    await store.getByRole('button', { name: '▶ Play all' }).click();
+    await store.waitForFunction((first) => {
+      const player = document.querySelector<HTMLElement>('#player')!;
+      return player.dataset.trackId === first && player.dataset.preview === 'false';
+    }, ids[0]);
     await store.getByRole('link', { name: 'Harbour Radio' }).click();
     await store.getByRole('heading', { name: 'Harbour Radio', level: 1 }).waitFor();
     await store.locator(`[data-release-id="${releaseId}"]`).waitFor();

@@ -2,7 +2,7 @@ import { api } from '../lib/api.js';
 import { attempt, field, h, page, replace, rowList, statusLine, type StatusLine } from '../lib/dom.js';
 import { clock } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
-import type { Artist, ManagedRelease, ManagedTrack, Release } from '../lib/types.js';
+import type { ManagedRelease, ManagedTrack, Release } from '../lib/types.js';
 import { notAllowed, putImage, requireArtist, upload } from './studio.js';
 
 const TYPES: [Release['type'], string][] = [
@@ -57,50 +57,36 @@ export async function releasesSection(): Promise<HTMLElement> {
   );
 }
 
-/** The artist's public profile: address (slug), bio, location, links. */
-export async function profileSection(): Promise<HTMLElement> {
-  const { artist } = await api<{ artist: Artist }>('GET', '/api/artist/profile');
-  const slug = h('input', { name: 'slug', value: artist.slug, maxlength: 60, pattern: '[a-z0-9]+(-[a-z0-9]+)*' });
-  const location = h('input', { name: 'location', value: artist.location ?? '', maxlength: 100 });
-  const bio = h('textarea', { name: 'bio', maxlength: 5000, rows: 4 });
-  bio.value = artist.bio ?? '';
-  const links = h('textarea', { name: 'links', rows: 3 });
-  links.value = artist.links.join('\n');
-  const status = statusLine();
-  const form = h(
-    'form',
-    { class: 'card stack', 'aria-label': 'Artist profile' },
-    field('Address', slug, `Your page: /artists/${artist.slug}`),
-    field('Location', location),
-    field('Bio', bio),
-    field('Links', links, 'One https address a line, at most 10.'),
-    h('button', { type: 'submit' }, 'Save profile'),
-    status,
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void attempt(status, async () => {
-      await api('PATCH', '/api/artist/profile', {
-        slug: slug.value.trim(),
-        location: location.value,
-        bio: bio.value,
-        links: links.value
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean),
-      });
-      return 'Profile saved.';
-    });
-  });
-  return form;
-}
-
 /**
  * A release's track order: drag a row, or focus it and press Alt+↑/↓ (or
  * its buttons); "Save order" sends the whole order in one call.
  */
-function trackOrder(release: ManagedRelease, onSaved: (r: ManagedRelease) => void, status: StatusLine): HTMLElement {
+function trackOrder(
+  release: ManagedRelease,
+  standalone: ManagedTrack[],
+  onSaved: (r: ManagedRelease) => void,
+  status: StatusLine,
+): HTMLElement {
   let order = release.tracks.filter((t) => !t.isDeleted);
+  const takeOut = (i: number) => {
+    const [item] = order.splice(i, 1);
+    draw();
+    status.say(`${item!.name} will leave the release (it stays yours, as a single track). Save the order to keep it.`);
+  };
+  const candidates = h('select', { 'aria-label': 'A track of yours to add' });
+  const drawCandidates = () =>
+    replace(
+      candidates,
+      h('option', { value: '' }, 'Add a track you uploaded…'),
+      standalone.filter((t) => !order.some((o) => o.id === t.id)).map((t) => h('option', { value: t.id }, t.name)),
+    );
+  candidates.addEventListener('change', () => {
+    const track = standalone.find((t) => String(t.id) === candidates.value);
+    if (!track) return;
+    order.push(track);
+    draw();
+    status.say(`${track.name} will be number ${order.length}. Save the order to keep it.`);
+  });
   const list = h('ol', { class: 'rows reorder', 'aria-label': 'Track order' });
   let dragged: number | undefined;
   const move = (from: number, to: number) => {
@@ -135,6 +121,11 @@ function trackOrder(release: ManagedRelease, onSaved: (r: ManagedRelease) => voi
         },
         '↓',
       ),
+      h(
+        'button',
+        { type: 'button', class: 'link', 'aria-label': `Take out ${t.name}`, onclick: () => takeOut(i) },
+        'Take out',
+      ),
     );
     li.addEventListener('keydown', (e) => {
       if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
@@ -155,7 +146,10 @@ function trackOrder(release: ManagedRelease, onSaved: (r: ManagedRelease) => voi
     });
     return li;
   };
-  const draw = () => replace(list, order.map(row));
+  const draw = () => {
+    replace(list, order.map(row));
+    drawCandidates();
+  };
   draw();
   const save = h('button', { type: 'button' }, 'Save order');
   save.addEventListener('click', () =>
@@ -167,13 +161,7 @@ function trackOrder(release: ManagedRelease, onSaved: (r: ManagedRelease) => voi
       return 'Order saved.';
     }),
   );
-  return h(
-    'section',
-    { class: 'card wide stack' },
-    h('h2', {}, 'Tracks'),
-    order.length ? list : h('p', { class: 'empty' }, 'No tracks yet.'),
-    save,
-  );
+  return h('section', { class: 'card wide stack' }, h('h2', {}, 'Tracks'), list, standalone.length ? candidates : null, save);
 }
 
 /**
@@ -350,8 +338,17 @@ export const studioReleaseView: View = async ({ id }) => {
   const status = statusLine();
   const root = h('div', { class: 'stack' });
   const first = (await api<{ release: ManagedRelease }>('GET', `/api/artist/releases/${encodeURIComponent(id!)}`)).release;
+  const standaloneTracks = async () =>
+    (await api<{ tracks: ManagedTrack[] }>('GET', '/api/artist/tracks?pageSize=100')).tracks.filter(
+      (t) => t.releaseId === null && !t.isDeleted,
+    );
+  let standalone = await standaloneTracks();
   // Kept across redraws, so each file's progress and verdict stay in view.
   const uploads = bulkUpload(first.id, (r) => draw(r));
+  const refreshed = async (r: ManagedRelease) => {
+    standalone = await standaloneTracks();
+    draw(r);
+  };
   const draw = (release: ManagedRelease) => {
     const saved = (r: ManagedRelease) => draw(r);
     const remove = h('button', { type: 'button', class: 'danger' }, 'Delete release');
@@ -376,7 +373,7 @@ export const studioReleaseView: View = async ({ id }) => {
       status,
       publication(release, saved, status),
       uploads,
-      trackOrder(release, saved, status),
+      trackOrder(release, standalone, (r) => void refreshed(r), status),
       details(release, saved, status),
       releaseCover(release, saved, status),
       remove,

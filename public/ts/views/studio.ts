@@ -5,7 +5,8 @@ import { navigate, type View } from '../lib/router.js';
 import { currentUser, isArtist } from '../lib/session.js';
 import type { ArtistStats as Stats, ManagedTrack } from '../lib/types.js';
 import { cover } from './track-card.js';
-import { profileSection, releasesSection } from './studio-releases.js';
+import { profileSection } from './studio-profile.js';
+import { releasesSection } from './studio-releases.js';
 
 export function requireArtist(): boolean {
   if (isArtist(currentUser())) return true;
