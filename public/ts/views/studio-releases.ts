@@ -121,11 +121,7 @@ function trackOrder(
         },
         '↓',
       ),
-      h(
-        'button',
-        { type: 'button', class: 'link', 'aria-label': `Take out ${t.name}`, onclick: () => takeOut(i) },
-        'Take out',
-      ),
+      h('button', { type: 'button', class: 'link', 'aria-label': `Take out ${t.name}`, onclick: () => takeOut(i) }, 'Take out'),
     );
     li.addEventListener('keydown', (e) => {
       if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
