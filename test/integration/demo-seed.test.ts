@@ -7,6 +7,9 @@ import { sniffImage } from '../../services/images/image-sniff';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { useTestDatabase } from '../support/db';
 
+// Synthesizes and encodes 18 tracks in pure JavaScript: seconds on a quiet machine, more on a loaded CI runner.
+jest.setTimeout(120_000);
+
 const db = useTestDatabase();
 
 function filesUnder(dir: string): string[] {
