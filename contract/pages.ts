@@ -7,6 +7,7 @@
 export const APP_PAGES = [
   '/',
   '/tracks/:id',
+  '/releases',
   '/releases/:id',
   '/artists/:id',
   '/signin',

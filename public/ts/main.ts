@@ -14,6 +14,7 @@ import { catalogView } from './views/catalog.js';
 import { studioTrackView, studioView } from './views/studio.js';
 import { trackView } from './views/track.js';
 import { artistView, releaseView } from './views/release.js';
+import { releasesView } from './views/releases.js';
 import { studioReleaseView } from './views/studio-releases.js';
 
 const view = document.getElementById('view')!;
@@ -28,6 +29,7 @@ function renderNav(): void {
   replace(
     nav,
     link('/', 'Store'),
+    link('/releases', 'Releases'),
     user ? link('/library', 'Library') : null,
     isArtist(user) ? link('/studio', 'Studio') : null,
     isAdmin(user) ? link('/admin/theme', 'Admin') : null,
@@ -90,6 +92,7 @@ async function render(page: View | undefined, params: Record<string, string>, qu
 const VIEWS: Record<AppPage, View> = {
   '/': catalogView,
   '/tracks/:id': trackView,
+  '/releases': releasesView,
   '/releases/:id': releaseView,
   '/artists/:id': artistView,
   '/signin': signInView,

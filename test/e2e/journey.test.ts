@@ -275,7 +275,14 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
     await page.getByRole('button', { name: 'Replace cover' }).click();
     await page.getByText('Cover replaced.').waitFor();
     expect(
-      await page.getByRole('img', { name: 'Cover of Upload Test' }).evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      // The new image may still be loading: its natural width once it has.
+      await page
+        .getByRole('img', { name: 'Cover of Upload Test' })
+        .evaluate((img: HTMLImageElement) =>
+          img.complete && img.naturalWidth
+            ? img.naturalWidth
+            : new Promise<number>((resolve) => img.addEventListener('load', () => resolve(img.naturalWidth))),
+        ),
     ).toBe(240);
     await screenshots(page, 'studio-edit');
     expect(await accessibilityProblems(page)).toEqual([]);

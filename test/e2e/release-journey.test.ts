@@ -153,6 +153,11 @@ run('an album from the studio to a buyer’s library, in Chromium', () => {
       const player = document.querySelector<HTMLElement>('#player')!;
       return player.dataset.trackId === first && player.dataset.preview === 'false';
     }, ids[0]);
+    await store.goto(`${origin}/releases?type=album&sort=price`);
+    await store.locator(`[data-release-id="${releaseId}"]`).waitFor();
+    expect(await store.getByLabel('Type').inputValue()).toBe('album');
+    expect(await accessibilityProblems(store)).toEqual([]);
+    await store.goto(`${origin}/releases/${releaseId}`);
     await store.getByRole('link', { name: 'Harbour Radio' }).click();
     await store.getByRole('heading', { name: 'Harbour Radio', level: 1 }).waitFor();
     await store.locator(`[data-release-id="${releaseId}"]`).waitFor();

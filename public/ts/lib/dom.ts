@@ -103,3 +103,14 @@ export async function attempt(status: StatusLine, action: () => Promise<string>)
 export function page(title: string, ...children: (Child | Child[])[]): { title: string; content: Node } {
   return { title: `${title} — Song-Nexus`, content: h('section', { class: 'stack' }, ...children) };
 }
+
+/** Previous / "Page n of m · total" / Next; `go` is called with the page to show. */
+export function pager(current: number, pages: number, summary: string, go: (page: number) => void): HTMLElement {
+  return h(
+    'nav',
+    { class: 'pager', 'aria-label': 'Pages' },
+    h('button', { type: 'button', class: 'secondary', disabled: current <= 1, onclick: () => go(current - 1) }, '← Previous'),
+    h('span', {}, `Page ${current} of ${pages} · ${summary}`),
+    h('button', { type: 'button', class: 'secondary', disabled: current >= pages, onclick: () => go(current + 1) }, 'Next →'),
+  );
+}

@@ -1,5 +1,5 @@
 import { api, query } from '../lib/api.js';
-import { field, h } from '../lib/dom.js';
+import { field, h, pager } from '../lib/dom.js';
 import { navigate, type View } from '../lib/router.js';
 import type { Release, Track } from '../lib/types.js';
 import { releaseGrid } from './release.js';
@@ -13,13 +13,12 @@ const RELEASES_SHOWN = 8;
 export const catalogView: View = async (_params, q) => {
   const state = {
     q: q.get('q') ?? '',
-    tag: q.get('tag') ?? '',
     genre: q.get('genre') ?? '',
     sort: q.get('sort') ?? 'newest',
     page: Math.max(1, Number(q.get('page')) || 1),
   };
   const [releases, list, genres] = await Promise.all([
-    api<{ releases: Release[]; total: number }>('GET', `/api/releases${query({ q: state.q, tag: state.tag, pageSize: RELEASES_SHOWN })}`),
+    api<{ releases: Release[]; total: number }>('GET', `/api/releases${query({ q: state.q, pageSize: RELEASES_SHOWN })}`),
     api<{ tracks: Track[]; total: number }>(
       'GET',
       `/api/tracks${query({ q: state.q, genre: state.genre, sort: state.sort, page: state.page, limit: PAGE_SIZE })}`,
@@ -29,7 +28,7 @@ export const catalogView: View = async (_params, q) => {
   const go = (changes: Partial<typeof state>) => {
     const next = { ...state, page: 1, ...changes };
     navigate(
-      `/${query({ q: next.q, tag: next.tag, genre: next.genre, sort: next.sort === 'newest' ? '' : next.sort, page: next.page > 1 ? next.page : '' })}`,
+      `/${query({ q: next.q, genre: next.genre, sort: next.sort === 'newest' ? '' : next.sort, page: next.page > 1 ? next.page : '' })}`,
     );
   };
 
@@ -67,34 +66,22 @@ export const catalogView: View = async (_params, q) => {
   sort.addEventListener('change', () => go({ q: search.value.trim(), genre: genre.value, sort: sort.value }));
 
   const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
-  const pager = h(
-    'nav',
-    { class: 'pager', 'aria-label': 'Pages' },
-    h(
-      'button',
-      { type: 'button', class: 'secondary', disabled: state.page <= 1, onclick: () => go({ ...state, page: state.page - 1 }) },
-      '← Previous',
-    ),
-    h('span', {}, `Page ${state.page} of ${pages} · ${list.total} track${list.total === 1 ? '' : 's'}`),
-    h(
-      'button',
-      { type: 'button', class: 'secondary', disabled: state.page >= pages, onclick: () => go({ ...state, page: state.page + 1 }) },
-      'Next →',
-    ),
-  );
+  const nav = pager(state.page, pages, `${list.total} track${list.total === 1 ? '' : 's'}`, (n) => go({ ...state, page: n }));
   const empty = state.q || state.genre ? 'No tracks match. Try other words or all genres.' : 'The store has no tracks yet.';
   return {
     title: state.q ? `“${state.q}” — Song-Nexus` : 'Song-Nexus',
     content: h(
       'section',
       { class: 'catalog' },
-      h('h1', {}, state.q ? `Results for “${state.q}”` : state.tag ? `Tagged #${state.tag}` : 'Discover music'),
+      h('h1', {}, state.q ? `Results for “${state.q}”` : 'Discover music'),
       form,
-      releases.releases.length || state.tag ? h('h2', {}, 'Releases') : null,
-      releases.releases.length || state.tag ? releaseGrid(releases.releases, 'No releases carry this tag.') : null,
+      releases.releases.length
+        ? h('h2', {}, 'Releases ', h('small', {}, h('a', { href: `/releases${query({ q: state.q })}` }, 'all releases')))
+        : null,
+      releases.releases.length ? releaseGrid(releases.releases, '') : null,
       h('h2', {}, 'Tracks'),
       trackGrid(list.tracks, empty),
-      list.total > PAGE_SIZE ? pager : null,
+      list.total > PAGE_SIZE ? nav : null,
     ),
   };
 };

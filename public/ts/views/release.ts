@@ -164,7 +164,7 @@ export const releaseView: View = async ({ id }) => {
           ? h(
               'p',
               { class: 'tags' },
-              release.tags.map((t) => h('a', { class: 'tag', href: `/?tag=${encodeURIComponent(t)}` }, `#${t}`)),
+              release.tags.map((t) => h('a', { class: 'tag', href: `/releases?tag=${encodeURIComponent(t)}` }, `#${t}`)),
             )
           : null,
         licenses.length ? h('p', { class: 'note' }, `License: ${licenses.map((l) => LICENSE_NAMES[l]).join(', ')}`) : null,
