@@ -11,6 +11,7 @@ module.exports = {
   moduleNameMapper: { '^(?:\\.\\./)+contract/(.*)\\.js$': '<rootDir>/contract/$1' },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/file-end.ts'],
   maxWorkers: 2,
   testTimeout: 30000,
   // Servers and pools are closed by the tests; a hang is a bug to see, not to hide.

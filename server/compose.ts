@@ -90,6 +90,7 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   steps.unshift({ name: 'pool', run: () => db.end() });
 
   const storage = createStorage(config);
+  steps.unshift({ name: 'storage', run: () => storage.close() });
   if (config.demoSeed && (await countPublishedTracks(db)) === 0) {
     logger.info('first start: creating the demo catalog (about half a minute)');
     logger.info(await seedDemoCatalog(db, storage, { log: (message) => logger.info(message) }), 'demo catalog ready');

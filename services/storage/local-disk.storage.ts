@@ -10,6 +10,10 @@ export class LocalDiskStorage implements Storage {
   /** Files kept open between range reads (a playback reads one file many times). */
   private readonly openFiles = new OpenFiles(64);
 
+  close(): Promise<void> {
+    return this.openFiles.closeAll();
+  }
+
   constructor(private readonly root: string) {}
 
   private file(key: string): string {

@@ -39,6 +39,17 @@ export class OpenFiles {
     }
   }
 
+  /** Closes every handle (one in use, as soon as its read ends); for shutdown. Later use opens files again. */
+  async closeAll(): Promise<void> {
+    const idle: Entry[] = [];
+    for (const [file, entry] of [...this.entries]) {
+      if (entry.users === 0) idle.push(entry);
+      this.entries.delete(file);
+      entry.retired = true;
+    }
+    await Promise.all(idle.map((entry) => this.close(entry)));
+  }
+
   /** The file changed or is gone: close its handle once nobody uses it. */
   forget(file: string): void {
     const entry = this.entries.get(file);

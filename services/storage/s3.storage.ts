@@ -36,6 +36,10 @@ const isNotFound = (err: unknown) => {
 export class S3Storage implements Storage {
   private readonly client: S3Client;
 
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+
   constructor(private readonly settings: S3Settings) {
     const config: S3ClientConfig = {
       region: settings.region,

@@ -19,6 +19,8 @@ export interface Storage {
   remove(key: string): Promise<void>;
   /** Every object in one folder (`audio`, `previews`, …), in no particular order; for audits, not hot paths. */
   list(folder: string): AsyncIterable<StoredObject>;
+  /** Lets go of what the store holds open (cached file handles, connections); called at shutdown. */
+  close(): Promise<void>;
 }
 
 export interface StoredObject {

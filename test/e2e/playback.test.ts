@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from '../support/storage';
 import { signInAs } from '../support/auth';
 import { haveChromium, launchChromium } from '../support/browser';
 import { useTestDatabase } from '../support/db';
@@ -43,7 +43,7 @@ const db = useTestDatabase();
     origin = `http://localhost:${port}`;
     const app = testApp(db.pool, {
       env: { APP_ORIGIN: origin, UPLOAD_DIR: uploads },
-      storage: new LocalDiskStorage(uploads),
+      storage: testStorage(uploads),
       mailer,
       background,
     });

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import request from 'supertest';
 import { AccessCache } from '../../services/streaming/access-cache';
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from '../support/storage';
 import { startAccessCache } from '../../server/access-feed';
 import { createApp } from '../../server/app';
 import { signInAs } from '../support/auth';
@@ -34,14 +34,14 @@ beforeAll(async () => {
       return Reflect.get(target, prop, receiver) as unknown;
     },
   }) as pg.Pool;
-  app = testApp(counting, { env: { UPLOAD_DIR: uploads }, storage: new LocalDiskStorage(uploads), accessCache: feed.cache });
+  app = testApp(counting, { env: { UPLOAD_DIR: uploads }, storage: testStorage(uploads), accessCache: feed.cache });
   await until(async () => feed.cache.get('probe', async () => true).then(() => feed.cache.size > 0), 'the feed to listen');
 });
 afterAll(async () => {
   await feed.stop();
 });
 
-const sellable = (artistUserId: number) => buildStoredTrack(db.pool, new LocalDiskStorage(uploads), { artistUserId });
+const sellable = (artistUserId: number) => buildStoredTrack(db.pool, testStorage(uploads), { artistUserId });
 
 const stream = (id: number, cookie?: string, range = 'bytes=0-999') => {
   const req = request(app).get(`/api/tracks/${id}/stream`).set('Range', range);

@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Storage } from '../../services/storage/storage';
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from '../support/storage';
 import { TEST_ORIGIN, testApp } from '../support/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
@@ -43,7 +43,7 @@ const incoming = () => (fs.existsSync(path.join(uploads, 'incoming')) ? fs.readd
 
 describe('a client that hangs up mid-upload', () => {
   it('leaves the store serving and no temporary file behind', async () => {
-    const store = await listen(new LocalDiskStorage(uploads));
+    const store = await listen(testStorage(uploads));
     const artist = await signInAs(db.pool, 'artist');
     try {
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -77,7 +77,7 @@ describe('a client that hangs up mid-upload', () => {
 
 describe('cover art that changes while it is read', () => {
   it('answers every reader while the artist keeps replacing the cover', async () => {
-    const store = await listen(new LocalDiskStorage(uploads));
+    const store = await listen(testStorage(uploads));
     const artist = await signInAs(db.pool, 'artist');
     const track = await buildTrack(db.pool, { artistUserId: artist.user.id, isPublished: true });
     const replace = async (side: number) => {
@@ -121,7 +121,7 @@ describe('cover art that changes while it is read', () => {
   });
 
   it('answers 404 when the stored file vanished after it was looked up, and cuts only the response whose read fails', async () => {
-    const disk = new LocalDiskStorage(uploads);
+    const disk = testStorage(uploads);
     let failure: 'vanish' | 'mid-read' | undefined;
     // A storage whose reads fail on demand: the only way to hit the moments between lookup and read every time.
     const flaky: Storage = Object.assign(Object.create(disk) as Storage, {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { listFrames } from '../../services/audio/mp3-frames';
 import { DEMO_ADMIN_EMAIL, seedDemoCatalog } from '../../services/demo-catalog.service';
 import { sniffImage } from '../../services/images/image-sniff';
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from '../support/storage';
 import { useTestDatabase } from '../support/db';
 
 // Synthesizes and encodes 18 tracks in pure JavaScript: seconds on a quiet machine, more on a loaded CI runner.
@@ -25,7 +25,7 @@ describe('demo catalog', () => {
   afterAll(() => fs.rmSync(uploads, { recursive: true, force: true }));
 
   it('creates artists, an admin, 18 published tracks with real MP3 audio and 4 releases with covers, then nothing more on a second run', async () => {
-    const storage = new LocalDiskStorage(uploads);
+    const storage = testStorage(uploads);
     const first = await seedDemoCatalog(db.pool, storage, { maxSeconds: 2 });
     expect(first).toEqual({ usersCreated: 5, tracksCreated: 18, releasesCreated: 4 });
 

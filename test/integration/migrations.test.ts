@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { migrate, readMigrations } from '../../db/migrate';
@@ -7,6 +6,7 @@ import { createPool } from '../../db/pool';
 import { schemaFile } from '../../lib/paths';
 import { catalogSnapshot } from '../support/catalog';
 import { createDatabase, dropDatabase, newDatabaseName } from '../support/cluster';
+import { tempDir } from '../support/temp-dir';
 
 /** Empty databases made by this file, dropped at the end. */
 const made: { name: string; pool: pg.Pool }[] = [];
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 function migrationsIn(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-migrations-'));
+  const dir = tempDir('sn-migrations-');
   for (const [file, sql] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), sql);
   return dir;
 }

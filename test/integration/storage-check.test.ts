@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { systemClock } from '../../lib/clock';
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from '../support/storage';
 import { checkStorage } from '../../services/storage/storage-check.service';
 import { sweepTemporaries } from '../../services/storage/temp-files';
 import { useTestDatabase } from '../support/db';
@@ -13,7 +13,7 @@ import { tempDir } from '../support/temp-dir';
 
 const db = useTestDatabase();
 const root = tempDir('sn-storage-check-');
-const storage = new LocalDiskStorage(root);
+const storage = testStorage(root);
 
 const hex = () => crypto.randomBytes(16).toString('hex');
 const HOUR = 3_600_000;

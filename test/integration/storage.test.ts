@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 // s3rver has no type declarations; it is an S3-compatible server run in this process.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver') as new (options: object) => { run(): Promise<AddressInfo>; close(): Promise<void> };
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from '../support/storage';
 import { S3Storage } from '../../services/storage/s3.storage';
 import type { Storage } from '../../services/storage/storage';
 import { tempDir } from '../support/temp-dir';
@@ -48,7 +48,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 // The same contract for every driver: local disk, and S3 against an S3-compatible server.
 describe.each([
-  ['local disk', () => new LocalDiskStorage(path.join(tmp, 'local')) as Storage],
+  ['local disk', () => testStorage(path.join(tmp, 'local')) as Storage],
   ['S3 (s3rver)', () => s3 as Storage],
 ])('%s storage', (_name, make) => {
   const data = crypto.randomBytes(300_000);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from '../support/storage';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
@@ -14,7 +14,7 @@ jest.setTimeout(120_000);
 const db = useTestDatabase();
 const uploads = tempDir('sn-stream-');
 
-const app = () => testApp(db.pool, { env: { UPLOAD_DIR: uploads }, storage: new LocalDiskStorage(uploads) });
+const app = () => testApp(db.pool, { env: { UPLOAD_DIR: uploads }, storage: testStorage(uploads) });
 
 /** Collects a binary body whatever its content type. */
 const binary = (req: request.Test) =>

@@ -3,7 +3,7 @@ import request from 'supertest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TOKEN_COLUMNS } from '../../db/repos/design-system.repo';
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from '../support/storage';
 import { columnOf, TOKEN_NAMES } from '../../services/theme/design-tokens';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
@@ -16,7 +16,7 @@ const uploads = tempDir('sn-theme-');
 
 /** The hosts the CSP allows theme images from, as an operator would set them. */
 const IMAGE_HOSTS = 'https://cdn.example.com, https://cdn.example.com:8443';
-const makeApp = () => testApp(db.pool, { env: { THEME_IMAGE_HOSTS: IMAGE_HOSTS }, storage: new LocalDiskStorage(uploads) });
+const makeApp = () => testApp(db.pool, { env: { THEME_IMAGE_HOSTS: IMAGE_HOSTS }, storage: testStorage(uploads) });
 type App = ReturnType<typeof makeApp>;
 
 /** PUT /api/admin/design-system as the editor sends it: the admin's cookie, the ETag edited, a JSON body (object or raw text). */
@@ -133,7 +133,7 @@ describe('theme validation matrix', () => {
   it('allows exactly the configured image hosts in the Content-Security-Policy, and none by default', async () => {
     const csp = (await request(makeApp()).get('/api/design-system')).headers['content-security-policy'] as string;
     expect(csp).toMatch(/img-src 'self' data: blob: https:\/\/cdn\.example\.com https:\/\/cdn\.example\.com:8443;/);
-    const plain = testApp(db.pool, { storage: new LocalDiskStorage(uploads) });
+    const plain = testApp(db.pool, { storage: testStorage(uploads) });
     expect((await request(plain).get('/api/design-system')).headers['content-security-policy']).toMatch(/img-src 'self' data: blob:;/);
     const admin = await signInAs(db.pool, 'admin');
     const { etag } = await current(plain);

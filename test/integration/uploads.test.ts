@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from '../support/storage';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { png } from '../support/images';
@@ -26,7 +26,7 @@ const FORMATS: { file: string; options: string[]; format: string; rate?: number;
 ];
 
 function makeApp(env: Record<string, string> = {}) {
-  return testApp(db.pool, { env: { UPLOAD_DIR: uploads, ...env }, storage: new LocalDiskStorage(uploads) });
+  return testApp(db.pool, { env: { UPLOAD_DIR: uploads, ...env }, storage: testStorage(uploads) });
 }
 type App = ReturnType<typeof makeApp>;
 

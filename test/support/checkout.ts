@@ -11,6 +11,7 @@ import type { Mailer } from '../../services/mail/mailer';
 import type { PaymentGateway } from '../../services/payments/payment-gateway';
 import { createPaypalGateway } from '../../services/payments/paypal-gateway';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import { testStorage } from './storage';
 import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
 import { testConfig, testApp } from './app';
 import { buildStoredTrack } from './factories';
@@ -84,7 +85,7 @@ export async function startCheckoutHarness(
   const config = testConfig({ PAYPAL_STANDIN_URL: paypal.url, UPLOAD_DIR: uploads, PAYPAL_TIMEOUT_MS: '5000', ...env });
   const gateway = createPaypalGateway(config.paypal);
   const payments = options.wrap ? options.wrap(gateway) : gateway;
-  const storage = new LocalDiskStorage(uploads);
+  const storage = testStorage(uploads);
   const app = testApp(db, { config, storage, payments, mailer: options.mailer, background: options.background });
   const server: http.Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
