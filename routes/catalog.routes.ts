@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { pageFields, pageOf, presentPage } from './pagination';
+import { pagedQuery, pageFields, presentPage } from './pagination';
 import { browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
 import type { RouteDeps } from './deps';
-import { coverNotFound, parseInput } from '../lib/errors';
+import { coverNotFound } from '../lib/errors';
 import { idParam, idString } from './request';
 import { sendImage } from './stored-file';
 import { presentTrack } from './track.presenter';
@@ -25,8 +25,7 @@ export function catalogRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/tracks', async (req, res) => {
-    const query = parseInput(catalogQuery, req.query, 'query');
-    const page = pageOf(query, CATALOG_PAGE);
+    const { query, page } = pagedQuery(catalogQuery, req, CATALOG_PAGE);
     const { tracks, total } = await browseCatalog(
       deps,
       { search: query.q || undefined, genre: query.genre, artistUserId: query.artist, sort: query.sort },
@@ -44,8 +43,7 @@ export function catalogRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/tracks/:id/cover', async (req, res) => {
-    const { track, isPublic } = await coverOf(deps, req.actor, idParam(req));
-    await sendImage(deps.storage, req, res, { key: track.coverFilename!, mime: track.coverMime, isPublic, missing: coverNotFound });
+    await sendImage(deps.storage, req, res, { ...(await coverOf(deps, req.actor, idParam(req))), missing: coverNotFound });
   });
 
   return router;

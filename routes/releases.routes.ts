@@ -6,7 +6,7 @@ import { artistProfilePage } from '../services/catalog/artist-profile.service';
 import { artistPage } from '../services/catalog/catalog.service';
 import { browseReleases, getRelease, releaseCoverOf } from '../services/catalog/release-catalog.service';
 import type { RouteDeps } from './deps';
-import { pageFields, pageOf, presentPage, requestedPage } from './pagination';
+import { pagedQuery, pageFields, presentPage, requestedPage } from './pagination';
 import { presentArtist, presentRelease } from './release.presenter';
 import { idParam, idString } from './request';
 import { sendImage } from './stored-file';
@@ -39,13 +39,9 @@ export function releaseRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/releases', async (req, res) => {
-    const query = parseInput(releaseQuery, req.query, 'query');
-    const page = pageOf(query, RELEASE_PAGE);
-    const { releases, total } = await browseReleases(
-      deps,
-      { search: query.q || undefined, tag: query.tag, type: query.type, artistUserId: query.artist, sort: query.sort },
-      page,
-    );
+    const { query, page } = pagedQuery(releaseQuery, req, RELEASE_PAGE);
+    const { q, artist, ...filters } = query;
+    const { releases, total } = await browseReleases(deps, { ...filters, search: q || undefined, artistUserId: artist }, page);
     res.json({ releases: releases.map((r) => presentRelease(r)), ...presentPage(page, total) });
   });
 
@@ -57,8 +53,7 @@ export function releaseRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/releases/:id/cover', async (req, res) => {
-    const { release, isPublic } = await releaseCoverOf(deps, req.actor, idParam(req));
-    await sendImage(deps.storage, req, res, { key: release.coverFilename!, mime: release.coverMime, isPublic, missing: coverNotFound });
+    await sendImage(deps.storage, req, res, { ...(await releaseCoverOf(deps, req.actor, idParam(req))), missing: coverNotFound });
   });
 
   router.get('/api/artists/:slugOrId', async (req, res) => {

@@ -24,3 +24,9 @@ export function requireRole(actor: Actor | undefined, ...roles: Role[]): Actor {
   if (!roles.includes(signedIn.role)) throw forbidden();
   return signedIn;
 }
+
+/** Whose things a studio list shows: an artist's own (their id), an admin's everyone's (undefined). 401/403 for others. */
+export function managementScope(actor: Actor | undefined): number | undefined {
+  const me = requireRole(actor, 'artist', 'admin');
+  return me.role === 'admin' ? undefined : me.userId;
+}

@@ -27,15 +27,31 @@ export async function getCatalogTrack(deps: Pick<ServiceDeps, 'db'>, id: number)
  * its artist's and admins' for a draft or a deleted one (the studio shows
  * them), a 404 for everyone else. `isPublic` says whether shared caches may keep it.
  */
-export async function coverOf(
-  deps: Pick<ServiceDeps, 'db'>,
+export async function coverOf(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, id: number): Promise<CoverFile> {
+  return visibleCover(actor, await findTrackById(deps.db, id));
+}
+
+/** A cover image to send: its storage key and type, and whether shared caches may keep it. */
+export interface CoverFile {
+  key: string;
+  mime: string | null;
+  isPublic: boolean;
+}
+
+/**
+ * The cover of a track or release, if it may be sent: it has one, and it is
+ * in the store (public) or the actor manages it (private); 404
+ * cover_not_found otherwise.
+ */
+export function visibleCover(
   actor: Actor | undefined,
-  id: number,
-): Promise<{ track: Track; isPublic: boolean }> {
-  const track = await findTrackById(deps.db, id);
-  const isPublic = !!track && track.isPublished && !track.isDeleted;
-  if (!track || !track.coverFilename || !(isPublic || mayManageTrack(actor, track))) throw coverNotFound();
-  return { track, isPublic };
+  item:
+    | { coverFilename: string | null; coverMime: string | null; isPublished: boolean; isDeleted: boolean; artistUserId: number | null }
+    | undefined,
+): CoverFile {
+  const isPublic = !!item && item.isPublished && !item.isDeleted;
+  if (!item || !item.coverFilename || !(isPublic || mayManageTrack(actor, item))) throw coverNotFound();
+  return { key: item.coverFilename, mime: item.coverMime, isPublic };
 }
 
 export function catalogGenres(deps: Pick<ServiceDeps, 'db'>): Promise<{ genre: string; tracks: number }[]> {

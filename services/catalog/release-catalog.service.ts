@@ -1,6 +1,7 @@
 import { findReleaseById, listPublicReleases, listReleaseTracks, type Release, type ReleaseQuery } from '../../db/repos/releases.repo';
 import type { Track } from '../../db/repos/tracks.repo';
-import { coverNotFound, releaseNotFound } from '../../lib/errors';
+import { releaseNotFound } from '../../lib/errors';
+import { visibleCover, type CoverFile } from './catalog.service';
 import type { Page } from '../../lib/page';
 import { mayManageTrack, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
@@ -31,13 +32,7 @@ export async function getRelease(
   return { release, tracks: await listReleaseTracks(deps.db, id), isPublic: isPublic(release) };
 }
 
-/** The release whose cover is asked for, under the same visibility rule as its page. */
-export async function releaseCoverOf(
-  deps: Pick<ServiceDeps, 'db'>,
-  actor: Actor | undefined,
-  id: number,
-): Promise<{ release: Release; isPublic: boolean }> {
-  const release = await findReleaseById(deps.db, id);
-  if (!release || !release.coverFilename || !(isPublic(release) || mayManageTrack(actor, release))) throw coverNotFound();
-  return { release, isPublic: isPublic(release) };
+/** The release's cover, under the same rule as a track's. */
+export async function releaseCoverOf(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, id: number): Promise<CoverFile> {
+  return visibleCover(actor, await findReleaseById(deps.db, id));
 }

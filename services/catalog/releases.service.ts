@@ -20,7 +20,7 @@ import { findTracksByIds, type Track } from '../../db/repos/tracks.repo';
 import { findUserById } from '../../db/repos/users.repo';
 import { fail, releaseNotFound, userNotFound } from '../../lib/errors';
 import type { Page } from '../../lib/page';
-import { mayManageTrack, requireRole, type Actor } from '../actor';
+import { managementScope, mayManageTrack, requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { publicName } from '../users.service';
 import { slugOf } from './artist-profile.service';
@@ -49,8 +49,7 @@ export function listManagedReleases(
   actor: Actor | undefined,
   page: Page,
 ): Promise<{ releases: Release[]; total: number }> {
-  const me = requireRole(actor, 'artist', 'admin');
-  return listReleasesForManagement(deps.db, me.role === 'admin' ? undefined : me.userId, page);
+  return listReleasesForManagement(deps.db, managementScope(actor), page);
 }
 
 /** One of the actor's releases with its tracks (deleted ones too); 404 for anyone else's. */

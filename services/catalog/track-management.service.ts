@@ -2,7 +2,7 @@ import type { Page } from '../../lib/page';
 import { withTransaction } from '../../db/pool';
 import { findTrackById, listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
 
-import { mayManageTrack, requireRole, type Actor } from '../actor';
+import { managementScope, mayManageTrack, requireRole, type Actor } from '../actor';
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';
 import { refreshReleaseSummary } from '../../db/repos/releases.repo';
@@ -16,8 +16,7 @@ export async function listManagedTracks(
   actor: Actor | undefined,
   page: Page,
 ): Promise<{ tracks: Track[]; total: number }> {
-  const me = requireRole(actor, 'artist', 'admin');
-  return listTracksForManagement(deps.db, me.role === 'admin' ? undefined : me.userId, page);
+  return listTracksForManagement(deps.db, managementScope(actor), page);
 }
 
 /**

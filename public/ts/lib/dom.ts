@@ -68,6 +68,16 @@ export function rowList<T>(tag: 'ul' | 'ol', items: T[], cells: (item: T) => Chi
   );
 }
 
+/** A form whose submit runs `submit` instead of leaving the page. */
+export function formOf(props: Props, children: Child[], submit: () => void): HTMLFormElement {
+  const form = h('form', props, children);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    submit();
+  });
+  return form;
+}
+
 export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
   const id = control.id || `f${++fieldCount}`;
   control.id = id;

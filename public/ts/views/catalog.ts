@@ -1,5 +1,5 @@
 import { api, query } from '../lib/api.js';
-import { field, h, pager } from '../lib/dom.js';
+import { field, formOf, h, pager } from '../lib/dom.js';
 import { navigate, type View } from '../lib/router.js';
 import type { Release, Track } from '../lib/types.js';
 import { releaseGrid } from './release.js';
@@ -50,18 +50,13 @@ export const catalogView: View = async (_params, q) => {
       ] as const
     ).map(([v, label]) => h('option', { value: v, selected: v === state.sort }, label)),
   );
-  const form = h(
-    'form',
+  const form = formOf(
     { class: 'filters', role: 'search' },
-    field('Search', search),
-    field('Genre', genre),
-    field('Sort by', sort),
-    h('button', { type: 'submit' }, 'Search'),
+    [field('Search', search), field('Genre', genre), field('Sort by', sort), h('button', { type: 'submit' }, 'Search')],
+    () => {
+      go({ q: search.value.trim(), genre: genre.value, sort: sort.value });
+    },
   );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    go({ q: search.value.trim(), genre: genre.value, sort: sort.value });
-  });
   genre.addEventListener('change', () => go({ q: search.value.trim(), genre: genre.value, sort: sort.value }));
   sort.addEventListener('change', () => go({ q: search.value.trim(), genre: genre.value, sort: sort.value }));
 

@@ -1,5 +1,5 @@
 import { api, query } from '../lib/api.js';
-import { field, h, pager } from '../lib/dom.js';
+import { field, formOf, h, pager } from '../lib/dom.js';
 import { navigate, type View } from '../lib/router.js';
 import type { Release } from '../lib/types.js';
 import { releaseGrid } from './release.js';
@@ -47,18 +47,13 @@ export const releasesView: View = async (_params, q) => {
     SORTS.map(([v, label]) => h('option', { value: v, selected: v === state.sort }, label)),
   );
   const current = () => ({ q: search.value.trim(), type: type.value, sort: sort.value });
-  const form = h(
-    'form',
+  const form = formOf(
     { class: 'filters', role: 'search' },
-    field('Search releases', search),
-    field('Type', type),
-    field('Sort by', sort),
-    h('button', { type: 'submit' }, 'Search'),
+    [field('Search releases', search), field('Type', type), field('Sort by', sort), h('button', { type: 'submit' }, 'Search')],
+    () => {
+      go(current());
+    },
   );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    go(current());
-  });
   type.addEventListener('change', () => go(current()));
   sort.addEventListener('change', () => go(current()));
   const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));

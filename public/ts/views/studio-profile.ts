@@ -1,5 +1,5 @@
 import { api } from '../lib/api.js';
-import { attempt, field, h, statusLine } from '../lib/dom.js';
+import { attempt, field, formOf, h, statusLine } from '../lib/dom.js';
 import type { Artist } from '../lib/types.js';
 import { putImage } from './studio.js';
 
@@ -22,33 +22,35 @@ export async function profileSection(): Promise<HTMLElement> {
       return 'Picture replaced.';
     }),
   );
-  const form = h(
-    'form',
+  const form = formOf(
     { class: 'card stack', 'aria-label': 'Artist profile' },
-    artist.avatarUrl ? h('img', { class: 'avatar', src: artist.avatarUrl, alt: `Picture of ${artist.name}`, width: 96, height: 96 }) : null,
-    picture,
-    replacePicture,
-    field('Address', slug, `Your page: /artists/${artist.slug}`),
-    field('Location', location),
-    field('Bio', bio),
-    field('Links', links, 'One https address a line, at most 10.'),
-    h('button', { type: 'submit' }, 'Save profile'),
-    status,
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void attempt(status, async () => {
-      await api('PATCH', '/api/artist/profile', {
-        slug: slug.value.trim(),
-        location: location.value,
-        bio: bio.value,
-        links: links.value
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean),
+    [
+      artist.avatarUrl
+        ? h('img', { class: 'avatar', src: artist.avatarUrl, alt: `Picture of ${artist.name}`, width: 96, height: 96 })
+        : null,
+      picture,
+      replacePicture,
+      field('Address', slug, `Your page: /artists/${artist.slug}`),
+      field('Location', location),
+      field('Bio', bio),
+      field('Links', links, 'One https address a line, at most 10.'),
+      h('button', { type: 'submit' }, 'Save profile'),
+      status,
+    ],
+    () => {
+      void attempt(status, async () => {
+        await api('PATCH', '/api/artist/profile', {
+          slug: slug.value.trim(),
+          location: location.value,
+          bio: bio.value,
+          links: links.value
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean),
+        });
+        return 'Profile saved.';
       });
-      return 'Profile saved.';
-    });
-  });
+    },
+  );
   return form;
 }

@@ -1,5 +1,5 @@
 import { api } from '../lib/api.js';
-import { attempt, field, h, page, replace, rowList, statusLine, type StatusLine } from '../lib/dom.js';
+import { attempt, field, formOf, h, page, replace, rowList, type StatusLine, statusLine } from '../lib/dom.js';
 import { clock } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import type { ManagedRelease, ManagedTrack, Release } from '../lib/types.js';
@@ -28,22 +28,20 @@ export async function releasesSection(): Promise<HTMLElement> {
     TYPES.map(([v, label]) => h('option', { value: v }, label)),
   );
   const status = statusLine();
-  const form = h(
-    'form',
+  const form = formOf(
     { class: 'card stack', 'aria-label': 'New release' },
-    field('Release title', title),
-    field('Release type', type),
-    h('button', { type: 'submit' }, 'Create release'),
-    status,
+    [field('Release title', title), field('Release type', type), h('button', { type: 'submit' }, 'Create release'), status],
+    () => {
+      void attempt(status, async () => {
+        const { release } = await api<{ release: ManagedRelease }>('POST', '/api/artist/releases', {
+          title: title.value,
+          type: type.value,
+        });
+        navigate(`/studio/releases/${release.id}`);
+        return 'Release created.';
+      });
+    },
   );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void attempt(status, async () => {
-      const { release } = await api<{ release: ManagedRelease }>('POST', '/api/artist/releases', { title: title.value, type: type.value });
-      navigate(`/studio/releases/${release.id}`);
-      return 'Release created.';
-    });
-  });
   return h(
     'section',
     {},
@@ -271,38 +269,38 @@ function details(release: ManagedRelease, onSaved: (r: ManagedRelease) => void, 
   description.value = release.description ?? '';
   const credits = h('textarea', { name: 'credits', rows: 3, maxlength: 5000 });
   credits.value = release.credits ?? '';
-  const form = h(
-    'form',
+  const form = formOf(
     { class: 'card stack', 'aria-label': 'Release details' },
-    field('Title', title),
-    field('Type', type),
-    field('Price (EUR)', price, 'The price of the whole release; its tracks keep their own prices.'),
-    field('Release date', date),
-    field('Tags', tags, 'Comma-separated, at most 10.'),
-    field('UPC / EAN', upc),
-    field('Catalogue number', catalogue),
-    field('Description', description),
-    field('Credits', credits),
-    h('button', { type: 'submit' }, 'Save details'),
+    [
+      field('Title', title),
+      field('Type', type),
+      field('Price (EUR)', price, 'The price of the whole release; its tracks keep their own prices.'),
+      field('Release date', date),
+      field('Tags', tags, 'Comma-separated, at most 10.'),
+      field('UPC / EAN', upc),
+      field('Catalogue number', catalogue),
+      field('Description', description),
+      field('Credits', credits),
+      h('button', { type: 'submit' }, 'Save details'),
+    ],
+    () => {
+      void attempt(status, async () => {
+        const body = {
+          title: title.value,
+          type: type.value,
+          priceEur: price.value.trim(),
+          releaseDate: date.value || null,
+          tags: tags.value,
+          upc: upc.value.trim() || null,
+          catalogueNumber: catalogue.value,
+          description: description.value,
+          credits: credits.value,
+        };
+        onSaved((await api<{ release: ManagedRelease }>('PATCH', `/api/artist/releases/${release.id}`, body)).release);
+        return 'Details saved.';
+      });
+    },
   );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    void attempt(status, async () => {
-      const body = {
-        title: title.value,
-        type: type.value,
-        priceEur: price.value.trim(),
-        releaseDate: date.value || null,
-        tags: tags.value,
-        upc: upc.value.trim() || null,
-        catalogueNumber: catalogue.value,
-        description: description.value,
-        credits: credits.value,
-      };
-      onSaved((await api<{ release: ManagedRelease }>('PATCH', `/api/artist/releases/${release.id}`, body)).release);
-      return 'Details saved.';
-    });
-  });
   return form;
 }
 
