@@ -68,7 +68,8 @@ const profileBody = z
       .toLowerCase()
       .min(2)
       .max(60)
-      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'may hold lower-case letters, digits and single hyphens'),
+      .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'may hold lower-case letters, digits and single hyphens')
+      .regex(/[a-z]/, 'needs a letter (an address of digits only would read as an account id)'),
     bio: optionalText(5000),
     location: optionalText(100),
     links: z.array(httpsUrl).max(10, 'at most 10 links'),

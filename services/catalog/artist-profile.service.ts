@@ -7,7 +7,7 @@ import type { ServiceDeps } from '../deps';
 import { publicName } from '../users.service';
 import { storeCoverBytes } from './track-files';
 
-/** The slug a name makes: lower-case ASCII letters and digits joined by single hyphens, at most 50 characters. */
+/** The slug a name makes: lower-case ASCII letters and digits joined by single hyphens, at most 50 characters, with a letter. */
 export function slugOf(name: string): string {
   const slug = name
     .normalize('NFKD')
@@ -16,7 +16,8 @@ export function slugOf(name: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, 50)
     .replace(/^-+|-+$/g, '');
-  return slug || 'artist';
+  // An address of digits only would read as an account id.
+  return /[a-z]/.test(slug) ? slug : `artist-${slug}`.replace(/-$/, '');
 }
 
 /** The signed-in artist's own profile, made on first use. */

@@ -315,6 +315,12 @@ describe('the store finds releases and artists', () => {
     const other = await signInAs(db.pool, 'artist');
     const taken = await shop.call('PATCH', '/api/artist/profile', { cookie: other.cookie, json: { slug: 'harbour' } });
     expect([taken.status, taken.body.error.code]).toEqual([409, 'slug_taken']);
+    for (const slug of ['2024', 'a--b', '-a', 'x']) {
+      expect([slug, (await shop.call('PATCH', '/api/artist/profile', { cookie: other.cookie, json: { slug } })).status]).toEqual([
+        slug,
+        400,
+      ]);
+    }
     for (const links of [['http://example.com'], ['javascript:alert(1)'], Array.from({ length: 11 }, (_, i) => `https://e.com/${i}`)]) {
       expect((await shop.call('PATCH', '/api/artist/profile', { cookie: other.cookie, json: { links } })).status).toBe(400);
     }

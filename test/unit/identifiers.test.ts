@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { slugOf } from '../../services/catalog/artist-profile.service';
 import { gtinCheckDigit, isValidGtin, normaliseIsrc, normaliseTags } from '../../lib/identifiers';
 
 describe('ISRC', () => {
@@ -46,5 +47,18 @@ describe('UPC / EAN', () => {
 describe('tags', () => {
   it('are trimmed, lower case, single-spaced and unique, in their first order', () => {
     expect(normaliseTags(['  Ambient ', 'ambient', 'Field  Recordings', '', 'LO-FI'])).toEqual(['ambient', 'field recordings', 'lo-fi']);
+  });
+});
+
+describe('artist slugs', () => {
+  it.each([
+    ['Nightowl Collective', 'nightowl-collective'],
+    ['Sol Ferreira!', 'sol-ferreira'],
+    ['Maré Alta', 'mare-alta'],
+    ['2024', 'artist-2024'],
+    ['   ', 'artist'],
+    ['日本', 'artist'],
+  ])('%j becomes %j', (name, slug) => {
+    expect(slugOf(name)).toBe(slug);
   });
 });
