@@ -12,6 +12,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/test/support/file-end.ts'],
+  reporters: ['default', '<rootDir>/test/support/no-skips-reporter.js'],
   maxWorkers: 2,
   testTimeout: 30000,
   // Servers and pools are closed by the tests; a hang is a bug to see, not to hide.

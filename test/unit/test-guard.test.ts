@@ -9,14 +9,14 @@ const run = promisify(execFile);
 const root = path.join(__dirname, '..', '..');
 
 /** Runs the guard fixture under the project's jest settings; resolves with its exit code and output. */
-async function runFixture(which: string): Promise<{ code: number; output: string }> {
+async function runFixture(which: string, env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
       [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--config', path.join(root, 'test', 'guard', 'jest.config.js')],
       {
         cwd: root,
-        env: { ...process.env, GUARD_CASE: which },
+        env: { ...process.env, GUARD_CASE: which, ...env },
       },
     );
     return { code: 0, output: stdout + stderr };
@@ -42,6 +42,17 @@ describe('the test guard', () => {
     expect(code).not.toBe(0);
     expect(output).toMatch(message);
     expect(output).toMatch(/1 failed/);
+  });
+});
+
+describe('skipped tests', () => {
+  jest.setTimeout(60_000);
+
+  it('fail a CI run (any non-empty CI), and pass on a laptop', async () => {
+    const ci = await runFixture('skipped', { CI: '1' });
+    expect(ci.code).not.toBe(0);
+    expect(ci.output).toMatch(/1 test\(s\) skipped or todo under CI/);
+    expect((await runFixture('skipped', { CI: '' })).code).toBe(0);
   });
 });
 
