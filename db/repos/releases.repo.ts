@@ -97,8 +97,17 @@ export async function insertRelease(db: Queryable, artistUserId: number, fields:
   return (await findReleaseById(db, rows[0]!.id))!;
 }
 
-export function findReleaseById(db: Queryable, id: number): Promise<Release | undefined> {
-  return firstRow<Release>(db, `SELECT ${RELEASE_COLUMNS} FROM ${RELEASE_FROM} WHERE r.id = $1`, [id]);
+/** The statement of one release by id (with its track count and length), as the release page runs it. */
+const releaseById = (id: number) => ({ text: `SELECT ${RELEASE_COLUMNS} FROM ${RELEASE_FROM} WHERE r.id = $1`, values: [id] });
+
+/** The statement of a release's tracks in order (disc, then number); deleted ones only when asked. */
+const tracksOfRelease = (releaseId: number, withDeleted = false) => ({
+  text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE release_id = $1 ${withDeleted ? '' : 'AND NOT is_deleted'} ORDER BY disc_number, track_number, id`,
+  values: [releaseId],
+});
+
+export async function findReleaseById(db: Queryable, id: number): Promise<Release | undefined> {
+  return (await db.query<Release>(releaseById(id))).rows[0];
 }
 
 export function findReleaseByOwnerAndTitle(db: Queryable, artistUserId: number, title: string): Promise<Release | undefined> {
@@ -129,19 +138,17 @@ export async function findTracksOfReleases(db: Queryable, releaseIds: number[]):
 
 /** Locks a release row for a change of its tracks, cover or state. */
 export async function lockRelease(tx: Tx, id: number): Promise<Release | undefined> {
-  await tx.query('SELECT 1 FROM releases WHERE id = $1 FOR UPDATE', [id]);
-  return findReleaseById(tx, id);
+  const { text, values } = releaseById(id);
+  return (await tx.query<Release>(`${text} FOR UPDATE OF r`, values)).rows[0];
 }
 
 /** Applies the changes (columns from the fixed map above, values as parameters). */
-export async function updateRelease(db: Queryable, id: number, changes: ReleaseChanges): Promise<Release | undefined> {
+export async function updateRelease(db: Queryable, id: number, changes: ReleaseChanges): Promise<void> {
   const keys = (Object.keys(changes) as (keyof ReleaseChanges)[]).filter((k) => changes[k] !== undefined);
-  if (keys.length) {
-    const sets = keys.map((k, i) => `${FIELD_COLUMNS[k]} = $${i + 2}`).join(', ');
-    await db.query(`UPDATE releases SET ${sets} WHERE id = $1`, [id, ...keys.map((k) => changes[k])]);
-  }
+  if (!keys.length) return;
+  const sets = keys.map((k, i) => `${FIELD_COLUMNS[k]} = $${i + 2}`).join(', ');
+  await db.query(`UPDATE releases SET ${sets} WHERE id = $1`, [id, ...keys.map((k) => changes[k])]);
   if (keys.some((k) => k === 'title' || k === 'tags')) await refreshReleaseSummary(db, [id]);
-  return findReleaseById(db, id);
 }
 
 export async function setReleaseCover(db: Queryable, id: number, cover: { filename: string; mime: string } | null): Promise<void> {
@@ -154,12 +161,7 @@ export async function setReleaseCover(db: Queryable, id: number, cover: { filena
 
 /** A release's tracks in order (disc, then number); deleted ones only when asked. */
 export async function listReleaseTracks(db: Queryable, releaseId: number, options: { withDeleted?: boolean } = {}): Promise<Track[]> {
-  const { rows } = await db.query<Track>(
-    `SELECT ${TRACK_COLUMNS} FROM tracks WHERE release_id = $1 ${options.withDeleted ? '' : 'AND NOT is_deleted'}
-     ORDER BY disc_number, track_number, id`,
-    [releaseId],
-  );
-  return rows;
+  return (await db.query<Track>(tracksOfRelease(releaseId, options.withDeleted))).rows;
 }
 
 /**
@@ -285,11 +287,8 @@ export async function listPublicReleases(db: Queryable, query: ReleaseQuery, pag
 /** The statements of a page of public releases and of a release page, for the plan checks. */
 export const releaseSql = {
   list: (query: ReleaseQuery, page: Page) => pageStatements(publicQuery(query), page),
-  one: (id: number) => ({ text: `SELECT ${RELEASE_COLUMNS} FROM ${RELEASE_FROM} WHERE r.id = $1`, values: [id] }),
-  tracks: (id: number) => ({
-    text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE release_id = $1 AND NOT is_deleted ORDER BY disc_number, track_number, id`,
-    values: [id],
-  }),
+  one: releaseById,
+  tracks: (id: number) => tracksOfRelease(id),
 };
 
 /**

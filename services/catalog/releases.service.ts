@@ -60,11 +60,15 @@ export async function getManagedRelease(deps: ServiceDeps, actor: Actor | undefi
   return { release, tracks: await listReleaseTracks(deps.db, id, { withDeleted: true }) };
 }
 
-/** The release, locked, if the actor may manage it and it is not deleted; the same 404 as a missing one otherwise. */
-async function lockManaged(tx: Tx, actor: Actor, id: number): Promise<Release> {
-  const release = await lockRelease(tx, id);
+/** The release if the actor may change it (theirs or an admin's, not deleted); the same 404 as a missing one otherwise. */
+function writable(actor: Actor, release: Release | undefined): Release {
   if (!release || !mayManageTrack(actor, release) || release.isDeleted) throw releaseNotFound();
   return release;
+}
+
+/** The release, locked, if the actor may change it. */
+async function lockManaged(tx: Tx, actor: Actor, id: number): Promise<Release> {
+  return writable(actor, await lockRelease(tx, id));
 }
 
 export type ReleaseEdit = Partial<ReleaseFields> & {
@@ -92,14 +96,15 @@ export async function updateManagedRelease(
     const { isPublished, publishAt, ...fields } = edit;
     const changes: ReleaseChanges = { ...fields };
     const publishNow = isPublished === true || (publishAt != null && publishAt <= now);
-    if (publishNow && current.trackCount === 0) throw fail('publish_empty_release');
+    if ((publishNow || publishAt != null) && current.trackCount === 0) throw fail('publish_empty_release');
     if (publishNow) {
       Object.assign(changes, { isPublished: true, publishAt: null, publishedAt: current.isPublished ? current.publishedAt : now });
     } else if (publishAt != null) {
-      if (current.trackCount === 0) throw fail('publish_empty_release');
       Object.assign(changes, { isPublished: false, publishAt });
-    } else if (isPublished === false || publishAt === null) {
-      Object.assign(changes, isPublished === false ? { isPublished: false, publishAt: null } : { publishAt: null });
+    } else if (isPublished === false) {
+      Object.assign(changes, { isPublished: false, publishAt: null });
+    } else if (publishAt === null) {
+      changes.publishAt = null;
     }
     await updateRelease(tx, id, changes);
     if (changes.isPublished !== undefined && changes.isPublished !== current.isPublished) {
@@ -160,8 +165,7 @@ export async function appendToRelease(deps: ServiceDeps, actor: Actor, releaseId
 
 /** Refuses early (before any file is stored) an upload into a release the actor may not fill. */
 export async function checkReleaseWritable(deps: ServiceDeps, actor: Actor, releaseId: number): Promise<void> {
-  const release = await findReleaseById(deps.db, releaseId);
-  if (!release || !mayManageTrack(actor, release) || release.isDeleted) throw releaseNotFound();
+  writable(actor, await findReleaseById(deps.db, releaseId));
 }
 
 /**
