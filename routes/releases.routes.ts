@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { RELEASE_TYPES, type ApiRelease, type ReleaseType } from '../contract/api';
 import { coverNotFound, fail, parseInput } from '../lib/errors';
-import { artistProfilePage } from '../services/catalog/artist-profile.service';
+import { artistProfile, artistProfilePage } from '../services/catalog/artist-profile.service';
 import { artistPage } from '../services/catalog/catalog.service';
 import { browseReleases, getRelease, releaseCoverOf } from '../services/catalog/release-catalog.service';
 import type { RouteDeps } from './deps';
@@ -66,7 +66,7 @@ export function releaseRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/artists/:id/avatar', async (req, res) => {
-    const { profile } = await artistProfilePage(deps, String(idParam(req)));
+    const profile = await artistProfile(deps, String(idParam(req)));
     if (!profile.avatarFilename) throw fail('cover_not_found', { message: 'This artist has no picture.' });
     await sendImage(deps.storage, req, res, {
       key: profile.avatarFilename,

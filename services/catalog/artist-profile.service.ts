@@ -71,6 +71,17 @@ export async function artistProfilePage(
   deps: Pick<ServiceDeps, 'db'>,
   slugOrId: string,
 ): Promise<{ profile: ArtistProfile; releases: Release[] }> {
+  const profile = await artistProfile(deps, slugOrId);
+  const { releases } = await listPublicReleases(
+    deps.db,
+    { artistUserId: profile.userId, sort: 'release-date' },
+    { page: 1, pageSize: 200 },
+  );
+  return { profile, releases };
+}
+
+/** An active artist's profile by slug or account id (made on first visit for an artist who has none); 404 otherwise. */
+export async function artistProfile(deps: Pick<ServiceDeps, 'db'>, slugOrId: string): Promise<ArtistProfile> {
   const userId = /^[1-9]\d{0,9}$/.test(slugOrId) ? Number(slugOrId) : undefined;
   if (userId !== undefined && userId > 2_147_483_647) throw fail('artist_not_found');
   const by = userId === undefined ? { slug: slugOrId } : { userId };
@@ -84,10 +95,5 @@ export async function artistProfilePage(
     }
   }
   if (!profile) throw fail('artist_not_found');
-  const { releases } = await listPublicReleases(
-    deps.db,
-    { artistUserId: profile.userId, sort: 'release-date' },
-    { page: 1, pageSize: 200 },
-  );
-  return { profile, releases };
+  return profile;
 }

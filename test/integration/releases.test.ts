@@ -7,6 +7,8 @@ import { useCheckoutHarness, type CheckoutHarness, type Reply } from '../support
 import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 import { tempDir } from '../support/temp-dir';
+import { png } from '../support/images';
+import { sniffImage } from '../../services/images/image-sniff';
 
 const db = useTestDatabase();
 const shop: CheckoutHarness = useCheckoutHarness(db);
@@ -312,6 +314,19 @@ describe('the store finds releases and artists', () => {
       json: { slug: 'harbour', bio: 'From the coast.', links: ['https://example.com/harbour'] },
     });
     expect(edited.body.artist).toMatchObject({ slug: 'harbour', bio: 'From the coast.', links: ['https://example.com/harbour'] });
+    // A picture: stored, linked from the profile, served to anyone.
+    const form = new FormData();
+    form.set('avatar', new Blob([new Uint8Array(png(64, 64))], { type: 'image/png' }), 'me.png');
+    const put = await fetch(`${shop.base}/api/artist/profile/avatar`, {
+      method: 'PUT',
+      headers: { Cookie: artist.cookie, Origin: shop.config.appOrigin },
+      body: form,
+    });
+    const { artist: withPicture } = (await put.json()) as { artist: { avatarUrl: string } };
+    const picture = await shop.call('GET', withPicture.avatarUrl);
+    expect([picture.status, sniffImage(picture.bytes)?.mime]).toEqual([200, 'image/png']);
+    expect((await shop.call('GET', '/api/artists/harbour')).body.artist.avatarUrl).toBe(withPicture.avatarUrl);
+
     const other = await signInAs(db.pool, 'artist');
     const taken = await shop.call('PATCH', '/api/artist/profile', { cookie: other.cookie, json: { slug: 'harbour' } });
     expect([taken.status, taken.body.error.code]).toEqual([409, 'slug_taken']);
