@@ -27,8 +27,26 @@ export interface ApiPasskey {
   lastUsed: string | null;
 }
 
+/**
+ * How a track or release is priced, in the store currency (decimal strings):
+ * `price` is what it costs at least (the fixed price, the name-your-price
+ * minimum, or "0.00"); `priceEur` is its older alias, the same value.
+ */
+export interface ApiOffer {
+  priceModel: PriceModel;
+  price: string;
+  /** Name-your-price only: the least a buyer may pay, and the amount shown pre-filled. */
+  minimumPrice: string | null;
+  suggestedPrice: string | null;
+  /** Licenses offered besides personal use, each at its own price; null: not offered. */
+  licenses: {
+    commercial: { price: string; terms: string | null } | null;
+    streaming: { price: string; days: number } | null;
+  };
+}
+
 /** A track as the catalog shows it. */
-export interface ApiTrack {
+export interface ApiTrack extends ApiOffer {
   id: number;
   name: string;
   artist: string;
@@ -36,8 +54,9 @@ export interface ApiTrack {
   artistId: number | null;
   genre: string | null;
   description: string | null;
-  /** Exact decimal string in euros, e.g. "0.99". */
+  /** The same as `price` (its older name). */
   priceEur: string;
+  /** priceModel is "free". */
   isFree: boolean;
   /** Whole seconds; null when the length is not known. */
   durationSeconds: number | null;
@@ -70,10 +89,16 @@ export const TRACK_LICENSES = [
 ] as const;
 export type TrackLicense = (typeof TRACK_LICENSES)[number];
 export const RELEASE_TYPES = ['album', 'ep', 'single', 'compilation'] as const;
+/** How an item is priced: a fixed price, name your price (at least a minimum, 0 allowed), or free. */
+export const PRICE_MODELS = ['fixed', 'name_your_price', 'free'] as const;
+export type PriceModel = (typeof PRICE_MODELS)[number];
+/** What a purchase entitles to: personal use, commercial use (with the artist's terms), or streaming only until it expires. */
+export const LICENSE_TYPES = ['personal', 'commercial', 'streaming'] as const;
+export type LicenseType = (typeof LICENSE_TYPES)[number];
 export type ReleaseType = (typeof RELEASE_TYPES)[number];
 
 /** A release as the store shows it: a card in lists, with `tracks` in order on its own page. */
-export interface ApiRelease {
+export interface ApiRelease extends ApiOffer {
   id: number;
   title: string;
   type: ReleaseType;
@@ -86,7 +111,7 @@ export interface ApiRelease {
   year: number | null;
   catalogueNumber: string | null;
   upc: string | null;
-  /** Exact decimal string in euros, the price of the whole release. */
+  /** The same as `price` (its older name): the price of the whole release. */
   priceEur: string;
   tags: string[];
   trackCount: number;
@@ -141,7 +166,18 @@ export interface ApiOrderItem {
   releaseId: number | null;
   title: string;
   artist: string;
+  /** What the line costs: minimumPrice - discountAmount + extraAmount. */
   price: string;
+  license: LicenseType;
+  /** A streaming pass's days. */
+  streamingDays: number | null;
+  /** The fixed price or minimum (for the license) when the order was made. */
+  minimumPrice: string;
+  /** What the discount code took off. */
+  discountAmount: string;
+  /** What the buyer chose to pay above the (discounted) minimum. */
+  extraAmount: string;
+  discountCode: string | null;
 }
 
 export interface ApiOrder {
@@ -157,6 +193,13 @@ export interface ApiOrder {
   createdAt: string;
   completedAt: string | null;
   refundedAt: string | null;
+  /** A gift order: where the claim links went and which were claimed. */
+  gift: ApiGiftStatus | null;
+}
+
+export interface ApiGiftStatus {
+  email: string;
+  items: { trackId: number | null; releaseId: number | null; claimedAt: string | null; revoked: boolean }[];
 }
 
 export interface ApiAdminOrder extends ApiOrder {
@@ -173,7 +216,9 @@ export interface ApiPurchase {
   title: string;
   artist: string;
   orderId: number | null;
-  licenseType: string;
+  licenseType: LicenseType;
+  /** How it was granted: bought, a download code or gift claimed, or free. */
+  source: 'order' | 'code' | 'free';
   purchasedAt: string;
   expiresAt: string | null;
   revokedAt: string | null;
@@ -200,6 +245,45 @@ export interface ApiArtistStats {
   tracks: ApiTrackStats[];
   daily: { day: string; trackId: number; plays: number }[];
   range: { from: string; to: string };
+}
+
+/** The store's selling settings (GET /api/store). */
+export interface ApiStore {
+  currency: string;
+  /** Digits after the decimal point in amounts: 2, or 0 (HUF, JPY, TWD). */
+  decimals: 0 | 2;
+  /** The most a buyer may offer for one name-your-price item. */
+  priceMaximum: string;
+}
+
+/** A discount code as its artist (or an admin) sees it. */
+export interface ApiDiscountCode {
+  id: number;
+  code: string;
+  /** null: store-wide (an admin's). */
+  artistId: number | null;
+  percentOff: number | null;
+  amountOff: string | null;
+  startsAt: string | null;
+  endsAt: string | null;
+  maxRedemptions: number | null;
+  redemptions: number;
+  /** Open orders holding a use until they complete or fail. */
+  reserved: number;
+  disabledAt: string | null;
+  createdAt: string;
+  /** The items it applies to; both empty: every item of its artist (or of the store). */
+  trackIds: number[];
+  releaseIds: number[];
+}
+
+/** A download code of an artist's batch. */
+export interface ApiDownloadCode {
+  id: number;
+  code: string;
+  createdAt: string;
+  redeemedAt: string | null;
+  disabledAt: string | null;
 }
 
 /** Every error answer: `{ error: { code, message, details? } }`. */

@@ -104,7 +104,22 @@ CREATE TABLE releases (
     is_deleted BOOLEAN NOT NULL DEFAULT false,
     deleted_at TIMESTAMPTZ,
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    -- Departure (0010): the price model and license offers. price_eur is the
+    -- asking price in the store currency (the fixed price, a name-your-price
+    -- minimum, or 0 when free); suggested_price is pre-filled for
+    -- name-your-price; a commercial license and a streaming pass (N days) are
+    -- offered when priced.
+    price_model VARCHAR(20) NOT NULL DEFAULT 'fixed'
+        CHECK (price_model IN ('fixed', 'name_your_price', 'free')),
+    suggested_price NUMERIC(10,2),
+    commercial_price NUMERIC(10,2) CHECK (commercial_price > 0),
+    commercial_terms TEXT CHECK (length(commercial_terms) <= 10000),
+    streaming_price NUMERIC(10,2) CHECK (streaming_price > 0),
+    streaming_days SMALLINT CHECK (streaming_days BETWEEN 1 AND 365),
+    CONSTRAINT releases_suggested_price_check
+        CHECK (suggested_price IS NULL OR (price_model = 'name_your_price' AND suggested_price >= price_eur)),
+    CONSTRAINT releases_streaming_offer_check CHECK ((streaming_price IS NULL) = (streaming_days IS NULL))
 );
 
 CREATE INDEX idx_releases_artist_user_id ON releases (artist_user_id, created_at DESC);
@@ -180,7 +195,22 @@ CREATE TABLE tracks (
     tags TEXT[] NOT NULL DEFAULT '{}' CHECK (cardinality(tags) <= 10),
     CONSTRAINT tracks_release_position_check CHECK ((release_id IS NULL) = (track_number IS NULL)),
     CONSTRAINT tracks_release_position_unique UNIQUE (release_id, disc_number, track_number)
-        DEFERRABLE INITIALLY DEFERRED
+        DEFERRABLE INITIALLY DEFERRED,
+    -- Departure (0010): the price model and license offers. price_eur is the
+    -- asking price in the store currency (the fixed price, a name-your-price
+    -- minimum, or 0 when free); suggested_price is pre-filled for
+    -- name-your-price; a commercial license and a streaming pass (N days) are
+    -- offered when priced.
+    price_model VARCHAR(20) NOT NULL DEFAULT 'fixed'
+        CHECK (price_model IN ('fixed', 'name_your_price', 'free')),
+    suggested_price NUMERIC(10,2),
+    commercial_price NUMERIC(10,2) CHECK (commercial_price > 0),
+    commercial_terms TEXT CHECK (length(commercial_terms) <= 10000),
+    streaming_price NUMERIC(10,2) CHECK (streaming_price > 0),
+    streaming_days SMALLINT CHECK (streaming_days BETWEEN 1 AND 365),
+    CONSTRAINT tracks_suggested_price_check
+        CHECK (suggested_price IS NULL OR (price_model = 'name_your_price' AND suggested_price >= price_eur)),
+    CONSTRAINT tracks_streaming_offer_check CHECK ((streaming_price IS NULL) = (streaming_days IS NULL))
 );
 
 CREATE INDEX idx_tracks_published_created_optimized ON tracks (created_at DESC)
@@ -215,6 +245,22 @@ END;
 $$;
 CREATE TRIGGER tracks_mirror_price BEFORE INSERT OR UPDATE ON tracks
     FOR EACH ROW EXECUTE FUNCTION tracks_mirror_price();
+-- Departure (0010): the seed's is_free and the price model say one thing: is_free follows the
+-- model; a write that sets only is_free (older clients) sets the model.
+CREATE FUNCTION tracks_mirror_free() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.is_free THEN NEW.price_model := 'free'; END IF;
+  ELSIF NEW.is_free IS DISTINCT FROM OLD.is_free AND NEW.price_model IS NOT DISTINCT FROM OLD.price_model THEN
+    NEW.price_model := CASE WHEN NEW.is_free THEN 'free' ELSE 'fixed' END;
+  END IF;
+  NEW.is_free := NEW.price_model = 'free';
+  RETURN NEW;
+END;
+$$;
+CREATE TRIGGER tracks_mirror_free BEFORE INSERT OR UPDATE ON tracks
+    FOR EACH ROW EXECUTE FUNCTION tracks_mirror_free();
 CREATE TRIGGER tracks_set_updated_at BEFORE UPDATE ON tracks
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -258,7 +304,11 @@ CREATE TABLE orders (
     approve_url TEXT,
     capture_attempt INTEGER NOT NULL DEFAULT 0 CHECK (capture_attempt >= 0),
     refunded_at TIMESTAMPTZ,
-    failure_reason VARCHAR(40)
+    failure_reason VARCHAR(40),
+    -- Departure (0010): a gift order pays for someone else, who gets a claim
+    -- link at this address.
+    gift_email VARCHAR(255),
+    gift_message VARCHAR(500)
 );
 
 CREATE INDEX idx_orders_user_id ON orders (user_id);
@@ -269,6 +319,79 @@ CREATE INDEX idx_orders_transaction_id ON orders (transaction_id);
 CREATE INDEX idx_orders_open ON orders (updated_at) WHERE status IN ('CREATED', 'PENDING');
 CREATE TRIGGER orders_set_updated_at BEFORE UPDATE ON orders
     FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Departure (0010): discount codes: an artist's (for their items, all or chosen) or the
+-- store's (artist_user_id NULL, made by an admin). Codes are one namespace,
+-- stored upper-case, matched case-insensitively.
+CREATE TABLE discount_codes (
+    id SERIAL PRIMARY KEY,
+    code VARCHAR(40) UNIQUE NOT NULL CHECK (code ~ '^[A-Z0-9][A-Z0-9_-]{2,39}$'),
+    artist_user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    percent_off SMALLINT CHECK (percent_off BETWEEN 1 AND 100),
+    amount_off NUMERIC(10,2) CHECK (amount_off > 0),
+    starts_at TIMESTAMPTZ,
+    ends_at TIMESTAMPTZ,
+    max_redemptions INTEGER CHECK (max_redemptions > 0),
+    -- Completed orders that used it.
+    redemption_count INTEGER NOT NULL DEFAULT 0 CHECK (redemption_count >= 0),
+    disabled_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT discount_codes_one_kind_check CHECK (num_nonnulls(percent_off, amount_off) = 1),
+    CONSTRAINT discount_codes_period_check CHECK (ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at)
+);
+CREATE INDEX idx_discount_codes_artist ON discount_codes (artist_user_id, created_at DESC);
+
+-- The chosen items of a code; a code with none applies to all its artist's items (or the whole store).
+CREATE TABLE discount_code_items (
+    code_id INTEGER NOT NULL REFERENCES discount_codes(id) ON DELETE CASCADE,
+    track_id INTEGER REFERENCES tracks(id) ON DELETE CASCADE,
+    release_id INTEGER REFERENCES releases(id) ON DELETE CASCADE,
+    CONSTRAINT discount_code_items_one_thing_check CHECK (num_nonnulls(track_id, release_id) = 1),
+    UNIQUE (code_id, track_id),
+    UNIQUE (code_id, release_id)
+);
+
+-- One use of a code by one order: reserved when the order is created (so
+-- concurrent checkouts cannot exceed the maximum), redeemed when it
+-- completes, released when it fails. Once per buyer: one live use each.
+CREATE TABLE discount_redemptions (
+    id SERIAL PRIMARY KEY,
+    code_id INTEGER NOT NULL REFERENCES discount_codes(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    order_id INTEGER UNIQUE NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+    status VARCHAR(10) NOT NULL DEFAULT 'reserved' CHECK (status IN ('reserved', 'redeemed', 'released')),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    redeemed_at TIMESTAMPTZ
+);
+CREATE UNIQUE INDEX idx_discount_redemptions_once ON discount_redemptions (code_id, user_id) WHERE status <> 'released';
+
+-- Departure (0010): download codes: single-use codes that grant a release or track without
+-- money — a batch an artist hands out, or the claim of a gift (order_id:
+-- the order that paid for it; recipient_email: where the claim link went).
+-- Only the SHA-256 of a code finds it; code_sealed is the code encrypted
+-- with the server's key, so its artist can export the batch again.
+CREATE TABLE download_codes (
+    id SERIAL PRIMARY KEY,
+    code_hash BYTEA UNIQUE NOT NULL CHECK (octet_length(code_hash) = 32),
+    code_sealed BYTEA NOT NULL,
+    artist_user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    track_id INTEGER REFERENCES tracks(id) ON DELETE CASCADE,
+    release_id INTEGER REFERENCES releases(id) ON DELETE CASCADE,
+    order_id INTEGER REFERENCES orders(id) ON DELETE CASCADE,
+    recipient_email VARCHAR(255),
+    gift_message VARCHAR(500),
+    redeemed_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    redeemed_at TIMESTAMPTZ,
+    disabled_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT download_codes_one_thing_check CHECK (num_nonnulls(track_id, release_id) = 1),
+    CONSTRAINT download_codes_redeemed_check CHECK ((redeemed_at IS NULL) = (redeemed_by IS NULL)),
+    CONSTRAINT download_codes_gift_check CHECK ((order_id IS NULL) = (recipient_email IS NULL))
+);
+CREATE INDEX idx_download_codes_release ON download_codes (release_id, created_at) WHERE release_id IS NOT NULL;
+CREATE INDEX idx_download_codes_track ON download_codes (track_id, created_at) WHERE track_id IS NOT NULL;
+CREATE INDEX idx_download_codes_order ON download_codes (order_id) WHERE order_id IS NOT NULL;
 
 -- Departure (new table): what an order pays for — a track or (0009) a whole
 -- release, exactly one of the two — each at the price read from the database
@@ -283,7 +406,21 @@ CREATE TABLE order_items (
     release_id INTEGER REFERENCES releases(id) ON DELETE RESTRICT,
     UNIQUE (order_id, track_id),
     CONSTRAINT order_items_one_thing_check CHECK (num_nonnulls(track_id, release_id) = 1),
-    CONSTRAINT order_items_order_id_release_id_key UNIQUE (order_id, release_id)
+    CONSTRAINT order_items_order_id_release_id_key UNIQUE (order_id, release_id),
+    -- Departure (0010): what the line chose: its license (and a streaming
+    -- pass's days), the least it could cost (fixed price or minimum, for that
+    -- license), what a discount code took off, and what the buyer paid above.
+    -- price = minimum_price - discount_amount + extra_amount, exactly.
+    license_type VARCHAR(20) NOT NULL DEFAULT 'personal'
+        CHECK (license_type IN ('personal', 'commercial', 'streaming')),
+    streaming_days SMALLINT CHECK (streaming_days BETWEEN 1 AND 365),
+    minimum_price NUMERIC(10,2) NOT NULL,
+    discount_amount NUMERIC(10,2) NOT NULL DEFAULT 0 CHECK (discount_amount >= 0),
+    extra_amount NUMERIC(10,2) NOT NULL DEFAULT 0 CHECK (extra_amount >= 0),
+    discount_code_id INTEGER REFERENCES discount_codes(id) ON DELETE RESTRICT,
+    CONSTRAINT order_items_price_parts_check
+        CHECK (price = minimum_price - discount_amount + extra_amount AND discount_amount <= minimum_price),
+    CONSTRAINT order_items_streaming_license_check CHECK ((license_type = 'streaming') = (streaming_days IS NOT NULL))
 );
 
 CREATE INDEX idx_order_items_track_id ON order_items (track_id);
@@ -292,10 +429,13 @@ CREATE INDEX idx_order_items_release_id ON order_items (release_id) WHERE releas
 -- Departure (0009): what each order line pays for, track by track: a track
 -- line its track, a release line every track the release has now (so a track
 -- added later is covered by the orders that bought the release).
+-- (0010) with each line's license and a streaming pass's days.
 CREATE VIEW order_item_tracks AS
-    SELECT oi.order_id, oi.track_id, NULL::integer AS release_id FROM order_items oi WHERE oi.track_id IS NOT NULL
+    SELECT oi.order_id, oi.track_id, NULL::integer AS release_id, oi.license_type, oi.streaming_days
+    FROM order_items oi WHERE oi.track_id IS NOT NULL
     UNION ALL
-    SELECT oi.order_id, t.id, oi.release_id FROM order_items oi JOIN tracks t ON t.release_id = oi.release_id
+    SELECT oi.order_id, t.id, oi.release_id, oi.license_type, oi.streaming_days
+    FROM order_items oi JOIN tracks t ON t.release_id = oi.release_id
     WHERE oi.release_id IS NOT NULL;
 
 -- 4. purchases --------------------------------------------------------------
@@ -313,7 +453,10 @@ CREATE TABLE purchases (
     revoked_at TIMESTAMPTZ,
     -- Departure (0009): the release whose purchase granted this track, if any.
     release_id INTEGER REFERENCES releases(id) ON DELETE SET NULL,
-    UNIQUE (user_id, track_id)
+    UNIQUE (user_id, track_id),
+    -- Departure (0010): the download code or gift claim that granted it; a
+    -- purchase with neither an order nor a code was free.
+    download_code_id INTEGER REFERENCES download_codes(id) ON DELETE SET NULL
 );
 
 CREATE INDEX idx_purchases_user_id ON purchases (user_id);
@@ -321,6 +464,7 @@ CREATE INDEX idx_purchases_user_id ON purchases (user_id);
 CREATE INDEX idx_purchases_order_id ON purchases (order_id);
 -- Departure: per-track purchase counts and revenue for artists' statistics.
 CREATE INDEX idx_purchases_track_id ON purchases (track_id);
+CREATE INDEX idx_purchases_download_code ON purchases (download_code_id) WHERE download_code_id IS NOT NULL;
 
 -- 5. play_history -----------------------------------------------------------
 CREATE TABLE play_history (
@@ -565,7 +709,8 @@ CREATE TABLE server_secrets (
 );
 
 INSERT INTO server_secrets (name, secret)
-VALUES ('play_token', uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()));
+VALUES ('play_token', uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())),
+       ('download_codes', uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()));
 
 -- The default theme (the migrations insert the same row).
 INSERT INTO design_system (

@@ -1,17 +1,32 @@
-import { toCents } from '../contract/money';
+import { currencyOf, PAYPAL_CURRENCIES, toMinor, type Currency, type CurrencyCode } from '../contract/money';
 
 /**
- * Money in code is integer cents or exact decimal strings ("2.97"), never a
- * float. The conversions are the contract's (the browser uses the same
- * ones); this adds the server's reading of amounts from outside.
+ * Money in code is integer minor units or exact decimal strings ("2.97",
+ * "1200"), never a float. The conversions are the contract's (the browser
+ * uses the same ones); this adds the server's reading of amounts from outside.
  */
-export { formatCents, toCents } from '../contract/money';
+export {
+  currencyOf,
+  displayMoney,
+  EUR,
+  formatMinor,
+  PAYPAL_CURRENCIES,
+  toMinor,
+  type Currency,
+  type CurrencyCode,
+} from '../contract/money';
 
-/** Cents of a decimal amount string, or undefined when it is not one (for amounts from outside, e.g. PayPal's). */
-export function parseCents(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
+/** The currency of an ISO 4217 code PayPal takes, or undefined. */
+export function currencyNamed(code: unknown): Currency | undefined {
+  return typeof code === 'string' && (PAYPAL_CURRENCIES as readonly string[]).includes(code) ? currencyOf(code as CurrencyCode) : undefined;
+}
+
+/** Minor units of an amount from outside (e.g. PayPal's) in the named currency, or undefined when either is not one. */
+export function parseMinor(value: unknown, code: unknown): number | undefined {
+  const currency = currencyNamed(code);
+  if (typeof value !== 'string' || !currency) return undefined;
   try {
-    return toCents(value);
+    return toMinor(value, currency);
   } catch {
     return undefined;
   }

@@ -15,7 +15,17 @@ import {
 } from '../services/catalog/releases.service';
 import { COVER_MAX_BYTES } from '../services/catalog/track-files';
 import { singleFileInMemory } from '../server/middleware/upload';
-import { calendarDate, httpsUrl, optionalText, price, releaseType, tags, upc } from './catalog-fields';
+import {
+  calendarDate,
+  httpsUrl,
+  offerFields,
+  optionalOfferFields,
+  optionalText,
+  releaseType,
+  splitOffer,
+  tags,
+  upc,
+} from './catalog-fields';
 import type { RouteDeps } from './deps';
 import { presentPage, requestedPage } from './pagination';
 import { presentArtist, presentManagedRelease, presentRelease } from './release.presenter';
@@ -29,7 +39,6 @@ const releaseFields = {
   releaseDate: calendarDate,
   catalogueNumber: optionalText(50),
   upc,
-  priceEur: price,
   tags,
 };
 
@@ -39,14 +48,15 @@ const createBody = z
     type: releaseType.default('album'),
     releaseDate: calendarDate.default(null),
     upc: upc.default(null),
-    priceEur: price.default('7.00'),
     tags: tags.default([]),
+    ...optionalOfferFields,
   })
   .strict();
 
 const editBody = z
   .object({
     ...releaseFields,
+    ...offerFields,
     isPublished: z.boolean(),
     publishAt: z.iso
       .datetime({ offset: true })
@@ -77,10 +87,11 @@ const profileBody = z
   .partial()
   .strict();
 
-/** The studio's fields take the API's names; the release's own record calls its type releaseType. */
-function toFields<T extends { type?: z.infer<typeof releaseType> }>(body: T) {
-  const { type, ...rest } = body;
-  return { ...rest, ...(type !== undefined && { releaseType: type }) };
+/** The studio's fields take the API's names; the release's own record calls its type releaseType; the offer goes to the pricing rules. */
+function toFields<T extends { type?: z.infer<typeof releaseType> } & Parameters<typeof splitOffer>[0]>(body: T) {
+  const { offer, rest } = splitOffer(body);
+  const { type, ...fields } = rest;
+  return { ...fields, offer, ...(type !== undefined && { releaseType: type }) };
 }
 
 const managed = ({ release, tracks }: ReleaseWithTracks) => ({ release: presentManagedRelease(release, tracks) });

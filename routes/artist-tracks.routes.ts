@@ -14,7 +14,7 @@ import type { RouteDeps } from './deps';
 import { parseInput } from '../lib/errors';
 import { audioUpload, singleFileInMemory } from '../server/middleware/upload';
 import { idParam } from './request';
-import { isrc, license, optionalText, price, tags } from './catalog-fields';
+import { isrc, license, offerFields, optionalOfferFields, optionalText, splitOffer, tags } from './catalog-fields';
 
 const previewSeconds = z.coerce.number().int().min(0).max(600);
 import { presentManagedTrack } from './track.presenter';
@@ -24,11 +24,11 @@ const uploadFields = z.object({
   name: z.string().trim().min(1).max(100),
   genre: optionalText(50),
   description: optionalText(5000),
-  priceEur: price.default('0.99'),
+  ...optionalOfferFields,
   isFree: z
     .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+    .transform((v) => v === 'true')
+    .optional(),
   freePreviewDuration: previewSeconds.default(40),
   lyrics: optionalText(20000),
   isrc: isrc.optional().transform((v) => v ?? null),
@@ -52,7 +52,7 @@ const editBody = z
       .max(5000)
       .nullable()
       .transform((v) => (v ? v : null)),
-    priceEur: price,
+    ...offerFields,
     isFree: z.boolean(),
     isPublished: z.boolean(),
     freePreviewDuration: z.number().int().min(0).max(600),
@@ -85,9 +85,10 @@ export function artistTrackRoutes(deps: RouteDeps): Router {
   const createFromUpload = (releaseOf: (req: Request) => number | undefined) => async (req: Request, res: Response) => {
     const files = req.files as Record<string, Express.Multer.File[]>;
     const audio = files.audio![0]!;
-    const fields = parseInput(uploadFields, { name: titleFromFileName(audio.originalname), ...req.body }, 'body');
+    const { offer, rest } = splitOffer(parseInput(uploadFields, { name: titleFromFileName(audio.originalname), ...req.body }, 'body'));
+    const { isFree, ...fields } = rest;
     const track = await createTrack(deps, req.actor, {
-      fields,
+      fields: { ...fields, offer: { ...offer, isFree } },
       audioPath: audio.path,
       coverPath: files.cover?.[0]?.path,
       releaseId: releaseOf(req),
@@ -108,8 +109,11 @@ export function artistTrackRoutes(deps: RouteDeps): Router {
   });
 
   router.patch('/api/artist/tracks/:id', async (req, res) => {
-    const edit = parseInput(editBody, req.body, 'body');
-    res.json({ track: presentManagedTrack(await updateManagedTrack(deps, req.actor, idParam(req), edit)) });
+    const { offer, rest } = splitOffer(parseInput(editBody, req.body, 'body'));
+    const { isFree, ...edit } = rest;
+    res.json({
+      track: presentManagedTrack(await updateManagedTrack(deps, req.actor, idParam(req), { ...edit, offer: { ...offer, isFree } })),
+    });
   });
 
   router.put('/api/artist/tracks/:id/cover', singleFileInMemory('cover', COVER_MAX_BYTES), async (req, res) => {

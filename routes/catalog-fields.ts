@@ -1,13 +1,70 @@
 import { z } from 'zod';
-import { RELEASE_TYPES, TRACK_LICENSES } from '../contract/api';
+import { PRICE_MODELS, RELEASE_TYPES, TRACK_LICENSES } from '../contract/api';
+import type { OfferInput } from '../services/pricing/offer';
 import { isValidGtin, normaliseIsrc, normaliseTags } from '../lib/identifiers';
 
 /** The fields tracks and releases share in the studio's API, checked the same way for both. */
 
+/** An amount in the store currency, as a decimal string; its decimals and maximum are checked against the store's currency by the service. */
 export const price = z
   .string()
   .trim()
-  .regex(/^\d{1,4}(\.\d{1,2})?$/, 'must be a price in euros like "1.29" (0 to 9999.99)');
+  .regex(/^\d{1,7}(\.\d{1,2})?$/, 'must be an amount like "1.29" or "1200"');
+
+const days = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^\d{1,3}$/)
+      .transform(Number),
+  ])
+  .pipe(z.number().int().min(1).max(365));
+
+/** How a track or release is priced, in the API's names; `priceEur` is `price`'s older alias. */
+export const offerFields = {
+  priceModel: z.enum(PRICE_MODELS),
+  price,
+  priceEur: price,
+  minimumPrice: price,
+  suggestedPrice: price.nullable(),
+  commercialPrice: price.nullable(),
+  commercialTerms: z.string().trim().max(10000).nullable(),
+  streamingPrice: price.nullable(),
+  streamingDays: days.nullable(),
+};
+
+/** The same, each optional (creating an item: the rest take the defaults). */
+export const optionalOfferFields = z.object(offerFields).partial().shape;
+
+type OfferBody = { [K in keyof typeof offerFields]?: z.infer<(typeof offerFields)[K]> };
+
+/** Splits a parsed body into the offer (for the pricing rules) and the other fields. */
+export function splitOffer<T extends OfferBody>(body: T): { offer: OfferInput; rest: Omit<T, keyof OfferBody> } {
+  const {
+    priceModel,
+    price,
+    priceEur,
+    minimumPrice,
+    suggestedPrice,
+    commercialPrice,
+    commercialTerms,
+    streamingPrice,
+    streamingDays,
+    ...rest
+  } = body;
+  const offer: OfferInput = {
+    priceModel,
+    price: price ?? priceEur,
+    minimumPrice,
+    suggestedPrice,
+    commercialPrice,
+    commercialTerms: commercialTerms === '' ? null : commercialTerms,
+    streamingPrice,
+    streamingDays,
+  };
+  return { offer, rest };
+}
 
 /** Free text that may be left empty: empty becomes null. */
 export const optionalText = (max: number) =>

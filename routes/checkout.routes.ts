@@ -1,7 +1,9 @@
 import { Router, type Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
+import { LICENSE_TYPES } from '../contract/api';
 import type { CheckoutResult } from '../contract/checkout';
+import { price } from './catalog-fields';
 import { captureOwnOrder, captureReturningBuyer, findOwnOrderByPaypalId } from '../services/checkout/capture.service';
 import { createCheckoutOrder, MAX_ORDER_TRACKS } from '../services/checkout/checkout.service';
 import type { RouteDeps } from './deps';
@@ -11,20 +13,28 @@ import { presentOrder } from './order.presenter';
 import { idParam } from './request';
 
 const dbId = z.number().int().positive().max(2_147_483_647);
+const item = z
+  .object({
+    kind: z.enum(['track', 'release']),
+    id: dbId,
+    amount: price.optional(),
+    license: z.enum(LICENSE_TYPES).optional(),
+  })
+  .strict();
+const orderOptions = {
+  discountCode: z.string().trim().min(1).max(40).optional(),
+  gift: z
+    .object({ email: z.email().max(255), message: z.string().trim().max(500).optional() })
+    .strict()
+    .optional(),
+};
 /** `items` of either kind; `trackIds` as before, for clients that buy tracks only. */
 const createBody = z.union([
+  z.object({ items: z.array(item).min(1).max(MAX_ORDER_TRACKS), ...orderOptions }).strict(),
   z
-    .object({
-      items: z
-        .array(z.object({ kind: z.enum(['track', 'release']), id: dbId }).strict())
-        .min(1)
-        .max(MAX_ORDER_TRACKS),
-    })
-    .strict(),
-  z
-    .object({ trackIds: z.array(dbId).min(1).max(MAX_ORDER_TRACKS) })
+    .object({ trackIds: z.array(dbId).min(1).max(MAX_ORDER_TRACKS), ...orderOptions })
     .strict()
-    .transform(({ trackIds }) => ({ items: trackIds.map((id) => ({ kind: 'track' as const, id })) })),
+    .transform(({ trackIds, ...rest }) => ({ ...rest, items: trackIds.map((id) => ({ kind: 'track' as const, id })) })),
 ]);
 /** PayPal's order ids are short upper-case alphanumerics. */
 const returnQuery = z.object({ token: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }).loose();
@@ -54,8 +64,7 @@ export function checkoutRoutes(deps: RouteDeps, limits: RateLimitBackend): Route
   const capturing = perBuyer('checkout-capture', 60);
 
   router.post('/api/checkout/orders', creating, async (req, res) => {
-    const { items } = parseInput(createBody, req.body, 'body');
-    const { order, approveUrl } = await createCheckoutOrder(deps, req.actor, items);
+    const { order, approveUrl } = await createCheckoutOrder(deps, req.actor, parseInput(createBody, req.body, 'body'));
     res.status(201).json({ orderId: order.id, approveUrl, amount: order.amount, currency: order.currency });
   });
 

@@ -3,7 +3,7 @@ import type { PurchaseRow } from '../db/repos/purchases.repo';
 import type { OrderWithItems } from '../services/checkout/orders.service';
 
 /** An order as its buyer sees it; `approveUrl` only while paying is still possible. */
-export function presentOrder({ order, items }: OrderWithItems): ApiOrder {
+export function presentOrder({ order, items, gift }: OrderWithItems): ApiOrder {
   return {
     id: order.id,
     status: order.status,
@@ -17,12 +17,19 @@ export function presentOrder({ order, items }: OrderWithItems): ApiOrder {
       title: i.title,
       artist: i.artist,
       price: i.price,
+      license: i.license,
+      streamingDays: i.streamingDays,
+      minimumPrice: i.minimumPrice,
+      discountAmount: i.discountAmount,
+      extraAmount: i.extraAmount,
+      discountCode: i.discountCode,
     })),
     approveUrl: order.status === 'CREATED' ? order.approveUrl : null,
     failureReason: order.failureReason,
     createdAt: order.createdAt.toISOString(),
     completedAt: order.completedAt?.toISOString() ?? null,
     refundedAt: order.refundedAt?.toISOString() ?? null,
+    gift: gift ? { email: gift.email, items: gift.items.map((i) => ({ ...i, claimedAt: i.claimedAt?.toISOString() ?? null })) } : null,
   };
 }
 
@@ -47,6 +54,7 @@ export function presentPurchase(purchase: PurchaseRow): ApiPurchase {
     artist: purchase.artist,
     orderId: purchase.orderId,
     licenseType: purchase.licenseType,
+    source: purchase.orderId !== null ? 'order' : purchase.downloadCodeId !== null ? 'code' : 'free',
     purchasedAt: purchase.purchasedAt.toISOString(),
     expiresAt: purchase.expiresAt?.toISOString() ?? null,
     revokedAt: purchase.revokedAt?.toISOString() ?? null,

@@ -2,6 +2,7 @@ import type { ApiArtist, ApiManagedRelease, ApiRelease } from '../contract/api';
 import type { ArtistProfile } from '../db/repos/artist-profiles.repo';
 import type { Release } from '../db/repos/releases.repo';
 import type { Track } from '../db/repos/tracks.repo';
+import { presentOffer } from './offer.presenter';
 import { coverVersion, presentManagedTrack, presentTrack } from './track.presenter';
 
 /** A release as the store shows it; with `tracks` (in order) on its own page. */
@@ -18,7 +19,7 @@ export function presentRelease(release: Release, tracks?: Track[]): ApiRelease {
     year,
     catalogueNumber: release.catalogueNumber,
     upc: release.upc,
-    priceEur: release.priceEur,
+    ...presentOffer(release),
     tags: release.tags,
     trackCount: release.trackCount,
     durationSeconds: release.durationSeconds,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { ApiManagedTrack, ApiTrack } from '../contract/api';
 import type { Track } from '../db/repos/tracks.repo';
+import { presentOffer } from './offer.presenter';
 
 /** A short public version of an image's storage key (its random part), never the key itself. */
 export const coverVersion = (key: string) => crypto.createHash('sha256').update(key).digest('hex').slice(0, 12);
@@ -14,7 +15,7 @@ export function presentTrack(track: Track): ApiTrack {
     artistId: track.artistUserId,
     genre: track.genre,
     description: track.description,
-    priceEur: track.priceEur,
+    ...presentOffer(track),
     isFree: track.isFree,
     durationSeconds: track.durationSeconds,
     preview: track.previewFilename ? { seconds: track.previewSeconds } : null,

@@ -14,6 +14,7 @@ import { streamRoutes } from '../routes/stream.routes';
 import { playRoutes } from '../routes/plays.routes';
 import { statisticsRoutes } from '../routes/statistics.routes';
 import { checkoutRoutes } from '../routes/checkout.routes';
+import { codeRoutes } from '../routes/codes.routes';
 import { orderRoutes } from '../routes/orders.routes';
 import { webhookRoutes } from '../routes/webhooks.routes';
 import { requireRole, requireSignedIn } from '../services/actor';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(statisticsRoutes(services));
   app.use(checkoutRoutes(services, rateLimits));
   app.use(orderRoutes(services));
+  app.use(codeRoutes(services, rateLimits));
   app.use(catalogRoutes(services));
   app.use(releaseRoutes(services));
   app.use(artistTrackRoutes(services));

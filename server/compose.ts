@@ -39,6 +39,13 @@ const MIGRATION_TIMEOUT_MS = 30 * 60_000;
  * part given in `parts` used instead (tests and benchmarks swap them). The
  * play recorder made here is not started: its caller flushes or starts it.
  */
+/** SMTP when SMTP_URL is set, else the outbox (which logs sign-in links in development). */
+export function configuredMailer(config: Readonly<Config>, logger: Logger) {
+  return config.mail.smtpUrl
+    ? smtpMailer(config.mail.smtpUrl, config.mail.from)
+    : new OutboxMailer(logger, config.nodeEnv === 'development');
+}
+
 export function appDeps(base: { config: Readonly<Config>; db: pg.Pool; logger: Logger }, parts: Partial<AppDeps> = {}): AppDeps {
   const { config, db, logger } = base;
   return {
@@ -46,7 +53,7 @@ export function appDeps(base: { config: Readonly<Config>; db: pg.Pool; logger: L
     db,
     logger,
     rateLimits: parts.rateLimits ?? memoryBackend,
-    mailer: parts.mailer ?? new OutboxMailer(logger, config.nodeEnv === 'development'),
+    mailer: parts.mailer ?? configuredMailer(config, logger),
     clock: parts.clock ?? systemClock,
     background: parts.background ?? new Background(logger),
     storage: parts.storage ?? createStorage(config),
@@ -107,9 +114,7 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
 
   const background = new Background(logger);
   steps.unshift({ name: 'background tasks', run: () => background.drain() });
-  const mailer = config.mail.smtpUrl
-    ? smtpMailer(config.mail.smtpUrl, config.mail.from)
-    : new OutboxMailer(logger, config.nodeEnv === 'development');
+  const mailer = configuredMailer(config, logger);
 
   // In development with the stand-in and no PAYPAL_STANDIN_URL, a stand-in runs in this
   // process on a loopback port, sending its webhooks here: the whole purchase works offline.
@@ -130,7 +135,7 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
 
 /** Periodic upkeep: expired records and crash leftovers (now, and every 10 minutes), payment reconciliation, scheduled releases. */
 async function startTimers(deps: AppDeps, steps: ShutdownStep[]): Promise<void> {
-  const { config, db, logger, payments } = deps;
+  const { config, db, logger } = deps;
   const sweep = () =>
     sweepTemporaries(config.uploadDir, systemClock())
       .then((swept) => swept.removed > 0 && logger.info(swept, 'leftover temporary files removed'))
@@ -146,10 +151,7 @@ async function startTimers(deps: AppDeps, steps: ShutdownStep[]): Promise<void> 
   steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });
 
   const reconcile = setInterval(() => {
-    reconcileStaleOrders(
-      { db, clock: systemClock, payments },
-      { onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed') },
-    )
+    reconcileStaleOrders(deps, { onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed') })
       .then((summary) => summary.checked > 0 && logger.info(summary, 'payments reconciled'))
       .catch((err: unknown) => logger.error({ err }, 'payment reconciliation failed'));
   }, config.reconcileIntervalMs);

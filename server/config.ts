@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { S3Settings } from '../services/storage/s3.storage';
 import { projectRoot } from '../lib/paths';
+import { currencyOf, PAYPAL_CURRENCIES, toMinor, type Currency } from '../lib/money';
 
 /**
  * The only module that reads `process.env`. Everything else receives the
@@ -71,6 +72,10 @@ export interface Config {
   reconcileIntervalMs: number;
   /** How often scheduled releases are checked and published when due. */
   releasePublishIntervalMs: number;
+  /** The one currency the store prices and sells in (STORE_CURRENCY). */
+  currency: Currency;
+  /** The most any price or buyer's amount may be, in minor units (PRICE_MAXIMUM). */
+  priceMaximumMinor: number;
 }
 
 /** The stand-in's demo credentials and webhook id, used when PAYPAL_ENV=standin leaves them unset. */
@@ -172,6 +177,14 @@ const envSchema = z.object({
   PAYPAL_TIMEOUT_MS: int(1_000, 120_000, 20_000),
   RECONCILE_INTERVAL_S: int(10, 86_400, 300),
   RELEASE_PUBLISH_INTERVAL_S: int(1, 3600, 15),
+  STORE_CURRENCY: z.preprocess(emptyToUndefined, z.enum(PAYPAL_CURRENCIES).default('EUR')),
+  PRICE_MAXIMUM: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,7}(\.\d{1,2})?$/, 'must be an amount like 500 or 500.00')
+      .default('500'),
+  ),
   THEME_IMAGE_HOSTS: z.preprocess(
     emptyToUndefined,
     z
@@ -224,6 +237,14 @@ export function parseConfig(env: Env): Readonly<Config> {
     const problems = productionProblems(e);
     if (problems.length > 0) throw new ConfigError(problems);
   }
+  const currency = currencyOf(e.STORE_CURRENCY);
+  let priceMaximumMinor: number;
+  try {
+    priceMaximumMinor = toMinor(e.PRICE_MAXIMUM, currency);
+  } catch {
+    throw new ConfigError([`PRICE_MAXIMUM: ${currency.code} amounts take ${currency.decimals} decimals`]);
+  }
+  if (priceMaximumMinor === 0) throw new ConfigError(['PRICE_MAXIMUM: must be more than 0']);
   const port = e.PORT;
   const appOrigin = new URL(e.APP_ORIGIN ?? `http://localhost:${port}`).origin;
   const config: Config = {
@@ -278,6 +299,8 @@ export function parseConfig(env: Env): Readonly<Config> {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_S * 1000,
     releasePublishIntervalMs: e.RELEASE_PUBLISH_INTERVAL_S * 1000,
     themeImageHosts: e.THEME_IMAGE_HOSTS.map((h) => new URL(h).origin),
+    currency,
+    priceMaximumMinor,
   };
   return deepFreeze(config);
 }

@@ -1,5 +1,6 @@
 import type { ReleaseType } from '../contract/api';
 import type { Role } from '../db/repos/users.repo';
+import type { Offer } from '../db/repos/offer';
 import type { SongSpec } from './audio/synth';
 
 /** What the demo store holds: its accounts, tracks (with how each sounds) and releases. */
@@ -31,6 +32,8 @@ export interface DemoRelease {
   credits: string;
   releaseDate: string;
   priceEur: string;
+  /** The rest of the offer, when it is not a plain fixed price. */
+  offer?: Partial<Offer>;
   tags: string[];
   /** Track names, in order. */
   tracks: string[];
@@ -225,6 +228,12 @@ export const RELEASES: DemoRelease[] = [
     credits: 'Written and produced by Nightowl Collective. Mastered at Platform Studio.',
     releaseDate: '2025-11-07',
     priceEur: '6.00',
+    offer: {
+      commercialPrice: '40.00',
+      commercialTerms: 'Use in one film, video, game or podcast, worldwide, with credit to Nightowl Collective.',
+      streamingPrice: '1.00',
+      streamingDays: 30,
+    },
     tags: ['synthwave', 'night', 'instrumental'],
     tracks: [
       'Streetlight Static',
@@ -245,6 +254,7 @@ export const RELEASES: DemoRelease[] = [
     credits: 'Marta Quell: voice, guitar. Recorded at home.',
     releaseDate: '2025-02-14',
     priceEur: '3.00',
+    offer: { priceModel: 'name_your_price', suggestedPrice: '5.00' },
     tags: ['folk', 'acoustic', 'singer-songwriter'],
     tracks: ['Paper Boats', 'Winter Orchard', 'Lighthouse Keeper'],
   },

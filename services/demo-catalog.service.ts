@@ -149,6 +149,7 @@ async function seedRelease(db: pg.Pool, storage: Storage, owner: User, spec: Dem
       catalogueNumber: null,
       upc: null,
       priceEur: spec.priceEur,
+      ...spec.offer,
       tags: spec.tags,
     });
     const trackIds: number[] = [];

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Background } from './background';
 import type { Clock } from '../lib/clock';
+import type { Currency } from '../lib/money';
 import type { Mailer } from './mail/mailer';
 import type { PaymentGateway } from './payments/payment-gateway';
 import type { PlayRecorder } from './plays/play-recorder';
@@ -16,6 +17,10 @@ export interface ServiceSettings {
   artistSignup: 'open' | 'admin';
   /** https origins theme image tokens may point at. */
   themeImageHosts: readonly string[];
+  /** The one currency the store prices and sells in. */
+  currency: Currency;
+  /** The most any price or buyer's amount may be, in minor units. */
+  priceMaximumMinor: number;
 }
 
 /** The side effects and settings services work with, passed in so tests can swap them. */

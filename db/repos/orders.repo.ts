@@ -1,3 +1,4 @@
+import type { LicenseType } from '../../contract/api';
 import { camelColumns } from '../columns';
 import type { Page } from '../../lib/page';
 import { firstRow, selectPage, type Queryable, type Tx } from '../pool';
@@ -24,6 +25,9 @@ export interface Order {
   completedAt: Date | null;
   refundedAt: Date | null;
   updatedAt: Date;
+  /** A gift order's recipient address and message; null for a buyer's own order. */
+  giftEmail: string | null;
+  giftMessage: string | null;
 }
 
 export interface OrderItem {
@@ -34,11 +38,21 @@ export interface OrderItem {
   /** The track's or the release's title. */
   title: string;
   artist: string;
+  artistUserId: number | null;
+  /** What the line costs: minimumPrice - discountAmount + extraAmount. */
   price: string;
+  license: LicenseType;
+  streamingDays: number | null;
+  minimumPrice: string;
+  discountAmount: string;
+  extraAmount: string;
+  /** The discount code used on this line, as typed (upper-case). */
+  discountCode: string | null;
 }
 
 const COLUMNS = camelColumns(`id, user_id, paypal_order_id, amount, currency, description, status, paypal_payer_email AS "payerEmail",
-  transaction_id, invoice_id, approve_url, capture_attempt, failure_reason, created_at, completed_at, refunded_at, updated_at`);
+  transaction_id, invoice_id, approve_url, capture_attempt, failure_reason, created_at, completed_at, refunded_at, updated_at,
+  gift_email, gift_message`);
 
 /** First key of the advisory lock that serialises a buyer's order creation (the second is the user id). */
 const ORDER_LOCK_SPACE = 727_203_007;
@@ -58,20 +72,59 @@ export interface NewOrder {
   description: string;
   invoiceId: string;
   approveUrl: string;
-  items: { trackId?: number; releaseId?: number; price: string }[];
+  gift: { email: string; message?: string } | undefined;
+  items: NewOrderItem[];
+}
+
+export interface NewOrderItem {
+  trackId?: number;
+  releaseId?: number;
+  price: string;
+  license: LicenseType;
+  streamingDays: number | null;
+  minimumPrice: string;
+  discountAmount: string;
+  extraAmount: string;
+  discountCodeId: number | undefined;
 }
 
 /** Inserts an order and its items, in one transaction. */
 export async function insertOrder(db: Tx, order: NewOrder): Promise<Order> {
   const { rows } = await db.query<Order>(
-    `INSERT INTO orders (id, user_id, paypal_order_id, amount, currency, description, invoice_id, approve_url)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-    [order.id, order.userId, order.paypalOrderId, order.amount, order.currency, order.description, order.invoiceId, order.approveUrl],
+    `INSERT INTO orders (id, user_id, paypal_order_id, amount, currency, description, invoice_id, approve_url, gift_email, gift_message)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+    [
+      order.id,
+      order.userId,
+      order.paypalOrderId,
+      order.amount,
+      order.currency,
+      order.description,
+      order.invoiceId,
+      order.approveUrl,
+      order.gift?.email ?? null,
+      order.gift?.message ?? null,
+    ],
   );
+  const column = <K extends keyof NewOrderItem>(key: K) => order.items.map((i) => i[key] ?? null);
   await db.query(
-    `INSERT INTO order_items (order_id, track_id, release_id, price)
-     SELECT $1, t, r, p FROM unnest($2::int[], $3::int[], $4::numeric[]) AS i(t, r, p)`,
-    [order.id, order.items.map((i) => i.trackId ?? null), order.items.map((i) => i.releaseId ?? null), order.items.map((i) => i.price)],
+    `INSERT INTO order_items (order_id, track_id, release_id, price, license_type, streaming_days, minimum_price, discount_amount,
+       extra_amount, discount_code_id)
+     SELECT $1, t, r, p, l, d, m, o, x, c
+     FROM unnest($2::int[], $3::int[], $4::numeric[], $5::varchar[], $6::smallint[], $7::numeric[], $8::numeric[], $9::numeric[], $10::int[])
+       AS i(t, r, p, l, d, m, o, x, c)`,
+    [
+      order.id,
+      column('trackId'),
+      column('releaseId'),
+      column('price'),
+      column('license'),
+      column('streamingDays'),
+      column('minimumPrice'),
+      column('discountAmount'),
+      column('extraAmount'),
+      column('discountCodeId'),
+    ],
   );
   return rows[0]!;
 }
@@ -148,8 +201,12 @@ export async function updateOrder(db: Queryable, id: number, changes: OrderChang
 export async function listOrderItems(db: Queryable, orderIds: number[]): Promise<OrderItem[]> {
   const { rows } = await db.query<OrderItem>(
     `SELECT oi.order_id AS "orderId", oi.track_id AS "trackId", oi.release_id AS "releaseId",
-       COALESCE(t.name, r.title) AS title, COALESCE(t.artist, NULLIF(trim(u.display_name), ''), 'Artist #' || u.id, '') AS artist, oi.price
+       COALESCE(t.name, r.title) AS title, COALESCE(t.artist, NULLIF(trim(u.display_name), ''), 'Artist #' || u.id, '') AS artist, oi.price,
+       oi.license_type AS license, oi.streaming_days AS "streamingDays", oi.minimum_price AS "minimumPrice",
+       oi.discount_amount AS "discountAmount", oi.extra_amount AS "extraAmount", dc.code AS "discountCode",
+       COALESCE(t.artist_user_id, r.artist_user_id) AS "artistUserId"
      FROM order_items oi
+     LEFT JOIN discount_codes dc ON dc.id = oi.discount_code_id
      LEFT JOIN tracks t ON t.id = oi.track_id
      LEFT JOIN releases r ON r.id = oi.release_id LEFT JOIN users u ON u.id = r.artist_user_id
      WHERE oi.order_id = ANY($1::int[]) ORDER BY oi.order_id, oi.id`,

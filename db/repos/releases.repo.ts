@@ -3,10 +3,11 @@ import type { Page } from '../../lib/page';
 import { camelColumns } from '../columns';
 import { firstRow, pageStatements, selectPage, type PagedQuery, type Queryable, type Tx } from '../pool';
 import { TRACK_COLUMNS, type Track } from './tracks.repo';
+import { OFFER_COLUMNS, offerSelect, type Offer } from './offer';
 
 export type { ReleaseType };
 
-export interface Release {
+export interface Release extends Offer {
   id: number;
   artistUserId: number | null;
   /** The artist's public name (as publicName() makes it); null when no account owns it. */
@@ -25,8 +26,6 @@ export interface Release {
   coverMime: string | null;
   catalogueNumber: string | null;
   upc: string | null;
-  /** Exact decimal string, e.g. "7.00". */
-  priceEur: string;
   tags: string[];
   isDeleted: boolean;
   deletedAt: Date | null;
@@ -44,12 +43,12 @@ const RELEASE_FROM = `releases r LEFT JOIN users u ON u.id = r.artist_user_id LE
 const RELEASE_COLUMNS =
   camelColumns(`r.id, r.artist_user_id, COALESCE(NULLIF(trim(u.display_name), ''), 'Artist #' || u.id) AS "artistName", ap.slug AS "artistSlug",
   r.title, r.release_type, r.description, r.credits, to_char(r.release_date, 'YYYY-MM-DD') AS "releaseDate", r.publish_at,
-  r.is_published, r.published_at, r.cover_filename, r.cover_mime, r.catalogue_number, r.upc, r.price_eur, r.tags,
+  r.is_published, r.published_at, r.cover_filename, r.cover_mime, r.catalogue_number, r.upc, ${offerSelect('r')}, r.tags,
   r.is_deleted, r.deleted_at, r.created_at, r.updated_at,
   (SELECT count(*)::int FROM tracks t WHERE t.release_id = r.id AND NOT t.is_deleted) AS "trackCount",
   (SELECT COALESCE(sum(t.duration_seconds), 0)::int FROM tracks t WHERE t.release_id = r.id AND NOT t.is_deleted) AS "durationSeconds"`);
 
-export interface ReleaseFields {
+export interface ReleaseFields extends Partial<Offer> {
   title: string;
   releaseType: ReleaseType;
   description: string | null;
@@ -57,7 +56,6 @@ export interface ReleaseFields {
   releaseDate: string | null;
   catalogueNumber: string | null;
   upc: string | null;
-  priceEur: string;
   tags: string[];
 }
 
@@ -69,7 +67,7 @@ const FIELD_COLUMNS: Record<keyof ReleaseFields | 'isPublished' | 'publishAt' | 
   releaseDate: 'release_date',
   catalogueNumber: 'catalogue_number',
   upc: 'upc',
-  priceEur: 'price_eur',
+  ...OFFER_COLUMNS,
   tags: 'tags',
   isPublished: 'is_published',
   publishAt: 'publish_at',
@@ -290,24 +288,3 @@ export const releaseSql = {
   one: releaseById,
   tracks: (id: number) => tracksOfRelease(id),
 };
-
-/**
- * Grants tracks newly put into a release to everyone whose completed order
- * bought the release (a purchase per track naming that order and the
- * release). Call in the transaction that changes the release's tracks.
- */
-export async function grantReleaseToBuyers(tx: Tx, releaseId: number, now: Date): Promise<number> {
-  const { rowCount } = await tx.query(
-    `INSERT INTO purchases (user_id, track_id, order_id, release_id, license_type, purchased_at)
-     SELECT DISTINCT ON (o.user_id, t.id) o.user_id, t.id, o.id, $1, 'personal', $2
-     FROM order_items oi JOIN orders o ON o.id = oi.order_id AND o.status = 'COMPLETED'
-     JOIN tracks t ON t.release_id = oi.release_id AND NOT t.is_deleted
-     WHERE oi.release_id = $1
-     ORDER BY o.user_id, t.id, o.completed_at, o.id
-     ON CONFLICT (user_id, track_id) DO UPDATE
-       SET order_id = EXCLUDED.order_id, release_id = EXCLUDED.release_id, purchased_at = EXCLUDED.purchased_at, revoked_at = NULL, expires_at = NULL
-       WHERE purchases.revoked_at IS NOT NULL`,
-    [releaseId, now],
-  );
-  return rowCount ?? 0;
-}

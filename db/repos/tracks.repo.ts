@@ -2,14 +2,13 @@ import type { ApiTrack, TrackLicense } from '../../contract/api';
 import type { Page } from '../../lib/page';
 import { camelColumns } from '../columns';
 import { selectPage, type Queryable, type Tx } from '../pool';
+import { OFFER_COLUMNS, offerSelect, type Offer } from './offer';
 
 export type { TrackLicense };
 
 /** A track row; its release membership and release-page fields are exactly what the API sends of them. */
-export interface Track extends Pick<
-  ApiTrack,
-  'releaseId' | 'trackNumber' | 'discNumber' | 'lyrics' | 'isrc' | 'credits' | 'license' | 'tags'
-> {
+export interface Track
+  extends Pick<ApiTrack, 'releaseId' | 'trackNumber' | 'discNumber' | 'lyrics' | 'isrc' | 'credits' | 'license' | 'tags'>, Offer {
   id: number;
   name: string;
   artist: string;
@@ -18,8 +17,6 @@ export interface Track extends Pick<
   description: string | null;
   /** Storage key of the original audio. */
   audioFilename: string;
-  /** Exact decimal string, e.g. "0.99"; never a float. */
-  priceEur: string;
   durationSeconds: number | null;
   fileSizeBytes: number | null;
   playCount: number;
@@ -48,7 +45,7 @@ export interface Track extends Pick<
 }
 
 // `price` mirrors price_eur (see schema.sql) and is deliberately not read.
-export const TRACK_COLUMNS = camelColumns(`id, name, artist, artist_user_id, genre, description, audio_filename, price_eur,
+export const TRACK_COLUMNS = camelColumns(`id, name, artist, artist_user_id, genre, description, audio_filename, ${offerSelect()},
   duration_seconds, file_size_bytes, play_count, is_published, is_free, free_preview_duration,
   is_deleted, deleted_at, created_at, updated_at, audio_sha256, audio_mime, audio_format, codec,
   bitrate, sample_rate, channels, preview_filename, preview_seconds::float8 AS "previewSeconds", preview_size_bytes,
@@ -78,14 +75,13 @@ export async function findTrackByOwnerAndName(db: Queryable, artistUserId: numbe
   return rows[0];
 }
 
-export interface NewTrack {
+export interface NewTrack extends Partial<Offer> {
   name: string;
   artist: string;
   artistUserId: number | null;
   genre?: string | null;
   description?: string | null;
   audioFilename: string;
-  priceEur: string;
   durationSeconds?: number | null;
   fileSizeBytes?: number | null;
   isPublished?: boolean;
@@ -115,9 +111,10 @@ export async function insertTrack(db: Queryable, track: NewTrack): Promise<Track
     `INSERT INTO tracks (name, artist, artist_user_id, genre, description, audio_filename, price_eur,
        duration_seconds, file_size_bytes, is_published, is_free, free_preview_duration,
        audio_sha256, audio_mime, audio_format, codec, bitrate, sample_rate, channels,
-       preview_filename, preview_seconds, preview_size_bytes, cover_filename, cover_mime, lyrics, isrc, credits, license, tags)
+       preview_filename, preview_seconds, preview_size_bytes, cover_filename, cover_mime, lyrics, isrc, credits, license, tags,
+       price_model, suggested_price, commercial_price, commercial_terms, streaming_price, streaming_days)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-       $25, $26, $27, $28, $29)
+       $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)
      RETURNING ${TRACK_COLUMNS}`,
     [
       track.name,
@@ -126,7 +123,7 @@ export async function insertTrack(db: Queryable, track: NewTrack): Promise<Track
       track.genre ?? null,
       track.description ?? null,
       track.audioFilename,
-      track.priceEur,
+      track.priceEur ?? '0.99',
       track.durationSeconds ?? null,
       track.fileSizeBytes ?? null,
       track.isPublished ?? false,
@@ -149,16 +146,21 @@ export async function insertTrack(db: Queryable, track: NewTrack): Promise<Track
       track.credits ?? null,
       track.license ?? 'all-rights-reserved',
       track.tags ?? [],
+      track.priceModel ?? (track.isFree ? 'free' : 'fixed'),
+      track.suggestedPrice ?? null,
+      track.commercialPrice ?? null,
+      track.commercialTerms ?? null,
+      track.streamingPrice ?? null,
+      track.streamingDays ?? null,
     ],
   );
   return rows[0]!;
 }
 
-export interface TrackChanges {
+export interface TrackChanges extends Partial<Offer> {
   name?: string;
   genre?: string | null;
   description?: string | null;
-  priceEur?: string;
   isFree?: boolean;
   isPublished?: boolean;
   freePreviewDuration?: number;
@@ -177,10 +179,10 @@ export interface TrackChanges {
 }
 
 const CHANGE_COLUMNS: Record<keyof TrackChanges, string> = {
+  ...OFFER_COLUMNS,
   name: 'name',
   genre: 'genre',
   description: 'description',
-  priceEur: 'price_eur',
   isFree: 'is_free',
   isPublished: 'is_published',
   freePreviewDuration: 'free_preview_duration',

@@ -1,5 +1,7 @@
 import { APP_PAGES, type AppPage } from './contract/pages.js';
-import { ApiError, messageOf } from './lib/api.js';
+import type { ApiStore } from './contract/api.js';
+import { api, ApiError, messageOf } from './lib/api.js';
+import { useCurrency } from './lib/format.js';
 import { cartIds, onCartChange } from './lib/cart.js';
 import { h, replace } from './lib/dom.js';
 import { route, startRouter, type View } from './lib/router.js';
@@ -114,4 +116,14 @@ mountPlayer(document.getElementById('player')!);
 showLogo();
 onCartChange(renderNav);
 onSessionChange(renderNav);
-void loadSession().then(() => startRouter((page, params, query) => void render(page, params, query)));
+/** The store's currency, for every amount shown; EUR when it cannot be read (the pages then say so on their own errors). */
+async function loadStore(): Promise<void> {
+  try {
+    const store = await api<ApiStore>('GET', '/api/store');
+    useCurrency(store.currency, store.decimals);
+  } catch {
+    // keep the default
+  }
+}
+
+void Promise.all([loadSession(), loadStore()]).then(() => startRouter((page, params, query) => void render(page, params, query)));

@@ -33,6 +33,8 @@ export interface LimiterOptions {
   /** Defaults to the client's IP address (an IPv6 /56 counts as one client). */
   keyGenerator?: Options['keyGenerator'];
   message?: string;
+  /** Count only answers of 400 and up (wrong guesses), not successes. */
+  failuresOnly?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export function createLimiter(backend: RateLimitBackend, options: LimiterOptions
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     store: backend.store(options.name),
+    skipSuccessfulRequests: options.failuresOnly ?? false,
     ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
     handler: (req, _res, next, used) => {
       // Seconds until this client's window resets (the whole window if unknown).

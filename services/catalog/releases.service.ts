@@ -2,7 +2,6 @@ import { withTransaction, type Tx } from '../../db/pool';
 import { ensureArtistProfile } from '../../db/repos/artist-profiles.repo';
 import {
   findReleaseById,
-  grantReleaseToBuyers,
   insertRelease,
   listReleasesForManagement,
   listReleaseTracks,
@@ -17,6 +16,7 @@ import {
   type ReleaseFields,
 } from '../../db/repos/releases.repo';
 import { findTracksByIds, type Track } from '../../db/repos/tracks.repo';
+import { grantReleaseToBuyers } from '../../db/repos/purchases.repo';
 import { findUserById } from '../../db/repos/users.repo';
 import { fail, releaseNotFound, userNotFound } from '../../lib/errors';
 import type { Page } from '../../lib/page';
@@ -25,6 +25,7 @@ import type { ServiceDeps } from '../deps';
 import { publicName } from '../users.service';
 import { slugOf } from './artist-profile.service';
 import { storeCoverBytes } from './track-files';
+import { applyOfferInput, changedOffer, defaultOffer, type Offer, type OfferInput } from '../pricing/offer';
 
 /** Most tracks one release holds (a box set's worth). */
 export const MAX_RELEASE_TRACKS = 200;
@@ -35,12 +36,18 @@ export interface ReleaseWithTracks {
 }
 
 /** A new release of the actor's, unpublished and empty; the artist gets a profile (and slug) if they had none. */
-export async function createRelease(deps: ServiceDeps, actor: Actor | undefined, fields: ReleaseFields): Promise<Release> {
+export async function createRelease(
+  deps: ServiceDeps,
+  actor: Actor | undefined,
+  input: Omit<ReleaseFields, keyof Offer> & { offer?: OfferInput },
+): Promise<Release> {
   const me = requireRole(actor, 'artist', 'admin');
+  const { offer, ...fields } = input;
+  const priced = applyOfferInput(defaultOffer('release', deps.config.currency), offer ?? {}, deps.config);
   const owner = await findUserById(deps.db, me.userId);
   if (!owner) throw userNotFound();
   await ensureArtistProfile(deps.db, owner.id, slugOf(publicName(owner)));
-  return insertRelease(deps.db, owner.id, fields);
+  return insertRelease(deps.db, owner.id, { ...fields, ...priced });
 }
 
 /** The actor's releases in every state; an admin sees every artist's. */
@@ -71,7 +78,8 @@ async function lockManaged(tx: Tx, actor: Actor, id: number): Promise<Release> {
   return writable(actor, await lockRelease(tx, id));
 }
 
-export type ReleaseEdit = Partial<ReleaseFields> & {
+export type ReleaseEdit = Partial<Omit<ReleaseFields, keyof Offer>> & {
+  offer?: OfferInput;
   isPublished?: boolean;
   /** When to publish; null cancels a schedule. A time already past publishes now. */
   publishAt?: Date | null;
@@ -93,8 +101,8 @@ export async function updateManagedRelease(
   const now = deps.clock();
   await withTransaction(deps.db, async (tx) => {
     const current = await lockManaged(tx, me, id);
-    const { isPublished, publishAt, ...fields } = edit;
-    const changes: ReleaseChanges = { ...fields };
+    const { isPublished, publishAt, offer, ...fields } = edit;
+    const changes: ReleaseChanges = { ...fields, ...(offer && changedOffer(current, applyOfferInput(current, offer, deps.config))) };
     const publishNow = isPublished === true || (publishAt != null && publishAt <= now);
     if ((publishNow || publishAt != null) && current.trackCount === 0) throw fail('publish_empty_release');
     if (publishNow) {

@@ -9,6 +9,7 @@ import { refreshReleaseSummary } from '../../db/repos/releases.repo';
 import { storeCoverBytes, storagePrefix, storePreview } from './track-files';
 import type { TrackFields } from './track-upload.service';
 import { fail, trackNotFound } from '../../lib/errors';
+import { applyOfferInput, changedOffer } from '../pricing/offer';
 
 /** An artist's own tracks in every state; an admin's view covers every artist. */
 export async function listManagedTracks(
@@ -58,7 +59,8 @@ export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undef
         if (edit.isPublished !== undefined && current.releaseId !== null && edit.isPublished !== current.isPublished) {
           throw fail('invalid_value', { message: 'A track in a release is published and unpublished with its release.' });
         }
-        const changes: TrackChanges = { ...edit };
+        const { offer, ...fields } = edit;
+        const changes: TrackChanges = { ...fields, ...(offer && changedOffer(current, applyOfferInput(current, offer, deps.config))) };
         if (preview !== undefined) {
           Object.assign(changes, {
             previewFilename: preview?.key ?? null,

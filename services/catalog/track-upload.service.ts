@@ -14,14 +14,14 @@ import type { ServiceDeps } from '../deps';
 import { publicName } from '../users.service';
 import { randomKey, storeCover, storePreview } from './track-files';
 import { fail, userNotFound } from '../../lib/errors';
+import { applyOfferInput, defaultOffer, type OfferInput } from '../pricing/offer';
 
 export interface TrackFields {
   name: string;
   genre?: string | null;
   description?: string | null;
-  /** Exact decimal string, e.g. "0.99". */
-  priceEur: string;
-  isFree: boolean;
+  /** The price model and license offers (the API's names). */
+  offer?: OfferInput;
   freePreviewDuration: number;
   lyrics?: string | null;
   isrc?: string | null;
@@ -138,6 +138,8 @@ export async function createTrack(
   const owner = await findUserById(deps.db, me.userId);
   if (!owner) throw userNotFound();
   if (input.releaseId !== undefined) await checkReleaseWritable(deps, me, input.releaseId);
+  const { offer: offerInput, ...fields } = input.fields;
+  const offer = applyOfferInput(defaultOffer('track', deps.config.currency), offerInput ?? {}, deps.config);
   const { format, probe, sizeBytes } = await inspectAudio(input.audioPath);
 
   const stored: string[] = [];
@@ -145,7 +147,7 @@ export async function createTrack(
     const preview = await storePreview(
       deps,
       { format, sizeBytes, durationSeconds: probe.duration, readPrefix: (bytes) => readBytes(input.audioPath, 0, bytes) },
-      input.fields.freePreviewDuration,
+      fields.freePreviewDuration,
     );
     if (preview) stored.push(preview.key);
     const cover = input.coverPath ? await storeCover(deps, input.coverPath) : undefined;
@@ -156,7 +158,8 @@ export async function createTrack(
     stored.push(audioKey);
 
     const track = await insertTrack(deps.db, {
-      ...input.fields,
+      ...fields,
+      ...offer,
       artist: publicName(owner).slice(0, 100),
       artistUserId: owner.id,
       audioFilename: audioKey,

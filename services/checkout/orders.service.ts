@@ -6,20 +6,21 @@ import { requireRole, requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { ownOrder } from './capture.service';
 import { orderNotFound } from '../../lib/errors';
+import { giftStatusOf, type GiftStatus } from '../pricing/gifts.service';
 
 export interface OrderWithItems {
   order: Order;
   items: OrderItem[];
+  /** A gift order's claims. */
+  gift?: GiftStatus | null;
 }
 
 async function withItems(deps: Pick<ServiceDeps, 'db'>, orders: Order[]): Promise<OrderWithItems[]> {
-  const items = orders.length
-    ? await listOrderItems(
-        deps.db,
-        orders.map((o) => o.id),
-      )
-    : [];
-  return orders.map((order) => ({ order, items: items.filter((i) => i.orderId === order.id) }));
+  const ids = orders.map((o) => o.id);
+  const items = orders.length ? await listOrderItems(deps.db, ids) : [];
+  return Promise.all(
+    orders.map(async (order) => ({ order, items: items.filter((i) => i.orderId === order.id), gift: await giftStatusOf(deps, order) })),
+  );
 }
 
 /** GET /api/me/orders: the signed-in buyer's orders, newest first. */

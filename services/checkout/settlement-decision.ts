@@ -1,4 +1,4 @@
-import { toCents } from '../../lib/money';
+import { parseMinor } from '../../lib/money';
 import type { Order } from '../../db/repos/orders.repo';
 import type { GatewayOrder } from '../payments/payment-gateway';
 
@@ -26,7 +26,7 @@ export function decideSettlement(order: Pick<Order, 'status' | 'amount' | 'curre
   if (!isOpen(order) || !capture) return { kind: 'unchanged' };
   switch (capture.status) {
     case 'COMPLETED':
-      return capture.amountCents === toCents(order.amount) && capture.currency === order.currency
+      return capture.amountMinor === parseMinor(order.amount, order.currency) && capture.currency === order.currency
         ? { kind: 'complete', captureId: capture.id }
         : { kind: 'fail', captureId: capture.id, reason: 'amount_mismatch' };
     case 'PENDING':

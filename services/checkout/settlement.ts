@@ -1,6 +1,8 @@
 import { withTransaction, type Tx } from '../../db/pool';
 import { lockOrder, updateOrder, type Order } from '../../db/repos/orders.repo';
 import { grantOrderPurchases, revokeOrderPurchases } from '../../db/repos/purchases.repo';
+import { redeemOrderDiscount, releaseOrderDiscount } from '../../db/repos/discount-codes.repo';
+import { issueGiftCodes, revokeGift, sendGiftMail } from '../pricing/gifts.service';
 
 import type { ServiceDeps } from '../deps';
 import type { GatewayOrder } from '../payments/payment-gateway';
@@ -15,6 +17,8 @@ import { orderNotFound } from '../../lib/errors';
  */
 
 type Deps = Pick<ServiceDeps, 'db' | 'clock'>;
+/** Completing an order may send a gift's mail. */
+type CompletingDeps = Pick<ServiceDeps, 'db' | 'clock' | 'mailer' | 'background' | 'config'>;
 
 async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: Tx) => Promise<Order>): Promise<Order> {
   return withTransaction(deps.db, async (tx) => {
@@ -28,10 +32,13 @@ async function underLock(deps: Deps, orderId: number, change: (order: Order, tx:
  * Applies what PayPal says about an order's capture: COMPLETED with the
  * order's exact amount and currency completes it and grants its tracks;
  * PENDING waits; DECLINED or FAILED fails it; a different amount fails it
- * and is logged for a person to look at.
+ * and is logged for a person to look at. Completing counts the order's
+ * discount code use; failing gives it back. A completed gift becomes claim
+ * codes, mailed to the recipient once the transaction has committed.
  */
-export function settleFromProvider(deps: Deps, orderId: number, view: GatewayOrder): Promise<Order> {
-  return underLock(deps, orderId, async (order, tx) => {
+export async function settleFromProvider(deps: CompletingDeps, orderId: number, view: GatewayOrder): Promise<Order> {
+  let completedGift = false;
+  const settled = await underLock(deps, orderId, async (order, tx) => {
     const decision = decideSettlement(order, view);
     const now = deps.clock();
     const payerEmail = view.payerEmail ?? null;
@@ -45,12 +52,19 @@ export function settleFromProvider(deps: Deps, orderId: number, view: GatewayOrd
           payerEmail,
           completedAt: now,
         });
-        await grantOrderPurchases(tx, order.id, order.userId, now);
+        if (order.giftEmail) {
+          await issueGiftCodes(tx, completed);
+          completedGift = true;
+        } else {
+          await grantOrderPurchases(tx, order.id, order.userId, now);
+        }
+        await redeemOrderDiscount(tx, order.id, now);
         return completed;
       }
       case 'pending':
         return updateOrder(tx, order.id, { status: 'PENDING', transactionId: decision.captureId, payerEmail });
       case 'fail':
+        await releaseOrderDiscount(tx, order.id);
         return updateOrder(tx, order.id, {
           status: 'FAILED',
           transactionId: decision.captureId,
@@ -58,9 +72,12 @@ export function settleFromProvider(deps: Deps, orderId: number, view: GatewayOrd
           failureReason: decision.reason,
         });
       case 'refunded':
+        await releaseOrderDiscount(tx, order.id);
         return updateOrder(tx, order.id, { status: 'REFUNDED', transactionId: decision.captureId, payerEmail, refundedAt: now });
     }
   });
+  if (completedGift) deps.background.run('gift mail', () => sendGiftMail(deps, orderId));
+  return settled;
 }
 
 /** A refund or reversal: the order becomes REFUNDED and its purchases are revoked (streaming falls back to the preview). */
@@ -70,6 +87,7 @@ export function settleRefund(deps: Deps, orderId: number): Promise<Order> {
     const now = deps.clock();
     const refunded = await updateOrder(tx, order.id, { status: 'REFUNDED', refundedAt: now });
     await revokeOrderPurchases(tx, order.id, now);
+    if (order.giftEmail) await revokeGift(tx, order.id, now);
     return refunded;
   });
 }
@@ -84,7 +102,9 @@ export function settleDecline(deps: Deps, orderId: number, attempt: number, appr
 
 /** Marks an open order FAILED (abandoned, unknown at PayPal, voided). */
 export function settleFailure(deps: Deps, orderId: number, reason: string): Promise<Order> {
-  return underLock(deps, orderId, async (order, tx) =>
-    isOpen(order) ? updateOrder(tx, order.id, { status: 'FAILED', failureReason: reason }) : order,
-  );
+  return underLock(deps, orderId, async (order, tx) => {
+    if (!isOpen(order)) return order;
+    await releaseOrderDiscount(tx, order.id);
+    return updateOrder(tx, order.id, { status: 'FAILED', failureReason: reason });
+  });
 }

@@ -9,7 +9,7 @@ export interface GatewayOrderItem {
   /** `track-<id>` or `release-<id>`. */
   sku: string;
   name: string;
-  priceCents: number;
+  priceMinor: number;
 }
 
 export interface CreateGatewayOrder {
@@ -18,7 +18,7 @@ export interface CreateGatewayOrder {
   invoiceId: string;
   currency: string;
   items: GatewayOrderItem[];
-  totalCents: number;
+  totalMinor: number;
   returnUrl: string;
   cancelUrl: string;
 }
@@ -26,7 +26,7 @@ export interface CreateGatewayOrder {
 export interface GatewayCapture {
   id: string;
   status: 'COMPLETED' | 'PENDING' | 'DECLINED' | 'FAILED' | 'REFUNDED' | 'PARTIALLY_REFUNDED';
-  amountCents: number;
+  amountMinor: number;
   currency: string;
 }
 

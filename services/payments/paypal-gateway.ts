@@ -11,7 +11,7 @@ import {
   type Order,
   type OAuthToken,
 } from '@paypal/paypal-server-sdk';
-import { formatCents, parseCents } from '../../lib/money';
+import { currencyNamed, formatMinor, parseMinor } from '../../lib/money';
 import {
   GatewayUnavailable,
   unreachableGateway,
@@ -85,9 +85,9 @@ function unavailable(err: unknown, what: string): never {
 
 function toCapture(order: Order): GatewayCapture | undefined {
   const capture = order.purchaseUnits?.[0]?.payments?.captures?.[0];
-  const cents = parseCents(capture?.amount?.value);
-  if (!capture?.id || !capture.status || cents === undefined || !capture.amount) return undefined;
-  return { id: capture.id, status: capture.status as GatewayCapture['status'], amountCents: cents, currency: capture.amount.currencyCode };
+  const minor = parseMinor(capture?.amount?.value, capture?.amount?.currencyCode);
+  if (!capture?.id || !capture.status || minor === undefined || !capture.amount) return undefined;
+  return { id: capture.id, status: capture.status as GatewayCapture['status'], amountMinor: minor, currency: capture.amount.currencyCode };
 }
 
 function toGatewayOrder(order: Order): GatewayOrder {
@@ -127,7 +127,9 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
 
   return {
     async createOrder(order) {
-      const money = (cents: number) => ({ currencyCode: order.currency, value: formatCents(cents) });
+      const currency = currencyNamed(order.currency);
+      if (!currency) throw new RangeError(`not a PayPal currency: ${order.currency}`);
+      const money = (minor: number) => ({ currencyCode: currency.code, value: formatMinor(minor, currency) });
       try {
         const { result } = await orders.createOrder({
           paypalRequestId: `song-nexus-order-${order.orderId}`,
@@ -139,12 +141,12 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
                 referenceId: 'default',
                 customId: String(order.orderId),
                 invoiceId: order.invoiceId,
-                amount: { ...money(order.totalCents), breakdown: { itemTotal: money(order.totalCents) } },
+                amount: { ...money(order.totalMinor), breakdown: { itemTotal: money(order.totalMinor) } },
                 items: order.items.map((item) => ({
                   name: item.name.slice(0, 127),
                   sku: item.sku,
                   quantity: '1',
-                  unitAmount: money(item.priceCents),
+                  unitAmount: money(item.priceMinor),
                 })),
               },
             ],

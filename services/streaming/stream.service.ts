@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import { hasEntitlingPurchase } from '../../db/repos/purchases.repo';
+import { entitlingLicense, type LicenseType } from '../../db/repos/purchases.repo';
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
-import { previewUnavailable, purchaseRequired, trackNotFound, unauthorized } from '../../lib/errors';
+import { fail, previewUnavailable, purchaseRequired, trackNotFound, unauthorized } from '../../lib/errors';
 import type { Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 
@@ -32,6 +32,8 @@ export interface Access {
   level: 'full' | 'preview';
   /** Whether the actor holds an entitling purchase, when deciding needed to look it up. */
   bought: boolean | undefined;
+  /** Whether the full file may also be downloaded: not with a streaming pass alone. */
+  downloadable: boolean;
 }
 
 /** 'full' or 'preview' for this listener, or throws 404 when they may not hear the track at all. */
@@ -40,15 +42,20 @@ export async function accessTo(deps: ServiceDeps, actor: Actor | undefined, trac
   const isOwner = actor !== undefined && track.artistUserId === actor.userId;
   // The purchase is looked up only when nothing cheaper has decided.
   let bought: boolean | undefined;
-  const lookUp = async () => (bought = actor !== undefined && (await hasEntitlingPurchase(deps.db, actor.userId, track.id, deps.clock())));
+  let license: LicenseType | undefined;
+  const lookUp = async () => {
+    license = actor === undefined ? undefined : await entitlingLicense(deps.db, actor.userId, track.id, deps.clock());
+    return (bought = license !== undefined);
+  };
+  const full = (): Access => ({ level: 'full', bought, downloadable: license !== 'streaming' || isAdmin || isOwner });
   if (track.isDeleted) {
-    if (isAdmin || (await lookUp())) return { level: 'full', bought };
+    if (isAdmin || (await lookUp())) return full();
     throw trackNotFound();
   }
-  if (isAdmin || isOwner) return { level: 'full', bought };
+  if (isAdmin || isOwner) return full();
   if (!track.isPublished) throw trackNotFound();
-  const level = track.isFree || (await lookUp()) ? 'full' : 'preview';
-  return { level, bought };
+  if (track.isFree) return { level: 'full', bought, downloadable: true };
+  return (await lookUp()) ? full() : { level: 'preview', bought, downloadable: false };
 }
 
 /** The full file or the preview clip of a track, as the audio routes send it. */
@@ -95,10 +102,12 @@ export async function downloadSource(
 ): Promise<AudioSource & { filename: string }> {
   const track = await audioTrack(deps, trackId);
   if (!track) throw trackNotFound();
-  if ((await accessTo(deps, actor, track)).level !== 'full') {
+  const access = await accessTo(deps, actor, track);
+  if (access.level !== 'full') {
     if (!actor) throw unauthorized('Sign in and buy this track to download it.');
     throw purchaseRequired();
   }
+  if (!access.downloadable) throw fail('download_not_included');
   const ext = track.audioFilename.slice(track.audioFilename.lastIndexOf('.'));
   return { ...sourceOf(track, 'full'), filename: `${downloadName(`${track.artist} - ${track.name}`)}${ext}` };
 }

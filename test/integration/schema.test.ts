@@ -187,7 +187,10 @@ describe('schema', () => {
     const user = await buildUser(db.pool);
     const track = await buildTrack(db.pool);
     const orderId = await insertOrder(user.id);
-    await db.pool.query(`INSERT INTO order_items (order_id, track_id, price) VALUES ($1, $2, '0.99')`, [orderId, track.id]);
+    await db.pool.query(`INSERT INTO order_items (order_id, track_id, price, minimum_price) VALUES ($1, $2, '0.99', '0.99')`, [
+      orderId,
+      track.id,
+    ]);
     await expect(db.pool.query('DELETE FROM tracks WHERE id = $1', [track.id])).rejects.toMatchObject({ code: '23503' });
   });
 

@@ -45,11 +45,10 @@ export async function buildOrder(
     [order.userId, `PP-${unique()}`, cents, status],
   );
   const id = rows[0]!.id;
-  await db.query(`INSERT INTO order_items (order_id, track_id, price) SELECT $1, t, p FROM unnest($2::int[], $3::numeric[]) AS i(t, p)`, [
-    id,
-    order.items.map((i) => i.trackId),
-    order.items.map((i) => i.price),
-  ]);
+  await db.query(
+    `INSERT INTO order_items (order_id, track_id, price, minimum_price) SELECT $1, t, p, p FROM unnest($2::int[], $3::numeric[]) AS i(t, p)`,
+    [id, order.items.map((i) => i.trackId), order.items.map((i) => i.price)],
+  );
   return { id };
 }
 

@@ -3,8 +3,8 @@ import { decideSettlement } from '../../services/checkout/settlement-decision';
 import type { GatewayCapture } from '../../services/payments/payment-gateway';
 
 const order = (status: OrderStatus, amount = '2.97', currency = 'EUR') => ({ status, amount, currency });
-const capture = (status: GatewayCapture['status'], amountCents = 297, currency = 'EUR'): { capture: GatewayCapture } => ({
-  capture: { id: 'CAP-1', status, amountCents, currency },
+const capture = (status: GatewayCapture['status'], amountMinor = 297, currency = 'EUR'): { capture: GatewayCapture } => ({
+  capture: { id: 'CAP-1', status, amountMinor, currency },
 });
 
 describe('the settlement decision', () => {

@@ -1,10 +1,29 @@
-/** Display formats. Money stays a decimal string from the server; sums are in integer cents. */
+/** Display formats. Money stays a decimal string from the server; sums are in the currency's integer minor units. */
 
-import { euros, toCents } from '../contract/money.js';
+import { currencyOf, displayMoney, EUR, toMinor, type Currency, type CurrencyCode } from '../contract/money.js';
 
-export { euros, toCents };
+let store: Currency = EUR;
 
-export const price = (track: { isFree: boolean; priceEur: string }): string => (track.isFree ? 'Free' : euros(toCents(track.priceEur)));
+/** The store's currency, as GET /api/store names it (set once at start). */
+export function useCurrency(code: string, decimals: 0 | 2): void {
+  store = { ...currencyOf(code as CurrencyCode), decimals };
+}
+export const storeCurrency = (): Currency => store;
+
+/** Minor units of a decimal string from the server: "0.99" → 99. */
+export const minor = (value: string): number => toMinor(value, store);
+/** An amount for people: 297 → "€2.97", 1200 (JPY) → "¥1,200". */
+export const money = (minorUnits: number): string => displayMoney(minorUnits, store);
+/** A decimal string from the server, for people: "2.97" → "€2.97". */
+export const amount = (value: string): string => money(minor(value));
+
+/** What an item costs, for a card or a button: "Free", "€0.99", or "€5.00 or more". */
+export function price(item: { isFree: boolean; priceEur: string; priceModel?: string; price?: string }): string {
+  if (item.isFree || item.priceModel === 'free') return 'Free';
+  const least = amount(item.price ?? item.priceEur);
+  if (item.priceModel === 'name_your_price') return minor(item.price ?? item.priceEur) === 0 ? 'Name your price' : `${least} or more`;
+  return least;
+}
 
 /** 75.4 → "1:15"; an unknown length (null) → "–:––". */
 export function clock(seconds: number | null | undefined): string {

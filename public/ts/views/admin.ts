@@ -1,6 +1,6 @@
 import { api, query } from '../lib/api.js';
 import { attempt, field, h, page, statusLine } from '../lib/dom.js';
-import { euros, toCents } from '../lib/format.js';
+import { amount } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isAdmin } from '../lib/session.js';
 import type { AdminOrder, User } from '../lib/types.js';
@@ -95,7 +95,7 @@ export const ordersView: View = async (_params, q) => {
               type: 'button',
               class: 'danger',
               onclick: async () => {
-                if (!confirm(`Refund order #${o.id} (${euros(toCents(o.amount))}) in full? The buyer loses access to its tracks.`)) return;
+                if (!confirm(`Refund order #${o.id} (${amount(o.amount)}) in full? The buyer loses access to its tracks.`)) return;
                 const { refund: result } = await api<{ refund: string }>('POST', `/api/admin/orders/${o.id}/refund`).catch((err: Error) => {
                   status.say(err.message, 'error');
                   return { refund: 'failed' };
@@ -117,7 +117,7 @@ export const ordersView: View = async (_params, q) => {
       h('td', {}, new Date(o.createdAt).toLocaleString()),
       h('td', {}, o.payerEmail ?? `user ${o.userId}`),
       h('td', {}, o.items.map((i) => i.title).join(', ')),
-      h('td', { class: 'num' }, euros(toCents(o.amount))),
+      h('td', { class: 'num' }, amount(o.amount)),
       h('td', {}, o.status.toLowerCase()),
       h('td', {}, refund),
     );

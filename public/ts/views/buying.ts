@@ -2,7 +2,7 @@ import { CHECKOUT_RESULTS, type CheckoutResult } from '../contract/checkout.js';
 import { ApiError, api, messageOf } from '../lib/api.js';
 import { cartIds, clearCart, removeFromCart } from '../lib/cart.js';
 import { h, page, rowList, rowsOr, statusLine } from '../lib/dom.js';
-import { euros, price, toCents } from '../lib/format.js';
+import { amount, minor, money, price } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Order, Playable, Purchase, Track } from '../lib/types.js';
@@ -35,8 +35,8 @@ export const cartView: View = async () => {
     };
   }
   const status = statusLine();
-  const total = tracks.reduce((sum, t) => sum + toCents(t.priceEur), 0);
-  const pay = h('button', { type: 'button', class: 'pay' }, `Pay ${euros(total)} with PayPal`);
+  const total = tracks.reduce((sum, t) => sum + minor(t.priceEur), 0);
+  const pay = h('button', { type: 'button', class: 'pay' }, `Pay ${money(total)} with PayPal`);
   pay.addEventListener('click', async () => {
     if (!currentUser()) return navigate('/signin?next=/cart');
     pay.disabled = true;
@@ -104,7 +104,7 @@ export const cartView: View = async () => {
       h(
         'tfoot',
         {},
-        h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Total'), h('td', { class: 'num total' }, euros(total)), h('td', {})),
+        h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Total'), h('td', { class: 'num total' }, money(total)), h('td', {})),
       ),
     ),
     currentUser() ? null : h('p', {}, h('a', { href: '/signin?next=/cart' }, 'Sign in'), ' to pay.'),
@@ -167,8 +167,8 @@ export const checkoutResultView: View = async (_params, q) => {
         ? h(
             'ul',
             {},
-            order.items.map((i) => h('li', {}, `${i.title} — ${i.artist} · ${euros(toCents(i.price))}`)),
-            h('li', { class: 'total' }, `Total ${euros(toCents(order.amount))}`),
+            order.items.map((i) => h('li', {}, `${i.title} — ${i.artist} · ${amount(i.price)}`)),
+            h('li', { class: 'total' }, `Total ${amount(order.amount)}`),
           )
         : null,
       h(
@@ -241,7 +241,7 @@ export const libraryView: View = async () => {
       orders,
       (o) => [
         h('span', { class: 'grow' }, `#${o.id} · ${o.items.map((i) => i.title).join(', ')}`),
-        h('span', {}, `${euros(toCents(o.amount))} · ${orderStatus[o.status]}`),
+        h('span', {}, `${amount(o.amount)} · ${orderStatus[o.status]}`),
         o.approveUrl ? h('a', { href: o.approveUrl }, 'Pay') : null,
       ],
       'No orders yet.',

@@ -1,6 +1,6 @@
 import { api, ApiError, messageOf } from '../lib/api.js';
 import { h, statusLine } from '../lib/dom.js';
-import { clock, euros, toCents } from '../lib/format.js';
+import { amount, clock } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Artist, Purchase, Release, Track } from '../lib/types.js';
@@ -43,7 +43,7 @@ export function releaseCard(release: Release): HTMLElement {
       release.year ? ` · ${release.year}` : '',
       ` · ${release.trackCount} track${release.trackCount === 1 ? '' : 's'}`,
     ),
-    h('p', { class: 'price' }, euros(toCents(release.priceEur))),
+    h('p', { class: 'price' }, amount(release.priceEur)),
   );
 }
 
@@ -64,7 +64,7 @@ async function ownedOf(release: Release, tracks: Track[]): Promise<Set<number>> 
 /** Buys the whole release at once: an order of one line, approved at PayPal. */
 function buyButton(release: Release): HTMLElement {
   const status = statusLine();
-  const button = h('button', { type: 'button' }, `Buy ${TYPE_NAMES[release.type].toLowerCase()} · ${euros(toCents(release.priceEur))}`);
+  const button = h('button', { type: 'button' }, `Buy ${TYPE_NAMES[release.type].toLowerCase()} · ${amount(release.priceEur)}`);
   button.addEventListener('click', async () => {
     if (!currentUser()) return navigate(`/signin?next=/releases/${release.id}`);
     button.disabled = true;

@@ -1,6 +1,6 @@
 import { api, messageOf } from '../lib/api.js';
 import { attempt, field, h, page, replace, statusLine, svg, type StatusLine } from '../lib/dom.js';
-import { clock, euros, price, toCents } from '../lib/format.js';
+import { amount, clock, minor, money, price } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isArtist } from '../lib/session.js';
 import type { ArtistStats as Stats, ManagedTrack } from '../lib/types.js';
@@ -161,7 +161,7 @@ function trackRows(tracks: ManagedTrack[], stats: Stats, refresh: () => void, st
           h('td', {}, h('span', { class: `badge state-${stateOf(t)}` }, stateOf(t))),
           h('td', {}, price(t)),
           h('td', { class: 'num' }, String(t.playCount)),
-          h('td', { class: 'num' }, s ? euros(toCents(s.revenueEur)) : '€0.00'),
+          h('td', { class: 'num' }, s ? amount(s.revenueEur) : '€0.00'),
           h(
             'td',
             {},
@@ -242,7 +242,7 @@ function playsChart(stats: Stats, days: number): HTMLElement {
 
 function totals(stats: Stats): HTMLElement {
   const sum = (k: 'plays' | 'uniqueListeners' | 'purchases' | 'previewPlays' | 'fullPlays') => stats.tracks.reduce((n, t) => n + t[k], 0);
-  const revenue = stats.tracks.reduce((n, t) => n + toCents(t.revenueEur), 0);
+  const revenue = stats.tracks.reduce((n, t) => n + minor(t.revenueEur), 0);
   const item = (label: string, value: string) => h('div', { class: 'stat' }, h('dt', {}, label), h('dd', {}, value));
   return h(
     'dl',
@@ -250,7 +250,7 @@ function totals(stats: Stats): HTMLElement {
     item('Plays', String(sum('plays'))),
     item('Full / preview', `${sum('fullPlays')} / ${sum('previewPlays')}`),
     item('Purchases', String(sum('purchases'))),
-    item('Revenue', euros(revenue)),
+    item('Revenue', money(revenue)),
   );
 }
 

@@ -1,0 +1,160 @@
+import { Router, type Request } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { z } from 'zod';
+import type { ApiDiscountCode, ApiDownloadCode, ApiStore } from '../contract/api';
+import { formatMinor } from '../lib/money';
+import { parseInput } from '../lib/errors';
+import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
+import type { DiscountCode } from '../db/repos/discount-codes.repo';
+import { createDiscountCode, disableMyDiscountCode, listMyDiscountCodes } from '../services/pricing/discount-codes.service';
+import {
+  createDownloadCodes,
+  disableMyDownloadCode,
+  listDownloadCodes,
+  MAX_CODES_PER_BATCH,
+  redeemCode,
+  type CodeItem,
+  type IssuedCode,
+} from '../services/pricing/download-codes.service';
+import { addFreeToLibrary } from '../services/pricing/library.service';
+import { price } from './catalog-fields';
+import type { RouteDeps } from './deps';
+import { presentPage, requestedPage } from './pagination';
+import { idParam } from './request';
+
+const dbId = z.number().int().positive().max(2_147_483_647);
+const itemBody = z.object({ kind: z.enum(['track', 'release']), id: dbId }).strict();
+const redeemBody = z.object({ code: z.string().trim().min(1).max(40) }).strict();
+const countBody = z.object({ count: z.number().int().min(1).max(MAX_CODES_PER_BATCH) }).strict();
+const instant = z.iso
+  .datetime({ offset: true })
+  .transform((v) => new Date(v))
+  .nullable()
+  .optional();
+const discountBody = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{2,39}$/, 'must be 3–40 letters, digits, hyphens or underscores'),
+    percentOff: z.number().int().min(1).max(100).optional(),
+    amountOff: price.optional(),
+    startsAt: instant,
+    endsAt: instant,
+    maxRedemptions: z.number().int().min(1).max(1_000_000).nullable().optional(),
+    items: z.array(itemBody).max(200).optional(),
+  })
+  .strict();
+
+function presentDiscountCode(code: DiscountCode): ApiDiscountCode {
+  return {
+    id: code.id,
+    code: code.code,
+    artistId: code.artistUserId,
+    percentOff: code.percentOff,
+    amountOff: code.amountOff,
+    startsAt: code.startsAt?.toISOString() ?? null,
+    endsAt: code.endsAt?.toISOString() ?? null,
+    maxRedemptions: code.maxRedemptions,
+    redemptions: code.redemptionCount,
+    reserved: code.reservedCount,
+    disabledAt: code.disabledAt?.toISOString() ?? null,
+    createdAt: code.createdAt.toISOString(),
+    trackIds: code.trackIds,
+    releaseIds: code.releaseIds,
+  };
+}
+
+const presentDownloadCode = (code: IssuedCode): ApiDownloadCode => ({
+  id: code.id,
+  code: code.code,
+  createdAt: code.createdAt.toISOString(),
+  redeemedAt: code.redeemedAt?.toISOString() ?? null,
+  disabledAt: code.disabledAt?.toISOString() ?? null,
+});
+
+/** One CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
+const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/** The store's selling settings, free items into the library, redeeming codes, and the studio's discount and download codes. */
+export function codeRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
+  const router = Router();
+  const { currency, priceMaximumMinor } = deps.config;
+
+  router.get('/api/store', (_req, res) => {
+    const store: ApiStore = {
+      currency: currency.code,
+      decimals: currency.decimals,
+      priceMaximum: formatMinor(priceMaximumMinor, currency),
+    };
+    res.json(store);
+  });
+
+  router.post('/api/library', async (req, res) => {
+    const item = parseInput(itemBody, req.body, 'body');
+    res.status(201).json(await addFreeToLibrary(deps, req.actor, item));
+  });
+
+  // A code is a secret worth guessing: wrong ones are counted per account and per address, successes are not.
+  const wrongGuesses = (name: string, limit: number, key: (req: Request) => string) =>
+    createLimiter(limits, {
+      name,
+      windowMs: 15 * 60_000,
+      limit,
+      failuresOnly: true,
+      keyGenerator: key,
+      message: 'Too many wrong codes. Try again in a quarter of an hour.',
+    });
+  const perAddress = wrongGuesses('redeem-ip', 30, (req) => ipKeyGenerator(req.ip ?? ''));
+  const perAccount = wrongGuesses('redeem-user', 10, (req) => (req.actor ? `user:${req.actor.userId}` : ipKeyGenerator(req.ip ?? '')));
+  router.post('/api/redeem', perAddress, perAccount, async (req, res) => {
+    const { code } = parseInput(redeemBody, req.body, 'body');
+    res.status(201).json({ redeemed: await redeemCode(deps, req.actor, code) });
+  });
+
+  router.post('/api/artist/codes', async (req, res) => {
+    const body = parseInput(discountBody, req.body, 'body');
+    res.status(201).json({ code: presentDiscountCode(await createDiscountCode(deps, req.actor, body)) });
+  });
+
+  router.get('/api/artist/codes', async (req, res) => {
+    const page = requestedPage(req, 50);
+    const { codes, total } = await listMyDiscountCodes(deps, req.actor, page);
+    res.set('Cache-Control', 'no-store').json({ codes: codes.map(presentDiscountCode), ...presentPage(page, total) });
+  });
+
+  router.delete('/api/artist/codes/:id', async (req, res) => {
+    res.json({ code: presentDiscountCode(await disableMyDiscountCode(deps, req.actor, idParam(req))) });
+  });
+
+  for (const kind of ['release', 'track'] as const) {
+    const item = (req: Request): CodeItem => ({ kind, id: idParam(req) });
+    router.post(`/api/artist/${kind}s/:id/download-codes`, async (req, res) => {
+      const { count } = parseInput(countBody, req.body, 'body');
+      const codes = await createDownloadCodes(deps, req.actor, item(req), count);
+      res.status(201).json({ codes: codes.map(presentDownloadCode) });
+    });
+    router.get(`/api/artist/${kind}s/:id/download-codes`, async (req, res) => {
+      const codes = await listDownloadCodes(deps, req.actor, item(req));
+      res.set('Cache-Control', 'no-store').json({ codes: codes.map(presentDownloadCode) });
+    });
+    router.get(`/api/artist/${kind}s/:id/download-codes.csv`, async (req, res) => {
+      const codes = await listDownloadCodes(deps, req.actor, item(req));
+      const rows = codes.map((c) =>
+        [c.code, c.createdAt.toISOString(), c.redeemedAt?.toISOString() ?? '', c.disabledAt ? 'disabled' : ''].map(csvField).join(','),
+      );
+      res
+        .set('Cache-Control', 'no-store')
+        .type('text/csv; charset=utf-8')
+        .attachment(`${kind}-${idParam(req)}-download-codes.csv`)
+        .send(['code,created_at,redeemed_at,status', ...rows].join('\r\n') + '\r\n');
+    });
+  }
+
+  router.delete('/api/artist/download-codes/:id', async (req, res) => {
+    await disableMyDownloadCode(deps, req.actor, idParam(req));
+    res.status(204).end();
+  });
+
+  return router;
+}
