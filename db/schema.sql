@@ -418,6 +418,8 @@ CREATE TABLE order_items (
     discount_amount NUMERIC(10,2) NOT NULL DEFAULT 0 CHECK (discount_amount >= 0),
     extra_amount NUMERIC(10,2) NOT NULL DEFAULT 0 CHECK (extra_amount >= 0),
     discount_code_id INTEGER REFERENCES discount_codes(id) ON DELETE RESTRICT,
+    -- A commercial license's terms as the artist wrote them when it was bought.
+    license_terms TEXT,
     CONSTRAINT order_items_price_parts_check
         CHECK (price = minimum_price - discount_amount + extra_amount AND discount_amount <= minimum_price),
     CONSTRAINT order_items_streaming_license_check CHECK ((license_type = 'streaming') = (streaming_days IS NOT NULL))

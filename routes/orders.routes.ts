@@ -1,7 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { pageFields, pageOf, presentPage, requestedPage } from './pagination';
-import { getMyOrder, getOrderAsAdmin, listMyOrders, listMyPurchases, listOrdersAsAdmin } from '../services/checkout/orders.service';
+import {
+  getMyOrder,
+  getOrderAsAdmin,
+  listMyLicenses,
+  listMyOrders,
+  listMyPurchases,
+  listOrdersAsAdmin,
+} from '../services/checkout/orders.service';
 import { refundOrder } from '../services/checkout/refunds.service';
 import type { RouteDeps } from './deps';
 import { parseInput } from '../lib/errors';
@@ -34,6 +41,14 @@ export function orderRoutes(deps: RouteDeps): Router {
 
   router.get('/api/me/orders/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store').json({ order: presentOrder(await getMyOrder(deps, req.actor, idParam(req))) });
+  });
+
+  router.get('/api/me/licenses', async (req, res) => {
+    const { licensee, licenses } = await listMyLicenses(deps, req.actor);
+    res.set('Cache-Control', 'no-store').json({
+      licensee,
+      licenses: licenses.map((l) => ({ ...l, kind: l.releaseId === null ? 'track' : 'release', grantedAt: l.grantedAt.toISOString() })),
+    });
   });
 
   router.get('/api/me/purchases', async (req, res) => {

@@ -136,6 +136,8 @@ ALTER TABLE order_items ALTER COLUMN minimum_price SET NOT NULL;
 ALTER TABLE order_items ADD COLUMN discount_amount NUMERIC(10,2) NOT NULL DEFAULT 0 CHECK (discount_amount >= 0);
 ALTER TABLE order_items ADD COLUMN extra_amount NUMERIC(10,2) NOT NULL DEFAULT 0 CHECK (extra_amount >= 0);
 ALTER TABLE order_items ADD COLUMN discount_code_id INTEGER REFERENCES discount_codes(id) ON DELETE RESTRICT;
+-- A commercial license's terms as the artist wrote them when it was bought: what the buyer holds.
+ALTER TABLE order_items ADD COLUMN license_terms TEXT;
 ALTER TABLE order_items ADD CONSTRAINT order_items_price_parts_check
     CHECK (price = minimum_price - discount_amount + extra_amount AND discount_amount <= minimum_price);
 ALTER TABLE order_items ADD CONSTRAINT order_items_streaming_license_check

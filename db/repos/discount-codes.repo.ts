@@ -54,7 +54,7 @@ export async function insertDiscountCode(db: Tx, code: NewDiscountCode): Promise
   const id = rows[0]!.id;
   await db.query(
     `INSERT INTO discount_code_items (code_id, track_id, release_id)
-     SELECT $1, t, NULL FROM unnest($2::int[]) AS t UNION ALL SELECT $1, NULL, r FROM unnest($3::int[]) AS r`,
+     SELECT $1::int, t, NULL::int FROM unnest($2::int[]) AS t UNION ALL SELECT $1::int, NULL::int, r FROM unnest($3::int[]) AS r`,
     [id, code.trackIds, code.releaseIds],
   );
   return (await findDiscountCodeById(db, id))!;
@@ -69,9 +69,13 @@ export function findDiscountCodeByCode(db: Queryable, code: string): Promise<Dis
   return firstRow<DiscountCode>(db, `SELECT ${COLUMNS} FROM discount_codes c WHERE c.code = upper($1)`, [code]);
 }
 
-/** Locks the code until the transaction ends: uses are counted and reserved under this lock only. */
+/**
+ * Locks the code until the transaction ends: uses are counted and reserved
+ * under this lock only. NO KEY UPDATE: order lines' foreign keys may still
+ * share-lock it, so nothing waits in a circle.
+ */
 export async function lockDiscountCode(db: Tx, id: number): Promise<DiscountCode | undefined> {
-  await db.query('SELECT 1 FROM discount_codes WHERE id = $1 FOR UPDATE', [id]);
+  await db.query('SELECT 1 FROM discount_codes WHERE id = $1 FOR NO KEY UPDATE', [id]);
   return findDiscountCodeById(db, id);
 }
 

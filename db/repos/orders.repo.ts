@@ -86,6 +86,7 @@ export interface NewOrderItem {
   discountAmount: string;
   extraAmount: string;
   discountCodeId: number | undefined;
+  licenseTerms: string | null;
 }
 
 /** Inserts an order and its items, in one transaction. */
@@ -109,10 +110,10 @@ export async function insertOrder(db: Tx, order: NewOrder): Promise<Order> {
   const column = <K extends keyof NewOrderItem>(key: K) => order.items.map((i) => i[key] ?? null);
   await db.query(
     `INSERT INTO order_items (order_id, track_id, release_id, price, license_type, streaming_days, minimum_price, discount_amount,
-       extra_amount, discount_code_id)
-     SELECT $1, t, r, p, l, d, m, o, x, c
-     FROM unnest($2::int[], $3::int[], $4::numeric[], $5::varchar[], $6::smallint[], $7::numeric[], $8::numeric[], $9::numeric[], $10::int[])
-       AS i(t, r, p, l, d, m, o, x, c)`,
+       extra_amount, discount_code_id, license_terms)
+     SELECT $1, t, r, p, l, d, m, o, x, c, lt
+     FROM unnest($2::int[], $3::int[], $4::numeric[], $5::varchar[], $6::smallint[], $7::numeric[], $8::numeric[], $9::numeric[], $10::int[],
+       $11::text[]) AS i(t, r, p, l, d, m, o, x, c, lt)`,
     [
       order.id,
       column('trackId'),
@@ -124,6 +125,7 @@ export async function insertOrder(db: Tx, order: NewOrder): Promise<Order> {
       column('discountAmount'),
       column('extraAmount'),
       column('discountCodeId'),
+      column('licenseTerms'),
     ],
   );
   return rows[0]!;
@@ -244,6 +246,32 @@ export async function listStaleOpenOrders(db: Queryable, before: Date, limit: nu
   const { rows } = await db.query<Order>(
     `SELECT ${COLUMNS} FROM orders WHERE status IN ('CREATED', 'PENDING') AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
     [before, limit],
+  );
+  return rows;
+}
+
+export interface CommercialLicense {
+  orderId: number;
+  trackId: number | null;
+  releaseId: number | null;
+  title: string;
+  artist: string;
+  grantedAt: Date;
+  terms: string | null;
+}
+
+/** The commercial licenses a buyer holds: lines of their completed (not refunded, not gift) orders, newest first. */
+export async function listCommercialLicenses(db: Queryable, userId: number): Promise<CommercialLicense[]> {
+  const { rows } = await db.query<CommercialLicense>(
+    `SELECT oi.order_id AS "orderId", oi.track_id AS "trackId", oi.release_id AS "releaseId", COALESCE(t.name, r.title) AS title,
+       COALESCE(t.artist, NULLIF(trim(u.display_name), ''), 'Artist #' || u.id, '') AS artist, o.completed_at AS "grantedAt",
+       oi.license_terms AS terms
+     FROM order_items oi JOIN orders o ON o.id = oi.order_id
+     LEFT JOIN tracks t ON t.id = oi.track_id
+     LEFT JOIN releases r ON r.id = oi.release_id LEFT JOIN users u ON u.id = r.artist_user_id
+     WHERE o.user_id = $1 AND o.status = 'COMPLETED' AND o.gift_email IS NULL AND oi.license_type = 'commercial'
+     ORDER BY o.completed_at DESC, oi.id`,
+    [userId],
   );
   return rows;
 }

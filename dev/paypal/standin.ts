@@ -49,6 +49,9 @@ export interface PaypalStandin {
   order(orderId: string): unknown;
 }
 
+/** Currencies PayPal takes in whole units only. */
+const WHOLE_UNIT_CURRENCIES = new Set(['HUF', 'JPY', 'TWD']);
+
 export function createPaypalStandin(options: StandinOptions, baseUrl: () => string): PaypalStandin {
   const app = express();
   const tokens = new Map<string, number>();
@@ -149,6 +152,11 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
         | undefined;
       if (!unit?.amount || Number.isNaN(cents(unit.amount.value)) || !/^[A-Z]{3}$/.test(unit.amount.currency_code ?? '')) {
         return invalidRequest(res, 'MISSING_REQUIRED_PARAMETER', 'purchase_units[0].amount');
+      }
+      // PayPal refuses decimals in currencies that have none (HUF, JPY, TWD), even ".00".
+      const amounts = [unit.amount, unit.amount.breakdown?.item_total, ...(unit.items ?? []).map((i) => i.unit_amount)];
+      if (WHOLE_UNIT_CURRENCIES.has(unit.amount.currency_code) && amounts.some((m) => m?.value?.includes('.'))) {
+        return unprocessable(res, 'DECIMAL_PRECISION', 'If the currency supports decimals, only two decimal place precision is supported.');
       }
       if (unit.items?.length) {
         const itemTotal = unit.items.reduce((sum, item) => sum + cents(item.unit_amount?.value) * Number(item.quantity ?? '1'), 0);

@@ -9,7 +9,7 @@ import { requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
 import { formatMinor } from '../../lib/money';
-import { reserveDiscountCode, usableDiscountCode } from '../pricing/discount-codes.service';
+import { holdDiscountCode, usableDiscountCode } from '../pricing/discount-codes.service';
 import { priceLines, type CheckoutItem, type PricedLine } from './order-lines';
 
 export { MAX_ORDER_TRACKS, type CheckoutItem } from './order-lines';
@@ -64,6 +64,7 @@ export async function createCheckoutOrder(
   const order = await withTransaction(deps.db, async (tx) => {
     await lockBuyerOrders(tx, userId);
     if (!gift) await refuseDoublePayment({ ...deps, db: tx }, userId, lines, covered);
+    const held = code && (await holdDiscountCode(tx, code.id, userId, deps.clock()));
     const money = (minor: number) => formatMinor(minor, currency);
     const stored = await insertOrder(tx, {
       id: orderId,
@@ -85,9 +86,10 @@ export async function createCheckoutOrder(
         discountAmount: money(l.discountMinor),
         extraAmount: money(l.extraMinor),
         discountCodeId: l.discountCodeId,
+        licenseTerms: l.licenseTerms,
       })),
     });
-    if (code) await reserveDiscountCode(tx, code.id, userId, orderId, deps.clock());
+    await held?.reserve(orderId);
     return stored;
   });
   return { order, approveUrl: created.approveUrl };

@@ -26,6 +26,8 @@ export interface PricedLine extends LinePrice {
   sku: string;
   name: string;
   discountCodeId: number | undefined;
+  /** A commercial license's terms as they are now: the buyer keeps these. */
+  licenseTerms: string | null;
 }
 
 export interface OrderLines {
@@ -85,6 +87,11 @@ export async function priceLines(
   if (releaseIds.length + trackIds.length > MAX_ORDER_TRACKS)
     throw fail('invalid_value', { message: `An order holds at most ${MAX_ORDER_TRACKS} items.` });
 
+  const discounted = (kind: CheckoutItem['kind'], item: { id: number; artistUserId: number | null }) =>
+    options.code && discountFor(options.code, { kind, id: item.id, artistUserId: item.artistUserId }, deps.config.currency);
+  // A code that takes nothing off anything here is the buyer's mistake, named before any price is checked.
+  if (options.code && !releases.some((r) => discounted('release', r)) && !tracks.some((t) => discounted('track', t)))
+    throw fail('discount_code_invalid');
   const price = (kind: CheckoutItem['kind'], item: Parameters<typeof priceLine>[0] & { id: number; artistUserId: number | null }) => {
     const choice = chosen.get(`${kind}:${item.id}`)!;
     if (options.gift && choice.license && choice.license !== 'personal')
@@ -92,7 +99,11 @@ export async function priceLines(
     const discount =
       options.code && discountFor(options.code, { kind, id: item.id, artistUserId: item.artistUserId }, deps.config.currency);
     const line = priceLine(item, { license: choice.license ?? 'personal', amountMinor: amountOf(deps, choice) }, discount, deps.config);
-    return { ...line, discountCodeId: discount && line.discountMinor > 0 ? options.code!.id : undefined };
+    return {
+      ...line,
+      discountCodeId: discount && line.discountMinor > 0 ? options.code!.id : undefined,
+      licenseTerms: line.license === 'commercial' ? item.commercialTerms : null,
+    };
   };
   const lines: PricedLine[] = [
     ...releases.map((r) => ({
@@ -107,7 +118,6 @@ export async function priceLines(
   if (free.some((l) => l.releaseId !== undefined))
     throw fail('release_free', { details: { releaseIds: free.flatMap((l) => l.releaseId ?? []) } });
   if (free.length) throw fail('track_free', { details: { trackIds: free.flatMap((l) => l.trackId ?? []) } });
-  if (options.code && !lines.some((l) => l.discountCodeId !== undefined)) throw fail('discount_code_invalid');
   if (lines.every((l) => l.priceMinor === 0))
     throw fail('invalid_value', { message: 'Nothing in this order costs anything: there is nothing to pay.' });
 

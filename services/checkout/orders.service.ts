@@ -1,5 +1,16 @@
 import type { Page } from '../../lib/page';
-import { findOrder, listOrderItems, listOrders, type Order, type OrderItem, type OrderStatus } from '../../db/repos/orders.repo';
+import {
+  findOrder,
+  listCommercialLicenses,
+  listOrderItems,
+  listOrders,
+  type CommercialLicense,
+  type Order,
+  type OrderItem,
+  type OrderStatus,
+} from '../../db/repos/orders.repo';
+import { findUserById } from '../../db/repos/users.repo';
+import { publicName } from '../users.service';
 import { listPurchasesOfUser, type PurchaseRow } from '../../db/repos/purchases.repo';
 
 import { requireRole, requireSignedIn, type Actor } from '../actor';
@@ -68,4 +79,14 @@ export async function getOrderAsAdmin(deps: Pick<ServiceDeps, 'db'>, actor: Acto
   if (!order) throw orderNotFound();
   const [one] = await withItems(deps, [order]);
   return one!;
+}
+
+/** GET /api/me/licenses: the commercial licenses the buyer holds, made out to their public name, with the terms bought. */
+export async function listMyLicenses(
+  deps: Pick<ServiceDeps, 'db'>,
+  actor: Actor | undefined,
+): Promise<{ licensee: string; licenses: CommercialLicense[] }> {
+  const { userId } = requireSignedIn(actor);
+  const [user, licenses] = await Promise.all([findUserById(deps.db, userId), listCommercialLicenses(deps.db, userId)]);
+  return { licensee: user ? publicName(user) : `Listener #${userId}`, licenses };
 }

@@ -139,14 +139,21 @@ export function discountFor(
 }
 
 /**
- * Holds one use of the code for a new order, inside the transaction that
- * stores it: checked again under the code's lock, so concurrent checkouts
- * never hold more uses than the maximum, nor one buyer two.
+ * Checks a code for a new order under the code's lock, inside the
+ * transaction that stores the order — before the order's rows are written
+ * (their foreign keys share-lock the code), so concurrent checkouts queue
+ * here instead of deadlocking. Then `reserve` records the use: however many
+ * race, no more orders than the maximum hold one, nor one buyer two.
  */
-export async function reserveDiscountCode(tx: Tx, codeId: number, userId: number, orderId: number, now: Date): Promise<void> {
+export async function holdDiscountCode(
+  tx: Tx,
+  codeId: number,
+  userId: number,
+  now: Date,
+): Promise<{ reserve: (orderId: number) => Promise<void> }> {
   const code = await lockDiscountCode(tx, codeId);
   if (!code) throw fail('discount_code_invalid');
   checkUsable(code, now);
   if (await hasLiveRedemption(tx, codeId, userId)) throw fail('discount_code_used');
-  await reserveRedemption(tx, { codeId, userId, orderId });
+  return { reserve: (orderId) => reserveRedemption(tx, { codeId, userId, orderId }) };
 }

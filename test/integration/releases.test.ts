@@ -30,29 +30,8 @@ async function uploadInto(releaseId: number, cookie: string, file: string, name?
   return { status: res.status, body: JSON.parse(bytes.toString()), location: null, bytes };
 }
 
-/** A published release of `artist`'s, of stored tracks (no audio processing), at `price`. */
-async function publishedRelease(
-  artist: { cookie: string; user: { id: number } },
-  trackCount: number,
-  fields: Record<string, unknown> = {},
-) {
-  const created = await shop.call('POST', '/api/artist/releases', {
-    cookie: artist.cookie,
-    json: { title: 'An album', priceEur: '5.00', ...fields },
-  });
-  expect(created.status).toBe(201);
-  const tracks = [];
-  for (let i = 0; i < trackCount; i++)
-    tracks.push((await shop.sellable('0.99', { artistUserId: artist.user.id, name: `Song ${i + 1}` })).track);
-  const id = created.body.release.id as number;
-  expect(
-    (await shop.call('PUT', `/api/artist/releases/${id}/tracks`, { cookie: artist.cookie, json: { trackIds: tracks.map((t) => t.id) } }))
-      .status,
-  ).toBe(200);
-  const published = await shop.call('PATCH', `/api/artist/releases/${id}`, { cookie: artist.cookie, json: { isPublished: true } });
-  expect(published.status).toBe(200);
-  return { id, tracks };
-}
+const publishedRelease = (artist: { cookie: string; user: { id: number } }, trackCount: number, fields: Record<string, unknown> = {}) =>
+  shop.sellableRelease(artist, trackCount, fields);
 
 /** Buys through the PayPal stand-in and comes back; returns the order id. */
 async function buy(cookie: string, items: { kind: 'track' | 'release'; id: number }[]): Promise<number> {

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { NewTrack, Track } from '../../db/repos/tracks.repo';
 import { startPaypalStandin, type RunningStandin } from '../../dev/paypal/standin';
 import type { Funding } from '../../dev/paypal/approval-page';
+import type { Clock } from '../../lib/clock';
 import type { Background } from '../../services/background';
 import type { Mailer } from '../../services/mail/mailer';
 import type { PaymentGateway } from '../../services/payments/payment-gateway';
@@ -51,6 +52,12 @@ export interface CheckoutHarness {
   approve(approveUrl: string, funding?: Funding): Promise<string>;
   /** A published track with a stored file and preview, at `price`. */
   sellable(price?: string, overrides?: Partial<NewTrack>): Promise<Sellable>;
+  /** A published release of `artist`'s, made through the studio's API, of `trackCount` stored tracks; `fields` go to its creation. */
+  sellableRelease(
+    artist: { cookie: string; user: { id: number } },
+    trackCount: number,
+    fields?: Record<string, unknown>,
+  ): Promise<{ id: number; tracks: Track[] }>;
   /** Creates an order (of track ids, or of items) and approves it at the stand-in; returns the order id and where PayPal sends the buyer. */
   approvedOrder(
     cookie: string,
@@ -71,6 +78,8 @@ export async function startCheckoutHarness(
     env?: Record<string, string>;
     mailer?: Mailer;
     background?: Background;
+    /** The app's clock (a test clock moves time on). */
+    clock?: Clock;
   } = {},
 ): Promise<CheckoutHarness> {
   const port = await freePort();
@@ -86,7 +95,7 @@ export async function startCheckoutHarness(
   const gateway = createPaypalGateway(config.paypal);
   const payments = options.wrap ? options.wrap(gateway) : gateway;
   const storage = testStorage(uploads);
-  const app = testApp(db, { config, storage, payments, mailer: options.mailer, background: options.background });
+  const app = testApp(db, { config, storage, payments, mailer: options.mailer, background: options.background, clock: options.clock });
   const server: http.Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
@@ -132,6 +141,25 @@ export async function startCheckoutHarness(
     call,
     approve,
     sellable: (price = '0.99', overrides = {}) => buildStoredTrack(db, storage, { priceEur: price, ...overrides }),
+    async sellableRelease(artist, trackCount, fields = {}) {
+      const created = await call('POST', '/api/artist/releases', {
+        cookie: artist.cookie,
+        json: { title: 'An album', priceEur: '5.00', ...fields },
+      });
+      if (created.status !== 201) throw new Error(`creating the release answered ${created.status}: ${created.bytes.toString()}`);
+      const tracks: Track[] = [];
+      for (let i = 0; i < trackCount; i++)
+        tracks.push((await buildStoredTrack(db, storage, { artistUserId: artist.user.id, name: `Song ${i + 1}` })).track);
+      const id = created.body.release.id as number;
+      const put = await call('PUT', `/api/artist/releases/${id}/tracks`, {
+        cookie: artist.cookie,
+        json: { trackIds: tracks.map((t) => t.id) },
+      });
+      const published = await call('PATCH', `/api/artist/releases/${id}`, { cookie: artist.cookie, json: { isPublished: true } });
+      if (put.status !== 200 || published.status !== 200)
+        throw new Error(`the release's tracks or publication answered ${put.status}, ${published.status}`);
+      return { id, tracks };
+    },
     async approvedOrder(cookie, what, funding = 'balance') {
       const json = what.every((w) => typeof w === 'number') ? { trackIds: what } : { items: what };
       const created = await call('POST', '/api/checkout/orders', { cookie, json });
