@@ -105,7 +105,7 @@ export function codeRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
       keyGenerator: key,
       message: 'Too many wrong codes. Try again in a quarter of an hour.',
     });
-  const perAddress = wrongGuesses('redeem-ip', 30, (req) => ipKeyGenerator(req.ip ?? ''));
+  const perAddress = wrongGuesses('redeem-ip', 50, (req) => ipKeyGenerator(req.ip ?? ''));
   const perAccount = wrongGuesses('redeem-user', 10, (req) => (req.actor ? `user:${req.actor.userId}` : ipKeyGenerator(req.ip ?? '')));
   router.post('/api/redeem', perAddress, perAccount, async (req, res) => {
     const { code } = parseInput(redeemBody, req.body, 'body');

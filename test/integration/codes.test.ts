@@ -1,0 +1,167 @@
+import { codeHash, CODE_BITS, normaliseCode } from '../../services/pricing/code-words';
+import { smtpMailer } from '../../services/mail/mailer';
+import { Background } from '../../services/background';
+import { createLogger } from '../../lib/logger';
+import { signInAs } from '../support/auth';
+import { useCheckoutHarness } from '../support/checkout';
+import { useTestDatabase } from '../support/db';
+import { TestSmtpServer } from '../support/smtp';
+
+/**
+ * Download codes and gifts over HTTP: an artist's batch of 100 codes
+ * exported as CSV, one redeemed (and never twice), guesses refused and
+ * rate-limited; a gift paid at the PayPal stand-in whose mail arrives over
+ * real SMTP, claimed once by its link, revoked by a refund.
+ */
+
+const db = useTestDatabase();
+const smtp = new TestSmtpServer();
+let smtpUrl = '';
+beforeAll(async () => {
+  smtpUrl = await smtp.start();
+});
+afterAll(() => smtp.stop());
+const shop = useCheckoutHarness(db, {
+  mailer: { send: (message) => smtpMailer(smtpUrl, 'Song-Nexus <store@example.test>').send(message) },
+  background: new Background(createLogger('silent')),
+});
+
+const redeem = (cookie: string, code: string) => shop.call('POST', '/api/redeem', { cookie, json: { code } });
+const ownedIds = async (cookie: string) =>
+  (await shop.call('GET', '/api/me/purchases?pageSize=100', { cookie })).body.purchases
+    .filter((p: { revokedAt: string | null }) => !p.revokedAt)
+    .map((p: { trackId: number }) => p.trackId)
+    .sort((a: number, b: number) => a - b);
+const idsOf = (tracks: { id: number }[]) => tracks.map((t) => t.id).sort((a, b) => a - b);
+
+describe('download codes', () => {
+  it('makes 100 unambiguous codes, exports them as CSV, and redeems one once for the whole release', async () => {
+    const artist = await signInAs(db.pool, 'artist');
+    const fan = await signInAs(db.pool, 'user');
+    const late = await signInAs(db.pool, 'user');
+    const release = await shop.sellableRelease(artist, 3);
+
+    const made = await shop.call('POST', `/api/artist/releases/${release.id}/download-codes`, {
+      cookie: artist.cookie,
+      json: { count: 100 },
+    });
+    expect(made.status).toBe(201);
+    const codes: string[] = made.body.codes.map((c: { code: string }) => c.code);
+    expect(new Set(codes).size).toBe(100);
+    for (const code of codes) expect(code).toMatch(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    expect(CODE_BITS).toBeGreaterThan(50);
+    // Only the hash finds a code: the table holds no code in the clear.
+    const stored = await db.pool.query('SELECT code_hash, code_sealed FROM download_codes WHERE release_id = $1', [release.id]);
+    expect(stored.rows.map((r) => r.code_hash.toString('hex')).sort()).toEqual(
+      codes.map((c) => codeHash(normaliseCode(c)!).toString('hex')).sort(),
+    );
+    expect(stored.rows.some((r) => r.code_sealed.toString('latin1').includes(codes[0]!.slice(0, 4)))).toBe(false);
+
+    const csv = await shop.call('GET', `/api/artist/releases/${release.id}/download-codes.csv`, { cookie: artist.cookie });
+    const lines = csv.bytes.toString('utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('code,created_at,redeemed_at,status');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(codes);
+    const stranger = await signInAs(db.pool, 'artist');
+    expect((await shop.call('GET', `/api/artist/releases/${release.id}/download-codes.csv`, { cookie: stranger.cookie })).status).toBe(404);
+
+    // Typed in lower case without hyphens, it still works — once.
+    const first = await redeem(fan.cookie, codes[0]!.toLowerCase().replace(/-/g, ''));
+    expect([first.status, first.body]).toEqual([201, { redeemed: { kind: 'release', id: release.id, gift: false } }]);
+    expect(await ownedIds(fan.cookie)).toEqual(idsOf(release.tracks));
+    const purchases = (await shop.call('GET', '/api/me/purchases', { cookie: fan.cookie })).body.purchases;
+    expect(purchases.every((p: { source: string; licenseType: string }) => p.source === 'code' && p.licenseType === 'personal')).toBe(true);
+    const again = await redeem(late.cookie, codes[0]!);
+    expect([again.status, again.body.error.code]).toEqual([409, 'download_code_redeemed']);
+    const owned = await redeem(fan.cookie, codes[1]!);
+    expect([owned.status, owned.body.error.code]).toEqual([409, 'already_owned']);
+    const guessed = await redeem(late.cookie, 'ABCD-EFGH-JKMN');
+    expect([guessed.status, guessed.body.error.code]).toEqual([404, 'download_code_invalid']);
+    expect(await ownedIds(late.cookie)).toEqual([]);
+
+    const after = (await shop.call('GET', `/api/artist/releases/${release.id}/download-codes`, { cookie: artist.cookie })).body.codes;
+    expect(after.filter((c: { redeemedAt: string | null }) => c.redeemedAt).map((c: { code: string }) => c.code)).toEqual([codes[0]]);
+    // A code switched off before use redeems nothing.
+    expect((await shop.call('DELETE', `/api/artist/download-codes/${after[2].id}`, { cookie: artist.cookie })).status).toBe(204);
+    const off = await redeem(late.cookie, codes[2]!);
+    expect([off.status, off.body.error.code]).toEqual([404, 'download_code_invalid']);
+  });
+
+  it('answers 429 after a run of wrong codes from one account, and refuses to redeem signed out', async () => {
+    const guesser = await signInAs(db.pool, 'user');
+    const replies = [];
+    for (let i = 0; i < 20; i++)
+      replies.push(await redeem(guesser.cookie, `ZZZZ-ZZZZ-ZZ${'23456789AB'[i % 10]}${'23456789AB'[Math.floor(i / 10)]}`));
+    const statuses = replies.map((r) => r.status);
+    expect(statuses.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => 404));
+    expect(statuses.slice(10)).toEqual(Array.from({ length: 10 }, () => 429));
+    expect(replies[10]!.body.error.code).toBe('rate_limited');
+    const signedOut = await shop.call('POST', '/api/redeem', { json: { code: 'ZZZZ-ZZZZ-ZZZZ' } });
+    expect(signedOut.status).toBe(401);
+  });
+});
+
+describe('gifts', () => {
+  it('mails a claim link over SMTP after the payment, grants whoever claims it once, and a refund revokes it', async () => {
+    const artist = await signInAs(db.pool, 'artist');
+    const giver = await signInAs(db.pool, 'user', { displayName: 'Grace' });
+    const friend = await signInAs(db.pool, 'user');
+    const other = await signInAs(db.pool, 'user');
+    const admin = await signInAs(db.pool, 'admin');
+    const release = await shop.sellableRelease(artist, 2, { price: '6.00' });
+
+    const created = await shop.call('POST', '/api/checkout/orders', {
+      cookie: giver.cookie,
+      json: { items: [{ kind: 'release', id: release.id }], gift: { email: 'friend@example.test', message: 'Happy birthday!' } },
+    });
+    expect([created.status, created.body.amount]).toEqual([201, '6.00']);
+    const back = await shop.approve(created.body.approveUrl);
+    expect((await shop.follow(back, giver.cookie)).location).toContain('status=completed');
+    expect(await ownedIds(giver.cookie)).toEqual([]);
+
+    const mail = await smtp.nextMailTo('friend@example.test');
+    expect(mail.subject).toBe('Grace sent you music on Song-Nexus');
+    expect(mail.text).toContain('Happy birthday!');
+    const link = new URL(/https?:\/\/\S+\/redeem\?code=\S+/.exec(mail.text ?? '')![0]);
+    const code = link.searchParams.get('code')!;
+    expect(normaliseCode(code)).toBeDefined();
+
+    const claimed = await redeem(friend.cookie, code);
+    expect([claimed.status, claimed.body.redeemed]).toEqual([201, { kind: 'release', id: release.id, gift: true }]);
+    expect(await ownedIds(friend.cookie)).toEqual(idsOf(release.tracks));
+    const second = await redeem(other.cookie, code);
+    expect([second.status, second.body.error.code]).toEqual([409, 'download_code_redeemed']);
+    const status = (await shop.call('GET', `/api/me/orders/${created.body.orderId}`, { cookie: giver.cookie })).body.order.gift;
+    expect(status).toEqual({
+      email: 'friend@example.test',
+      items: [{ trackId: null, releaseId: release.id, claimedAt: expect.any(String), revoked: false }],
+    });
+
+    const refund = await shop.call('POST', `/api/admin/orders/${created.body.orderId}/refund`, { cookie: admin.cookie });
+    expect(refund.body.order.status).toBe('REFUNDED');
+    expect(await ownedIds(friend.cookie)).toEqual([]);
+    const revoked = (await shop.call('GET', `/api/me/orders/${created.body.orderId}`, { cookie: giver.cookie })).body.order.gift;
+    expect(revoked.items[0].revoked).toBe(true);
+  });
+
+  it('stops an unclaimed gift’s link working once the order is refunded', async () => {
+    const artist = await signInAs(db.pool, 'artist');
+    const giver = await signInAs(db.pool, 'user');
+    const friend = await signInAs(db.pool, 'user');
+    const admin = await signInAs(db.pool, 'admin');
+    const { track } = await shop.sellable('1.50', { artistUserId: artist.user.id });
+    const created = await shop.call('POST', '/api/checkout/orders', {
+      cookie: giver.cookie,
+      json: { items: [{ kind: 'track', id: track.id }], gift: { email: 'later@example.test' } },
+    });
+    const back = await shop.approve(created.body.approveUrl);
+    expect((await shop.follow(back, giver.cookie)).location).toContain('status=completed');
+    const code = new URL(
+      /https?:\/\/\S+\/redeem\?code=\S+/.exec((await smtp.nextMailTo('later@example.test')).text ?? '')![0],
+    ).searchParams.get('code')!;
+    expect((await shop.call('POST', `/api/admin/orders/${created.body.orderId}/refund`, { cookie: admin.cookie })).body.order.status).toBe(
+      'REFUNDED',
+    );
+    const dead = await redeem(friend.cookie, code);
+    expect([dead.status, dead.body.error.code]).toEqual([404, 'download_code_invalid']);
+  });
+});
