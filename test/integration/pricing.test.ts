@@ -30,8 +30,9 @@ async function buy(h: CheckoutHarness, cookie: string, items: Item[], extra: Rec
 
 /** What the store asked PayPal to charge for an order: the total and each item's amount. */
 function chargedAtPaypal(h: CheckoutHarness, paypalOrderId: string) {
-  const unit = (h.paypal.standin.order(paypalOrderId) as { purchase_units: Record<string, any>[] }).purchase_units[0]!;
-  return { total: unit.amount, items: unit.items.map((i: { unit_amount: unknown }) => i.unit_amount) };
+  type Unit = { amount: { value: string; currency_code: string }; items: { unit_amount: unknown }[] };
+  const unit = (h.paypal.standin.order(paypalOrderId) as { purchase_units: Unit[] }).purchase_units[0]!;
+  return { total: unit.amount, items: unit.items.map((i) => i.unit_amount) };
 }
 
 const paypalIdOf = async (orderId: number) =>
