@@ -15,6 +15,8 @@ export const APP_PAGES = [
   '/cart',
   '/checkout/result',
   '/library',
+  '/library/licenses',
+  '/redeem',
   '/studio',
   '/studio/tracks/:id',
   '/studio/releases/:id',

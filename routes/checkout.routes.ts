@@ -5,7 +5,8 @@ import { LICENSE_TYPES } from '../contract/api';
 import type { CheckoutResult } from '../contract/checkout';
 import { price } from './catalog-fields';
 import { captureOwnOrder, captureReturningBuyer, findOwnOrderByPaypalId } from '../services/checkout/capture.service';
-import { createCheckoutOrder, MAX_ORDER_TRACKS } from '../services/checkout/checkout.service';
+import { createCheckoutOrder, MAX_ORDER_TRACKS, quoteCheckout } from '../services/checkout/checkout.service';
+import { formatMinor } from '../lib/money';
 import type { RouteDeps } from './deps';
 import { AppError, parseInput } from '../lib/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
@@ -66,6 +67,26 @@ export function checkoutRoutes(deps: RouteDeps, limits: RateLimitBackend): Route
   router.post('/api/checkout/orders', creating, async (req, res) => {
     const { order, approveUrl } = await createCheckoutOrder(deps, req.actor, parseInput(createBody, req.body, 'body'));
     res.status(201).json({ orderId: order.id, approveUrl, amount: order.amount, currency: order.currency });
+  });
+
+  // The cart asks again whenever an amount, a license or the code changes: cheap, but not unbounded.
+  const quoting = perBuyer('checkout-quote', 120);
+  router.post('/api/checkout/quote', quoting, async (req, res) => {
+    const { lines, totalMinor } = await quoteCheckout(deps, req.actor, parseInput(createBody, req.body, 'body'));
+    const money = (minor: number) => formatMinor(minor, deps.config.currency);
+    res.json({
+      items: lines.map((l) => ({
+        kind: l.releaseId !== undefined ? 'release' : 'track',
+        id: l.releaseId ?? l.trackId,
+        license: l.license,
+        minimumPrice: money(l.minimumMinor),
+        discountAmount: money(l.discountMinor),
+        extraAmount: money(l.extraMinor),
+        price: money(l.priceMinor),
+      })),
+      amount: money(totalMinor),
+      currency: deps.config.currency.code,
+    });
   });
 
   router.post('/api/checkout/orders/:id/capture', capturing, async (req, res) => {

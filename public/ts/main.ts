@@ -2,7 +2,7 @@ import { APP_PAGES, type AppPage } from './contract/pages.js';
 import type { ApiStore } from './contract/api.js';
 import { api, ApiError, messageOf } from './lib/api.js';
 import { useCurrency } from './lib/format.js';
-import { cartIds, onCartChange } from './lib/cart.js';
+import { cartCount, onCartChange } from './lib/cart.js';
 import { h, replace } from './lib/dom.js';
 import { route, startRouter, type View } from './lib/router.js';
 import { showLogo } from './lib/theme.js';
@@ -11,7 +11,9 @@ import { mountPlayer } from './player.js';
 import { accountView, signInView } from './views/account.js';
 import { ordersView, usersView } from './views/admin.js';
 import { themeEditorView } from './views/admin-theme.js';
-import { cartView, checkoutResultView, libraryView } from './views/buying.js';
+import { checkoutResultView, libraryView } from './views/buying.js';
+import { cartView } from './views/cart.js';
+import { licensesView, redeemView } from './views/redeem.js';
 import { catalogView } from './views/catalog.js';
 import { studioTrackView, studioView } from './views/studio.js';
 import { trackView } from './views/track.js';
@@ -24,7 +26,7 @@ const nav = document.getElementById('nav')!;
 
 function renderNav(): void {
   const user = currentUser();
-  const count = cartIds().length;
+  const count = cartCount();
   const here = window.location.pathname;
   const link = (href: string, text: string) =>
     h('a', { href, 'aria-current': here === href || (href !== '/' && here.startsWith(href)) ? 'page' : null }, text);
@@ -102,6 +104,8 @@ const VIEWS: Record<AppPage, View> = {
   '/cart': cartView,
   '/checkout/result': checkoutResultView,
   '/library': libraryView,
+  '/library/licenses': licensesView,
+  '/redeem': redeemView,
   '/studio': studioView,
   '/studio/tracks/:id': studioTrackView,
   '/studio/releases/:id': studioReleaseView,

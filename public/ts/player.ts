@@ -159,7 +159,7 @@ class Player {
       const cost = track.priceEur ? ` · ${price({ isFree: false, priceEur: track.priceEur })}` : '';
       const buy = h('button', { type: 'button', class: 'buy' }, `Buy “${track.name}”${cost}`);
       buy.addEventListener('click', () => {
-        if (!inCart(track.id)) addToCart(track.id);
+        if (!inCart('track', track.id)) addToCart({ kind: 'track', id: track.id });
         navigate('/cart');
       });
       this.say('The preview has ended. ', buy);

@@ -95,6 +95,24 @@ export async function createCheckoutOrder(
   return { order, approveUrl: created.approveUrl };
 }
 
+/**
+ * What an order would cost, line by line, without creating it: the cart
+ * shows a discount code's effect before the buyer pays. The same rules and
+ * refusals as creating the order; nothing is reserved or sent to PayPal.
+ */
+export async function quoteCheckout(
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'config'>,
+  actor: Actor | undefined,
+  request: CheckoutRequest,
+): Promise<{ lines: PricedLine[]; totalMinor: number }> {
+  const { userId } = requireSignedIn(actor);
+  const gift = request.gift !== undefined;
+  const code = request.discountCode === undefined ? undefined : await usableDiscountCode(deps, request.discountCode, userId);
+  const { lines, covered } = await priceLines(deps, userId, request.items, { code, gift });
+  if (!gift) await refuseDoublePayment(deps, userId, lines, covered);
+  return { lines, totalMinor: lines.reduce((sum, line) => sum + line.priceMinor, 0) };
+}
+
 /** What PayPal's item list says beside the name for a license other than personal. */
 function licenseLabel(lines: PricedLine[], sku: string): string {
   const license = lines.find((l) => l.sku === sku)!.license;

@@ -1,29 +1,55 @@
+import type { LicenseType } from '../contract/api.js';
+
 /**
- * The cart: track ids kept in this browser (localStorage). Prices are never
- * kept here; the cart page reads them from the catalog and the order's
- * amount comes from the server.
+ * The cart: tracks and releases kept in this browser (localStorage), each
+ * with the license chosen and, for name-your-price items, the amount the
+ * buyer typed. Prices are never kept here: the cart page reads them from the
+ * catalog, and the order's amount comes from the server.
  */
+export interface CartItem {
+  kind: 'track' | 'release';
+  id: number;
+  /** Name-your-price: what the buyer offers, as a decimal string. */
+  amount?: string;
+  license?: LicenseType;
+}
+
 const KEY = 'song-nexus-cart';
 const listeners = new Set<() => void>();
+const same = (a: Pick<CartItem, 'kind' | 'id'>, b: Pick<CartItem, 'kind' | 'id'>) => a.kind === b.kind && a.id === b.id;
 
-function read(): number[] {
+function read(): CartItem[] {
   try {
-    const ids = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
-    return Array.isArray(ids) ? ids.filter((id): id is number => Number.isInteger(id) && id > 0) : [];
+    const stored = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
+    if (!Array.isArray(stored)) return [];
+    // Older carts held track ids only.
+    return stored
+      .map((entry: unknown) => (typeof entry === 'number' ? { kind: 'track', id: entry } : entry))
+      .filter(
+        (entry): entry is CartItem =>
+          typeof entry === 'object' &&
+          entry !== null &&
+          ((entry as CartItem).kind === 'track' || (entry as CartItem).kind === 'release') &&
+          Number.isInteger((entry as CartItem).id) &&
+          (entry as CartItem).id > 0,
+      );
   } catch {
     return [];
   }
 }
 
-function write(ids: number[]): void {
-  localStorage.setItem(KEY, JSON.stringify([...new Set(ids)]));
+function write(items: CartItem[]): void {
+  localStorage.setItem(KEY, JSON.stringify(items));
   for (const listener of listeners) listener();
 }
 
-export const cartIds = read;
-export const inCart = (id: number) => read().includes(id);
-export const addToCart = (id: number) => write([...read(), id]);
-export const removeFromCart = (...ids: number[]) => write(read().filter((id) => !ids.includes(id)));
+export const cartItems = read;
+export const cartCount = () => read().length;
+export const inCart = (kind: CartItem['kind'], id: number) => read().some((i) => same(i, { kind, id }));
+/** Adds an item, or replaces the one already there (another license or amount). */
+export const addToCart = (item: CartItem) => write([...read().filter((i) => !same(i, item)), item]);
+export const updateCartItem = (item: CartItem) => write(read().map((i) => (same(i, item) ? item : i)));
+export const removeFromCart = (...items: Pick<CartItem, 'kind' | 'id'>[]) => write(read().filter((i) => !items.some((o) => same(i, o))));
 export const clearCart = () => write([]);
 export const onCartChange = (listener: () => void) => listeners.add(listener);
 

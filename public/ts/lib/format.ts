@@ -18,7 +18,7 @@ export const money = (minorUnits: number): string => displayMoney(minorUnits, st
 export const amount = (value: string): string => money(minor(value));
 
 /** What an item costs, for a card or a button: "Free", "€0.99", or "€5.00 or more". */
-export function price(item: { isFree: boolean; priceEur: string; priceModel?: string; price?: string }): string {
+export function price(item: { isFree?: boolean; priceEur: string; priceModel?: string; price?: string }): string {
   if (item.isFree || item.priceModel === 'free') return 'Free';
   const least = amount(item.price ?? item.priceEur);
   if (item.priceModel === 'name_your_price') return minor(item.price ?? item.priceEur) === 0 ? 'Name your price' : `${least} or more`;

@@ -1,118 +1,12 @@
 import { CHECKOUT_RESULTS, type CheckoutResult } from '../contract/checkout.js';
-import { ApiError, api, messageOf } from '../lib/api.js';
-import { cartIds, clearCart, removeFromCart } from '../lib/cart.js';
-import { h, page, rowList, rowsOr, statusLine } from '../lib/dom.js';
-import { amount, minor, money, price } from '../lib/format.js';
+import { api } from '../lib/api.js';
+import { clearCart, removeFromCart } from '../lib/cart.js';
+import { h, page, rowList, rowsOr } from '../lib/dom.js';
+import { amount } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
-import type { Order, Playable, Purchase, Track } from '../lib/types.js';
+import type { Order, Playable, Purchase } from '../lib/types.js';
 import { playTracks } from '../player.js';
-
-/** The cart: each track's price as the catalog has it now; the order's amount is the server's. */
-export const cartView: View = async () => {
-  const ids = cartIds();
-  const found = await Promise.all(
-    ids.map((id) =>
-      api<{ track: Track }>('GET', `/api/tracks/${id}`).then(
-        (r) => r.track,
-        () => undefined,
-      ),
-    ),
-  );
-  const tracks = found.filter((t): t is Track => !!t && !t.isFree);
-  const gone = ids.filter((id) => !tracks.some((t) => t.id === id));
-  if (gone.length) removeFromCart(...gone);
-  if (!tracks.length) {
-    return {
-      title: 'Cart — Song-Nexus',
-      content: h(
-        'section',
-        { class: 'card' },
-        h('h1', {}, 'Your cart is empty'),
-        gone.length ? h('p', {}, 'Tracks no longer for sale were taken out.') : null,
-        h('a', { href: '/' }, 'Browse the store'),
-      ),
-    };
-  }
-  const status = statusLine();
-  const total = tracks.reduce((sum, t) => sum + minor(t.priceEur), 0);
-  const pay = h('button', { type: 'button', class: 'pay' }, `Pay ${money(total)} with PayPal`);
-  pay.addEventListener('click', async () => {
-    if (!currentUser()) return navigate('/signin?next=/cart');
-    pay.disabled = true;
-    status.say('Creating your order at PayPal…');
-    try {
-      const { approveUrl } = await api<{ approveUrl: string }>('POST', '/api/checkout/orders', { trackIds: tracks.map((t) => t.id) });
-      window.location.assign(approveUrl);
-    } catch (err) {
-      pay.disabled = false;
-      const unavailable = err instanceof ApiError ? (err.details?.trackIds as number[] | undefined) : undefined;
-      if (unavailable?.length) removeFromCart(...unavailable);
-      status.say(`${messageOf(err)}${unavailable?.length ? ' They were taken out of your cart; check it and pay again.' : ''}`, 'error');
-      // Another unfinished order covers these tracks: offer to finish that one instead of paying twice.
-      const openOrder = err instanceof ApiError && err.code === 'order_open' ? (err.details?.approveUrl as string | undefined) : undefined;
-      if (openOrder) status.append(' ', h('a', { href: openOrder }, 'Finish that order at PayPal'));
-    }
-  });
-  return page(
-    'Cart',
-    h('h1', {}, 'Your cart'),
-    gone.length ? h('p', { class: 'note' }, 'Tracks no longer for sale were taken out.') : null,
-    h(
-      'table',
-      { class: 'table' },
-      h('caption', { class: 'visually-hidden' }, 'Tracks in your cart'),
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, 'Track'),
-          h('th', { scope: 'col' }, 'Artist'),
-          h('th', { scope: 'col', class: 'num' }, 'Price'),
-          h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        tracks.map((t) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, h('a', { href: `/tracks/${t.id}` }, t.name)),
-            h('td', {}, t.artist),
-            h('td', { class: 'num' }, price(t)),
-            h(
-              'td',
-              {},
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'link',
-                  'aria-label': `Remove ${t.name}`,
-                  onclick: () => (removeFromCart(t.id), navigate('/cart', { replace: true })),
-                },
-                'Remove',
-              ),
-            ),
-          ),
-        ),
-      ),
-      h(
-        'tfoot',
-        {},
-        h('tr', {}, h('th', { scope: 'row', colspan: 2 }, 'Total'), h('td', { class: 'num total' }, money(total)), h('td', {})),
-      ),
-    ),
-    currentUser() ? null : h('p', {}, h('a', { href: '/signin?next=/cart' }, 'Sign in'), ' to pay.'),
-    pay,
-    status,
-    h('p', { class: 'note' }, 'You approve the payment at PayPal and come back here. The amount is set by the store, not by this page.'),
-  );
-};
 
 const RESULTS: Record<CheckoutResult, { heading: string; text: string }> = {
   completed: {
@@ -154,7 +48,7 @@ export const checkoutResultView: View = async (_params, q) => {
   let order: Order | undefined;
   if (orderId > 0 && currentUser()) order = (await api<{ order: Order }>('GET', `/api/me/orders/${orderId}`).catch(() => undefined))?.order;
   if (order && (order.status === 'COMPLETED' || order.status === 'PENDING'))
-    removeFromCart(...order.items.flatMap((i) => (i.trackId === null ? [] : [i.trackId])));
+    removeFromCart(...order.items.map((i) => ({ kind: i.kind, id: (i.releaseId ?? i.trackId)! })));
   if (status === 'completed' && !order) clearCart();
   return {
     title: `${result.heading} — Song-Nexus`,
@@ -185,6 +79,12 @@ export const checkoutResultView: View = async (_params, q) => {
   };
 };
 
+const LICENSE_NOTES: Record<Purchase['licenseType'], string> = {
+  personal: 'personal license',
+  commercial: 'commercial license',
+  streaming: 'streaming pass',
+};
+
 interface HistoryEntry {
   trackId: number;
   name: string;
@@ -204,7 +104,7 @@ export const libraryView: View = async () => {
     api<{ orders: Order[] }>('GET', '/api/me/orders?pageSize=20'),
     api<{ history: HistoryEntry[] }>('GET', '/api/me/history?pageSize=20'),
   ]);
-  const owned = purchases.filter((p) => !p.revokedAt);
+  const owned = purchases.filter((p) => !p.revokedAt && (!p.expiresAt || new Date(p.expiresAt) > new Date()));
   // Played from the purchases themselves: an owned track plays even after it left the catalog.
   const tracks: Playable[] = owned.map((p) => ({ id: p.trackId, name: p.title, artist: p.artist }));
   const rows = owned.map((p, i) =>
@@ -218,9 +118,16 @@ export const libraryView: View = async () => {
         ` — ${p.artist}`,
         p.trackDeleted ? h('small', {}, ' (no longer in the store; still yours)') : null,
         p.releaseId ? h('small', {}, ' · ', h('a', { href: `/releases/${p.releaseId}` }, `from ${p.releaseTitle ?? 'a release'}`)) : null,
+        h(
+          'small',
+          { class: 'license' },
+          ` · ${LICENSE_NOTES[p.licenseType]}${p.expiresAt ? ` until ${new Date(p.expiresAt).toLocaleString()}` : ''}`,
+        ),
       ),
       h('button', { type: 'button', 'aria-label': `Play ${p.title}`, onclick: () => playTracks(tracks, i) }, '▶ Play'),
-      h('a', { class: 'button secondary', href: `/api/tracks/${p.trackId}/download`, download: '' }, 'Download'),
+      p.licenseType === 'streaming'
+        ? null
+        : h('a', { class: 'button secondary', href: `/api/tracks/${p.trackId}/download`, download: '' }, 'Download'),
     ),
   );
   const orderStatus: Record<Order['status'], string> = {
@@ -235,6 +142,13 @@ export const libraryView: View = async () => {
     h('h1', {}, 'Your library'),
     h('h2', {}, 'Tracks you own'),
     rowsOr('ul', rows, 'Nothing bought yet. Tracks you buy appear here to play in full and download.', 'rows library'),
+    h(
+      'p',
+      {},
+      h('a', { href: '/library/licenses' }, 'Your commercial licenses'),
+      ' · ',
+      h('a', { href: '/redeem' }, 'Redeem a download or gift code'),
+    ),
     h('h2', {}, 'Orders'),
     rowList(
       'ul',

@@ -1,11 +1,12 @@
-import { api, ApiError, messageOf } from '../lib/api.js';
-import { h, statusLine } from '../lib/dom.js';
-import { amount, clock } from '../lib/format.js';
-import { navigate, type View } from '../lib/router.js';
+import { api } from '../lib/api.js';
+import { h } from '../lib/dom.js';
+import { clock, price } from '../lib/format.js';
+import { type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Artist, Purchase, Release, Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
 import { cartButton, coverOf, trackGrid } from './track-card.js';
+import { offerControls } from './offer-controls.js';
 
 const TYPE_NAMES: Record<Release['type'], string> = { album: 'Album', ep: 'EP', single: 'Single', compilation: 'Compilation' };
 
@@ -43,7 +44,7 @@ export function releaseCard(release: Release): HTMLElement {
       release.year ? ` · ${release.year}` : '',
       ` · ${release.trackCount} track${release.trackCount === 1 ? '' : 's'}`,
     ),
-    h('p', { class: 'price' }, amount(release.priceEur)),
+    h('p', { class: 'price' }, price(release)),
   );
 }
 
@@ -59,29 +60,6 @@ async function ownedOf(release: Release, tracks: Track[]): Promise<Set<number>> 
   if (release.artist.id === me.id) return new Set(tracks.map((t) => t.id));
   const { purchases } = await api<{ purchases: Purchase[] }>('GET', '/api/me/purchases?pageSize=100');
   return new Set(purchases.filter((p) => !p.revokedAt).map((p) => p.trackId));
-}
-
-/** Buys the whole release at once: an order of one line, approved at PayPal. */
-function buyButton(release: Release): HTMLElement {
-  const status = statusLine();
-  const button = h('button', { type: 'button' }, `Buy ${TYPE_NAMES[release.type].toLowerCase()} · ${amount(release.priceEur)}`);
-  button.addEventListener('click', async () => {
-    if (!currentUser()) return navigate(`/signin?next=/releases/${release.id}`);
-    button.disabled = true;
-    status.say('Creating your order at PayPal…');
-    try {
-      const { approveUrl } = await api<{ approveUrl: string }>('POST', '/api/checkout/orders', {
-        items: [{ kind: 'release', id: release.id }],
-      });
-      window.location.assign(approveUrl);
-    } catch (err) {
-      button.disabled = false;
-      status.say(messageOf(err), 'error');
-      const open = err instanceof ApiError && err.code === 'order_open' ? (err.details?.approveUrl as string | undefined) : undefined;
-      if (open) status.append(' ', h('a', { href: open }, 'Finish that order at PayPal'));
-    }
-  });
-  return h('div', { class: 'buy' }, button, status);
 }
 
 /** A release page: the tracklist in order, play all, buy the release or single tracks, credits. */
@@ -137,7 +115,9 @@ export const releaseView: View = async ({ id }) => {
           'div',
           { class: 'actions' },
           tracks.length ? playAll : null,
-          ownsAll ? h('p', { class: 'note' }, 'You own this release.') : buyButton(release),
+          ownsAll
+            ? h('p', { class: 'note' }, 'You own this release.')
+            : offerControls(release, 'release', TYPE_NAMES[release.type].toLowerCase()),
         ),
         h(
           'table',

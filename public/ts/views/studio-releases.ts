@@ -1,3 +1,4 @@
+import { downloadCodesSection, pricingFields } from './studio-pricing.js';
 import { api } from '../lib/api.js';
 import { attempt, field, formOf, h, page, replace, rowList, type StatusLine, statusLine } from '../lib/dom.js';
 import { clock } from '../lib/format.js';
@@ -260,7 +261,7 @@ function details(release: ManagedRelease, onSaved: (r: ManagedRelease) => void, 
     { name: 'type' },
     TYPES.map(([v, label]) => h('option', { value: v, selected: v === release.type }, label)),
   );
-  const price = input('priceEur', release.priceEur, { inputmode: 'decimal' });
+  const pricing = pricingFields(release);
   const date = input('releaseDate', release.releaseDate, { type: 'date' });
   const tags = input('tags', release.tags.join(', '));
   const upc = input('upc', release.upc, { inputmode: 'numeric', maxlength: 13 });
@@ -274,7 +275,7 @@ function details(release: ManagedRelease, onSaved: (r: ManagedRelease) => void, 
     [
       field('Title', title),
       field('Type', type),
-      field('Price (EUR)', price, 'The price of the whole release; its tracks keep their own prices.'),
+      ...pricing.controls,
       field('Release date', date),
       field('Tags', tags, 'Comma-separated, at most 10.'),
       field('UPC / EAN', upc),
@@ -288,7 +289,7 @@ function details(release: ManagedRelease, onSaved: (r: ManagedRelease) => void, 
         const body = {
           title: title.value,
           type: type.value,
-          priceEur: price.value.trim(),
+          ...pricing.body(),
           releaseDate: date.value || null,
           tags: tags.value,
           upc: upc.value.trim() || null,
@@ -370,6 +371,7 @@ export const studioReleaseView: View = async ({ id }) => {
       trackOrder(release, standalone, (r) => void refreshed(r), status),
       details(release, saved, status),
       releaseCover(release, saved, status),
+      downloadCodesSection('release', release.id),
       remove,
     );
   };

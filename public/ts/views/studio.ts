@@ -1,6 +1,7 @@
+import { discountCodesSection, downloadCodesSection, pricingFields } from './studio-pricing.js';
 import { api, messageOf } from '../lib/api.js';
 import { attempt, field, h, page, replace, statusLine, svg, type StatusLine } from '../lib/dom.js';
-import { amount, clock, minor, money, price } from '../lib/format.js';
+import { amount, clock, minor, money, price, storeCurrency } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isArtist } from '../lib/session.js';
 import type { ArtistStats as Stats, ManagedTrack } from '../lib/types.js';
@@ -52,7 +53,13 @@ function uploadForm(onDone: (track: ManagedTrack) => void): HTMLElement {
   const name = h('input', { type: 'text', name: 'name', required: true, maxlength: 100 });
   const genre = h('input', { type: 'text', name: 'genre', maxlength: 50 });
   const description = h('textarea', { name: 'description', maxlength: 5000, rows: 3 });
-  const priceInput = h('input', { type: 'text', name: 'priceEur', value: '0.99', inputmode: 'decimal', pattern: '\\d{1,4}(\\.\\d{1,2})?' });
+  const priceInput = h('input', {
+    type: 'text',
+    name: 'priceEur',
+    value: storeCurrency().decimals === 0 ? '100' : '0.99',
+    inputmode: 'decimal',
+    pattern: '\\d{1,7}(\\.\\d{1,2})?',
+  });
   const free = h('input', { type: 'checkbox', name: 'isFree' });
   const preview = h('input', { type: 'number', name: 'freePreviewDuration', value: 40, min: 0, max: 600 });
   const coverInput = h('input', { type: 'file', name: 'cover', accept: 'image/png,image/jpeg,image/webp' });
@@ -86,7 +93,7 @@ function uploadForm(onDone: (track: ManagedTrack) => void): HTMLElement {
     field('Title', name),
     field('Genre', genre),
     field('Description', description),
-    h('div', { class: 'row' }, field('Price (EUR)', priceInput), h('label', { class: 'check' }, free, ' Free track')),
+    h('div', { class: 'row' }, field(`Price (${storeCurrency().code})`, priceInput), h('label', { class: 'check' }, free, ' Free track')),
     field('Preview length (seconds)', preview, 'Listeners who have not bought the track hear this much; 0 for none.'),
     field('Cover image (optional)', coverInput, 'PNG, JPEG or WebP.'),
     progress,
@@ -271,7 +278,7 @@ export const studioView: View = async () => {
     );
     replace(statsBox, totals(stats), playsChart(stats, 30));
   };
-  const [releases, profile] = await Promise.all([releasesSection(), profileSection(), refresh()]);
+  const [releases, profile, codes] = await Promise.all([releasesSection(), profileSection(), discountCodesSection(), refresh()]);
   return page(
     'Artist studio',
     h('h1', {}, 'Artist studio'),
@@ -286,6 +293,7 @@ export const studioView: View = async () => {
     statsBox,
     h('h2', {}, 'Your artist page'),
     profile,
+    codes,
   );
 };
 
@@ -350,8 +358,7 @@ export const studioTrackView: View = async ({ id }) => {
   const name = h('input', { type: 'text', required: true, maxlength: 100, value: track.name });
   const genre = h('input', { type: 'text', maxlength: 50, value: track.genre ?? '' });
   const description = h('textarea', { maxlength: 5000, rows: 4 }, track.description ?? '');
-  const priceInput = h('input', { type: 'text', inputmode: 'decimal', value: track.priceEur });
-  const free = h('input', { type: 'checkbox', checked: track.isFree });
+  const pricing = pricingFields(track);
   const preview = h('input', { type: 'number', min: 0, max: 600, value: track.freePreviewDuration });
   const published = h('input', { type: 'checkbox', checked: track.isPublished });
   const status = statusLine();
@@ -362,7 +369,7 @@ export const studioTrackView: View = async ({ id }) => {
     field('Title', name),
     field('Genre', genre),
     field('Description', description),
-    h('div', { class: 'row' }, field('Price (EUR)', priceInput), h('label', { class: 'check' }, free, ' Free track')),
+    ...pricing.controls,
     field('Preview length (seconds)', preview, `The track is ${clock(track.durationSeconds)} long. Changing this cuts a new preview.`),
     h('label', { class: 'check' }, published, ' Published (visible and for sale in the store)'),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save'), h('a', { href: '/studio' }, 'Back to the studio')),
@@ -376,13 +383,15 @@ export const studioTrackView: View = async ({ id }) => {
         name: name.value.trim(),
         genre: genre.value.trim() || null,
         description: description.value.trim() || null,
-        priceEur: priceInput.value.trim(),
-        isFree: free.checked,
+        ...pricing.body(),
         isPublished: published.checked,
         freePreviewDuration: Number(preview.value),
       });
       return 'Saved.';
     });
   });
-  return { title: `Edit ${track.name} — Song-Nexus`, content: h('div', { class: 'stack' }, form, coverEditor(track)) };
+  return {
+    title: `Edit ${track.name} — Song-Nexus`,
+    content: h('div', { class: 'stack' }, form, coverEditor(track), downloadCodesSection('track', track.id)),
+  };
 };

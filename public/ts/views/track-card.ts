@@ -1,4 +1,4 @@
-import { addToCart, inCart, removeFromCart } from '../lib/cart.js';
+import { addToCart, inCart, removeFromCart, type CartItem } from '../lib/cart.js';
 import { h } from '../lib/dom.js';
 import { clock, price } from '../lib/format.js';
 import type { Track } from '../lib/types.js';
@@ -25,17 +25,21 @@ export function coverOf(item: { id: number; coverUrl: string | null }, title: st
 /** A track's cover. */
 export const cover = (track: Track, size: 'small' | 'large' = 'small'): HTMLElement => coverOf(track, track.name, size);
 
-/** "Add to cart" that turns into "In cart ✓ (remove)". */
-export function cartButton(track: Track): HTMLElement {
+/** "Add to cart" that turns into "In cart ✓ (remove)"; `choice` adds the license and amount picked on the page. */
+export function cartButton(
+  item: { id: number; isFree?: boolean; priceEur: string; priceModel?: string; price?: string },
+  kind: CartItem['kind'] = 'track',
+  choice: () => Partial<CartItem> = () => ({}),
+): HTMLElement {
   const button = h('button', { type: 'button', class: 'secondary' });
   const show = () => {
-    const added = inCart(track.id);
-    button.textContent = added ? 'In cart ✓' : `Add to cart · ${price(track)}`;
+    const added = inCart(kind, item.id);
+    button.textContent = added ? 'In cart ✓' : `Add to cart · ${price(item)}`;
     button.setAttribute('aria-pressed', String(added));
   };
   button.addEventListener('click', () => {
-    if (inCart(track.id)) removeFromCart(track.id);
-    else addToCart(track.id);
+    if (inCart(kind, item.id)) removeFromCart({ kind, id: item.id });
+    else addToCart({ ...choice(), kind, id: item.id });
     show();
   });
   show();

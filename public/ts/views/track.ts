@@ -5,7 +5,8 @@ import type { View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Purchase, Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
-import { artistLink, cartButton, cover } from './track-card.js';
+import { artistLink, cover } from './track-card.js';
+import { offerControls } from './offer-controls.js';
 
 async function owns(trackId: number): Promise<boolean> {
   if (!currentUser()) return false;
@@ -36,12 +37,8 @@ export const trackView: View = async ({ id }) => {
         h('p', { class: 'meta' }, 'by ', artistLink(track), track.genre ? ` · ${track.genre}` : '', ` · ${clock(track.durationSeconds)}`),
         track.description ? h('p', {}, track.description) : null,
         h('p', { class: 'price' }, price(track)),
-        h(
-          'div',
-          { class: 'actions' },
-          track.preview || full ? play : h('p', {}, 'No preview for this track.'),
-          full ? null : cartButton(track),
-        ),
+        h('div', { class: 'actions' }, track.preview || full ? play : h('p', {}, 'No preview for this track.')),
+        full && track.isFree ? null : mine ? null : offerControls(track, 'track', `“${track.name}”`),
         full && currentUser() ? h('p', {}, h('a', { href: `/api/tracks/${track.id}/download`, download: '' }, 'Download')) : null,
         mine ? h('p', { class: 'note' }, 'You own this track.') : null,
       ),
