@@ -2,9 +2,9 @@
 // (Code passed to page.evaluate runs in the browser, so this file sees the DOM types.)
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signInAs, SESSION_COOKIE } from '../support/auth';
-import { haveChromium, launchChromium } from '../support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { signInAs } from '../support/auth';
+import { haveChromium, launchChromium, signedInPage as signedInSession } from '../support/browser';
 import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
@@ -44,17 +44,7 @@ run('an album from the studio to a buyer’s library, in Chromium', () => {
     await shop?.close();
   });
 
-  /** A browser page signed in as `token`'s user, failing the test on any script error. */
-  async function signedInPage(token: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addCookies([
-      { name: SESSION_COOKIE, value: token, domain: 'localhost', path: '/', secure: true, httpOnly: true, sameSite: 'Lax' },
-    ]);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(err.message));
-    return { context, page, problems };
-  }
+  const signedInPage = (token: string) => signedInSession(browser, token);
 
   const trackOrder = (page: Page) =>
     page.locator('ol.reorder li').evaluateAll((items) => items.map((li) => li.querySelector('span')!.textContent));
@@ -105,7 +95,7 @@ run('an album from the studio to a buyer’s library, in Chromium', () => {
     await page.getByRole('button', { name: 'Save order' }).click();
     await page.getByText('Order saved.').waitFor();
     expect(await trackOrder(page)).toHaveLength(3);
-    await page.getByLabel('Price (EUR)').fill('4.50');
+    await page.getByLabel('Price (EUR)', { exact: true }).fill('4.50');
     await page.getByLabel('Tags').fill('Coastal, ambient');
     await page.getByRole('button', { name: 'Save details' }).click();
     await page.getByText('Details saved.').waitFor();

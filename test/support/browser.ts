@@ -1,4 +1,5 @@
-import { chromium, type Browser, type CDPSession } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { SESSION_COOKIE } from './auth';
 import { toolAvailable } from './require-tool';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -74,4 +75,16 @@ export async function addVirtualAuthenticator(cdp: CDPSession): Promise<string> 
     },
   });
   return authenticatorId;
+}
+
+/** A browser page signed in with a session token (a cookie for localhost), failing the test on any script error it collects. */
+export async function signedInPage(browser: Browser, token: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([
+    { name: SESSION_COOKIE, value: token, domain: 'localhost', path: '/', secure: true, httpOnly: true, sameSite: 'Lax' },
+  ]);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  return { context, page, problems };
 }

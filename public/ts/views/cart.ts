@@ -17,7 +17,7 @@ interface Line {
 }
 
 interface Quote {
-  items: { kind: CartItem['kind']; id: number; discountAmount: string; price: string }[];
+  items: { kind: CartItem['kind']; id: number; minimumPrice: string; discountAmount: string; price: string }[];
   amount: string;
 }
 
@@ -165,7 +165,13 @@ export const cartView: View = async () => {
             { class: 'num' },
             nameYourPrice ? amountField(line, changed) : money(localPrice(line)),
             quoted && minor(quoted.discountAmount) > 0
-              ? h('div', { class: 'discount' }, `− ${amount(quoted.discountAmount)} code → ${amount(quoted.price)}`)
+              ? h(
+                  'div',
+                  { class: 'discount' },
+                  nameYourPrice
+                    ? `Code: the minimum is now ${money(minor(quoted.minimumPrice) - minor(quoted.discountAmount))}`
+                    : `− ${amount(quoted.discountAmount)} code → ${amount(quoted.price)}`,
+                )
               : null,
           ),
           h(
