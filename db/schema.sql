@@ -695,9 +695,10 @@ CREATE TRIGGER sessions_notify_access AFTER DELETE ON sessions
     FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
 CREATE TRIGGER users_notify_access AFTER UPDATE OF role, is_active OR DELETE ON users
     FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
+-- (0010) price_model too: setting it sets is_free in a BEFORE trigger, which UPDATE OF is_free does not see.
 CREATE TRIGGER tracks_notify_access
     AFTER UPDATE OF name, artist, artist_user_id, audio_filename, file_size_bytes, audio_mime, audio_sha256,
-        is_published, is_free, is_deleted, preview_filename, preview_seconds, preview_size_bytes OR DELETE ON tracks
+        is_published, is_free, price_model, is_deleted, preview_filename, preview_seconds, preview_size_bytes OR DELETE ON tracks
     FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
 
 -- Departure (0008): secrets the app servers share, made by the database so

@@ -47,6 +47,14 @@ END;
 $$;
 CREATE TRIGGER tracks_mirror_free BEFORE INSERT OR UPDATE ON tracks
     FOR EACH ROW EXECUTE FUNCTION tracks_mirror_free();
+-- A change of the model changes is_free through the trigger above, which an
+-- AFTER UPDATE OF is_free trigger does not see: the audio routes' cache
+-- hears of price_model changes too (0007).
+DROP TRIGGER tracks_notify_access ON tracks;
+CREATE TRIGGER tracks_notify_access
+    AFTER UPDATE OF name, artist, artist_user_id, audio_filename, file_size_bytes, audio_mime, audio_sha256,
+        is_published, is_free, price_model, is_deleted, preview_filename, preview_seconds, preview_size_bytes OR DELETE ON tracks
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
 
 -- Discount codes: an artist's (for their items, all or chosen) or the
 -- store's (artist_user_id NULL, made by an admin). Codes are one namespace,

@@ -96,6 +96,11 @@ it('sees a track unpublished or its preview removed elsewhere within moments', a
   await until(async () => (await stream(track.id)).status === 404, 'unpublishing');
   await db.pool.query('UPDATE tracks SET is_published = true, preview_filename = NULL WHERE id = $1', [track.id]);
   await until(async () => (await stream(track.id)).status === 403, 'the preview to be gone');
+  // Made free through its price model alone (is_free follows in a trigger): everyone hears it in full at once.
+  await db.pool.query(`UPDATE tracks SET price_model = 'free' WHERE id = $1`, [track.id]);
+  await until(async () => (await stream(track.id)).status === 206, 'the free model');
+  await db.pool.query(`UPDATE tracks SET price_model = 'fixed' WHERE id = $1`, [track.id]);
+  await until(async () => (await stream(track.id)).status === 403, 'the fixed price again');
   // Play counts change all the time and do not empty the cache.
   const before = feed.cache.size;
   await db.pool.query('UPDATE tracks SET play_count = play_count + 1 WHERE id = $1', [track.id]);
