@@ -1,4 +1,4 @@
-import type { LicenseType } from '../../contract/api';
+import type { ApiOrderItem } from '../../contract/api';
 import { camelColumns } from '../columns';
 import type { Page } from '../../lib/page';
 import { firstRow, selectPage, type Queryable, type Tx } from '../pool';
@@ -30,24 +30,10 @@ export interface Order {
   giftMessage: string | null;
 }
 
-export interface OrderItem {
+/** One line of an order, as the API shows it (`price = minimumPrice - discountAmount + extraAmount`), with its order and artist. */
+export interface OrderItem extends Omit<ApiOrderItem, 'kind'> {
   orderId: number;
-  /** Exactly one of the two: the line pays for a track or for a whole release. */
-  trackId: number | null;
-  releaseId: number | null;
-  /** The track's or the release's title. */
-  title: string;
-  artist: string;
   artistUserId: number | null;
-  /** What the line costs: minimumPrice - discountAmount + extraAmount. */
-  price: string;
-  license: LicenseType;
-  streamingDays: number | null;
-  minimumPrice: string;
-  discountAmount: string;
-  extraAmount: string;
-  /** The discount code used on this line, as typed (upper-case). */
-  discountCode: string | null;
 }
 
 const COLUMNS = camelColumns(`id, user_id, paypal_order_id, amount, currency, description, status, paypal_payer_email AS "payerEmail",
@@ -76,15 +62,12 @@ export interface NewOrder {
   items: NewOrderItem[];
 }
 
-export interface NewOrderItem {
+export interface NewOrderItem extends Pick<
+  OrderItem,
+  'price' | 'license' | 'streamingDays' | 'minimumPrice' | 'discountAmount' | 'extraAmount'
+> {
   trackId?: number;
   releaseId?: number;
-  price: string;
-  license: LicenseType;
-  streamingDays: number | null;
-  minimumPrice: string;
-  discountAmount: string;
-  extraAmount: string;
   discountCodeId: number | undefined;
   licenseTerms: string | null;
 }

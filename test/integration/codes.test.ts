@@ -165,3 +165,104 @@ describe('gifts', () => {
     expect([dead.status, dead.body.error.code]).toEqual([404, 'download_code_invalid']);
   });
 });
+
+describe('bad input to the pricing routes', () => {
+  it('answers every malformed body with a 4xx and a stable code, and writes nothing', async () => {
+    const artist = await signInAs(db.pool, 'artist');
+    const other = await signInAs(db.pool, 'artist');
+    const buyer = await signInAs(db.pool, 'user');
+    const release = await shop.sellableRelease(artist, 1);
+    const counts = async () =>
+      (
+        await db.pool.query(
+          `SELECT (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM discount_codes)::int AS codes,
+             (SELECT count(*) FROM download_codes)::int AS downloads, (SELECT count(*) FROM purchases)::int AS purchases`,
+        )
+      ).rows[0];
+    const before = await counts();
+    const cases: [string, string, string, unknown, number, string][] = [
+      ['buyer', 'POST', '/api/checkout/orders', { items: [{ kind: 'release', id: release.id, amount: 12 }] }, 400, 'validation_failed'],
+      [
+        'buyer',
+        'POST',
+        '/api/checkout/orders',
+        { items: [{ kind: 'release', id: release.id, amount: '-1.00' }] },
+        400,
+        'validation_failed',
+      ],
+      ['buyer', 'POST', '/api/checkout/orders', { items: [{ kind: 'release', id: release.id, amount: '6.00' }] }, 400, 'invalid_value'],
+      [
+        'buyer',
+        'POST',
+        '/api/checkout/orders',
+        { items: [{ kind: 'release', id: release.id, license: 'forever' }] },
+        400,
+        'validation_failed',
+      ],
+      [
+        'buyer',
+        'POST',
+        '/api/checkout/orders',
+        { items: [{ kind: 'release', id: release.id }], discountCode: 'A\u0000B' },
+        400,
+        'validation_failed',
+      ],
+      [
+        'buyer',
+        'POST',
+        '/api/checkout/orders',
+        { items: [{ kind: 'release', id: release.id }], gift: { email: 'not an address' } },
+        400,
+        'validation_failed',
+      ],
+      [
+        'buyer',
+        'POST',
+        '/api/checkout/orders',
+        { items: [{ kind: 'release', id: release.id, license: 'commercial' }], gift: { email: 'a@example.test' } },
+        400,
+        'invalid_value',
+      ],
+      ['buyer', 'POST', '/api/redeem', { code: ['A'] }, 400, 'validation_failed'],
+      ['buyer', 'POST', '/api/redeem', { code: 'x'.repeat(41) }, 400, 'validation_failed'],
+      ['buyer', 'POST', '/api/library', { kind: 'album', id: release.id }, 400, 'validation_failed'],
+      ['buyer', 'POST', '/api/library', { kind: 'release', id: 2_147_483_647 }, 404, 'release_not_found'],
+      ['buyer', 'POST', '/api/artist/codes', { code: 'MINE', percentOff: 10 }, 403, 'forbidden'],
+      ['artist', 'POST', '/api/artist/codes', { code: 'BOTH', percentOff: 10, amountOff: '1.00' }, 400, 'invalid_value'],
+      ['artist', 'POST', '/api/artist/codes', { code: 'NEITHER' }, 400, 'invalid_value'],
+      ['artist', 'POST', '/api/artist/codes', { code: 'a b', percentOff: 10 }, 400, 'validation_failed'],
+      ['artist', 'POST', '/api/artist/codes', { code: 'HUGE', percentOff: 101 }, 400, 'validation_failed'],
+      [
+        'artist',
+        'POST',
+        '/api/artist/codes',
+        { code: 'BACKWARDS', percentOff: 5, startsAt: '2030-01-02T00:00:00Z', endsAt: '2030-01-01T00:00:00Z' },
+        400,
+        'invalid_value',
+      ],
+      ['artist', 'POST', `/api/artist/releases/${release.id}/download-codes`, { count: 1001 }, 400, 'validation_failed'],
+      ['artist', 'POST', `/api/artist/releases/${release.id}/download-codes`, { count: '5' }, 400, 'validation_failed'],
+      ['other', 'POST', `/api/artist/releases/${release.id}/download-codes`, { count: 5 }, 404, 'release_not_found'],
+      [
+        'artist',
+        'PATCH',
+        `/api/artist/releases/${release.id}`,
+        { priceModel: 'name_your_price', minimumPrice: '5.00', suggestedPrice: '4.00' },
+        400,
+        'invalid_value',
+      ],
+      ['artist', 'PATCH', `/api/artist/releases/${release.id}`, { price: '500.01' }, 400, 'invalid_value'],
+      ['artist', 'PATCH', `/api/artist/releases/${release.id}`, { streamingPrice: '0.00' }, 400, 'invalid_value'],
+      ['artist', 'PATCH', `/api/artist/releases/${release.id}`, { priceModel: 'auction' }, 400, 'validation_failed'],
+    ];
+    const cookies: Record<string, string> = { artist: artist.cookie, other: other.cookie, buyer: buyer.cookie };
+    for (const [who, method, url, json, status, code] of cases) {
+      const reply = await shop.call(method, url, { cookie: cookies[who], json });
+      expect({ url, json, status: reply.status, code: reply.body?.error?.code }).toEqual({ url, json, status, code });
+    }
+    expect(await counts()).toEqual(before);
+    const theirs = await shop.call('POST', '/api/artist/codes', { cookie: artist.cookie, json: { code: 'ARTISTONLY', percentOff: 10 } });
+    const off = await shop.call('DELETE', `/api/artist/codes/${theirs.body.code.id}`, { cookie: other.cookie });
+    expect([off.status, off.body.error.code]).toEqual([422, 'discount_code_invalid']);
+  });
+});
