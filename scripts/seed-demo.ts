@@ -6,6 +6,7 @@ import { runWithDatabase } from './lib/with-database';
 void runWithDatabase('seed-demo', async ({ config, db, logger }) => {
   const result = await seedDemoCatalog(db, createStorage(config), {
     log: (message) => logger.info(message),
+    currency: config.currency,
   });
   logger.info(result, result.tracksCreated || result.usersCreated ? 'demo catalog seeded' : 'demo catalog already complete');
 });

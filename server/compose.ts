@@ -100,7 +100,10 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   steps.unshift({ name: 'storage', run: () => storage.close() });
   if (config.demoSeed && (await countPublishedTracks(db)) === 0) {
     logger.info('first start: creating the demo catalog (about half a minute)');
-    logger.info(await seedDemoCatalog(db, storage, { log: (message) => logger.info(message) }), 'demo catalog ready');
+    logger.info(
+      await seedDemoCatalog(db, storage, { log: (message) => logger.info(message), currency: config.currency }),
+      'demo catalog ready',
+    );
   }
 
   let rateLimits = memoryBackend;

@@ -1,3 +1,5 @@
+import { EUR, formatMinor, toMinor, type Currency } from '../lib/money';
+import type { Offer } from '../db/repos/offer';
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool';
@@ -35,6 +37,23 @@ export interface SeedOptions {
   /** Caps each track's length, in seconds (tests use a few seconds). */
   maxSeconds?: number;
   log?: (message: string) => void;
+  /** The store's currency: the demo's euro prices become as many whole units where it has no decimals (0.99 → 99). */
+  currency?: Currency;
+}
+
+/** A demo price (written in euros) in the store's currency. */
+function demoPrice(euros: string, currency: Currency): string {
+  return formatMinor(toMinor(euros, EUR), currency);
+}
+
+function demoOffer(offer: Partial<Offer> | undefined, currency: Currency): Partial<Offer> {
+  const convert = (value: string | null | undefined) => (value ? demoPrice(value, currency) : value);
+  return {
+    ...offer,
+    suggestedPrice: convert(offer?.suggestedPrice),
+    commercialPrice: convert(offer?.commercialPrice),
+    streamingPrice: convert(offer?.streamingPrice),
+  };
 }
 
 export interface SeedResult {
@@ -51,6 +70,7 @@ function seedFor(title: string): number {
 /** Creates whatever part of the demo catalog is missing. */
 export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: SeedOptions = {}): Promise<SeedResult> {
   const log = options.log ?? (() => undefined);
+  const currency = options.currency ?? EUR;
   const result: SeedResult = { usersCreated: 0, tracksCreated: 0, releasesCreated: 0 };
   const names = new Map<string, string>();
   const owners = new Map<string, User>();
@@ -91,7 +111,7 @@ export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: Se
         genre: track.genre,
         description: track.description,
         audioFilename: key,
-        priceEur: track.priceEur,
+        priceEur: demoPrice(track.priceEur, currency),
         isFree: track.isFree ?? false,
         durationSeconds: Math.round(durationSeconds),
         fileSizeBytes: audio.length,
@@ -123,7 +143,7 @@ export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: Se
   }
   for (const release of RELEASES) {
     const owner = owners.get(ARTISTS[release.artist]!.username)!;
-    if (await seedRelease(db, storage, owner, release)) {
+    if (await seedRelease(db, storage, owner, release, currency)) {
       result.releasesCreated++;
       log(`demo release: ${release.artist} - ${release.title}`);
     }
@@ -132,7 +152,7 @@ export async function seedDemoCatalog(db: pg.Pool, storage: Storage, options: Se
 }
 
 /** Creates one demo release (cover, tracks in order, published) unless its artist has one of that title. */
-async function seedRelease(db: pg.Pool, storage: Storage, owner: User, spec: DemoRelease): Promise<boolean> {
+async function seedRelease(db: pg.Pool, storage: Storage, owner: User, spec: DemoRelease, currency: Currency): Promise<boolean> {
   if (await findReleaseByOwnerAndTitle(db, owner.id, spec.title)) return false;
   const cover = { key: `covers/${crypto.randomBytes(16).toString('hex')}.png`, mime: 'image/png' };
   await storage.put(cover.key, demoCover(seedFor(spec.title)));
@@ -148,8 +168,8 @@ async function seedRelease(db: pg.Pool, storage: Storage, owner: User, spec: Dem
       releaseDate: spec.releaseDate,
       catalogueNumber: null,
       upc: null,
-      priceEur: spec.priceEur,
-      ...spec.offer,
+      priceEur: demoPrice(spec.priceEur, currency),
+      ...demoOffer(spec.offer, currency),
       tags: spec.tags,
     });
     const trackIds: number[] = [];

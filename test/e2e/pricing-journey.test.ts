@@ -6,7 +6,8 @@ import { useTestDatabase } from '../support/db';
 import { accessibilityProblems, screenshots } from '../support/pages';
 
 /**
- * Pricing through the pages in headless Chromium: a listener puts a
+ * Pricing through the pages in headless Chromium: an artist makes a release
+ * name-your-price, a discount code and download codes in the studio; a listener puts a
  * name-your-price release in the cart at their own amount, applies a
  * discount code (shown on its line), pays at the PayPal stand-in, and
  * redeems a download code on /redeem. Sessions are made directly.
@@ -33,18 +34,36 @@ run('name your price, a discount code and a download code, in Chromium', () => {
   it('buys a release at the buyer’s amount less a code, then redeems a download code', async () => {
     const origin = shop.config.appOrigin;
     const artist = await signInAs(db.pool, 'artist', { displayName: 'Tide Pool' });
-    const album = await shop.sellableRelease(artist, 2, {
-      title: 'Slow Water',
+    const album = await shop.sellableRelease(artist, 2, { title: 'Slow Water', price: '6.00' });
+    const ep = await shop.sellableRelease(artist, 1, { title: 'Spare Room', price: '3.00' });
+
+    // The artist makes the album name-your-price, a discount code and download codes, all in the studio.
+    const studio = await signedInPage(browser, artist.token);
+    await studio.page.goto(`${origin}/studio/releases/${album.id}`);
+    await studio.page.getByRole('heading', { name: 'Slow Water', level: 1 }).waitFor();
+    await studio.page.getByLabel('Price model').selectOption('name_your_price');
+    await studio.page.getByLabel('Price (EUR)', { exact: true }).fill('5.00');
+    await studio.page.getByLabel('Suggested price (EUR)').fill('8.00');
+    await studio.page.getByRole('button', { name: 'Save details' }).click();
+    await studio.page.getByText('Details saved.').waitFor();
+    expect((await shop.call('GET', `/api/releases/${album.id}`)).body.release).toMatchObject({
       priceModel: 'name_your_price',
       minimumPrice: '5.00',
       suggestedPrice: '8.00',
     });
-    const ep = await shop.sellableRelease(artist, 1, { title: 'Spare Room', price: '3.00' });
-    expect((await shop.call('POST', '/api/artist/codes', { cookie: artist.cookie, json: { code: 'TIDE10', percentOff: 10 } })).status).toBe(
-      201,
-    );
-    const made = await shop.call('POST', `/api/artist/releases/${ep.id}/download-codes`, { cookie: artist.cookie, json: { count: 2 } });
-    const downloadCode: string = made.body.codes[0].code;
+    await studio.page.goto(`${origin}/studio/releases/${ep.id}`);
+    await studio.page.getByLabel('How many codes').fill('2');
+    await studio.page.getByRole('button', { name: 'Make codes' }).click();
+    await studio.page.getByText('2 codes made, 0 redeemed.').waitFor();
+    await studio.page.goto(`${origin}/studio`);
+    await studio.page.getByLabel('Code', { exact: true }).fill('tide10');
+    await studio.page.getByLabel('Percent off').fill('10');
+    await studio.page.getByRole('button', { name: 'Create code' }).click();
+    await studio.page.getByText('Code TIDE10 created: it applies to all your releases and tracks.').waitFor();
+    expect(studio.problems).toEqual([]);
+    await studio.context.close();
+    const listed = await shop.call('GET', `/api/artist/releases/${ep.id}/download-codes`, { cookie: artist.cookie });
+    const downloadCode: string = listed.body.codes[0].code;
 
     const buyer = await signInAs(db.pool, 'user');
     const { context, page, problems } = await signedInPage(browser, buyer.token);

@@ -69,10 +69,46 @@ export function downloadCodesSection(kind: 'track' | 'release', id: number): HTM
   const base = `/api/artist/${kind}s/${id}/download-codes`;
   const count = h('input', { type: 'number', min: 1, max: 1000, value: '25' });
   const summary = h('p', {});
+  const list = h('div', {});
   const refresh = async () => {
     const { codes } = await api<{ codes: ApiDownloadCode[] }>('GET', base);
     const redeemed = codes.filter((c) => c.redeemedAt).length;
     summary.textContent = codes.length ? `${codes.length} codes made, ${redeemed} redeemed.` : 'No codes yet.';
+    list.replaceChildren(
+      codes.length
+        ? h(
+            'details',
+            {},
+            h('summary', {}, 'Show the codes'),
+            rowList(
+              'ul',
+              codes,
+              (c) => [
+                h('code', { class: 'grow' }, c.code),
+                h('span', {}, c.redeemedAt ? `redeemed ${date(c.redeemedAt)}` : c.disabledAt ? 'switched off' : 'unused'),
+                c.redeemedAt || c.disabledAt
+                  ? null
+                  : h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'link',
+                        'aria-label': `Switch off ${c.code}`,
+                        onclick: () =>
+                          void attempt(status, async () => {
+                            await api('DELETE', `/api/artist/download-codes/${c.id}`);
+                            await refresh();
+                            return `${c.code} no longer works.`;
+                          }),
+                      },
+                      'Switch off',
+                    ),
+              ],
+              '',
+            ),
+          )
+        : '',
+    );
   };
   void refresh().catch(() => undefined);
   const form = formOf({ class: 'inline' }, [field('How many codes', count), h('button', { type: 'submit' }, 'Make codes'), status], () => {
@@ -90,6 +126,7 @@ export function downloadCodesSection(kind: 'track' | 'release', id: number): HTM
     summary,
     form,
     h('a', { href: `${base}.csv`, download: '' }, 'Export all codes (CSV)'),
+    list,
   );
 }
 
