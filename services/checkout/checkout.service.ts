@@ -53,7 +53,12 @@ export async function createCheckoutOrder(
       orderId,
       invoiceId,
       currency: currency.code,
-      items: lines.map(({ sku, name, priceMinor }) => ({ sku, name: `${name}${licenseLabel(lines, sku)}`, priceMinor })),
+      // PayPal's item list says which license a line is, besides the personal one.
+      items: lines.map((l) => ({
+        sku: l.sku,
+        name: l.license === 'personal' ? l.name : `${l.name} (${l.license} license)`,
+        priceMinor: l.priceMinor,
+      })),
       totalMinor,
       returnUrl: `${origin}/checkout/return`,
       cancelUrl: `${origin}/checkout/cancel`,
@@ -111,12 +116,6 @@ export async function quoteCheckout(
   const { lines, covered } = await priceLines(deps, userId, request.items, { code, gift });
   if (!gift) await refuseDoublePayment(deps, userId, lines, covered);
   return { lines, totalMinor: lines.reduce((sum, line) => sum + line.priceMinor, 0) };
-}
-
-/** What PayPal's item list says beside the name for a license other than personal. */
-function licenseLabel(lines: PricedLine[], sku: string): string {
-  const license = lines.find((l) => l.sku === sku)!.license;
-  return license === 'personal' ? '' : ` (${license} license)`;
 }
 
 /** The licenses a buyer may already hold that make buying `wanted` pointless: a pass never does (buying one renews it). */
