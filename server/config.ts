@@ -82,7 +82,8 @@ export interface Config {
 export const STANDIN_CREDENTIALS = {
   clientId: 'standin-client',
   clientSecret: 'standin-secret',
-  webhookId: 'WH-STANDIN-0000000000',
+  // PayPal's webhook ids are alphanumeric (verify_webhook_signature.webhook_id: ^[a-zA-Z0-9]+$, at most 50).
+  webhookId: 'WHSTANDIN00000000000000000',
 } as const;
 
 export class ConfigError extends Error {
@@ -172,7 +173,13 @@ const envSchema = z.object({
   PAYPAL_ENV: z.preprocess(emptyToUndefined, z.enum(['sandbox', 'live', 'standin']).default('standin')),
   PAYPAL_CLIENT_ID: optionalString,
   PAYPAL_CLIENT_SECRET: optionalString,
-  PAYPAL_WEBHOOK_ID: optionalString,
+  PAYPAL_WEBHOOK_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-zA-Z0-9]{1,50}$/, 'must be the webhook id PayPal shows: letters and digits, at most 50')
+      .optional(),
+  ),
   PAYPAL_STANDIN_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
   PAYPAL_TIMEOUT_MS: int(1_000, 120_000, 20_000),
   RECONCILE_INTERVAL_S: int(10, 86_400, 300),

@@ -1,8 +1,14 @@
 import crypto from 'node:crypto';
 import type { Response } from 'express';
 
-/** PayPal-looking ids: upper-case hex, 17 characters for orders and captures. */
+/** PayPal-looking ids: upper-case hex, 17 characters for orders and captures (related_ids: ^[A-Z0-9]+$, at most 20). */
 export const newId = (length = 17) => crypto.randomBytes(16).toString('hex').toUpperCase().slice(0, length);
+
+/** The alphabet of PayPal account ids (`account_id`: ^[2-9A-HJ-NP-Z]{13}$ — no 0, 1, I or O). */
+const ACCOUNT_ID_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+/** A payer id as PayPal makes them: 13 characters of that alphabet. */
+export const newPayerId = () =>
+  Array.from({ length: 13 }, () => ACCOUNT_ID_ALPHABET[crypto.randomInt(ACCOUNT_ID_ALPHABET.length)]).join('');
 
 /** PayPal's error envelope: name, message, details[].issue, debug_id, links. */
 export function paypalError(
@@ -20,6 +26,21 @@ export function paypalError(
     debug_id: newId(13).toLowerCase(),
     details: issue ? [{ issue, description: description ?? issue }] : [],
     links,
+  });
+}
+
+/** A request PayPal's reference refuses: 400 INVALID_REQUEST or 422 UNPROCESSABLE_ENTITY, with the field and issue. */
+export function requestRefused(res: Response, refusal: { status: 400 | 422; issue: string; field: string; description: string }) {
+  const [name, message] =
+    refusal.status === 400
+      ? ['INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.']
+      : ['UNPROCESSABLE_ENTITY', 'The requested action could not be performed, semantically incorrect, or failed business validation.'];
+  res.status(refusal.status).json({
+    name,
+    message,
+    debug_id: newId(13).toLowerCase(),
+    details: [{ field: refusal.field, location: 'body', issue: refusal.issue, description: refusal.description }],
+    links: [{ href: `https://developer.paypal.com/docs/api/orders/v2/#error-${refusal.issue}`, rel: 'information_link', method: 'GET' }],
   });
 }
 

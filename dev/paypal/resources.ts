@@ -35,7 +35,6 @@ export function resourceJson(baseUrl: () => string) {
     id: capture.id,
     status: capture.status,
     ...(capture.status === 'PENDING' ? { status_details: { reason: 'ECHECK' } } : {}),
-    ...(capture.status === 'DECLINED' ? { status_details: { reason: 'DECLINED_BY_RISK_FRAUD_FILTERS' } } : {}),
     amount: capture.amount,
     final_capture: true,
     seller_protection: { status: 'ELIGIBLE', dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'] },

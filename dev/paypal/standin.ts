@@ -3,7 +3,11 @@ import type http from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { STANDIN_CREDENTIALS } from '../../server/config';
 import { approvalPage, fundingOf, withQuery } from './approval-page';
-import { cents, invalidRequest, newId, paypalError, resourceNotFound, unprocessable } from './paypal-errors';
+import { cents, invalidRequest, newId, newPayerId, paypalError, requestRefused, resourceNotFound, unprocessable } from './paypal-errors';
+import { orderRequestIssue, requestIdIssue, verifyRequestIssue } from './request-rules';
+import { recordInto, type Exchange } from './exchanges';
+
+export type { Exchange };
 import { resourceJson, type Money, type StoredCapture, type StoredOrder } from './resources';
 import { WebhookSender, type Delivery, type VerifyRequest } from './webhooks';
 
@@ -38,6 +42,8 @@ export interface StandinOptions {
   /** Where to send webhooks, and the webhook id they are signed for. */
   webhookUrl?: string;
   webhookId?: string;
+  /** Keep every call of PayPal's API and its answer in `exchanges` (tests check them against PayPal's reference). */
+  record?: boolean;
 }
 
 export interface PaypalStandin {
@@ -47,10 +53,9 @@ export interface PaypalStandin {
   captureCount(orderId: string): number;
   /** An order as GET /v2/checkout/orders/:id shows it. */
   order(orderId: string): unknown;
+  /** Every API call and answer, when `record` is set. */
+  exchanges: Exchange[];
 }
-
-/** Currencies PayPal takes in whole units only. */
-const WHOLE_UNIT_CURRENCIES = new Set(['HUF', 'JPY', 'TWD']);
 
 export function createPaypalStandin(options: StandinOptions, baseUrl: () => string): PaypalStandin {
   const app = express();
@@ -66,6 +71,8 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false }));
+  const exchanges: Exchange[] = [];
+  if (options.record) app.use(['/v1', '/v2'], recordInto(exchanges));
 
   /** Replays the first answer to a PayPal-Request-Id; otherwise runs `handle` and remembers what it sent. */
   const idempotent = (scope: string, handle: (req: Request, res: Response) => void) => (req: Request, res: Response) => {
@@ -128,6 +135,8 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
         'Authentication failed due to invalid authentication credentials or a missing Authorization header.',
       );
     }
+    const badRequestId = requestIdIssue(req.get('paypal-request-id'));
+    if (badRequestId) return requestRefused(res, badRequestId);
     next();
   });
 
@@ -150,13 +159,11 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
             invoice_id?: string;
           }
         | undefined;
+      // What PayPal's reference refuses: lengths, formats, decimals the currency does not have (even ".00" in yen).
+      const refused = orderRequestIssue(body);
+      if (refused) return requestRefused(res, refused);
       if (!unit?.amount || Number.isNaN(cents(unit.amount.value)) || !/^[A-Z]{3}$/.test(unit.amount.currency_code ?? '')) {
         return invalidRequest(res, 'MISSING_REQUIRED_PARAMETER', 'purchase_units[0].amount');
-      }
-      // PayPal refuses decimals in currencies that have none (HUF, JPY, TWD), even ".00".
-      const amounts = [unit.amount, unit.amount.breakdown?.item_total, ...(unit.items ?? []).map((i) => i.unit_amount)];
-      if (WHOLE_UNIT_CURRENCIES.has(unit.amount.currency_code) && amounts.some((m) => m?.value?.includes('.'))) {
-        return unprocessable(res, 'DECIMAL_PRECISION', 'If the currency supports decimals, only two decimal place precision is supported.');
       }
       if (unit.items?.length) {
         const itemTotal = unit.items.reduce((sum, item) => sum + cents(item.unit_amount?.value) * Number(item.quantity ?? '1'), 0);
@@ -226,7 +233,7 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
       order.funding = fundingOf(req);
       order.payer = {
         email_address: String(req.body?.email || 'buyer@standin.test'),
-        payer_id: newId(13),
+        payer_id: newPayerId(),
         name: { given_name: 'Stand', surname: 'In' },
       };
       webhooks.emit('CHECKOUT.ORDER.APPROVED', 'checkout-order', orderJson(order), `An order has been approved by buyer`);
@@ -307,7 +314,8 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
 
   app.post('/v1/notifications/verify-webhook-signature', (req, res) => {
     const body = req.body as VerifyRequest;
-    if (typeof body?.webhook_id !== 'string' || !body.webhook_event) return invalidRequest(res, 'MISSING_REQUIRED_PARAMETER', 'webhook_id');
+    const refused = verifyRequestIssue((body ?? {}) as Record<string, unknown>);
+    if (refused) return requestRefused(res, refused);
     res.json({ verification_status: webhooks.verify(body, webhookId) });
   });
 
@@ -340,6 +348,7 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
   return {
     app,
     webhooks,
+    exchanges,
     captureCount: (orderId) => orders.get(orderId)?.captures.length ?? 0,
     order: (orderId) => {
       const order = orders.get(orderId);

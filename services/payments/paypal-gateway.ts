@@ -4,6 +4,7 @@ import {
   CheckoutPaymentIntent,
   Client,
   Environment,
+  ItemCategory,
   OrdersController,
   PaymentsController,
   PaypalExperienceUserAction,
@@ -12,6 +13,7 @@ import {
   type OAuthToken,
 } from '@paypal/paypal-server-sdk';
 import { currencyNamed, formatMinor, parseMinor } from '../../lib/money';
+import { forPaypal } from './paypal-text';
 import {
   GatewayUnavailable,
   unreachableGateway,
@@ -76,6 +78,13 @@ function errorBody(err: ApiError): PaypalErrorBody {
 }
 
 const issueOf = (err: ApiError) => errorBody(err).details?.[0]?.issue;
+
+/** PayPal's own words for a refusal: its error name, issue codes and debug id (never the request itself). */
+function refusalOf(err: ApiError): string {
+  const body = err.result as { name?: string; debug_id?: string; details?: { issue?: string; field?: string }[] } | undefined;
+  const issues = (body?.details ?? []).map((d) => `${d.issue ?? '?'}${d.field ? ` at ${d.field}` : ''}`).join(', ');
+  return `${body?.name ?? 'error'}${issues ? ` (${issues})` : ''}${body?.debug_id ? ` debug_id ${body.debug_id}` : ''}`;
+}
 
 /** Turns what cannot be a caller's mistake (network, timeout, 5xx, unreadable answers) into GatewayUnavailable. */
 function unavailable(err: unknown, what: string): never {
@@ -143,9 +152,10 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
                 invoiceId: order.invoiceId,
                 amount: { ...money(order.totalMinor), breakdown: { itemTotal: money(order.totalMinor) } },
                 items: order.items.map((item) => ({
-                  name: item.name.slice(0, 127),
+                  name: forPaypal(item.name, 127),
                   sku: item.sku,
                   quantity: '1',
+                  category: ItemCategory.DigitalGoods,
                   unitAmount: money(item.priceMinor),
                 })),
               },
@@ -166,6 +176,9 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
         if (!created.approveUrl) throw new GatewayUnavailable('PayPal created an order without an approve link');
         return { paypalOrderId: created.id, approveUrl: created.approveUrl };
       } catch (err) {
+        // Nothing a buyer can change makes PayPal accept an order it refused: the store's mistake, answered 502 and logged.
+        if (err instanceof ApiError && err.statusCode < 500)
+          throw new GatewayUnavailable(`PayPal refused the order: ${err.statusCode} ${refusalOf(err)}`, { cause: err });
         return unavailable(err, 'order creation');
       }
     },

@@ -1,5 +1,6 @@
 import type http from 'node:http';
-import { startPaypalStandin } from '../../dev/paypal/standin';
+import { startPaypalStandin, type RunningStandin } from '../../dev/paypal/standin';
+import { contractViolations } from '../support/paypal-contract';
 
 /** The PayPal stand-in, driven over HTTP as the checkout gateway will drive it. */
 let server: http.Server;
@@ -55,8 +56,10 @@ async function approve(orderId: string) {
   return res.headers.get('location')!;
 }
 
+let standin: RunningStandin;
 beforeAll(async () => {
-  ({ server, url: base } = await startPaypalStandin(CLIENT));
+  standin = await startPaypalStandin({ ...CLIENT, record: true });
+  ({ server, url: base } = standin);
   const res = await fetch(`${base}/v1/oauth2/token`, {
     method: 'POST',
     headers: {
@@ -68,7 +71,11 @@ beforeAll(async () => {
   expect(res.status).toBe(200);
   token = ((await res.json()) as { access_token: string }).access_token;
 });
-afterAll(() => new Promise((r) => server.close(r)));
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  // Every answer the stand-in gave these tests, refusals included, is as PayPal's reference says (the requests are the tests' own, some malformed on purpose).
+  expect(contractViolations(standin.standin.exchanges, standin.deliveries, { requests: false })).toEqual([]);
+});
 
 describe('PayPal stand-in', () => {
   it('issues tokens only for the right client credentials, and refuses calls without one', async () => {

@@ -17,6 +17,7 @@ import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
 import { testConfig, testApp } from './app';
 import { buildStoredTrack } from './factories';
 import { freePort } from './server-process';
+import { contractViolations } from './paypal-contract';
 
 export interface Reply {
   status: number;
@@ -88,6 +89,7 @@ export async function startCheckoutHarness(
   if (env.APP_ORIGIN === 'port') env.APP_ORIGIN = `http://localhost:${port}`;
   const paypal = await startPaypalStandin({
     ...STANDIN_CREDENTIALS,
+    record: true,
     webhookUrl: options.webhooks === false ? undefined : `${base}/api/webhooks/paypal`,
   });
   const uploads = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-checkout-'));
@@ -179,6 +181,9 @@ export async function startCheckoutHarness(
         server.closeAllConnections();
       });
       fs.rmSync(uploads, { recursive: true, force: true });
+      // Everything the store sent PayPal and every answer and webhook it got must be as PayPal's reference says.
+      const violations = contractViolations(paypal.standin.exchanges, paypal.deliveries);
+      if (violations.length) throw new Error(`PayPal contract violated:\n${[...new Set(violations)].slice(0, 20).join('\n')}`);
     },
   };
 }
