@@ -2,7 +2,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
 
-
 /**
  * Free text as PayPal's fields take it: at most `max` characters (PayPal's
  * item `name` and `description` take 127), never cut inside a character
