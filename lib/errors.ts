@@ -31,11 +31,15 @@ export interface FailOptions {
   message?: string;
   details?: unknown;
   headers?: Record<string, string>;
+  /** What went wrong underneath (logged with a 5xx, never sent to the client). */
+  cause?: unknown;
 }
 
 /** The error a code names, with the catalogue's status and message. */
 export function fail(code: ErrorCode, options: FailOptions = {}): AppError {
-  return new AppError(code, options.message ?? ERROR_CATALOGUE[code].message, options.details, options.headers);
+  const error = new AppError(code, options.message ?? ERROR_CATALOGUE[code].message, options.details, options.headers);
+  if (options.cause !== undefined) error.cause = options.cause;
+  return error;
 }
 
 // The errors raised in many places, each with its one message.

@@ -7,7 +7,8 @@ export async function callProvider<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof GatewayUnavailable) {
-      throw fail('payment_provider_unavailable', { headers: { 'Retry-After': '5' } });
+      // The outage's own words (PayPal's issue and debug id, a timeout) go to the log with the 502.
+      throw fail('payment_provider_unavailable', { headers: { 'Retry-After': '5' }, cause: err });
     }
     throw err;
   }

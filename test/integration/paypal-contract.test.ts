@@ -1,6 +1,8 @@
 import { STANDIN_CREDENTIALS } from '../../server/config';
 import { startPaypalStandin, type RunningStandin } from '../../dev/paypal/standin';
 import { forPaypal } from '../../services/payments/paypal-text';
+import { createPaypalGateway } from '../../services/payments/paypal-gateway';
+import { GatewayUnavailable } from '../../services/payments/payment-gateway';
 import { signInAs } from '../support/auth';
 import { useCheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
@@ -93,6 +95,28 @@ describe('the PayPal contract', () => {
     expect(forPaypal('   ', 127)).toBe('Item');
     expect(forPaypal(`${'x'.repeat(125)}👩🏽‍🎤`, 127)).toBe(`${'x'.repeat(125)}…`);
     expect(forPaypal('broken \uD83D here', 127)).toBe('broken \uFFFD here');
+  });
+
+  it('turns an order PayPal refuses into the gateway’s outage (a 502 for the buyer), naming PayPal’s issue and field', async () => {
+    const gateway = createPaypalGateway(shop.config.paypal);
+    const refused = gateway.createOrder({
+      orderId: 999_999,
+      invoiceId: 'x'.repeat(128),
+      currency: 'EUR',
+      items: [{ sku: 'track-1', name: 'A song', priceMinor: 100 }],
+      totalMinor: 100,
+      returnUrl: `${shop.config.appOrigin}/checkout/return`,
+      cancelUrl: `${shop.config.appOrigin}/checkout/cancel`,
+    });
+    await expect(refused).rejects.toBeInstanceOf(GatewayUnavailable);
+    await expect(refused).rejects.toThrow(
+      /400 INVALID_REQUEST \(INVALID_STRING_MAX_LENGTH at \/purchase_units\/@reference_id=='default'\/invoice_id\) debug_id \w+/,
+    );
+    // The refused request is the store's own mistake here: drop it from what the harness checks at the end.
+    shop.paypal.standin.exchanges.splice(
+      shop.paypal.standin.exchanges.findIndex((x) => x.status === 400),
+      1,
+    );
   });
 });
 
