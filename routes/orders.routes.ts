@@ -11,6 +11,7 @@ import {
 } from '../services/checkout/orders.service';
 import { refundOrder } from '../services/checkout/refunds.service';
 import type { RouteDeps } from './deps';
+import { listJobCounts } from '../services/jobs/jobs.service';
 import { parseInput } from '../lib/errors';
 import { presentOrder, presentOrderForAdmin, presentPurchase } from './order.presenter';
 import { idParam, idString } from './request';
@@ -55,6 +56,11 @@ export function orderRoutes(deps: RouteDeps): Router {
     const page = requestedPage(req, 20);
     const { purchases, total } = await listMyPurchases(deps, req.actor, page);
     res.set('Cache-Control', 'no-store').json({ purchases: purchases.map(presentPurchase), ...presentPage(page, total) });
+  });
+
+  // The background jobs (gift mail, reconciliation, publication) by queue and state.
+  router.get('/api/admin/jobs', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ jobs: await listJobCounts(deps, req.actor) });
   });
 
   router.get('/api/admin/orders', async (req, res) => {

@@ -1,3 +1,4 @@
+import { runJobs, startJobQueue } from './jobs';
 import type pg from 'pg';
 import { createClient, type RedisClientType } from 'redis';
 import { openDatabase } from '../db/database';
@@ -7,7 +8,8 @@ import { countPublishedTracks } from '../db/repos/tracks.repo';
 import { systemClock } from '../lib/clock';
 import { redactConnectionString, type Logger } from '../lib/logger';
 import { Background } from '../services/background';
-import { reconcileStaleOrders } from '../services/checkout/reconcile.service';
+import { InlineQueue } from '../services/jobs/inline-queue';
+import { jobHandlers } from '../services/jobs/handlers';
 import { deleteExpired } from '../services/cleanup.service';
 import { seedDemoCatalog } from '../services/demo-catalog.service';
 import { smtpMailer } from '../services/mail/mailer';
@@ -17,7 +19,6 @@ import { PlayRecorder } from '../services/plays/play-recorder';
 import { PlayTokens } from '../services/plays/play-token';
 import { createStorage } from '../services/storage/create-storage';
 import { sweepTemporaries } from '../services/storage/temp-files';
-import { publishScheduledReleases } from '../services/catalog/release-publisher';
 import { startAccessCache } from './access-feed';
 import type { AppDeps } from './app';
 import type { Config } from './config';
@@ -34,11 +35,6 @@ import { memoryBackend, redisBackend } from './middleware/rate-limit';
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 const MIGRATION_TIMEOUT_MS = 30 * 60_000;
 
-/**
- * The dependencies that start nothing, from the configuration, with any
- * part given in `parts` used instead (tests and benchmarks swap them). The
- * play recorder made here is not started: its caller flushes or starts it.
- */
 /** SMTP when SMTP_URL is set, else the outbox (which logs sign-in links in development). */
 export function configuredMailer(config: Readonly<Config>, logger: Logger) {
   return config.mail.smtpUrl
@@ -46,22 +42,31 @@ export function configuredMailer(config: Readonly<Config>, logger: Logger) {
     : new OutboxMailer(logger, config.nodeEnv === 'development');
 }
 
+/**
+ * The dependencies that start nothing, from the configuration, with any
+ * part given in `parts` used instead (tests and benchmarks swap them). The
+ * play recorder made here is not started: its caller flushes or starts it.
+ */
 export function appDeps(base: { config: Readonly<Config>; db: pg.Pool; logger: Logger }, parts: Partial<AppDeps> = {}): AppDeps {
   const { config, db, logger } = base;
-  return {
+  const background = parts.background ?? new Background(logger);
+  const deps: AppDeps = {
     config,
     db,
     logger,
     rateLimits: parts.rateLimits ?? memoryBackend,
     mailer: parts.mailer ?? configuredMailer(config, logger),
     clock: parts.clock ?? systemClock,
-    background: parts.background ?? new Background(logger),
+    background,
     storage: parts.storage ?? createStorage(config),
     plays: parts.plays ?? new PlayRecorder(db, logger),
     playTokens: parts.playTokens ?? PlayTokens.fromDatabase(db),
     payments: parts.payments ?? createPaypalGateway(config.paypal),
     accessCache: parts.accessCache,
+    // Without a durable queue (tools, most tests) each job runs at once here, through the same handlers.
+    jobs: parts.jobs ?? new InlineQueue(background, () => jobHandlers(deps, logger)),
   };
+  return deps;
 }
 
 export interface Composition {
@@ -131,12 +136,14 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   const { cache: accessCache, stop: stopFeed } = startAccessCache(database.connectionString, logger);
   steps.unshift({ name: 'access change feed', run: stopFeed });
 
-  const deps = appDeps({ config, db, logger }, { rateLimits, mailer, background, storage, plays, payments, accessCache });
+  const jobs = await startJobQueue(database.connectionString, config, logger, steps);
+  const deps = appDeps({ config, db, logger }, { rateLimits, mailer, background, storage, plays, payments, accessCache, jobs });
   await startTimers(deps, steps);
+  await runJobs(jobs, deps, steps);
   return { deps, onDatabaseLost: (listener) => database.onUnexpectedExit(listener) };
 }
 
-/** Periodic upkeep: expired records and crash leftovers (now, and every 10 minutes), payment reconciliation, scheduled releases. */
+/** Periodic upkeep: expired records and crash leftovers (now, and every 10 minutes); reconciliation and publication are jobs (server/jobs.ts). */
 async function startTimers(deps: AppDeps, steps: ShutdownStep[]): Promise<void> {
   const { config, db, logger } = deps;
   const sweep = () =>
@@ -152,21 +159,4 @@ async function startTimers(deps: AppDeps, steps: ShutdownStep[]): Promise<void> 
   }, CLEANUP_INTERVAL_MS);
   cleanup.unref();
   steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });
-
-  const reconcile = setInterval(() => {
-    reconcileStaleOrders(deps, { onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed') })
-      .then((summary) => summary.checked > 0 && logger.info(summary, 'payments reconciled'))
-      .catch((err: unknown) => logger.error({ err }, 'payment reconciliation failed'));
-  }, config.reconcileIntervalMs);
-  reconcile.unref();
-  steps.unshift({ name: 'reconciliation timer', run: async () => clearInterval(reconcile) });
-
-  const publish = () =>
-    publishScheduledReleases({ db, clock: systemClock })
-      .then((ids) => ids.length > 0 && logger.info({ releaseIds: ids }, 'scheduled releases published'))
-      .catch((err: unknown) => logger.error({ err }, 'publishing scheduled releases failed'));
-  await publish(); // what came due while no server ran
-  const publisher = setInterval(() => void publish(), config.releasePublishIntervalMs);
-  publisher.unref();
-  steps.unshift({ name: 'release publisher', run: async () => clearInterval(publisher) });
 }

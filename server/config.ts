@@ -72,6 +72,8 @@ export interface Config {
   reconcileIntervalMs: number;
   /** How often scheduled releases are checked and published when due. */
   releasePublishIntervalMs: number;
+  /** `server`: this server works the job queue; `off`: only `npm run worker` processes do. */
+  jobsWorker: 'server' | 'off';
   /** The one currency the store prices and sells in (STORE_CURRENCY). */
   currency: Currency;
   /** The most any price or buyer's amount may be, in minor units (PRICE_MAXIMUM). */
@@ -184,6 +186,7 @@ const envSchema = z.object({
   PAYPAL_TIMEOUT_MS: int(1_000, 120_000, 20_000),
   RECONCILE_INTERVAL_S: int(10, 86_400, 300),
   RELEASE_PUBLISH_INTERVAL_S: int(1, 3600, 15),
+  JOBS_WORKER: z.preprocess(emptyToUndefined, z.enum(['server', 'off']).default('server')),
   STORE_CURRENCY: z.preprocess(emptyToUndefined, z.enum(PAYPAL_CURRENCIES).default('EUR')),
   PRICE_MAXIMUM: z.preprocess(
     emptyToUndefined,
@@ -305,6 +308,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     },
     reconcileIntervalMs: e.RECONCILE_INTERVAL_S * 1000,
     releasePublishIntervalMs: e.RELEASE_PUBLISH_INTERVAL_S * 1000,
+    jobsWorker: e.JOBS_WORKER,
     themeImageHosts: e.THEME_IMAGE_HOSTS.map((h) => new URL(h).origin),
     currency,
     priceMaximumMinor,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Background } from './background';
+import type { JobQueue } from './jobs/job-queue';
 import type { Clock } from '../lib/clock';
 import type { Currency } from '../lib/money';
 import type { Mailer } from './mail/mailer';
@@ -38,6 +39,8 @@ export interface ServiceDeps {
   playTokens: PlayTokens;
   /** PayPal (or its stand-in) behind the gateway interface. */
   payments: PaymentGateway;
+  /** Durable background work (pg-boss in the server; run inline by tools and most tests). */
+  jobs: JobQueue;
   /** Sessions and tracks remembered between the audio routes' range requests; absent: always read. */
   accessCache?: AccessCache;
 }

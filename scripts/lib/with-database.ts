@@ -9,6 +9,8 @@ export interface ScriptContext {
   config: Readonly<Config>;
   db: pg.Pool;
   logger: Logger;
+  /** The database's connection string, for a part that opens its own connections (the job queue). */
+  connectionString: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function runWithDatabase(
   });
   try {
     if (options.migrateFirst !== false) await migrate(db, { log: (message) => logger.info(message) });
-    await task({ config, db, logger });
+    await task({ config, db, logger, connectionString: database.connectionString });
   } catch (err) {
     logger.error(redactConnectionString(err instanceof Error ? (err.stack ?? err.message) : String(err)));
     exitCode = 1;

@@ -2,7 +2,8 @@ import { withTransaction, type Tx } from '../../db/pool';
 import { lockOrder, updateOrder, type Order } from '../../db/repos/orders.repo';
 import { grantOrderPurchases, revokeOrderPurchases } from '../../db/repos/purchases.repo';
 import { redeemOrderDiscount, releaseOrderDiscount } from '../../db/repos/discount-codes.repo';
-import { issueGiftCodes, revokeGift, sendGiftMail } from '../pricing/gifts.service';
+import { issueGiftCodes, revokeGift } from '../pricing/gifts.service';
+import { JOBS } from '../jobs/job-queue';
 
 import type { ServiceDeps } from '../deps';
 import type { GatewayOrder } from '../payments/payment-gateway';
@@ -17,8 +18,8 @@ import { orderNotFound } from '../../lib/errors';
  */
 
 type Deps = Pick<ServiceDeps, 'db' | 'clock'>;
-/** Completing an order may send a gift's mail. */
-type CompletingDeps = Pick<ServiceDeps, 'db' | 'clock' | 'mailer' | 'background' | 'config'>;
+/** Completing an order may queue a gift's mail. */
+type CompletingDeps = Pick<ServiceDeps, 'db' | 'clock' | 'jobs'>;
 
 async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: Tx) => Promise<Order>): Promise<Order> {
   return withTransaction(deps.db, async (tx) => {
@@ -76,7 +77,8 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
         return updateOrder(tx, order.id, { status: 'REFUNDED', transactionId: decision.captureId, payerEmail, refundedAt: now });
     }
   });
-  if (completedGift) deps.background.run('gift mail', () => sendGiftMail(deps, orderId));
+  // Queued once the completion has committed (the job reads the codes it made).
+  if (completedGift) await deps.jobs.send(JOBS.giftMail, { orderId });
   return settled;
 }
 

@@ -10,7 +10,7 @@ import { reconcileOrder } from './reconcile.service';
 import { settleRefund } from './settlement';
 import { fail } from '../../lib/errors';
 
-type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'mailer' | 'background' | 'config'>;
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs'>;
 
 const link = z.object({ rel: z.string().optional(), href: z.string().optional() });
 const eventSchema = z.object({

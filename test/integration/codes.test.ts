@@ -24,6 +24,8 @@ afterAll(() => smtp.stop());
 const shop = useCheckoutHarness(db, {
   mailer: { send: (message) => smtpMailer(smtpUrl, 'Song-Nexus <store@example.test>').send(message) },
   background: new Background(createLogger('silent')),
+  // The gift mail goes through the durable queue, as in the server.
+  durableJobs: true,
 });
 
 const redeem = (cookie: string, code: string) => shop.call('POST', '/api/redeem', { cookie, json: { code } });
@@ -141,6 +143,10 @@ describe('gifts', () => {
     expect(await ownedIds(friend.cookie)).toEqual([]);
     const revoked = (await shop.call('GET', `/api/me/orders/${created.body.orderId}`, { cookie: giver.cookie })).body.order.gift;
     expect(revoked.items[0].revoked).toBe(true);
+    // The mail was a job on the durable queue: the admin area counts it, and a listener may not look.
+    const jobs = await shop.call('GET', '/api/admin/jobs', { cookie: admin.cookie });
+    expect(jobs.body.jobs).toEqual(expect.arrayContaining([{ queue: 'gift-mail', state: 'completed', count: expect.any(Number) }]));
+    expect((await shop.call('GET', '/api/admin/jobs', { cookie: friend.cookie })).status).toBe(403);
   });
 
   it('stops an unclaimed gift’s link working once the order is refunded', async () => {

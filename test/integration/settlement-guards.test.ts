@@ -4,7 +4,6 @@ import type { PaymentGateway } from '../../services/payments/payment-gateway';
 import { signInAs } from '../support/auth';
 import { useCheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
-import { outbox } from '../support/app';
 
 /**
  * Each settlement guard on its own: a refunded order never comes back,
@@ -75,13 +74,22 @@ describe('a refunded order stays refunded', () => {
   it('when a COMPLETED capture is reported late (a delayed webhook or reconciliation reading an old view)', async () => {
     const { orderId } = await refundedOrder();
     const { rows } = await db.pool.query('SELECT amount, transaction_id FROM orders WHERE id = $1', [orderId]);
-    const late = await settleFromProvider({ db: db.pool, clock: systemClock, config: shop.config, ...outbox() }, orderId, {
-      id: (await state(orderId)).paypal_order_id,
-      status: 'COMPLETED',
-      payerEmail: 'buyer@example.test',
-      approveUrl: undefined,
-      capture: { id: rows[0].transaction_id, status: 'COMPLETED', amountMinor: Math.round(Number(rows[0].amount) * 100), currency: 'EUR' },
-    });
+    const late = await settleFromProvider(
+      { db: db.pool, clock: systemClock, jobs: { send: async () => null, counts: async () => [] } },
+      orderId,
+      {
+        id: (await state(orderId)).paypal_order_id,
+        status: 'COMPLETED',
+        payerEmail: 'buyer@example.test',
+        approveUrl: undefined,
+        capture: {
+          id: rows[0].transaction_id,
+          status: 'COMPLETED',
+          amountMinor: Math.round(Number(rows[0].amount) * 100),
+          currency: 'EUR',
+        },
+      },
+    );
     expect(late.status).toBe('REFUNDED');
     expect(await state(orderId)).toMatchObject({ status: 'REFUNDED', revoked: true });
   });

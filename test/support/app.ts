@@ -26,8 +26,13 @@ export type TestAppOptions = Partial<AppDeps> & {
  * keeps no test alive) unless the test brings its own.
  */
 export function testApp(db: pg.Pool, options: TestAppOptions = {}) {
+  return createApp(testDeps(db, options));
+}
+
+/** The dependencies testApp builds the app from (for a test that also runs jobs with them). */
+export function testDeps(db: pg.Pool, options: TestAppOptions = {}): AppDeps {
   const { env, config = testConfig(env), logger = createLogger('silent'), ...parts } = options;
-  return createApp(appDeps({ config, db, logger }, { plays: new PlayRecorder(db, logger).start(), ...parts }));
+  return appDeps({ config, db, logger }, { plays: new PlayRecorder(db, logger).start(), ...parts });
 }
 
 /** A mailer that keeps what it sends for the test to read, and the background runner that sends it: both silent. */

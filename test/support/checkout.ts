@@ -14,7 +14,11 @@ import { createPaypalGateway } from '../../services/payments/paypal-gateway';
 import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { testStorage } from './storage';
 import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
-import { testConfig, testApp } from './app';
+import { testConfig, testDeps } from './app';
+import { createApp } from '../../server/app';
+import { createLogger } from '../../lib/logger';
+import { PgBossQueue } from '../../services/jobs/pg-boss-queue';
+import { jobHandlers } from '../../services/jobs/handlers';
 import { buildStoredTrack } from './factories';
 import { freePort } from './server-process';
 import { contractViolations } from './paypal-contract';
@@ -81,6 +85,8 @@ export async function startCheckoutHarness(
     background?: Background;
     /** The app's clock (a test clock moves time on). */
     clock?: Clock;
+    /** Run jobs on the durable queue (pg-boss on the file's database, worked in this process) instead of inline. */
+    durableJobs?: boolean;
   } = {},
 ): Promise<CheckoutHarness> {
   const port = await freePort();
@@ -97,7 +103,19 @@ export async function startCheckoutHarness(
   const gateway = createPaypalGateway(config.paypal);
   const payments = options.wrap ? options.wrap(gateway) : gateway;
   const storage = testStorage(uploads);
-  const app = testApp(db, { config, storage, payments, mailer: options.mailer, background: options.background, clock: options.clock });
+  const connectionString = (db as unknown as { options: { connectionString: string } }).options.connectionString;
+  const queue = options.durableJobs ? await PgBossQueue.start(connectionString, createLogger('silent'), { delaySeconds: 1 }) : undefined;
+  const deps = testDeps(db, {
+    config,
+    storage,
+    payments,
+    mailer: options.mailer,
+    background: options.background,
+    clock: options.clock,
+    jobs: queue,
+  });
+  if (queue) await queue.work(jobHandlers(deps, deps.logger));
+  const app = createApp(deps);
   const server: http.Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
@@ -175,6 +193,7 @@ export async function startCheckoutHarness(
       return call('GET', url.pathname + url.search, { cookie });
     },
     async close() {
+      await queue?.stop(2_000);
       await paypal.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

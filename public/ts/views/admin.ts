@@ -153,5 +153,46 @@ export const ordersView: View = async (_params, q) => {
           h('tbody', {}, rows),
         )
       : h('p', { class: 'empty' }, 'No orders match.'),
+    await jobsTable(),
   );
 };
+
+/** The background jobs (gift mail, reconciliation, publication) by queue and state: what waits, runs, retries or failed. */
+async function jobsTable(): Promise<HTMLElement> {
+  const { jobs } = await api<{ jobs: { queue: string; state: string; count: number }[] }>('GET', '/api/admin/jobs');
+  const states = ['created', 'retry', 'active', 'completed', 'failed', 'cancelled'];
+  const queues = [...new Set(jobs.map((j) => j.queue))];
+  const count = (queue: string, state: string) => String(jobs.find((j) => j.queue === queue && j.state === state)?.count ?? 0);
+  return h(
+    'section',
+    {},
+    h('h2', {}, 'Background jobs'),
+    queues.length
+      ? h(
+          'table',
+          { class: 'table jobs' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Queue', ...states].map((c) => h('th', { scope: 'col' }, c)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            queues.map((queue) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, queue),
+                states.map((state) => h('td', { class: 'num' }, count(queue, state))),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'empty' }, 'No jobs yet.'),
+  );
+}

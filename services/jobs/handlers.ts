@@ -1,0 +1,23 @@
+import type { Logger } from '../../lib/logger';
+import { publishScheduledReleases } from '../catalog/release-publisher';
+import { reconcileStaleOrders } from '../checkout/reconcile.service';
+import type { ServiceDeps } from '../deps';
+import { sendGiftMail } from '../pricing/gifts.service';
+import { JOBS, type JobHandlers } from './job-queue';
+
+/** What each job does: the store's own services, run by whichever process works the queue. */
+export function jobHandlers(deps: ServiceDeps, logger: Logger): JobHandlers {
+  return {
+    [JOBS.giftMail]: (data) => sendGiftMail(deps, Number(data.orderId)),
+    [JOBS.publishReleases]: async () => {
+      const ids = await publishScheduledReleases(deps);
+      if (ids.length > 0) logger.info({ releaseIds: ids }, 'scheduled releases published');
+    },
+    [JOBS.reconcilePayments]: async () => {
+      const summary = await reconcileStaleOrders(deps, {
+        onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed'),
+      });
+      if (summary.checked > 0) logger.info(summary, 'payments reconciled');
+    },
+  };
+}

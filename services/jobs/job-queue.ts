@@ -1,0 +1,41 @@
+/**
+ * Durable background work. Jobs are rows in PostgreSQL (pg-boss): they
+ * survive a restart, are retried with backoff, and each runs once however
+ * many app servers (or `npm run worker` processes) work the queue.
+ */
+
+export const JOBS = {
+  /** Mail a completed gift's claim links to its recipient. */
+  giftMail: 'gift-mail',
+  /** Publish the scheduled releases that have come due. */
+  publishReleases: 'publish-releases',
+  /** Read stale open orders back from PayPal and settle them. */
+  reconcilePayments: 'reconcile-payments',
+} as const;
+
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+export const JOB_NAMES = Object.values(JOBS) as JobName[];
+
+export interface SendOptions {
+  /** With `singletonSeconds`: at most one such job per key and time slot, across every server. */
+  singletonKey?: string;
+  singletonSeconds?: number;
+}
+
+export interface JobCount {
+  queue: string;
+  /** pg-boss's states: created, retry, active, completed, cancelled, failed. */
+  state: string;
+  count: number;
+}
+
+/** Where services put work to be done later. */
+export interface JobQueue {
+  /** Enqueues a job; resolves to its id, or null when a singleton already holds the slot. */
+  send(name: JobName, data: object, options?: SendOptions): Promise<string | null>;
+  /** Jobs by queue and state (a queue that keeps none has nothing to count). */
+  counts(): Promise<JobCount[]>;
+}
+
+/** What runs each job: its data in, done when it resolves (a throw is a retry, with backoff). */
+export type JobHandlers = Record<JobName, (data: Record<string, unknown>) => Promise<void>>;
