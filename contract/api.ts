@@ -89,6 +89,18 @@ export const TRACK_LICENSES = [
 ] as const;
 export type TrackLicense = (typeof TRACK_LICENSES)[number];
 export const RELEASE_TYPES = ['album', 'ep', 'single', 'compilation'] as const;
+/** What a download can be: the uploaded file, or a rendition of a lossless master. */
+export const DOWNLOAD_FORMATS = ['original', 'mp3_320', 'mp3_v0', 'aac', 'vorbis', 'opus', 'flac', 'alac', 'wav', 'aiff'] as const;
+export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
+
+/** One format a track can be downloaded in (GET /api/tracks/:id/formats). */
+export interface ApiFormat {
+  format: DownloadFormat;
+  label: string;
+  /** Already made: the download starts at once (otherwise it is prepared first, 202). */
+  ready: boolean;
+}
+
 /** How an item is priced: a fixed price, name your price (at least a minimum, 0 allowed), or free. */
 export const PRICE_MODELS = ['fixed', 'name_your_price', 'free'] as const;
 export type PriceModel = (typeof PRICE_MODELS)[number];

@@ -468,6 +468,21 @@ CREATE INDEX idx_purchases_order_id ON purchases (order_id);
 CREATE INDEX idx_purchases_track_id ON purchases (track_id);
 CREATE INDEX idx_purchases_download_code ON purchases (download_code_id) WHERE download_code_id IS NOT NULL;
 
+-- Departure (0011, new table): renditions — a track's master transcoded into
+-- a download format, made once on first request by a job and reused after.
+-- `recipe` digests the master's checksum, the tags written and the encoder
+-- settings: a new master, new metadata or a new recipe is a new rendition.
+CREATE TABLE renditions (
+    id SERIAL PRIMARY KEY,
+    track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+    format VARCHAR(20) NOT NULL CHECK (format ~ '^[a-z0-9_]{2,20}$'),
+    recipe CHAR(32) NOT NULL CHECK (recipe ~ '^[0-9a-f]{32}$'),
+    storage_key VARCHAR(255) UNIQUE NOT NULL,
+    size_bytes BIGINT NOT NULL CHECK (size_bytes > 0),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE (track_id, format, recipe)
+);
+
 -- 5. play_history -----------------------------------------------------------
 CREATE TABLE play_history (
     id SERIAL PRIMARY KEY,

@@ -4,6 +4,12 @@ import { issuePlayToken } from '../services/plays/plays.service';
 import { downloadSource, streamSource } from '../services/streaming/stream.service';
 import { sendAudio } from './audio-response';
 import { idParam, requestMeta } from './request';
+import { z } from 'zod';
+import { DOWNLOAD_FORMATS } from '../contract/api';
+import { parseInput } from '../lib/errors';
+import { renditionDownload, trackFormats } from '../services/renditions/rendition.service';
+
+const downloadQuery = z.object({ format: z.enum(DOWNLOAD_FORMATS).default('original') }).strict();
 
 /** Listening and downloading: every byte of audio goes through these two routes. */
 export function streamRoutes(deps: RouteDeps): Router {
@@ -19,10 +25,23 @@ export function streamRoutes(deps: RouteDeps): Router {
   router.get('/api/tracks/:id/stream', stream);
   router.head('/api/tracks/:id/stream', stream);
 
+  // ?format= one of DOWNLOAD_FORMATS: the original as uploaded (the default), or a rendition of a lossless master,
+  // sent at once when made, else prepared by a job: 202 until it is ready (poll again after Retry-After).
   router.get('/api/tracks/:id/download', async (req, res) => {
     const id = idParam(req);
-    const source = await downloadSource(deps, req.actor, id);
-    await sendAudio(deps, req, res, source, { attachment: source.filename });
+    const { format } = parseInput(downloadQuery, req.query, 'query');
+    if (format === 'original') {
+      const source = await downloadSource(deps, req.actor, id);
+      return sendAudio(deps, req, res, source, { attachment: source.filename });
+    }
+    const result = await renditionDownload(deps, req.actor, id, format);
+    if ('preparing' in result)
+      return void res.status(202).set({ 'Retry-After': '3', 'Cache-Control': 'no-store' }).json({ status: 'preparing', format });
+    await sendAudio(deps, req, res, result.ready, { attachment: result.ready.filename });
+  });
+
+  router.get('/api/tracks/:id/formats', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ formats: await trackFormats(deps, req.actor, idParam(req)) });
   });
 
   return router;

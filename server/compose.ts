@@ -9,6 +9,7 @@ import { systemClock } from '../lib/clock';
 import { redactConnectionString, type Logger } from '../lib/logger';
 import { Background } from '../services/background';
 import { InlineQueue } from '../services/jobs/inline-queue';
+import { Ffmpeg } from '../services/audio/ffmpeg';
 import { jobHandlers } from '../services/jobs/handlers';
 import { deleteExpired } from '../services/cleanup.service';
 import { seedDemoCatalog } from '../services/demo-catalog.service';
@@ -65,6 +66,7 @@ export function appDeps(base: { config: Readonly<Config>; db: pg.Pool; logger: L
     accessCache: parts.accessCache,
     // Without a durable queue (tools, most tests) each job runs at once here, through the same handlers.
     jobs: parts.jobs ?? new InlineQueue(background, () => jobHandlers(deps, logger)),
+    ffmpeg: parts.ffmpeg ?? new Ffmpeg(config.ffmpeg),
   };
   return deps;
 }

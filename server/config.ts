@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { S3Settings } from '../services/storage/s3.storage';
@@ -74,6 +75,8 @@ export interface Config {
   releasePublishIntervalMs: number;
   /** `server`: this server works the job queue; `off`: only `npm run worker` processes do. */
   jobsWorker: 'server' | 'off';
+  /** The transcoder: its binary (unset: the npm package's static build), how many at once, how long one may take. */
+  ffmpeg: { path: string | undefined; concurrency: number; timeoutMs: number };
   /** The one currency the store prices and sells in (STORE_CURRENCY). */
   currency: Currency;
   /** The most any price or buyer's amount may be, in minor units (PRICE_MAXIMUM). */
@@ -187,6 +190,9 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_S: int(10, 86_400, 300),
   RELEASE_PUBLISH_INTERVAL_S: int(1, 3600, 15),
   JOBS_WORKER: z.preprocess(emptyToUndefined, z.enum(['server', 'off']).default('server')),
+  FFMPEG_PATH: optionalString,
+  FFMPEG_CONCURRENCY: int(1, 64, os.availableParallelism()),
+  FFMPEG_TIMEOUT_S: int(10, 7200, 900),
   STORE_CURRENCY: z.preprocess(emptyToUndefined, z.enum(PAYPAL_CURRENCIES).default('EUR')),
   PRICE_MAXIMUM: z.preprocess(
     emptyToUndefined,
@@ -309,6 +315,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_S * 1000,
     releasePublishIntervalMs: e.RELEASE_PUBLISH_INTERVAL_S * 1000,
     jobsWorker: e.JOBS_WORKER,
+    ffmpeg: { path: e.FFMPEG_PATH, concurrency: e.FFMPEG_CONCURRENCY, timeoutMs: e.FFMPEG_TIMEOUT_S * 1000 },
     themeImageHosts: e.THEME_IMAGE_HOSTS.map((h) => new URL(h).origin),
     currency,
     priceMaximumMinor,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Background } from './background';
 import type { JobQueue } from './jobs/job-queue';
+import type { Ffmpeg } from './audio/ffmpeg';
 import type { Clock } from '../lib/clock';
 import type { Currency } from '../lib/money';
 import type { Mailer } from './mail/mailer';
@@ -18,6 +19,8 @@ export interface ServiceSettings {
   artistSignup: 'open' | 'admin';
   /** https origins theme image tokens may point at. */
   themeImageHosts: readonly string[];
+  /** Where uploads and working files go (renditions are made in its `incoming` folder). */
+  uploadDir: string;
   /** The one currency the store prices and sells in. */
   currency: Currency;
   /** The most any price or buyer's amount may be, in minor units. */
@@ -39,6 +42,8 @@ export interface ServiceDeps {
   playTokens: PlayTokens;
   /** PayPal (or its stand-in) behind the gateway interface. */
   payments: PaymentGateway;
+  /** Transcodes (renditions), at most a few at once. */
+  ffmpeg: Ffmpeg;
   /** Durable background work (pg-boss in the server; run inline by tools and most tests). */
   jobs: JobQueue;
   /** Sessions and tracks remembered between the audio routes' range requests; absent: always read. */

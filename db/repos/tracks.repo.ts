@@ -244,11 +244,14 @@ export async function countPublishedTracks(db: Queryable): Promise<number> {
 }
 
 /** Every stored file a track row names (audio, preview, cover), deleted tracks included: their buyers still play them. */
-export async function listTrackFileKeys(db: Queryable): Promise<{ trackId: number; kind: 'audio' | 'preview' | 'cover'; key: string }[]> {
-  const { rows } = await db.query<{ id: number; kind: 'audio' | 'preview' | 'cover'; key: string }>(
+export async function listTrackFileKeys(
+  db: Queryable,
+): Promise<{ trackId: number; kind: 'audio' | 'preview' | 'cover' | 'rendition'; key: string }[]> {
+  const { rows } = await db.query<{ id: number; kind: 'audio' | 'preview' | 'cover' | 'rendition'; key: string }>(
     `SELECT id, f.kind, f.key FROM tracks,
        LATERAL (VALUES ('audio', audio_filename), ('preview', preview_filename), ('cover', cover_filename)) AS f(kind, key)
-     WHERE f.key IS NOT NULL`,
+     WHERE f.key IS NOT NULL
+     UNION ALL SELECT track_id, 'rendition', storage_key FROM renditions`,
   );
   return rows.map((r) => ({ trackId: r.id, kind: r.kind, key: r.key }));
 }

@@ -4,6 +4,8 @@ import { reconcileStaleOrders } from '../checkout/reconcile.service';
 import type { ServiceDeps } from '../deps';
 import { sendGiftMail } from '../pricing/gifts.service';
 import { JOBS, type JobHandlers } from './job-queue';
+import { makeRendition } from '../renditions/rendition.service';
+import type { DownloadFormat } from '../../contract/api';
 
 /** What each job does: the store's own services, run by whichever process works the queue. */
 export function jobHandlers(deps: ServiceDeps, logger: Logger): JobHandlers {
@@ -13,6 +15,7 @@ export function jobHandlers(deps: ServiceDeps, logger: Logger): JobHandlers {
       const ids = await publishScheduledReleases(deps);
       if (ids.length > 0) logger.info({ releaseIds: ids }, 'scheduled releases published');
     },
+    [JOBS.rendition]: (data) => makeRendition(deps, Number(data.trackId), String(data.format) as DownloadFormat),
     [JOBS.reconcilePayments]: async () => {
       const summary = await reconcileStaleOrders(deps, {
         onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed'),

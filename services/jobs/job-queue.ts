@@ -11,6 +11,8 @@ export const JOBS = {
   publishReleases: 'publish-releases',
   /** Read stale open orders back from PayPal and settle them. */
   reconcilePayments: 'reconcile-payments',
+  /** Transcode a track's master into a download format. */
+  rendition: 'rendition',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

@@ -18,7 +18,9 @@ export class PgBossQueue implements JobQueue {
     boss.on('error', (err) => logger.error({ err }, 'job queue error'));
     await boss.start();
     const options = { ...QUEUE_OPTIONS, retryDelay: retry.delaySeconds ?? QUEUE_OPTIONS.retryDelay };
-    for (const name of JOB_NAMES) await boss.createQueue(name, { name, ...options });
+    // Renditions: at most one job per rendition waiting and one running (stately), however many ask; a transcode may take a while.
+    for (const name of JOB_NAMES)
+      await boss.createQueue(name, { name, ...options, ...(name === 'rendition' ? { policy: 'stately', expireInSeconds: 30 * 60 } : {}) });
     return new PgBossQueue(boss, logger);
   }
 

@@ -37,7 +37,7 @@ export interface Access {
 }
 
 /** 'full' or 'preview' for this listener, or throws 404 when they may not hear the track at all. */
-export async function accessTo(deps: ServiceDeps, actor: Actor | undefined, track: Track): Promise<Access> {
+export async function accessTo(deps: Pick<ServiceDeps, 'db' | 'clock'>, actor: Actor | undefined, track: Track): Promise<Access> {
   const isAdmin = actor?.role === 'admin';
   const isOwner = actor !== undefined && track.artistUserId === actor.userId;
   // The purchase is looked up only when nothing cheaper has decided.
@@ -94,6 +94,16 @@ export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, 
   return sourceOf(track, 'preview');
 }
 
+/** Refuses a download to anyone not entitled to the whole track with a license that includes downloads (not a streaming pass). */
+export async function requireDownload(deps: Pick<ServiceDeps, 'db' | 'clock'>, actor: Actor | undefined, track: Track): Promise<void> {
+  const access = await accessTo(deps, actor, track);
+  if (access.level !== 'full') {
+    if (!actor) throw unauthorized('Sign in and buy this track to download it.');
+    throw purchaseRequired();
+  }
+  if (!access.downloadable) throw fail('download_not_included');
+}
+
 /** The original file as a download, for those entitled to the full track only. */
 export async function downloadSource(
   deps: ServiceDeps,
@@ -102,12 +112,7 @@ export async function downloadSource(
 ): Promise<AudioSource & { filename: string }> {
   const track = await audioTrack(deps, trackId);
   if (!track) throw trackNotFound();
-  const access = await accessTo(deps, actor, track);
-  if (access.level !== 'full') {
-    if (!actor) throw unauthorized('Sign in and buy this track to download it.');
-    throw purchaseRequired();
-  }
-  if (!access.downloadable) throw fail('download_not_included');
+  await requireDownload(deps, actor, track);
   const ext = track.audioFilename.slice(track.audioFilename.lastIndexOf('.'));
   return { ...sourceOf(track, 'full'), filename: `${downloadName(`${track.artist} - ${track.name}`)}${ext}` };
 }

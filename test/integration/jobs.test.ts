@@ -37,7 +37,12 @@ function recording(failFirst = 0): { handlers: JobHandlers; seen: number[] } {
   };
   return {
     seen,
-    handlers: { [JOBS.giftMail]: giftMail, [JOBS.publishReleases]: async () => undefined, [JOBS.reconcilePayments]: async () => undefined },
+    handlers: {
+      [JOBS.giftMail]: giftMail,
+      [JOBS.publishReleases]: async () => undefined,
+      [JOBS.reconcilePayments]: async () => undefined,
+      [JOBS.rendition]: async () => undefined,
+    },
   };
 }
 

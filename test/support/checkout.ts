@@ -15,7 +15,7 @@ import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
 import { testStorage } from './storage';
 import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
 import { testConfig, testDeps } from './app';
-import { createApp } from '../../server/app';
+import { createApp, type AppDeps } from '../../server/app';
 import { createLogger } from '../../lib/logger';
 import { PgBossQueue } from '../../services/jobs/pg-boss-queue';
 import { jobHandlers } from '../../services/jobs/handlers';
@@ -47,6 +47,8 @@ export interface CheckoutHarness {
   paypal: RunningStandin;
   storage: LocalDiskStorage;
   payments: PaymentGateway;
+  /** The app's dependencies (its transcoder counts its runs). */
+  deps: AppDeps;
   /** A request to the store, from the store's own origin, following no redirects. */
   call(
     method: string,
@@ -158,6 +160,7 @@ export async function startCheckoutHarness(
     paypal,
     storage,
     payments,
+    deps,
     call,
     approve,
     sellable: (price = '0.99', overrides = {}) => buildStoredTrack(db, storage, { priceEur: price, ...overrides }),

@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { signInAs } from '../support/auth';
+import { useCheckoutHarness, type Reply } from '../support/checkout';
+import { useTestDatabase } from '../support/db';
+import { buildPurchase } from '../support/factories';
+import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
+import { png } from '../support/images';
+import { tempDir } from '../support/temp-dir';
+import { until } from '../support/until';
+
+/**
+ * Renditions of a FLAC master, made by the npm package's ffmpeg (FFMPEG_PATH
+ * unset) on the durable job queue, checked by Debian's ffprobe: each format
+ * has the right codec, the master's length, the tags and (where the
+ * container holds one) the cover. The first request answers 202 and queues
+ * one job however many ask; a lossy master is offered as itself only.
+ */
+
+const run = promisify(execFile);
+const db = useTestDatabase();
+const shop = useCheckoutHarness(db, { durableJobs: true });
+const work = tempDir('sn-renditions-');
+const maybe = haveFfmpeg() ? describe : describe.skip;
+
+async function upload(releaseId: number, cookie: string, file: string, type: string): Promise<Reply> {
+  const form = new FormData();
+  form.set('name', 'Harbour Lights');
+  form.set('freePreviewDuration', '2');
+  form.set('audio', new Blob([new Uint8Array(fs.readFileSync(file))], { type }), path.basename(file));
+  form.set('cover', new Blob([new Uint8Array(png(64, 64))], { type: 'image/png' }), 'cover.png');
+  const res = await fetch(`${shop.base}/api/artist/releases/${releaseId}/tracks`, {
+    method: 'POST',
+    headers: { Cookie: cookie, Origin: shop.config.appOrigin },
+    body: form,
+  });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, body: JSON.parse(bytes.toString()), location: null, bytes };
+}
+
+/** Asks for a rendition until it is ready (202 while the job runs); the file's bytes. */
+async function download(trackId: number, cookie: string, format: string): Promise<Reply> {
+  let reply = await shop.call('GET', `/api/tracks/${trackId}/download?format=${format}`, { cookie });
+  await until(
+    async () => {
+      if (reply.status !== 202) return true;
+      reply = await shop.call('GET', `/api/tracks/${trackId}/download?format=${format}`, { cookie });
+      return reply.status !== 202;
+    },
+    `the ${format} rendition`,
+    60_000,
+  );
+  return reply;
+}
+
+async function probe(file: string) {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file]);
+  return JSON.parse(stdout) as {
+    streams: { codec_type: string; codec_name: string; disposition?: { attached_pic?: number }; tags?: Record<string, string> }[];
+    format: { duration: string; tags?: Record<string, string> };
+  };
+}
+
+const EXPECTED: Record<string, { codec: string; cover: boolean }> = {
+  mp3_320: { codec: 'mp3', cover: true },
+  mp3_v0: { codec: 'mp3', cover: true },
+  aac: { codec: 'aac', cover: true },
+  vorbis: { codec: 'vorbis', cover: false },
+  opus: { codec: 'opus', cover: false },
+  flac: { codec: 'flac', cover: true },
+  alac: { codec: 'alac', cover: true },
+  wav: { codec: 'pcm_s16le', cover: false },
+  aiff: { codec: 'pcm_s16be', cover: false },
+};
+
+maybe('renditions of a lossless master', () => {
+  it('makes every format once, with the length, tags and cover a buyer expects', async () => {
+    const artist = await signInAs(db.pool, 'artist', { displayName: 'Tide Pool' });
+    const buyer = await signInAs(db.pool, 'user');
+    const flac = path.join(work, 'master.flac');
+    await makeFixture(flac, 4, ['-c:a', 'flac']);
+    const release = await shop.call('POST', '/api/artist/releases', {
+      cookie: artist.cookie,
+      json: { title: 'Slow Water', releaseDate: '2025-05-01' },
+    });
+    const uploaded = await upload(release.body.release.id, artist.cookie, flac, 'audio/flac');
+    expect(uploaded.status).toBe(201);
+    const trackId: number = uploaded.body.track.id;
+    expect(
+      (await shop.call('PATCH', `/api/artist/releases/${release.body.release.id}`, { cookie: artist.cookie, json: { isPublished: true } }))
+        .status,
+    ).toBe(200);
+    await buildPurchase(db.pool, { userId: buyer.user.id, trackId });
+
+    const formats = (await shop.call('GET', `/api/tracks/${trackId}/formats`)).body.formats;
+    expect(formats.map((f: { format: string }) => f.format)).toEqual(['original', ...Object.keys(EXPECTED)]);
+    expect(formats.filter((f: { ready: boolean }) => f.ready).map((f: { format: string }) => f.format)).toEqual(['original']);
+
+    const stranger = await signInAs(db.pool, 'user');
+    const refused = await shop.call('GET', `/api/tracks/${trackId}/download?format=flac`, { cookie: stranger.cookie });
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'purchase_required']);
+
+    // Two first requests at once: one job, one ffmpeg run.
+    const runsBefore = shop.deps.ffmpeg.runs;
+    const first = await Promise.all(
+      [1, 2].map(() => shop.call('GET', `/api/tracks/${trackId}/download?format=mp3_320`, { cookie: buyer.cookie })),
+    );
+    expect(first.map((r) => [r.status, r.body.status])).toEqual([
+      [202, 'preparing'],
+      [202, 'preparing'],
+    ]);
+    await download(trackId, buyer.cookie, 'mp3_320');
+    expect(shop.deps.ffmpeg.runs - runsBefore).toBe(1);
+
+    for (const [format, expected] of Object.entries(EXPECTED)) {
+      const reply = await download(trackId, buyer.cookie, format);
+      expect([format, reply.status]).toEqual([format, 200]);
+      const file = path.join(work, `out-${format}`);
+      fs.writeFileSync(file, reply.bytes);
+      const info = await probe(file);
+      const audio = info.streams.find((s) => s.codec_type === 'audio')!;
+      expect([format, audio.codec_name]).toEqual([format, expected.codec]);
+      // Within one frame of the master's 4 seconds (the longest frame here, MP3's, is 26 ms; encoders pad a little).
+      expect(Math.abs(Number(info.format.duration) - 4)).toBeLessThan(0.06);
+      const tags = Object.fromEntries(Object.entries({ ...info.format.tags, ...audio.tags }).map(([k, v]) => [k.toLowerCase(), v]));
+      expect([format, tags.title, tags.artist]).toEqual([format, 'Harbour Lights', 'Tide Pool']);
+      if (!['wav', 'aiff'].includes(format)) expect([format, tags.album]).toEqual([format, 'Slow Water']);
+      const cover = info.streams.some((s) => s.codec_type === 'video' && s.disposition?.attached_pic === 1);
+      expect([format, cover]).toEqual([format, expected.cover]);
+    }
+    const named = await shop.call('GET', `/api/tracks/${trackId}/download?format=flac`, { cookie: buyer.cookie });
+    expect(named.bytes.length).toBeGreaterThan(0);
+    const ready = (await shop.call('GET', `/api/tracks/${trackId}/formats`)).body.formats;
+    expect(ready.every((f: { ready: boolean }) => f.ready)).toBe(true);
+    // Every job asked for settles, and ffmpeg ran once per format: a job queued while another made the same file found it made.
+    const open = async () =>
+      (
+        await db.pool.query(
+          `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'rendition' AND state IN ('created', 'retry', 'active')`,
+        )
+      ).rows[0].n;
+    await until(async () => (await open()) === 0, 'the queued rendition jobs to settle', 30_000);
+    expect(shop.deps.ffmpeg.runs - runsBefore).toBe(Object.keys(EXPECTED).length);
+  });
+
+  it('offers a lossy master as itself only', async () => {
+    const buyer = await signInAs(db.pool, 'user');
+    const { track } = await shop.sellable('1.00', { audioFormat: 'mp3' });
+    await buildPurchase(db.pool, { userId: buyer.user.id, trackId: track.id });
+    expect((await shop.call('GET', `/api/tracks/${track.id}/formats`)).body.formats.map((f: { format: string }) => f.format)).toEqual([
+      'original',
+    ]);
+    const flac = await shop.call('GET', `/api/tracks/${track.id}/download?format=flac`, { cookie: buyer.cookie });
+    expect([flac.status, flac.body.error.code]).toEqual([400, 'invalid_value']);
+    const bogus = await shop.call('GET', `/api/tracks/${track.id}/download?format=mp4`, { cookie: buyer.cookie });
+    expect([bogus.status, bogus.body.error.code]).toEqual([400, 'validation_failed']);
+  });
+});
