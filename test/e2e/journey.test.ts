@@ -213,7 +213,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
       return el.currentTime > mid + 0.3 && !el.paused;
     }, full.duration / 2);
     const download = page.waitForEvent('download');
-    await page.locator(`[data-track-id="${a.id}"]`).getByRole('link', { name: 'Download' }).click();
+    await page.locator(`[data-track-id="${a.id}"]`).getByRole('button', { name: 'Download' }).click();
     const saved = await (await download).path();
     expect(fs.readFileSync(saved).equals(a.bytes)).toBe(true);
     expect((await download).suggestedFilename()).toBe(`The Testers - ${a.name}.mp3`);

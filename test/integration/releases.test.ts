@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createPool } from '../../db/pool';
 import { publishScheduledReleases } from '../../services/catalog/release-publisher';
 import { signInAs } from '../support/auth';
-import { useCheckoutHarness, type CheckoutHarness, type Reply } from '../support/checkout';
+import { useCheckoutHarness, type CheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 import { tempDir } from '../support/temp-dir';
@@ -14,21 +14,7 @@ const db = useTestDatabase();
 const shop: CheckoutHarness = useCheckoutHarness(db);
 const fixtures = tempDir('sn-release-fx-');
 
-/** One file uploaded into a release by its artist, as the studio's bulk upload sends each file. */
-async function uploadInto(releaseId: number, cookie: string, file: string, name?: string): Promise<Reply> {
-  const form = new FormData();
-  if (name) form.set('name', name);
-  form.set('priceEur', '0.99');
-  form.set('freePreviewDuration', '2');
-  form.set('audio', new Blob([fs.readFileSync(file)], { type: 'audio/mpeg' }), path.basename(file));
-  const res = await fetch(`${shop.base}/api/artist/releases/${releaseId}/tracks`, {
-    method: 'POST',
-    headers: { Cookie: cookie, Origin: shop.config.appOrigin },
-    body: form,
-  });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, body: JSON.parse(bytes.toString()), location: null, bytes };
-}
+const uploadInto = (releaseId: number, cookie: string, file: string, name?: string) => shop.uploadInto(releaseId, cookie, file, { name });
 
 const publishedRelease = (artist: { cookie: string; user: { id: number } }, trackCount: number, fields: Record<string, unknown> = {}) =>
   shop.sellableRelease(artist, trackCount, fields);

@@ -25,21 +25,6 @@ const shop = useCheckoutHarness(db, { durableJobs: true });
 const work = tempDir('sn-renditions-');
 const maybe = haveFfmpeg() ? describe : describe.skip;
 
-async function upload(releaseId: number, cookie: string, file: string, type: string): Promise<Reply> {
-  const form = new FormData();
-  form.set('name', 'Harbour Lights');
-  form.set('freePreviewDuration', '2');
-  form.set('audio', new Blob([new Uint8Array(fs.readFileSync(file))], { type }), path.basename(file));
-  form.set('cover', new Blob([new Uint8Array(png(64, 64))], { type: 'image/png' }), 'cover.png');
-  const res = await fetch(`${shop.base}/api/artist/releases/${releaseId}/tracks`, {
-    method: 'POST',
-    headers: { Cookie: cookie, Origin: shop.config.appOrigin },
-    body: form,
-  });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, body: JSON.parse(bytes.toString()), location: null, bytes };
-}
-
 /** Asks for a rendition until it is ready (202 while the job runs); the file's bytes. */
 async function download(trackId: number, cookie: string, format: string): Promise<Reply> {
   let reply = await shop.call('GET', `/api/tracks/${trackId}/download?format=${format}`, { cookie });
@@ -85,7 +70,11 @@ maybe('renditions of a lossless master', () => {
       cookie: artist.cookie,
       json: { title: 'Slow Water', releaseDate: '2025-05-01' },
     });
-    const uploaded = await upload(release.body.release.id, artist.cookie, flac, 'audio/flac');
+    const uploaded = await shop.uploadInto(release.body.release.id, artist.cookie, flac, {
+      name: 'Harbour Lights',
+      type: 'audio/flac',
+      cover: png(64, 64),
+    });
     expect(uploaded.status).toBe(201);
     const trackId: number = uploaded.body.track.id;
     expect(

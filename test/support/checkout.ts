@@ -71,6 +71,8 @@ export interface CheckoutHarness {
     what: number[] | { kind: 'track' | 'release'; id: number }[],
     funding?: Funding,
   ): Promise<{ orderId: number; approveUrl: string; back: string }>;
+  /** One audio file uploaded into a release by its artist, as the studio's bulk upload sends each file (with a PNG cover if asked). */
+  uploadInto(releaseId: number, cookie: string, file: string, options?: { name?: string; type?: string; cover?: Buffer }): Promise<Reply>;
   /** Follows a redirect to the store (its URLs carry APP_ORIGIN) with the buyer's cookie. */
   follow(location: string, cookie: string): Promise<Reply>;
   close(): Promise<void>;
@@ -189,6 +191,21 @@ export async function startCheckoutHarness(
       if (created.status !== 201) throw new Error(`creating the order answered ${created.status}: ${created.bytes.toString()}`);
       const back = await approve(created.body.approveUrl, funding);
       return { orderId: created.body.orderId as number, approveUrl: created.body.approveUrl as string, back };
+    },
+    async uploadInto(releaseId, cookie, file, upload = {}) {
+      const form = new FormData();
+      if (upload.name) form.set('name', upload.name);
+      form.set('priceEur', '0.99');
+      form.set('freePreviewDuration', '2');
+      form.set('audio', new Blob([new Uint8Array(fs.readFileSync(file))], { type: upload.type ?? 'audio/mpeg' }), path.basename(file));
+      if (upload.cover) form.set('cover', new Blob([new Uint8Array(upload.cover)], { type: 'image/png' }), 'cover.png');
+      const res = await fetch(`${base}/api/artist/releases/${releaseId}/tracks`, {
+        method: 'POST',
+        headers: { Cookie: cookie, Origin: config.appOrigin },
+        body: form,
+      });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      return { status: res.status, body: JSON.parse(bytes.toString()), location: null, bytes };
     },
     follow(location, cookie) {
       const url = new URL(location);

@@ -7,6 +7,7 @@ import { navigate, type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Order, Playable, Purchase } from '../lib/types.js';
 import { playTracks } from '../player.js';
+import { downloadControl } from './downloads.js';
 
 const RESULTS: Record<CheckoutResult, { heading: string; text: string }> = {
   completed: {
@@ -125,9 +126,7 @@ export const libraryView: View = async () => {
         ),
       ),
       h('button', { type: 'button', 'aria-label': `Play ${p.title}`, onclick: () => playTracks(tracks, i) }, '▶ Play'),
-      p.licenseType === 'streaming'
-        ? null
-        : h('a', { class: 'button secondary', href: `/api/tracks/${p.trackId}/download`, download: '' }, 'Download'),
+      p.licenseType === 'streaming' ? null : downloadControl(p.trackId, p.title),
     ),
   );
   const orderStatus: Record<Order['status'], string> = {

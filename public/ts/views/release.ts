@@ -7,6 +7,7 @@ import type { Artist, Purchase, Release, Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
 import { cartButton, coverOf, trackGrid } from './track-card.js';
 import { offerControls } from './offer-controls.js';
+import { formatList } from './downloads.js';
 
 const TYPE_NAMES: Record<Release['type'], string> = { album: 'Album', ep: 'EP', single: 'Single', compilation: 'Compilation' };
 
@@ -149,6 +150,7 @@ export const releaseView: View = async ({ id }) => {
           : null,
         licenses.length ? h('p', { class: 'note' }, `License: ${licenses.map((l) => LICENSE_NAMES[l]).join(', ')}`) : null,
         release.catalogueNumber ? h('p', { class: 'note' }, `Catalogue number ${release.catalogueNumber}`) : null,
+        tracks[0] ? await formatList(tracks[0].id) : null,
       ),
     ),
   };

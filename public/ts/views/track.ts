@@ -7,6 +7,7 @@ import type { Purchase, Track } from '../lib/types.js';
 import { playTracks } from '../player.js';
 import { artistLink, cover } from './track-card.js';
 import { offerControls } from './offer-controls.js';
+import { downloadControl, formatList } from './downloads.js';
 
 async function owns(trackId: number): Promise<boolean> {
   if (!currentUser()) return false;
@@ -39,7 +40,7 @@ export const trackView: View = async ({ id }) => {
         h('p', { class: 'price' }, price(track)),
         h('div', { class: 'actions' }, track.preview || full ? play : h('p', {}, 'No preview for this track.')),
         full && track.isFree ? null : mine ? null : offerControls(track, 'track', `“${track.name}”`),
-        full && currentUser() ? h('p', {}, h('a', { href: `/api/tracks/${track.id}/download`, download: '' }, 'Download')) : null,
+        full && currentUser() ? h('p', {}, downloadControl(track.id, track.name)) : await formatList(track.id),
         mine ? h('p', { class: 'note' }, 'You own this track.') : null,
       ),
     ),

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { signInAs } from '../support/auth';
+import { haveChromium, launchChromium, signedInPage } from '../support/browser';
+import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout';
+import { useTestDatabase } from '../support/db';
+import { buildPurchase } from '../support/factories';
+import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
+import { png } from '../support/images';
+import { accessibilityProblems } from '../support/pages';
+import { tempDir } from '../support/temp-dir';
+
+/**
+ * Download formats through the pages in headless Chromium: the release page
+ * lists them before purchase; in the library a buyer picks FLAC, sees it
+ * being prepared (a job on the durable queue), and gets the file.
+ */
+
+jest.setTimeout(120_000);
+const db = useTestDatabase();
+const run = haveChromium() && haveFfmpeg() ? describe : describe.skip;
+
+run('download formats, in Chromium', () => {
+  let shop: CheckoutHarness;
+  let browser: Browser;
+  const work = tempDir('sn-formats-journey-');
+
+  beforeAll(async () => {
+    shop = await startCheckoutHarness(db.pool, { env: { APP_ORIGIN: 'port' }, durableJobs: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await shop?.close();
+  });
+
+  it('lists the formats on the release page and prepares FLAC in the library', async () => {
+    const origin = shop.config.appOrigin;
+    const artist = await signInAs(db.pool, 'artist', { displayName: 'Tide Pool' });
+    const wav = path.join(work, 'master.wav');
+    await makeFixture(wav, 3, ['-c:a', 'pcm_s16le']);
+    const release = await shop.call('POST', '/api/artist/releases', { cookie: artist.cookie, json: { title: 'Low Water' } });
+    const uploaded = await shop.uploadInto(release.body.release.id, artist.cookie, wav, {
+      name: 'Ebb',
+      type: 'audio/wav',
+      cover: png(32, 32),
+    });
+    expect(uploaded.status).toBe(201);
+    await shop.call('PATCH', `/api/artist/releases/${release.body.release.id}`, { cookie: artist.cookie, json: { isPublished: true } });
+
+    const buyer = await signInAs(db.pool, 'user');
+    const { context, page, problems } = await signedInPage(browser, buyer.token);
+    await page.goto(`${origin}/releases/${release.body.release.id}`);
+    await page.getByText(/Download formats: Original \(WAV\), MP3 320 kbps, .*FLAC/).waitFor();
+
+    await buildPurchase(db.pool, { userId: buyer.user.id, trackId: uploaded.body.track.id });
+    await page.goto(`${origin}/library`);
+    await page.getByRole('heading', { name: 'Tracks you own' }).waitFor();
+    const select = page.getByLabel('Format for Ebb');
+    await select.focus();
+    await page.locator('option[value="flac"]').waitFor({ state: 'attached' });
+    await select.selectOption('flac');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download' }).click();
+    await page.getByText('Preparing FLAC…').waitFor();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toBe('01 Tide Pool - Ebb.flac');
+    expect(
+      fs
+        .readFileSync((await saved.path())!)
+        .subarray(0, 4)
+        .toString('latin1'),
+    ).toBe('fLaC');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
