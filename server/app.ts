@@ -14,6 +14,7 @@ import { streamRoutes } from '../routes/stream.routes';
 import { playRoutes } from '../routes/plays.routes';
 import { statisticsRoutes } from '../routes/statistics.routes';
 import { checkoutRoutes } from '../routes/checkout.routes';
+import { releaseDownloadRoutes } from '../routes/release-download.routes';
 import { codeRoutes } from '../routes/codes.routes';
 import { orderRoutes } from '../routes/orders.routes';
 import { webhookRoutes } from '../routes/webhooks.routes';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(adminUsersRoutes(services));
   app.use(themeRoutes(services));
   app.use(streamRoutes(services));
+  app.use(releaseDownloadRoutes(services));
   app.use(playRoutes(services, rateLimits));
   app.use(statisticsRoutes(services));
   app.use(checkoutRoutes(services, rateLimits));

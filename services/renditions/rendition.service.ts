@@ -66,7 +66,8 @@ function recipeDigest(track: Track, recipe: Recipe, tags: Tags, cover: string | 
 const storageKeyOf = (track: Track, recipe: Recipe, digest: string) =>
   `renditions/${crypto.createHash('sha256').update(`${track.id}:${recipe.format}:${digest}`).digest('hex').slice(0, 32)}.${recipe.ext}`;
 
-async function planOf(deps: Deps, track: Track, recipe: Recipe) {
+/** What a rendition of `track` in `recipe` is made from, and where it is kept. */
+export async function renditionPlan(deps: Pick<Deps, 'db' | 'config'>, track: Track, recipe: Recipe) {
   const release = track.releaseId === null ? undefined : await findReleaseById(deps.db, track.releaseId);
   const tags = tagsOf(track, release, deps.config.appOrigin);
   const cover = recipe.cover ? coverOf(track, release) : null;
@@ -88,7 +89,7 @@ export async function formatsOf(deps: Deps, track: Track): Promise<{ format: Dow
   const made = await listRenditionFormats(deps.db, track.id);
   const offered = await Promise.all(
     RECIPES.map(async (recipe) => {
-      const { recipeKey } = await planOf(deps, track, recipe);
+      const { recipeKey } = await renditionPlan(deps, track, recipe);
       return { format: recipe.format, label: recipe.label, ready: made.some((m) => m.format === recipe.format && m.recipe === recipeKey) };
     }),
   );
@@ -120,7 +121,7 @@ export async function renditionDownload(
   const recipe = recipeOf(format);
   if (!recipe || !isLossless(track.audioFormat))
     throw fail('invalid_value', { message: `This track is offered as its original file only (${track.audioFormat ?? 'lossy'}).` });
-  const plan = await planOf(deps, track, recipe);
+  const plan = await renditionPlan(deps, track, recipe);
   const made = await findRendition(deps.db, track.id, recipe.format, plan.recipeKey);
   if (!made) {
     await deps.jobs.send(
@@ -131,6 +132,11 @@ export async function renditionDownload(
     return { preparing: { format } };
   }
   return { ready: { ...sourceOfRendition(track, recipe, made), filename: renditionName(track, recipe.ext) } };
+}
+
+/** Queues the job that makes a rendition: one waiting per rendition, however many ask. */
+export async function queueRendition(deps: Pick<Deps, 'jobs'>, track: Track, recipe: Recipe, recipeKey: string): Promise<void> {
+  await deps.jobs.send(JOBS.rendition, { trackId: track.id, format: recipe.format }, { singletonKey: `${track.id}:${recipe.format}:${recipeKey}` });
 }
 
 function sourceOfRendition(track: Track, recipe: Recipe, made: Rendition): AudioSource {
@@ -156,7 +162,7 @@ export async function makeRendition(deps: Deps, trackId: number, format: Downloa
   const track = await findTrackById(deps.db, trackId);
   const recipe = recipeOf(format);
   if (!track || !recipe || !isLossless(track.audioFormat)) return; // gone or changed since it was asked for
-  const plan = await planOf(deps, track, recipe);
+  const plan = await renditionPlan(deps, track, recipe);
   if (await findRendition(deps.db, track.id, recipe.format, plan.recipeKey)) return;
 
   const work = path.join(deps.config.uploadDir, 'incoming');

@@ -10,6 +10,7 @@ import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 import { png } from '../support/images';
 import { tempDir } from '../support/temp-dir';
 import { until } from '../support/until';
+import yauzl from 'yauzl';
 
 /**
  * Renditions of a FLAC master, made by the npm package's ffmpeg (FFMPEG_PATH
@@ -145,5 +146,64 @@ maybe('renditions of a lossless master', () => {
     expect([flac.status, flac.body.error.code]).toEqual([400, 'invalid_value']);
     const bogus = await shop.call('GET', `/api/tracks/${track.id}/download?format=mp4`, { cookie: buyer.cookie });
     expect([bogus.status, bogus.body.error.code]).toEqual([400, 'validation_failed']);
+  });
+});
+
+/** The names and sizes of the entries of a ZIP, read back by an independent reader (yauzl). */
+function zipEntries(bytes: Buffer): Promise<{ name: string; size: number }[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const entries: { name: string; size: number }[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        entries.push({ name: entry.fileName, size: entry.uncompressedSize });
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(entries));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+maybe('a release as one ZIP', () => {
+  it('prepares the tracks in the chosen format, then streams them in order with the cover', async () => {
+    const artist = await signInAs(db.pool, 'artist', { displayName: 'Tide Pool' });
+    const buyer = await signInAs(db.pool, 'user');
+    const release = (await shop.call('POST', '/api/artist/releases', { cookie: artist.cookie, json: { title: 'Two Tides' } })).body.release;
+    const ids: number[] = [];
+    for (const name of ['One', 'Two']) {
+      const file = path.join(work, `${name}.flac`);
+      await makeFixture(file, 2, ['-c:a', 'flac']);
+      ids.push((await shop.uploadInto(release.id, artist.cookie, file, { name, type: 'audio/flac' })).body.track.id);
+    }
+    const form = new FormData();
+    form.set('cover', new Blob([new Uint8Array(png(48, 48))], { type: 'image/png' }), 'cover.png');
+    await fetch(`${shop.base}/api/artist/releases/${release.id}/cover`, {
+      method: 'PUT',
+      headers: { Cookie: artist.cookie, Origin: shop.config.appOrigin },
+      body: form,
+    });
+    await shop.call('PATCH', `/api/artist/releases/${release.id}`, { cookie: artist.cookie, json: { isPublished: true } });
+
+    const url = `/api/releases/${release.id}/download?format=opus`;
+    expect((await shop.call('GET', url, { cookie: buyer.cookie })).status).toBe(403);
+    for (const trackId of ids) await buildPurchase(db.pool, { userId: buyer.user.id, trackId });
+
+    const first = await shop.call('GET', url, { cookie: buyer.cookie });
+    expect([first.status, first.body]).toEqual([202, { status: 'preparing', format: 'opus', ready: 0, total: 2 }]);
+    let reply = first;
+    await until(async () => (reply = await shop.call('GET', url, { cookie: buyer.cookie })).status === 200, 'the ZIP', 60_000);
+    expect(reply.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+    const entries = await zipEntries(reply.bytes);
+    expect(entries.map((e) => e.name)).toEqual(['01 Tide Pool - One.opus', '02 Tide Pool - Two.opus', 'cover.png']);
+    expect(entries.every((e) => e.size > 0)).toBe(true);
+
+    const original = await shop.call('GET', `/api/releases/${release.id}/download`, { cookie: buyer.cookie });
+    expect((await zipEntries(original.bytes)).map((e) => e.name)).toEqual([
+      '01 Tide Pool - One.flac',
+      '02 Tide Pool - Two.flac',
+      'cover.png',
+    ]);
   });
 });
