@@ -25,10 +25,14 @@ export interface ZipEntry {
 }
 
 export type ReleaseDownload =
-  | { zip: { filename: string; entries: ZipEntry[] } }
-  | { preparing: { format: DownloadFormat; ready: number; total: number } };
+  { zip: { filename: string; entries: ZipEntry[] } } | { preparing: { format: DownloadFormat; ready: number; total: number } };
 
-export async function releaseDownload(deps: Deps, actor: Actor | undefined, releaseId: number, format: DownloadFormat): Promise<ReleaseDownload> {
+export async function releaseDownload(
+  deps: Deps,
+  actor: Actor | undefined,
+  releaseId: number,
+  format: DownloadFormat,
+): Promise<ReleaseDownload> {
   const release = await findReleaseById(deps.db, releaseId);
   if (!release || ((!release.isPublished || release.isDeleted) && !mayManageTrack(actor, release))) throw releaseNotFound();
   const tracks = await listReleaseTracks(deps.db, releaseId);
@@ -38,7 +42,9 @@ export async function releaseDownload(deps: Deps, actor: Actor | undefined, rele
 
   const recipe = format === 'original' ? undefined : recipeOf(format);
   if (format !== 'original' && (!recipe || tracks.some((t) => !isLossless(t.audioFormat))))
-    throw fail('invalid_value', { message: 'Some tracks of this release are offered as their original files only: download it as "original".' });
+    throw fail('invalid_value', {
+      message: 'Some tracks of this release are offered as their original files only: download it as "original".',
+    });
 
   const entries: ZipEntry[] = [];
   let ready = 0;

@@ -136,7 +136,11 @@ export async function renditionDownload(
 
 /** Queues the job that makes a rendition: one waiting per rendition, however many ask. */
 export async function queueRendition(deps: Pick<Deps, 'jobs'>, track: Track, recipe: Recipe, recipeKey: string): Promise<void> {
-  await deps.jobs.send(JOBS.rendition, { trackId: track.id, format: recipe.format }, { singletonKey: `${track.id}:${recipe.format}:${recipeKey}` });
+  await deps.jobs.send(
+    JOBS.rendition,
+    { trackId: track.id, format: recipe.format },
+    { singletonKey: `${track.id}:${recipe.format}:${recipeKey}` },
+  );
 }
 
 function sourceOfRendition(track: Track, recipe: Recipe, made: Rendition): AudioSource {
