@@ -54,7 +54,10 @@ export class PgBossQueue implements JobQueue {
   }
 
   /** Stops taking jobs and waits (up to `timeoutMs`) for those running to finish; unfinished ones run again elsewhere. */
-  stop(timeoutMs: number): Promise<void> {
-    return this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+  async stop(timeoutMs: number): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+    // pg-boss checks once a second, after stop() returns, that its workers have stopped: let that last check
+    // run while this process (or test file) still exists, so no timer of its outlives the queue.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
   }
 }

@@ -14,7 +14,8 @@ import { tempDir } from '../support/temp-dir';
 /**
  * Download formats through the pages in headless Chromium: the release page
  * lists them before purchase; in the library a buyer picks FLAC, sees it
- * being prepared (a job on the durable queue), and gets the file.
+ * being prepared (a job on the durable queue), and gets the file; then the
+ * whole release as one ZIP in MP3 from the release page.
  */
 
 jest.setTimeout(120_000);
@@ -73,6 +74,20 @@ run('download formats, in Chromium', () => {
         .toString('latin1'),
     ).toBe('fLaC');
     expect(await accessibilityProblems(page)).toEqual([]);
+
+    // The whole release, as one ZIP in MP3 (its track prepared on the way).
+    await page.goto(`${origin}/releases/${release.body.release.id}`);
+    await page.getByLabel('Format for Low Water').selectOption('mp3_320');
+    const zip = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download release' }).click();
+    const archive = await zip;
+    expect(archive.suggestedFilename()).toBe('Tide Pool - Low Water (MP3 320 kbps).zip');
+    expect(
+      fs
+        .readFileSync((await archive.path())!)
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -199,6 +199,14 @@ maybe('a release as one ZIP', () => {
     expect(entries.map((e) => e.name)).toEqual(['01 Tide Pool - One.opus', '02 Tide Pool - Two.opus', 'cover.png']);
     expect(entries.every((e) => e.size > 0)).toBe(true);
 
+    // A client that hangs up after the first bytes: the stream stops, nothing crashes, the next download works.
+    const abort = new AbortController();
+    const partial = await fetch(`${shop.base}/api/releases/${release.id}/download`, {
+      headers: { Cookie: buyer.cookie, Origin: shop.config.appOrigin },
+      signal: abort.signal,
+    });
+    await partial.body!.getReader().read();
+    abort.abort();
     const original = await shop.call('GET', `/api/releases/${release.id}/download`, { cookie: buyer.cookie });
     expect((await zipEntries(original.bytes)).map((e) => e.name)).toEqual([
       '01 Tide Pool - One.flac',

@@ -70,3 +70,44 @@ export async function formatList(trackId: number): Promise<HTMLElement | null> {
   if (!formats.length) return null;
   return h('p', { class: 'note formats' }, `Download formats: ${formats.map((f) => f.label).join(', ')}.`);
 }
+
+/**
+ * A whole release as one ZIP in the chosen format: while its tracks are
+ * prepared the store answers 202 with how many are ready ("Preparing FLAC —
+ * 3 of 8 tracks"); once they all are, the browser downloads the archive.
+ */
+export function releaseDownloadControl(releaseId: number, title: string, formats: ApiFormat[]): HTMLElement {
+  const select = h(
+    'select',
+    { 'aria-label': `Format for ${title}` },
+    formats.map((f) => h('option', { value: f.format }, f.label)),
+  );
+  const button = h('button', { type: 'button', class: 'secondary' }, 'Download release');
+  const status = statusLine();
+  button.addEventListener('click', async () => {
+    const url = `/api/releases/${releaseId}/download?format=${encodeURIComponent(select.value)}`;
+    button.disabled = true;
+    try {
+      for (let i = 0; i < 300; i++) {
+        // Only the answer's status is wanted here: the archive itself is left to the browser's download.
+        const abort = new AbortController();
+        const reply = await fetch(url, { credentials: 'same-origin', signal: abort.signal });
+        if (reply.status === 200) {
+          abort.abort();
+          status.say('');
+          return save(url);
+        }
+        const body = (await reply.json()) as { ready?: number; total?: number; error?: { message?: string } };
+        if (reply.status !== 202) throw new Error(body.error?.message ?? 'The download failed.');
+        status.say(`Preparing ${select.selectedOptions[0]?.textContent ?? select.value} — ${body.ready} of ${body.total} tracks…`);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+      status.say('This is taking long; try again in a minute.', 'error');
+    } catch (err) {
+      if ((err as Error).name !== 'AbortError') status.say(messageOf(err), 'error');
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('div', { class: 'download release-download' }, select, button, status);
+}

@@ -4,10 +4,11 @@ import { clock, price } from '../lib/format.js';
 import { type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Artist, Purchase, Release, Track } from '../lib/types.js';
+import type { ApiFormat } from '../contract/api.js';
 import { playTracks } from '../player.js';
 import { cartButton, coverOf, trackGrid } from './track-card.js';
 import { offerControls } from './offer-controls.js';
-import { formatList } from './downloads.js';
+import { formatList, releaseDownloadControl } from './downloads.js';
 
 const TYPE_NAMES: Record<Release['type'], string> = { album: 'Album', ep: 'EP', single: 'Single', compilation: 'Compilation' };
 
@@ -61,6 +62,16 @@ async function ownedOf(release: Release, tracks: Track[]): Promise<Set<number>> 
   if (release.artist.id === me.id) return new Set(tracks.map((t) => t.id));
   const { purchases } = await api<{ purchases: Purchase[] }>('GET', '/api/me/purchases?pageSize=100');
   return new Set(purchases.filter((p) => !p.revokedAt).map((p) => p.trackId));
+}
+
+/** The formats the whole release can be downloaded in: the original, and the renditions every track is offered in. */
+async function releaseFormats(tracks: Track[]): Promise<ApiFormat[]> {
+  const all = await Promise.all(
+    tracks.map((t) => api<{ formats: ApiFormat[] }>('GET', `/api/tracks/${t.id}/formats`).then((r) => r.formats)),
+  );
+  return all[0]!
+    .filter((f) => all.every((formats) => formats.some((g) => g.format === f.format)))
+    .map((f) => (f.format === 'original' ? { ...f, label: 'Original files' } : f));
 }
 
 /** A release page: the tracklist in order, play all, buy the release or single tracks, credits. */
@@ -119,6 +130,7 @@ export const releaseView: View = async ({ id }) => {
           ownsAll
             ? h('p', { class: 'note' }, 'You own this release.')
             : offerControls(release, 'release', TYPE_NAMES[release.type].toLowerCase()),
+          ownsAll && currentUser() && tracks[0] ? releaseDownloadControl(release.id, release.title, await releaseFormats(tracks)) : null,
         ),
         h(
           'table',
