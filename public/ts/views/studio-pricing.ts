@@ -1,6 +1,6 @@
 import type { ApiDiscountCode, ApiDownloadCode, ApiOffer, PriceModel } from '../contract/api.js';
 import { api } from '../lib/api.js';
-import { attempt, field, formOf, h, rowList, statusLine } from '../lib/dom.js';
+import { attempt, field, formOf, h, rowList, statusLine, type StatusLine } from '../lib/dom.js';
 import { date, storeCurrency } from '../lib/format.js';
 
 /**
@@ -63,6 +63,25 @@ export function pricingFields(item: ApiOffer): { controls: HTMLElement[]; body()
   };
 }
 
+/** "Switch off" for one code: DELETE `url`, then redraw the list and say so. */
+function switchOff(code: string, url: string, status: StatusLine, refresh: () => Promise<void>, done: string): HTMLElement {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'link',
+      'aria-label': `Switch off ${code}`,
+      onclick: () =>
+        void attempt(status, async () => {
+          await api('DELETE', url);
+          await refresh();
+          return done;
+        }),
+    },
+    'Switch off',
+  );
+}
+
 /** An item's download codes: make a batch, export them, see which were redeemed. */
 export function downloadCodesSection(kind: 'track' | 'release', id: number): HTMLElement {
   const status = statusLine();
@@ -88,21 +107,7 @@ export function downloadCodesSection(kind: 'track' | 'release', id: number): HTM
                 h('span', {}, c.redeemedAt ? `redeemed ${date(c.redeemedAt)}` : c.disabledAt ? 'switched off' : 'unused'),
                 c.redeemedAt || c.disabledAt
                   ? null
-                  : h(
-                      'button',
-                      {
-                        type: 'button',
-                        class: 'link',
-                        'aria-label': `Switch off ${c.code}`,
-                        onclick: () =>
-                          void attempt(status, async () => {
-                            await api('DELETE', `/api/artist/download-codes/${c.id}`);
-                            await refresh();
-                            return `${c.code} no longer works.`;
-                          }),
-                      },
-                      'Switch off',
-                    ),
+                  : switchOff(c.code, `/api/artist/download-codes/${c.id}`, status, refresh, `${c.code} no longer works.`),
               ],
               '',
             ),
@@ -145,22 +150,7 @@ export async function discountCodesSection(): Promise<HTMLElement> {
           h('span', {}, c.percentOff !== null ? `${c.percentOff} % off` : `${c.amountOff} ${storeCurrency().code} off`),
           h('span', {}, `${c.redemptions}${c.maxRedemptions ? ` / ${c.maxRedemptions}` : ''} used`),
           h('span', {}, c.endsAt ? `until ${date(c.endsAt)}` : 'no end'),
-          c.disabledAt
-            ? h('span', {}, 'off')
-            : h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'link',
-                  'aria-label': `Switch off ${c.code}`,
-                  onclick: () =>
-                    void attempt(
-                      status,
-                      async () => (await api('DELETE', `/api/artist/codes/${c.id}`), await refresh(), `${c.code} is off.`),
-                    ),
-                },
-                'Switch off',
-              ),
+          c.disabledAt ? h('span', {}, 'off') : switchOff(c.code, `/api/artist/codes/${c.id}`, status, refresh, `${c.code} is off.`),
         ],
         'No discount codes yet.',
       ),
