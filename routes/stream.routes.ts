@@ -1,7 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 import type { RouteDeps } from './deps';
 import { issuePlayToken } from '../services/plays/plays.service';
-import { downloadSource, streamSource } from '../services/streaming/stream.service';
+import { downloadSource } from '../services/streaming/stream.service';
+import { streamingSource } from '../services/renditions/streaming-rendition';
 import { sendAudio } from './audio-response';
 import { idParam, requestMeta } from './request';
 import { z } from 'zod';
@@ -9,6 +10,8 @@ import { DOWNLOAD_FORMATS } from '../contract/api';
 import { parseInput } from '../lib/errors';
 import { renditionDownload, trackFormats } from '../services/renditions/rendition.service';
 
+/** `quality=original`: the master itself rather than the streaming rendition of a lossless master. */
+const streamQuery = z.object({ quality: z.enum(['stream', 'original']).default('stream') }).loose();
 const downloadQuery = z.object({ format: z.enum(DOWNLOAD_FORMATS).default('original') }).strict();
 
 /** Listening and downloading: every byte of audio goes through these two routes. */
@@ -17,7 +20,8 @@ export function streamRoutes(deps: RouteDeps): Router {
 
   const stream: RequestHandler = async (req, res) => {
     const id = idParam(req);
-    const source = await streamSource(deps, req.actor, id);
+    const { quality } = parseInput(streamQuery, req.query, 'query');
+    const source = await streamingSource(deps, req.actor, id, quality);
     // What a counted play report must show: this store served this track to this listener.
     res.set('X-Play-Token', await issuePlayToken(deps, req.actor, id, requestMeta(req)));
     await sendAudio(deps, req, res, source);

@@ -15,6 +15,7 @@ import { publicName } from '../users.service';
 import { randomKey, storeCover, storePreview } from './track-files';
 import { fail, userNotFound } from '../../lib/errors';
 import { applyOfferInput, defaultOffer, type OfferInput } from '../pricing/offer';
+import { prepareStreamingRendition } from '../renditions/streaming-rendition';
 
 export interface TrackFields {
   name: string;
@@ -179,13 +180,18 @@ export async function createTrack(
       coverFilename: cover?.key ?? null,
       coverMime: cover?.mime ?? null,
     });
-    if (input.releaseId === undefined) return track;
-    try {
-      return await appendToRelease(deps, me, input.releaseId, track);
-    } catch (err) {
-      await deleteTrackRow(deps.db, track.id); // the release went away meanwhile: the upload leaves nothing
-      throw err;
+    let placed = track;
+    if (input.releaseId !== undefined) {
+      try {
+        placed = await appendToRelease(deps, me, input.releaseId, track);
+      } catch (err) {
+        await deleteTrackRow(deps.db, track.id); // the release went away meanwhile: the upload leaves nothing
+        throw err;
+      }
     }
+    // Its first listeners should get the streaming rendition, not the whole master: made now, in the background.
+    await prepareStreamingRendition(deps, placed);
+    return placed;
   } catch (err) {
     await Promise.all(stored.map((key) => deps.storage.remove(key).catch(() => undefined)));
     throw err;

@@ -7,6 +7,8 @@ import type { JobCount, JobHandlers, JobName, JobQueue } from './job-queue';
  * is pg-boss-queue.ts, tested on its own). The handlers are the real ones.
  */
 export class InlineQueue implements JobQueue {
+  readonly durable = false;
+
   constructor(
     private readonly background: Background,
     private readonly handlers: () => JobHandlers,

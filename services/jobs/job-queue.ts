@@ -33,6 +33,8 @@ export interface JobCount {
 
 /** Where services put work to be done later. */
 export interface JobQueue {
+  /** Whether jobs outlive this process: work that can wait (a rendition made ahead of time) is only queued on a durable queue. */
+  readonly durable: boolean;
   /** Enqueues a job; resolves to its id, or null when a singleton already holds the slot. */
   send(name: JobName, data: object, options?: SendOptions): Promise<string | null>;
   /** Jobs by queue and state (a queue that keeps none has nothing to count). */

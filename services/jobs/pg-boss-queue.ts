@@ -7,6 +7,8 @@ const QUEUE_OPTIONS = { retryLimit: 8, retryDelay: 5, retryBackoff: true, expire
 
 /** The job queue on PostgreSQL (pg-boss, in its own `pgboss` schema of the store's database). */
 export class PgBossQueue implements JobQueue {
+  readonly durable = true;
+
   private constructor(
     private readonly boss: PgBoss,
     private readonly logger: Logger,

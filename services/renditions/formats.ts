@@ -6,7 +6,7 @@ import type { DownloadFormat } from '../../contract/api';
  * container carries cover art. Bumping RECIPE_VERSION makes every rendition
  * anew (the recipe digest changes).
  */
-export const RECIPE_VERSION = 1;
+export const RECIPE_VERSION = 2;
 
 export interface Recipe {
   format: Exclude<DownloadFormat, 'original'>;

@@ -143,7 +143,7 @@ export async function queueRendition(deps: Pick<Deps, 'jobs'>, track: Track, rec
   );
 }
 
-function sourceOfRendition(track: Track, recipe: Recipe, made: Rendition): AudioSource {
+export function sourceOfRendition(track: Track, recipe: Recipe, made: Rendition): AudioSource {
   return {
     track,
     key: made.storageKey,

@@ -80,13 +80,17 @@ function sourceOf(track: Track, kind: 'full' | 'preview'): AudioSource {
 }
 
 /** The track row, through the access cache when there is one (a playback asks for many ranges). */
-function audioTrack(deps: ServiceDeps, trackId: number): Promise<Track | undefined> {
+function audioTrack(deps: Pick<ServiceDeps, 'db' | 'accessCache'>, trackId: number): Promise<Track | undefined> {
   const load = () => findTrackById(deps.db, trackId);
   return deps.accessCache ? deps.accessCache.get(`track:${trackId}`, load) : load();
 }
 
 /** What GET /api/tracks/:id/stream sends this actor. */
-export async function streamSource(deps: ServiceDeps, actor: Actor | undefined, trackId: number): Promise<AudioSource> {
+export async function streamSource(
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'accessCache'>,
+  actor: Actor | undefined,
+  trackId: number,
+): Promise<AudioSource> {
   const track = await audioTrack(deps, trackId);
   if (!track) throw trackNotFound();
   if ((await accessTo(deps, actor, track)).level === 'full') return sourceOf(track, 'full');

@@ -426,7 +426,12 @@ describe('failures between PayPal and us', () => {
 
       const later = () => new Date(Date.now() + 10 * 60_000);
       // No gift in this order: nothing is queued.
-      const deps = { db: db.pool, clock: later, payments: h.payments, jobs: { send: async () => null, counts: async () => [] } };
+      const deps = {
+        db: db.pool,
+        clock: later,
+        payments: h.payments,
+        jobs: { durable: false, send: async () => null, counts: async () => [] },
+      };
       const summary = await reconcileStaleOrders(deps);
       expect(summary).toMatchObject({ errors: 0 });
       expect(summary.settled).toBeGreaterThanOrEqual(1);

@@ -75,7 +75,7 @@ describe('a refunded order stays refunded', () => {
     const { orderId } = await refundedOrder();
     const { rows } = await db.pool.query('SELECT amount, transaction_id FROM orders WHERE id = $1', [orderId]);
     const late = await settleFromProvider(
-      { db: db.pool, clock: systemClock, jobs: { send: async () => null, counts: async () => [] } },
+      { db: db.pool, clock: systemClock, jobs: { durable: false, send: async () => null, counts: async () => [] } },
       orderId,
       {
         id: (await state(orderId)).paypal_order_id,
