@@ -54,7 +54,7 @@ export async function releaseDownload(
       entries.push({ name: renditionName(track, ext), key: track.audioFilename });
       continue;
     }
-    const plan = await renditionPlan(deps, track, recipe);
+    const plan = await renditionPlan(deps, track, recipe, { release });
     const made = await findRendition(deps.db, track.id, recipe.format, plan.recipeKey);
     if (made) {
       ready++;

@@ -67,13 +67,22 @@ const storageKeyOf = (track: Track, recipe: Recipe, digest: string) =>
   `renditions/${crypto.createHash('sha256').update(`${track.id}:${recipe.format}:${digest}`).digest('hex').slice(0, 32)}.${recipe.ext}`;
 
 /** What a rendition of `track` in `recipe` is made from, and where it is kept. */
-export async function renditionPlan(deps: Pick<Deps, 'db' | 'config'>, track: Track, recipe: Recipe) {
-  const release = track.releaseId === null ? undefined : await findReleaseById(deps.db, track.releaseId);
+export async function renditionPlan(
+  deps: Pick<Deps, 'db' | 'config'>,
+  track: Track,
+  recipe: Recipe,
+  known?: { release: Release | undefined },
+) {
+  // The track's release gives the album tags and the cover; callers planning many renditions read it once.
+  const release = known ? known.release : await releaseOf(deps, track);
   const tags = tagsOf(track, release, deps.config.appOrigin);
   const cover = recipe.cover ? coverOf(track, release) : null;
   const recipeKey = recipeDigest(track, recipe, tags, cover);
   return { tags, cover, recipeKey, storageKey: storageKeyOf(track, recipe, recipeKey) };
 }
+
+const releaseOf = async (deps: Pick<Deps, 'db'>, track: Track) =>
+  track.releaseId === null ? undefined : await findReleaseById(deps.db, track.releaseId);
 
 /** GET /api/tracks/:id/formats: what a buyer can download, listed before they pay (404 for a track they may not see). */
 export async function trackFormats(deps: Deps, actor: Actor | undefined, trackId: number) {
@@ -86,10 +95,10 @@ export async function trackFormats(deps: Deps, actor: Actor | undefined, trackId
 export async function formatsOf(deps: Deps, track: Track): Promise<{ format: DownloadFormat; label: string; ready: boolean }[]> {
   const original = { format: 'original' as const, label: `Original (${track.audioFormat?.toUpperCase() ?? 'as uploaded'})`, ready: true };
   if (!isLossless(track.audioFormat)) return [original];
-  const made = await listRenditionFormats(deps.db, track.id);
+  const [made, release] = await Promise.all([listRenditionFormats(deps.db, track.id), releaseOf(deps, track)]);
   const offered = await Promise.all(
     RECIPES.map(async (recipe) => {
-      const { recipeKey } = await renditionPlan(deps, track, recipe);
+      const { recipeKey } = await renditionPlan(deps, track, recipe, { release });
       return { format: recipe.format, label: recipe.label, ready: made.some((m) => m.format === recipe.format && m.recipe === recipeKey) };
     }),
   );
@@ -124,11 +133,7 @@ export async function renditionDownload(
   const plan = await renditionPlan(deps, track, recipe);
   const made = await findRendition(deps.db, track.id, recipe.format, plan.recipeKey);
   if (!made) {
-    await deps.jobs.send(
-      JOBS.rendition,
-      { trackId: track.id, format: recipe.format },
-      { singletonKey: `${track.id}:${recipe.format}:${plan.recipeKey}` },
-    );
+    await queueRendition(deps, track, recipe, plan.recipeKey);
     return { preparing: { format } };
   }
   return { ready: { ...sourceOfRendition(track, recipe, made), filename: renditionName(track, recipe.ext) } };
