@@ -49,6 +49,31 @@ export class Ffmpeg {
 
   constructor(private readonly settings: FfmpegSettings) {}
 
+  private checked: { at: number; ok: Promise<boolean> } | undefined;
+
+  /** Whether the binary runs at all (`-version`), remembered for a minute: a missing or broken ffmpeg is told at once, not after retries. */
+  available(): Promise<boolean> {
+    const now = Date.now();
+    if (!this.checked || now - this.checked.at > 60_000) {
+      this.checked = {
+        at: now,
+        ok: new Promise((resolve) => {
+          let binary: string;
+          try {
+            binary = this.binary;
+          } catch {
+            return resolve(false);
+          }
+          const child = spawn(binary, ['-version'], { stdio: 'ignore' });
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          child.once('error', () => (clearTimeout(timer), resolve(false)));
+          child.once('close', (code) => (clearTimeout(timer), resolve(code === 0)));
+        }),
+      };
+    }
+    return this.checked.ok;
+  }
+
   get binary(): string {
     return this.settings.path ?? packagedFfmpeg();
   }

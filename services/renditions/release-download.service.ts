@@ -1,7 +1,7 @@
 import type { DownloadFormat } from '../../contract/api';
 import { findReleaseById, listReleaseTracks } from '../../db/repos/releases.repo';
 import { findRendition } from '../../db/repos/renditions.repo';
-import { fail, releaseNotFound } from '../../lib/errors';
+import { fail, releaseNotFound, serviceUnavailable } from '../../lib/errors';
 import { mayManageTrack, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { downloadName, requireDownload } from '../streaming/stream.service';
@@ -47,7 +47,7 @@ export async function releaseDownload(
     });
 
   const entries: ZipEntry[] = [];
-  let ready = 0;
+  const missing: { track: (typeof tracks)[number]; recipeKey: string }[] = [];
   for (const track of tracks) {
     if (!recipe) {
       const ext = track.audioFilename.slice(track.audioFilename.lastIndexOf('.') + 1);
@@ -56,14 +56,17 @@ export async function releaseDownload(
     }
     const plan = await renditionPlan(deps, track, recipe, { release });
     const made = await findRendition(deps.db, track.id, recipe.format, plan.recipeKey);
-    if (made) {
-      ready++;
-      entries.push({ name: renditionName(track, recipe.ext), key: made.storageKey });
-    } else {
-      await queueRendition(deps, track, recipe, plan.recipeKey);
-    }
+    if (made) entries.push({ name: renditionName(track, recipe.ext), key: made.storageKey });
+    else missing.push({ track, recipeKey: plan.recipeKey });
   }
-  if (recipe && ready < tracks.length) return { preparing: { format, ready, total: tracks.length } };
+  if (recipe && missing.length) {
+    if (!(await deps.ffmpeg.available()))
+      throw serviceUnavailable(
+        'Downloads in other formats cannot be made right now (the transcoder is missing); the original files are available.',
+      );
+    for (const { track, recipeKey } of missing) await queueRendition(deps, track, recipe, recipeKey);
+    return { preparing: { format, ready: tracks.length - missing.length, total: tracks.length } };
+  }
   if (release.coverFilename) {
     const ext = release.coverMime === 'image/png' ? 'png' : release.coverMime === 'image/webp' ? 'webp' : 'jpg';
     entries.push({ name: `cover.${ext}`, key: release.coverFilename });

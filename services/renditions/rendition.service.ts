@@ -6,7 +6,7 @@ import type { DownloadFormat } from '../../contract/api';
 import { findReleaseById, type Release } from '../../db/repos/releases.repo';
 import { findRendition, insertRendition, listRenditionFormats, type Rendition } from '../../db/repos/renditions.repo';
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
-import { fail, trackNotFound } from '../../lib/errors';
+import { fail, serviceUnavailable, trackNotFound } from '../../lib/errors';
 import { mayManageTrack, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { JOBS } from '../jobs/job-queue';
@@ -133,6 +133,10 @@ export async function renditionDownload(
   const plan = await renditionPlan(deps, track, recipe);
   const made = await findRendition(deps.db, track.id, recipe.format, plan.recipeKey);
   if (!made) {
+    if (!(await deps.ffmpeg.available()))
+      throw serviceUnavailable(
+        'Downloads in other formats cannot be made right now (the transcoder is missing); the original is available.',
+      );
     await queueRendition(deps, track, recipe, plan.recipeKey);
     return { preparing: { format } };
   }

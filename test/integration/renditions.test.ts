@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { signInAs } from '../support/auth';
-import { useCheckoutHarness, type Reply } from '../support/checkout';
+import { startCheckoutHarness, useCheckoutHarness, type Reply } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
 import { buildPurchase } from '../support/factories';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
@@ -227,5 +227,25 @@ maybe('a release as one ZIP', () => {
       '02 Tide Pool - Two.flac',
       'cover.png',
     ]);
+  });
+});
+
+describe('without a working ffmpeg', () => {
+  it('answers a clear 503 for renditions while the originals, the formats list and the rest of the store keep working', async () => {
+    const broken = await startCheckoutHarness(db.pool, { env: { FFMPEG_PATH: path.join(work, 'no-such-ffmpeg') }, durableJobs: true });
+    try {
+      const buyer = await signInAs(db.pool, 'user');
+      const { track, full } = await broken.sellable('1.00', { audioFormat: 'flac' });
+      await buildPurchase(db.pool, { userId: buyer.user.id, trackId: track.id });
+      const rendition = await broken.call('GET', `/api/tracks/${track.id}/download?format=mp3_320`, { cookie: buyer.cookie });
+      expect([rendition.status, rendition.body.error.code]).toEqual([503, 'service_unavailable']);
+      expect(rendition.body.error.message).toMatch(/transcoder is missing/);
+      const original = await broken.call('GET', `/api/tracks/${track.id}/download`, { cookie: buyer.cookie });
+      expect([original.status, original.bytes.equals(full)]).toEqual([200, true]);
+      expect((await broken.call('GET', `/api/tracks/${track.id}/formats`)).status).toBe(200);
+      expect((await broken.call('GET', '/readyz')).status).toBe(200);
+    } finally {
+      await broken.close();
+    }
   });
 });
