@@ -15,14 +15,31 @@ export class PgBossQueue implements JobQueue {
   ) {}
 
   /** Connects, installs or upgrades pg-boss's schema (safe from several processes at once), and makes the store's queues. */
-  static async start(connectionString: string, logger: Logger, retry: { delaySeconds?: number } = {}): Promise<PgBossQueue> {
+  /**
+   * `renditionSeconds`: how long a rendition job may run before it counts as
+   * lost and runs again — the transcoder's own limit plus copying time, so a
+   * server killed mid-transcode costs that long, not more.
+   */
+  static async start(
+    connectionString: string,
+    logger: Logger,
+    retry: { delaySeconds?: number; renditionSeconds?: number } = {},
+  ): Promise<PgBossQueue> {
     const boss = new PgBoss({ connectionString, max: 3, application_name: 'song-nexus-jobs', schema: 'pgboss' });
     boss.on('error', (err) => logger.error({ err }, 'job queue error'));
     await boss.start();
     const options = { ...QUEUE_OPTIONS, retryDelay: retry.delaySeconds ?? QUEUE_OPTIONS.retryDelay };
     // Renditions: at most one job per rendition waiting and one running (stately), however many ask; a transcode may take a while.
-    for (const name of JOB_NAMES)
-      await boss.createQueue(name, { name, ...options, ...(name === 'rendition' ? { policy: 'stately', expireInSeconds: 30 * 60 } : {}) });
+    // Created once; updated on every start, so a changed setting applies to the queue that exists.
+    for (const name of JOB_NAMES) {
+      const queue = {
+        name,
+        ...options,
+        ...(name === 'rendition' ? { policy: 'stately' as const, expireInSeconds: retry.renditionSeconds ?? 30 * 60 } : {}),
+      };
+      await boss.createQueue(name, queue);
+      await boss.updateQueue(name, queue);
+    }
     return new PgBossQueue(boss, logger);
   }
 

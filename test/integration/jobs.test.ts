@@ -89,3 +89,15 @@ it('retries a failing job with backoff until it succeeds', async () => {
   const counts = await queue.counts();
   expect(counts).toEqual(expect.arrayContaining([{ queue: JOBS.giftMail, state: 'completed', count: expect.any(Number) }]));
 });
+
+it('gives the rendition queue the transcoder’s limit as its expiry, updated when the setting changes', async () => {
+  const expiry = async () =>
+    (await db.pool.query<{ expire_seconds: number }>(`SELECT expire_seconds FROM pgboss.queue WHERE name = 'rendition'`)).rows[0]!
+      .expire_seconds;
+  const first = await PgBossQueue.start(db.url, logger, { renditionSeconds: 77 });
+  started.push(first);
+  expect(await expiry()).toBe(77);
+  const second = await PgBossQueue.start(db.url, logger, { renditionSeconds: 99 });
+  started.push(second);
+  expect(await expiry()).toBe(99);
+});
