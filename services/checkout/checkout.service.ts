@@ -37,14 +37,8 @@ export async function createCheckoutOrder(
   actor: Actor | undefined,
   request: CheckoutRequest,
 ): Promise<{ order: Order; approveUrl: string }> {
-  const { userId } = requireSignedIn(actor);
-  const gift = request.gift !== undefined;
-  const code = request.discountCode === undefined ? undefined : await usableDiscountCode(deps, request.discountCode, userId);
-  const { lines, covered } = await priceLines(deps, userId, request.items, { code, gift });
-  if (!gift) await refuseDoublePayment(deps, userId, lines, covered);
-
+  const { userId, gift, code, lines, covered, totalMinor } = await priceRequest(deps, actor, request);
   const currency = deps.config.currency;
-  const totalMinor = lines.reduce((sum, line) => sum + line.priceMinor, 0);
   const orderId = await reserveOrderId(deps.db);
   const invoiceId = `SN-${orderId}-${crypto.randomBytes(6).toString('hex')}`;
   const origin = deps.config.appOrigin;
@@ -110,12 +104,18 @@ export async function quoteCheckout(
   actor: Actor | undefined,
   request: CheckoutRequest,
 ): Promise<{ lines: PricedLine[]; totalMinor: number }> {
+  const { lines, totalMinor } = await priceRequest(deps, actor, request);
+  return { lines, totalMinor };
+}
+
+/** A request priced and checked as an order would be: the buyer, the usable code, the lines and what they cover. */
+async function priceRequest(deps: Pick<ServiceDeps, 'db' | 'clock' | 'config'>, actor: Actor | undefined, request: CheckoutRequest) {
   const { userId } = requireSignedIn(actor);
   const gift = request.gift !== undefined;
   const code = request.discountCode === undefined ? undefined : await usableDiscountCode(deps, request.discountCode, userId);
   const { lines, covered } = await priceLines(deps, userId, request.items, { code, gift });
   if (!gift) await refuseDoublePayment(deps, userId, lines, covered);
-  return { lines, totalMinor: lines.reduce((sum, line) => sum + line.priceMinor, 0) };
+  return { userId, gift, code, lines, covered, totalMinor: lines.reduce((sum, line) => sum + line.priceMinor, 0) };
 }
 
 /** The licenses a buyer may already hold that make buying `wanted` pointless: a pass never does (buying one renews it). */

@@ -3,10 +3,10 @@ import type { DiscountCode } from '../../db/repos/discount-codes.repo';
 import { findReleasesByIds, findTracksOfReleases } from '../../db/repos/releases.repo';
 import { findTracksByIds } from '../../db/repos/tracks.repo';
 import { fail } from '../../lib/errors';
-import { toMinor } from '../../lib/money';
 import type { ServiceDeps } from '../deps';
 import { discountFor } from '../pricing/discount-codes.service';
 import { priceLine, type LinePrice } from '../pricing/line-price';
+import { typedAmount } from '../pricing/offer';
 
 /** Most lines (tracks and releases) in one order: PayPal's item list and our statement stay readable. */
 export const MAX_ORDER_TRACKS = 50;
@@ -129,13 +129,5 @@ export async function priceLines(
 }
 
 /** The buyer's amount in minor units; 400 when it is not an amount in the store currency. */
-function amountOf(deps: Deps, item: CheckoutItem): number | undefined {
-  if (item.amount === undefined) return undefined;
-  try {
-    return toMinor(item.amount, deps.config.currency);
-  } catch {
-    throw fail('invalid_value', {
-      message: `amount must be an amount in ${deps.config.currency.code} with ${deps.config.currency.decimals} decimals.`,
-    });
-  }
-}
+const amountOf = (deps: Deps, item: CheckoutItem) =>
+  item.amount === undefined ? undefined : typedAmount(item.amount, 'amount', deps.config.currency);

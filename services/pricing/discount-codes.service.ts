@@ -18,6 +18,7 @@ import type { Page } from '../../lib/page';
 import { managementScope, requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import type { Discount } from './line-price';
+import { typedAmount } from './offer';
 
 /**
  * Discount codes. An artist's code applies to their own items (all, or the
@@ -49,13 +50,7 @@ export async function createDiscountCode(deps: Deps, actor: Actor | undefined, i
     throw fail('invalid_value', { message: 'A code takes off either percentOff or amountOff.' });
   let amountOff: string | null = null;
   if (input.amountOff !== undefined) {
-    const minor = (() => {
-      try {
-        return toMinor(input.amountOff, deps.config.currency);
-      } catch {
-        throw fail('invalid_value', { message: `amountOff must be an amount in ${deps.config.currency.code}.` });
-      }
-    })();
+    const minor = typedAmount(input.amountOff, 'amountOff', deps.config.currency);
     if (minor === 0) throw fail('invalid_value', { message: 'amountOff must be more than 0.' });
     amountOff = formatMinor(minor, deps.config.currency);
   }

@@ -50,12 +50,7 @@ export interface PriceRules {
  */
 export function applyOfferInput(current: Offer, input: OfferInput, rules: PriceRules): Offer {
   const amount = (field: string, value: string): number => {
-    let minor: number;
-    try {
-      minor = toMinor(value, rules.currency);
-    } catch {
-      throw invalid(field, `must be an amount in ${rules.currency.code} with ${rules.currency.decimals} decimals`);
-    }
+    const minor = typedAmount(value, field, rules.currency);
     if (minor > rules.priceMaximumMinor)
       throw invalid(field, `must be at most ${formatMinor(rules.priceMaximumMinor, rules.currency)} ${rules.currency.code}`);
     return minor;
@@ -87,6 +82,15 @@ export function applyOfferInput(current: Offer, input: OfferInput, rules: PriceR
   const streamingDays = streamingPrice === null ? null : (input.streamingDays ?? current.streamingDays ?? DEFAULT_STREAMING_DAYS);
   const commercialTerms = input.commercialTerms !== undefined ? input.commercialTerms : current.commercialTerms;
   return { priceModel, priceEur, suggestedPrice, commercialPrice, commercialTerms, streamingPrice, streamingDays };
+}
+
+/** Minor units of an amount a client typed, in the store currency; 400 invalid_value naming the field when it is not one. */
+export function typedAmount(value: string, field: string, currency: Currency): number {
+  try {
+    return toMinor(value, currency);
+  } catch {
+    throw invalid(field, `must be an amount in ${currency.code} with ${currency.decimals} decimals`);
+  }
 }
 
 function invalid(path: string, message: string) {
