@@ -167,7 +167,8 @@ CREATE TABLE tracks (
     -- from the probe as well, never from the client.
     audio_sha256 CHAR(64) CHECK (audio_sha256 ~ '^[0-9a-f]{64}$'),
     audio_mime VARCHAR(50),
-    audio_format VARCHAR(20) CHECK (audio_format IN ('mp3', 'flac', 'ogg-vorbis', 'ogg-opus', 'wav')),
+    -- (0012: AIFF, AAC and ALAC as well.)
+    audio_format VARCHAR(20),
     codec VARCHAR(50),
     bitrate INTEGER CHECK (bitrate >= 0),
     sample_rate INTEGER CHECK (sample_rate > 0),
@@ -210,7 +211,12 @@ CREATE TABLE tracks (
     streaming_days SMALLINT CHECK (streaming_days BETWEEN 1 AND 365),
     CONSTRAINT tracks_suggested_price_check
         CHECK (suggested_price IS NULL OR (price_model = 'name_your_price' AND suggested_price >= price_eur)),
-    CONSTRAINT tracks_streaming_offer_check CHECK ((streaming_price IS NULL) = (streaming_days IS NULL))
+    CONSTRAINT tracks_streaming_offer_check CHECK ((streaming_price IS NULL) = (streaming_days IS NULL)),
+    CONSTRAINT tracks_audio_format_check
+        CHECK (audio_format IN ('mp3', 'flac', 'ogg-vorbis', 'ogg-opus', 'wav', 'aiff', 'aac', 'alac')),
+    -- Departure (0012): the preview clip's own type when it differs from the
+    -- master's (an ALAC or AIFF master's clip is FLAC); null: the master's.
+    preview_mime VARCHAR(50)
 );
 
 CREATE INDEX idx_tracks_published_created_optimized ON tracks (created_at DESC)
@@ -481,6 +487,16 @@ CREATE TABLE renditions (
     size_bytes BIGINT NOT NULL CHECK (size_bytes > 0),
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
     UNIQUE (track_id, format, recipe)
+);
+
+-- Departure (0012, new table): a track's waveform — the loudest sample of
+-- each of `bins` equal stretches of the master, 0–255 of full scale —
+-- computed once per master (`master` is its checksum).
+CREATE TABLE waveforms (
+    track_id INTEGER PRIMARY KEY REFERENCES tracks(id) ON DELETE CASCADE,
+    master VARCHAR(64) NOT NULL,
+    peaks BYTEA NOT NULL CHECK (length(peaks) BETWEEN 1 AND 4000),
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- 5. play_history -----------------------------------------------------------

@@ -40,6 +40,8 @@ export interface Track
   /** Exact length of the preview clip in seconds. */
   previewSeconds: number | null;
   previewSizeBytes: number | null;
+  /** The clip's type when it differs from the master's (an ALAC or AIFF master's clip is FLAC); null: the master's. */
+  previewMime: string | null;
   coverFilename: string | null;
   coverMime: string | null;
 }
@@ -49,7 +51,7 @@ export const TRACK_COLUMNS = camelColumns(`id, name, artist, artist_user_id, gen
   duration_seconds, file_size_bytes, play_count, is_published, is_free, free_preview_duration,
   is_deleted, deleted_at, created_at, updated_at, audio_sha256, audio_mime, audio_format, codec,
   bitrate, sample_rate, channels, preview_filename, preview_seconds::float8 AS "previewSeconds", preview_size_bytes,
-  cover_filename, cover_mime, release_id, track_number, disc_number, lyrics, isrc, credits, license, tags`);
+  preview_mime, cover_filename, cover_mime, release_id, track_number, disc_number, lyrics, isrc, credits, license, tags`);
 
 export async function findTrackById(db: Queryable, id: number): Promise<Track | undefined> {
   // Named: prepared once per connection, since every stream request runs it.
@@ -97,6 +99,7 @@ export interface NewTrack extends Partial<Offer> {
   previewFilename?: string | null;
   previewSeconds?: number | null;
   previewSizeBytes?: number | null;
+  previewMime?: string | null;
   coverFilename?: string | null;
   coverMime?: string | null;
   lyrics?: string | null;
@@ -112,9 +115,9 @@ export async function insertTrack(db: Queryable, track: NewTrack): Promise<Track
        duration_seconds, file_size_bytes, is_published, is_free, free_preview_duration,
        audio_sha256, audio_mime, audio_format, codec, bitrate, sample_rate, channels,
        preview_filename, preview_seconds, preview_size_bytes, cover_filename, cover_mime, lyrics, isrc, credits, license, tags,
-       price_model, suggested_price, commercial_price, commercial_terms, streaming_price, streaming_days)
+       price_model, suggested_price, commercial_price, commercial_terms, streaming_price, streaming_days, preview_mime)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-       $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)
+       $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)
      RETURNING ${TRACK_COLUMNS}`,
     [
       track.name,
@@ -152,6 +155,7 @@ export async function insertTrack(db: Queryable, track: NewTrack): Promise<Track
       track.commercialTerms ?? null,
       track.streamingPrice ?? null,
       track.streamingDays ?? null,
+      track.previewMime ?? null,
     ],
   );
   return rows[0]!;
@@ -167,6 +171,7 @@ export interface TrackChanges extends Partial<Offer> {
   previewFilename?: string | null;
   previewSeconds?: number | null;
   previewSizeBytes?: number | null;
+  previewMime?: string | null;
   coverFilename?: string | null;
   coverMime?: string | null;
   isDeleted?: boolean;
@@ -189,6 +194,7 @@ const CHANGE_COLUMNS: Record<keyof TrackChanges, string> = {
   previewFilename: 'preview_filename',
   previewSeconds: 'preview_seconds',
   previewSizeBytes: 'preview_size_bytes',
+  previewMime: 'preview_mime',
   coverFilename: 'cover_filename',
   coverMime: 'cover_mime',
   isDeleted: 'is_deleted',

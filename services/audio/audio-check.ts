@@ -1,20 +1,9 @@
-import fs from 'node:fs';
-import type { AudioFormat } from './audio-sniff';
+import type { SniffedFormat } from './audio-sniff';
 import { parseFrameHeader } from './mp3-frames';
 import { endsWithWholeFrame } from './preview/flac-cut';
 import { oggPages } from './preview/ogg-cut';
-
-/** Reads `length` bytes at `position` (fewer at the end of the file). */
-export async function readBytes(file: string, position: number, length: number): Promise<Buffer> {
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buf, 0, length, position);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
+import { mp4Truncated } from './mp4-boxes';
+import { readBytes } from './read-bytes';
 
 const TAIL = 128 * 1024;
 
@@ -55,11 +44,24 @@ function wavTruncated(head: Buffer, size: number): boolean {
   return true; // no data chunk in the first bytes
 }
 
+/** AIFF: the FORM and its sound data (SSND) chunk may not claim more bytes than the file has. */
+function aiffTruncated(head: Buffer, size: number): boolean {
+  if (head.readUInt32BE(4) + 8 > size) return true;
+  let offset = 12;
+  while (offset + 8 <= head.length) {
+    const chunk = head.readUInt32BE(offset + 4);
+    if (head.toString('latin1', offset, offset + 4) === 'SSND') return offset + 8 + chunk > size;
+    offset += 8 + chunk + (chunk % 2);
+  }
+  return true; // no sound data in the first bytes
+}
+
 /**
  * Whether a file of a sniffed format was cut short (an interrupted upload or
  * a damaged file): its last frame, page or chunk is incomplete.
  */
-export async function isTruncated(format: AudioFormat, file: string, size: number, head: Buffer): Promise<boolean> {
+export async function isTruncated(format: SniffedFormat, file: string, size: number, head: Buffer): Promise<boolean> {
+  if (format === 'mp4') return mp4Truncated(file, size);
   const tail = await readBytes(file, Math.max(0, size - TAIL), TAIL);
   switch (format) {
     case 'mp3':
@@ -71,5 +73,7 @@ export async function isTruncated(format: AudioFormat, file: string, size: numbe
       return oggTruncated(tail);
     case 'wav':
       return wavTruncated(head, size);
+    case 'aiff':
+      return aiffTruncated(head, size);
   }
 }

@@ -1,11 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
-import { AUDIO_EXT, type AudioFormat } from '../audio/audio-sniff';
-import { cutPreview } from '../audio/preview/cut-preview';
+import { pipeline } from 'node:stream/promises';
+import { AUDIO_EXT, AUDIO_MIME, type AudioFormat } from '../audio/audio-sniff';
+import { cutPreview, type CutFormat } from '../audio/preview/cut-preview';
+import { cutWithFfmpeg, ffmpegCutOutput, isFfmpegCut } from '../audio/preview/ffmpeg-cut';
 import type { ServiceDeps } from '../deps';
+import { withWorkFiles } from '../storage/temp-files';
 import { sniffImage } from '../images/image-sniff';
-import { fail } from '../../lib/errors';
+import { fail, serviceUnavailable } from '../../lib/errors';
 
 /** Reads the first `bytes` bytes of the audio, wherever it is. */
 export type ReadPrefix = (bytes: number) => Promise<Buffer>;
@@ -14,6 +17,18 @@ export interface StoredPreview {
   key: string;
   seconds: number;
   sizeBytes: number;
+  /** The clip's own type (an ALAC or AIFF master's clip is FLAC). */
+  mime: string;
+}
+
+/** A track's master, as the preview cutters read it. */
+export interface PreviewSource<F extends AudioFormat = AudioFormat> {
+  format: F;
+  sizeBytes: number;
+  durationSeconds: number;
+  readPrefix: ReadPrefix;
+  /** The whole master as a local file (ffmpeg reads MPEG-4's index from wherever it is): its path, given a scratch path to copy to. */
+  wholeFile: (scratch: string) => Promise<string>;
 }
 
 export const randomKey = (folder: string, ext: string) => `${folder}/${crypto.randomBytes(16).toString('hex')}.${ext}`;
@@ -26,7 +41,7 @@ export const randomKey = (folder: string, ext: string) => `${folder}/${crypto.ra
  */
 export async function storePreview(
   deps: Pick<ServiceDeps, 'storage'>,
-  audio: { format: AudioFormat; sizeBytes: number; durationSeconds: number; readPrefix: ReadPrefix },
+  audio: Omit<PreviewSource<CutFormat>, 'wholeFile'>,
   previewSeconds: number,
 ): Promise<StoredPreview | null> {
   if (previewSeconds <= 0) return null;
@@ -40,7 +55,38 @@ export async function storePreview(
   }
   const key = randomKey('previews', AUDIO_EXT[audio.format]);
   await deps.storage.put(key, clip.data);
-  return { key, seconds: Math.round(clip.durationSeconds * 1000) / 1000, sizeBytes: clip.data.length };
+  return { key, seconds: roundSeconds(clip.durationSeconds), sizeBytes: clip.data.length, mime: AUDIO_MIME[audio.format] };
+}
+
+const roundSeconds = (seconds: number) => Math.round(seconds * 1000) / 1000;
+
+/**
+ * The preview of an uploaded or stored master in any accepted format: our
+ * own cutters for MP3, FLAC, Ogg and WAV; ffmpeg for AAC, ALAC and AIFF
+ * (which then needs the transcoder: 503 while it is missing).
+ */
+export async function storeTrackPreview(
+  deps: Pick<ServiceDeps, 'storage' | 'ffmpeg' | 'config'>,
+  audio: PreviewSource,
+  previewSeconds: number,
+): Promise<StoredPreview | null> {
+  const format = audio.format;
+  if (!isFfmpegCut(format)) return storePreview(deps, { ...audio, format }, previewSeconds);
+  if (previewSeconds <= 0) return null;
+  if (!(await deps.ffmpeg.available())) {
+    throw serviceUnavailable(
+      'AAC, ALAC and AIFF previews cannot be cut right now (the transcoder is missing); MP3, FLAC, Ogg and WAV work.',
+    );
+  }
+  const output = ffmpegCutOutput(format);
+  return withWorkFiles(deps.config.uploadDir, ['master', 'clip'], async (files) => {
+    const master = await audio.wholeFile(files.master);
+    const seconds = await cutWithFfmpeg(deps.ffmpeg, format, master, Math.min(previewSeconds, audio.durationSeconds), files.clip);
+    const key = randomKey('previews', output.ext);
+    const { size } = await fs.promises.stat(files.clip);
+    await deps.storage.putFile(key, files.clip);
+    return { key, seconds: roundSeconds(seconds), sizeBytes: size, mime: output.mime };
+  });
 }
 
 export const COVER_MAX_BYTES = 5 * 1024 * 1024;
@@ -64,6 +110,23 @@ export async function storeCoverBytes(deps: Pick<ServiceDeps, 'storage'>, bytes:
   const key = randomKey('covers', image.ext);
   await deps.storage.put(key, bytes);
   return { key, mime: image.mime };
+}
+
+/** A stored master as a preview source. */
+export function storedPreviewSource(
+  deps: Pick<ServiceDeps, 'storage'>,
+  track: { audioFilename: string; audioFormat: AudioFormat; fileSizeBytes: number | null; durationSeconds: number | null },
+): PreviewSource {
+  return {
+    format: track.audioFormat,
+    sizeBytes: track.fileSizeBytes ?? 0,
+    durationSeconds: track.durationSeconds ?? 0,
+    readPrefix: storagePrefix(deps, track.audioFilename),
+    wholeFile: async (scratch) => {
+      await pipeline(deps.storage.createReadStream(track.audioFilename), fs.createWriteStream(scratch));
+      return scratch;
+    },
+  };
 }
 
 /** Reads a prefix of a stored object. */

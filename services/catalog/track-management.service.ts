@@ -6,7 +6,7 @@ import { managementScope, mayManageTrack, requireRole, type Actor } from '../act
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';
 import { refreshReleaseSummary } from '../../db/repos/releases.repo';
-import { storeCoverBytes, storagePrefix, storePreview } from './track-files';
+import { storeCoverBytes, storedPreviewSource, storeTrackPreview } from './track-files';
 import type { TrackFields } from './track-upload.service';
 import { fail, trackNotFound } from '../../lib/errors';
 import { applyOfferInput, changedOffer } from '../pricing/offer';
@@ -66,6 +66,7 @@ export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undef
             previewFilename: preview?.key ?? null,
             previewSeconds: preview?.seconds ?? null,
             previewSizeBytes: preview?.sizeBytes ?? null,
+            previewMime: preview?.mime ?? null,
           });
         }
         const updated = (await updateTrack(tx, id, changes))!;
@@ -89,16 +90,7 @@ export async function updateManagedTrack(deps: ServiceDeps, actor: Actor | undef
 /** A new preview clip of `seconds` from the track's stored audio (null for none, or when the format is unknown). */
 function cutPreviewOf(deps: ServiceDeps, track: Track, seconds: number) {
   if (!track.audioFormat) return Promise.resolve(null);
-  return storePreview(
-    deps,
-    {
-      format: track.audioFormat as AudioFormat,
-      sizeBytes: track.fileSizeBytes ?? 0,
-      durationSeconds: track.durationSeconds ?? 0,
-      readPrefix: storagePrefix(deps, track.audioFilename),
-    },
-    seconds,
-  );
+  return storeTrackPreview(deps, storedPreviewSource(deps, { ...track, audioFormat: track.audioFormat as AudioFormat }), seconds);
 }
 
 /**

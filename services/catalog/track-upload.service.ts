@@ -6,13 +6,15 @@ import { appendToRelease, checkReleaseWritable } from './releases.service';
 import { findUserById } from '../../db/repos/users.repo';
 
 import { requireRole, type Actor } from '../actor';
-import { isTruncated, readBytes } from '../audio/audio-check';
+import { isTruncated } from '../audio/audio-check';
+import { mp4Content } from '../audio/mp4-boxes';
+import { readBytes } from '../audio/read-bytes';
 import { AUDIO_EXT, AUDIO_MIME, sniffAudio, type AudioFormat } from '../audio/audio-sniff';
 import { id3v2Size } from '../audio/mp3-frames';
 import { probeAudio, type AudioProbe } from '../audio/probe';
 import type { ServiceDeps } from '../deps';
 import { publicName } from '../users.service';
-import { randomKey, storeCover, storePreview } from './track-files';
+import { randomKey, storeCover, storeTrackPreview } from './track-files';
 import { fail, userNotFound } from '../../lib/errors';
 import { applyOfferInput, defaultOffer, type OfferInput } from '../pricing/offer';
 import { prepareStreamingRendition } from '../renditions/streaming-rendition';
@@ -38,7 +40,23 @@ const CONTAINERS: Record<AudioFormat, RegExp> = {
   'ogg-vorbis': /^Ogg$/,
   'ogg-opus': /^Ogg$/,
   wav: /^WAVE$/,
+  aiff: /^AIFF(-C)?$/,
+  aac: /^(M4A|M4B|isom|iso\d|mp4\d)\b/,
+  alac: /^(M4A|M4B|isom|iso\d|mp4\d)\b/,
 };
+
+/** Which codec an MPEG-4 file holds, by its own boxes: one sound track of AAC or ALAC and nothing else, or refused. */
+async function mp4Format(file: string, size: number): Promise<AudioFormat> {
+  const content = await mp4Content(file, size);
+  if (!content) throw fail('audio_unreadable', { message: 'The MPEG-4 file has no readable movie header.' });
+  const refuse = (what: string) =>
+    fail('unsupported_audio_format', { message: `This MPEG-4 file holds ${what}; an MPEG-4 upload must be one AAC or ALAC track.` });
+  if (content.other.length > 0) throw refuse(`more than sound (${content.other.join(', ')} tracks)`);
+  if (content.sound.length !== 1) throw refuse(`${content.sound.length} sound tracks`);
+  const codec = content.sound[0]!;
+  if (codec !== 'aac' && codec !== 'alac') throw refuse(codec);
+  return codec;
+}
 
 async function sha256Of(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
@@ -56,7 +74,16 @@ const SAMPLE_RATES = { min: 8_000, max: 768_000 };
  * is lying about its length. FLAC of pure digital silence compresses to
  * about 1.5 kbit/s at 44.1 kHz stereo, so its floor is lower still.
  */
-const MIN_BITS_PER_SECOND: Record<AudioFormat, number> = { mp3: 6_000, 'ogg-vorbis': 6_000, 'ogg-opus': 4_000, flac: 500, wav: 64_000 };
+const MIN_BITS_PER_SECOND: Record<AudioFormat, number> = {
+  mp3: 6_000,
+  'ogg-vorbis': 6_000,
+  'ogg-opus': 4_000,
+  aac: 6_000,
+  flac: 500,
+  alac: 500,
+  wav: 64_000,
+  aiff: 64_000,
+};
 
 /**
  * Why the declared duration, sample rate and the file's size cannot all be
@@ -80,9 +107,10 @@ export function implausibility(
 
 /**
  * Decides what an uploaded file is from its bytes, then checks it whole:
- * recognised format (AAC/M4A refused with the reason), not empty, not cut
- * short, readable by the probe, the probe agrees with the sniffing, and the
- * declared length and sample rate are possible for the file's size.
+ * recognised format, not empty, not cut short, readable by the probe, the
+ * probe agrees with the sniffing (an MPEG-4 file holds one AAC or ALAC
+ * track, by its own boxes; an AIFF is uncompressed), and the declared length and sample rate are
+ * possible for the file's size.
  */
 export async function inspectAudio(
   file: string,
@@ -93,23 +121,19 @@ export async function inspectAudio(
   const tag = id3v2Size(head);
   if (tag > head.length - 1024) head = await readBytes(file, 0, tag + 64 * 1024); // a long ID3 tag before MP3 audio
   const sniffed = sniffAudio(head);
-  if ('unsupported' in sniffed) {
-    if (sniffed.unsupported === 'aac') {
-      throw fail('unsupported_audio_format', {
-        message: 'AAC/M4A is not accepted: its preview cannot be cut exactly here. Upload MP3, FLAC, Ogg (Vorbis or Opus) or WAV.',
-      });
-    }
-    throw fail('not_audio');
-  }
-  const format = sniffed.format;
-  if (await isTruncated(format, file, size, head)) {
+  if ('unsupported' in sniffed) throw fail('not_audio');
+  if (await isTruncated(sniffed.format, file, size, head)) {
     throw fail('audio_truncated');
   }
+  const format = sniffed.format === 'mp4' ? await mp4Format(file, size) : sniffed.format;
   let probe: AudioProbe;
   try {
     probe = await probeAudio(file);
   } catch {
     throw fail('audio_unreadable');
+  }
+  if (format === 'aiff' && probe.lossless === false) {
+    throw fail('unsupported_audio_format', { message: 'Compressed AIFF-C is not accepted; upload uncompressed AIFF, WAV or FLAC.' });
   }
   if (!probe.container || !CONTAINERS[format].test(probe.container)) {
     throw fail('audio_type_mismatch');
@@ -145,9 +169,15 @@ export async function createTrack(
 
   const stored: string[] = [];
   try {
-    const preview = await storePreview(
+    const preview = await storeTrackPreview(
       deps,
-      { format, sizeBytes, durationSeconds: probe.duration, readPrefix: (bytes) => readBytes(input.audioPath, 0, bytes) },
+      {
+        format,
+        sizeBytes,
+        durationSeconds: probe.duration,
+        readPrefix: (bytes) => readBytes(input.audioPath, 0, bytes),
+        wholeFile: async () => input.audioPath,
+      },
       fields.freePreviewDuration,
     );
     if (preview) stored.push(preview.key);
@@ -177,6 +207,7 @@ export async function createTrack(
       previewFilename: preview?.key ?? null,
       previewSeconds: preview?.seconds ?? null,
       previewSizeBytes: preview?.sizeBytes ?? null,
+      previewMime: preview?.mime ?? null,
       coverFilename: cover?.key ?? null,
       coverMime: cover?.mime ?? null,
     });

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DownloadFormat } from '../../contract/api';
 import { findReleaseById, type Release } from '../../db/repos/releases.repo';
@@ -10,12 +9,12 @@ import { fail, serviceUnavailable, trackNotFound } from '../../lib/errors';
 import { mayManageTrack, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { JOBS } from '../jobs/job-queue';
-import { UPLOAD_TEMP_SUFFIX } from '../storage/temp-files';
+import { withWorkFiles } from '../storage/temp-files';
 import { downloadName, requireDownload, type AudioSource } from '../streaming/stream.service';
 import { isLossless, RECIPE_VERSION, RECIPES, recipeOf, type Recipe } from './formats';
 
 /**
- * Renditions: a lossless master (FLAC, WAV) downloaded in any format. The
+ * Renditions: a lossless master (FLAC, WAV, AIFF, ALAC) downloaded in any format. The
  * first request for one queues a job that transcodes the master (ffmpeg,
  * with the track's tags and cover) into a working file and stores it under
  * a key of its own; later requests get the stored file. A lossy master is
@@ -178,13 +177,7 @@ export async function makeRendition(deps: Deps, trackId: number, format: Downloa
   const plan = await renditionPlan(deps, track, recipe);
   if (await findRendition(deps.db, track.id, recipe.format, plan.recipeKey)) return;
 
-  const work = path.join(deps.config.uploadDir, 'incoming');
-  await fs.promises.mkdir(work, { recursive: true });
-  const base = path.join(work, `rendition-${crypto.randomBytes(8).toString('hex')}`);
-  const master = `${base}-master${UPLOAD_TEMP_SUFFIX}`;
-  const cover = `${base}-cover${UPLOAD_TEMP_SUFFIX}`;
-  const output = `${base}-out${UPLOAD_TEMP_SUFFIX}`;
-  try {
+  await withWorkFiles(deps.config.uploadDir, ['master', 'cover', 'out'], async ({ master, cover, out: output }) => {
     await pipeline(deps.storage.createReadStream(track.audioFilename), fs.createWriteStream(master));
     if (plan.cover) await pipeline(deps.storage.createReadStream(plan.cover), fs.createWriteStream(cover));
     const t = plan.tags;
@@ -203,7 +196,7 @@ export async function makeRendition(deps: Deps, trackId: number, format: Downloa
       '-y',
       '-i',
       master,
-      ...(plan.cover ? ['-i', cover, '-map', '0:a', '-map', '1:v', '-c:v', 'copy', '-disposition:v', 'attached_pic'] : ['-map', '0:a']),
+      ...(plan.cover ? ['-i', cover, '-map', '0:a:0', '-map', '1:v', '-c:v', 'copy', '-disposition:v', 'attached_pic'] : ['-map', '0:a:0']),
       '-map_metadata',
       '-1',
       ...metadata.flatMap(([key, value]) => (value === null || value === '' ? [] : ['-metadata', `${key}=${value}`])),
@@ -214,15 +207,13 @@ export async function makeRendition(deps: Deps, trackId: number, format: Downloa
     ]);
     const { size } = await fs.promises.stat(output);
     await deps.storage.putFile(plan.storageKey, output);
-    const recorded = await insertRendition(deps.db, {
+    // Someone who recorded the same key first keeps the row; the stored file is the same rendition.
+    await insertRendition(deps.db, {
       trackId: track.id,
       format: recipe.format,
       recipe: plan.recipeKey,
       storageKey: plan.storageKey,
       sizeBytes: size,
     });
-    if (!recorded) return; // the same key: the stored file is the one recorded
-  } finally {
-    await Promise.all([master, cover, output].map((file) => fs.promises.rm(file, { force: true })));
-  }
+  });
 }

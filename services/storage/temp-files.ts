@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { STORAGE_FOLDERS } from './storage';
@@ -37,4 +38,25 @@ export async function sweepTemporaries(uploadDir: string, now: Date, maxAgeMs = 
     }
   }
   return result;
+}
+
+/**
+ * Runs `work` with fresh file paths under `incoming/` (one per name; swept
+ * like uploads should a crash leave them) and removes them after, whatever
+ * happened: the scratch files of a transcode or a cut.
+ */
+export async function withWorkFiles<N extends string, T>(
+  uploadDir: string,
+  names: readonly N[],
+  work: (files: Record<N, string>) => Promise<T>,
+): Promise<T> {
+  const dir = path.join(uploadDir, 'incoming');
+  await fs.promises.mkdir(dir, { recursive: true });
+  const base = path.join(dir, `work-${crypto.randomBytes(8).toString('hex')}`);
+  const files = Object.fromEntries(names.map((name) => [name, `${base}-${name}${UPLOAD_TEMP_SUFFIX}`])) as Record<N, string>;
+  try {
+    return await work(files);
+  } finally {
+    await Promise.all(Object.values<string>(files).map((file) => fs.promises.rm(file, { force: true })));
+  }
 }

@@ -67,7 +67,7 @@ function sourceOf(track: Track, kind: 'full' | 'preview'): AudioSource {
     track,
     key,
     sizeBytes,
-    mime: track.audioMime ?? 'application/octet-stream',
+    mime: (isPreview ? track.previewMime : null) ?? track.audioMime ?? 'application/octet-stream',
     // Strong validators that differ between the two, and change when the file (or clip) does.
     etag: isPreview
       ? `"p-${digest(`${key}:${sizeBytes}`)}"`

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { AUDIO_MIME, sniffAudio, type AudioFormat } from '../../services/audio/audio-sniff';
-import { cutPreview } from '../../services/audio/preview/cut-preview';
+import { AUDIO_MIME, sniffAudio } from '../../services/audio/audio-sniff';
+import { cutPreview, type CutFormat } from '../../services/audio/preview/cut-preview';
 import { haveChromium, launchChromium } from '../support/browser';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 
@@ -46,7 +46,7 @@ const CASES: { file: string; options: string[]; rate?: number; slack: number }[]
     await Promise.all(CASES.map((c) => makeFixture(path.join(dir, c.file), 60, c.options, c.rate)));
     for (const c of CASES) {
       const audio = fs.readFileSync(path.join(dir, c.file));
-      const format = (sniffAudio(audio) as { format: AudioFormat }).format;
+      const format = (sniffAudio(audio) as { format: CutFormat }).format;
       fs.writeFileSync(path.join(dir, `clip-${c.file}`), cutPreview(format, audio, 9).data);
       mime.set(`clip-${c.file}`, AUDIO_MIME[format]);
     }

@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sniffAudio, type AudioFormat } from '../../services/audio/audio-sniff';
-import { cutPreview } from '../../services/audio/preview/cut-preview';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { sniffAudio } from '../../services/audio/audio-sniff';
+import { Ffmpeg } from '../../services/audio/ffmpeg';
+import { cutPreview, type CutFormat } from '../../services/audio/preview/cut-preview';
+import { cutWithFfmpeg, type FfmpegCutFormat } from '../../services/audio/preview/ffmpeg-cut';
 import { listFrames } from '../../services/audio/mp3-frames';
-import { decodeErrors, haveFfmpeg, makeFixture, probeDuration } from '../support/ffmpeg';
+import { decodedSeconds, decodeErrors, haveFfmpeg, makeFixture, probeDuration } from '../support/ffmpeg';
 import { tempDir } from '../support/temp-dir';
 
 jest.setTimeout(60_000);
+const run = promisify(execFile);
 
 /**
  * Each accepted format, encoded by ffmpeg here (no binaries in git), cut by
@@ -16,7 +21,7 @@ jest.setTimeout(60_000);
 interface Case {
   name: string;
   file: string;
-  format: AudioFormat;
+  format: CutFormat;
   options: string[];
   rate?: number;
   channels?: number;
@@ -97,14 +102,58 @@ const dir = tempDir('sn-previews-');
     }
   });
 
-  it('refuses AAC/M4A (its preview cannot be cut exactly here) and unknown bytes', async () => {
+  it('tells MPEG-4 (its codec is the probe’s to say) and AIFF by their bytes, and refuses unknown bytes', async () => {
     const m4a = path.join(dir, 'a.m4a');
     await makeFixture(m4a, 2, ['-c:a', 'aac', '-b:a', '96k']);
-    expect(sniffAudio(fs.readFileSync(m4a))).toEqual({ unsupported: 'aac' });
+    expect(sniffAudio(fs.readFileSync(m4a))).toEqual({ format: 'mp4' });
+    const aiff = path.join(dir, 'a.aiff');
+    await makeFixture(aiff, 2, ['-c:a', 'pcm_s16be']);
+    expect(sniffAudio(fs.readFileSync(aiff))).toEqual({ format: 'aiff' });
     expect(sniffAudio(Buffer.from('%PDF-1.7 definitely not audio at all'))).toEqual({ unsupported: 'unknown' });
     expect(sniffAudio(Buffer.alloc(0))).toEqual({ unsupported: 'unknown' });
     // A WAV that claims to be an MP3 by name is still a WAV.
     fs.copyFileSync(path.join(dir, 'a.wav'), path.join(dir, 'liar.mp3'));
     expect(sniffAudio(fs.readFileSync(path.join(dir, 'liar.mp3')))).toEqual({ format: 'wav' });
+  });
+});
+
+/**
+ * AAC, ALAC and AIFF masters, cut by the npm package's ffmpeg (what a fresh
+ * machine runs) and measured by Debian's ffprobe: AAC is stream-copied to an
+ * AAC frame boundary, ALAC and AIFF become FLAC clips of exactly the
+ * requested length.
+ */
+const FFMPEG_CASES: { name: string; file: string; format: FfmpegCutFormat; options: string[]; codec: string; frameSeconds: number }[] = [
+  { name: 'AAC in M4A', file: 'b.m4a', format: 'aac', options: ['-c:a', 'aac', '-b:a', '128k'], codec: 'aac', frameSeconds: 1024 / 44_100 },
+  {
+    name: 'AAC in M4A, index at the end',
+    file: 'c.m4a',
+    format: 'aac',
+    options: ['-c:a', 'aac', '-f', 'mp4'],
+    codec: 'aac',
+    frameSeconds: 1024 / 44_100,
+  },
+  { name: 'ALAC in M4A', file: 'b-alac.m4a', format: 'alac', options: ['-c:a', 'alac'], codec: 'flac', frameSeconds: 1 / 44_100 },
+  { name: 'AIFF 16-bit', file: 'b.aiff', format: 'aiff', options: ['-c:a', 'pcm_s16be'], codec: 'flac', frameSeconds: 1 / 44_100 },
+  { name: 'AIFF 24-bit', file: 'b24.aiff', format: 'aiff', options: ['-c:a', 'pcm_s24be'], codec: 'flac', frameSeconds: 1 / 44_100 },
+];
+
+(haveFfmpeg() ? describe : describe.skip)('preview clips cut by ffmpeg, checked by ffprobe', () => {
+  const ffmpeg = new Ffmpeg({ path: undefined, concurrency: 2, timeoutMs: 30_000 });
+  beforeAll(async () => {
+    await Promise.all(FFMPEG_CASES.map((c) => makeFixture(path.join(dir, c.file), 20, c.options)));
+  });
+
+  it.each(FFMPEG_CASES)('$name: cut within one frame of the request, in a format browsers play, decodes cleanly', async (c) => {
+    const out = path.join(dir, `clip-${c.file}.out`); // no extension to go by, as in the app
+    const seconds = await cutWithFfmpeg(ffmpeg, c.format, path.join(dir, c.file), PREVIEW, out);
+    const heard = await decodedSeconds(out);
+    expect(heard).toBeGreaterThanOrEqual(PREVIEW - 0.0005);
+    expect(heard).toBeLessThanOrEqual(PREVIEW + c.frameSeconds + 0.0005);
+    // The length the store shows: an AAC clip's container counts the encoder's priming (one more frame) with it.
+    expect(Math.abs(seconds - heard)).toBeLessThanOrEqual(2 * c.frameSeconds + 0.001);
+    expect(await decodeErrors(out)).toBe('');
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', out]);
+    expect(stdout.trim()).toBe(c.codec);
   });
 });

@@ -6,7 +6,7 @@ import { testStorage } from '../support/storage';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { png } from '../support/images';
-import { haveFfmpeg, makeFixture, probeDuration } from '../support/ffmpeg';
+import { decodedSeconds, haveFfmpeg, makeFixture, makeVideoFixture, probeDuration, streamCodec } from '../support/ffmpeg';
 import { testApp } from '../support/app';
 import { tempDir } from '../support/temp-dir';
 
@@ -16,13 +16,17 @@ const db = useTestDatabase();
 const fixtures = tempDir('sn-upload-fx-');
 const uploads = tempDir('sn-uploads-');
 
-const FORMATS: { file: string; options: string[]; format: string; rate?: number; frame: number }[] = [
+const FORMATS: { file: string; options: string[]; format: string; rate?: number; frame: number; previewCodec?: string }[] = [
   { file: 'cbr.mp3', options: ['-c:a', 'libmp3lame', '-b:a', '128k'], format: 'mp3', frame: 1152 / 44_100 },
   { file: 'vbr.mp3', options: ['-c:a', 'libmp3lame', '-q:a', '3'], format: 'mp3', frame: 1152 / 44_100 },
   { file: 'a.flac', options: ['-c:a', 'flac'], format: 'flac', frame: 4608 / 44_100 },
   { file: 'a.ogg', options: ['-c:a', 'libvorbis'], format: 'ogg-vorbis', frame: 0.001 },
   { file: 'a.opus', options: ['-c:a', 'libopus', '-b:a', '64k'], format: 'ogg-opus', rate: 48_000, frame: 0.02 + 0.0065 },
   { file: 'a.wav', options: ['-c:a', 'pcm_s16le'], format: 'wav', frame: 1 / 44_100 },
+  // Cut by ffmpeg: AAC stream-copied in M4A; ALAC and AIFF clips are FLAC (browsers play neither).
+  { file: 'a.m4a', options: ['-c:a', 'aac', '-b:a', '160k'], format: 'aac', frame: 1024 / 44_100, previewCodec: 'aac' },
+  { file: 'alac.m4a', options: ['-c:a', 'alac'], format: 'alac', frame: 1 / 44_100, previewCodec: 'flac' },
+  { file: 'a.aiff', options: ['-c:a', 'pcm_s24be'], format: 'aiff', frame: 1 / 44_100, previewCodec: 'flac' },
 ];
 
 function makeApp(env: Record<string, string> = {}) {
@@ -71,7 +75,9 @@ async function expectRefusedLeavingNothing(refusals: Refusal[], env: Record<stri
   beforeAll(async () => {
     await Promise.all([
       ...FORMATS.map((f) => makeFixture(path.join(fixtures, f.file), 12, f.options, f.rate)),
-      makeFixture(path.join(fixtures, 'a.m4a'), 3, ['-c:a', 'aac']),
+      makeFixture(path.join(fixtures, 'mp3.mp4'), 3, ['-c:a', 'libmp3lame', '-f', 'mp4']),
+      makeVideoFixture(path.join(fixtures, 'video.mp4')),
+      makeFixture(path.join(fixtures, 'fast.m4a'), 12, ['-c:a', 'aac', '-movflags', '+faststart']),
       makeFixture(path.join(fixtures, 'big.wav'), 15, ['-c:a', 'pcm_s16le']),
     ]);
   });
@@ -94,22 +100,28 @@ async function expectRefusedLeavingNothing(refusals: Refusal[], env: Record<stri
     });
     expect(JSON.stringify(res.body)).not.toMatch(/audio\/[a-f0-9]{32}|previews\/|sha256/);
 
-    const { rows } = await db.pool.query('SELECT audio_filename, audio_sha256, preview_filename FROM tracks WHERE id = $1', [
+    const { rows } = await db.pool.query('SELECT audio_filename, audio_sha256, preview_filename, preview_mime FROM tracks WHERE id = $1', [
       res.body.track.id,
     ]);
     const row = rows[0];
-    expect(row.audio_filename).toMatch(/^audio\/[a-f0-9]{32}\.(mp3|flac|ogg|opus|wav)$/);
+    expect(row.audio_filename).toMatch(/^audio\/[a-f0-9]{32}\.(mp3|flac|ogg|opus|wav|m4a|aiff)$/);
     const stored = fs.readFileSync(path.join(uploads, row.audio_filename));
     expect(stored.equals(bytes)).toBe(true);
     expect(row.audio_sha256).toBe(crypto.createHash('sha256').update(bytes).digest('hex'));
 
-    const measured = await probeDuration(path.join(uploads, row.preview_filename));
-    expect(measured).toBeGreaterThanOrEqual(5 - 0.001);
-    expect(measured).toBeLessThanOrEqual(5 + f.frame + 0.001);
+    const clip = path.join(uploads, row.preview_filename);
+    // An independent decoder's count of the samples (ffprobe's container length for our own cutters' clips).
+    const heard = f.previewCodec ? await decodedSeconds(clip) : await probeDuration(clip);
+    expect(heard).toBeGreaterThanOrEqual(5 - 0.001);
+    expect(heard).toBeLessThanOrEqual(5 + f.frame + 0.001);
+    if (f.previewCodec) {
+      expect(await streamCodec(clip)).toBe(f.previewCodec);
+      expect(row.preview_mime).toBe(f.previewCodec === 'flac' ? 'audio/flac' : 'audio/mp4');
+    }
     expect(storedFiles().some((name) => name.startsWith('incoming/'))).toBe(false);
   });
 
-  it('refuses lies, truncation, emptiness, AAC and oversized files, leaving no file and no row', async () => {
+  it('refuses lies, truncation, emptiness, MPEG-4 without AAC or ALAC and oversized files, leaving no file and no row', async () => {
     const wav = read('a.wav');
     const mp3 = read('cbr.mp3');
     const cases: Refusal[] = [
@@ -123,7 +135,11 @@ async function expectRefusedLeavingNothing(refusals: Refusal[], env: Record<stri
       ['a truncated MP3', { bytes: mp3.subarray(0, Math.floor(mp3.length * 0.6) + 3), name: 'cut.mp3' }, 422, 'audio_truncated'],
       ['a truncated FLAC', { bytes: read('a.flac').subarray(0, 40_000), name: 'cut.flac' }, 422, 'audio_truncated'],
       ['an empty file', { bytes: Buffer.alloc(0), name: 'empty.mp3' }, 422, 'empty_file'],
-      ['AAC in M4A', { bytes: read('a.m4a'), name: 'song.m4a', type: 'audio/mp4' }, 415, 'unsupported_audio_format'],
+      ['MP3 in an MPEG-4 file', { bytes: read('mp3.mp4'), name: 'song.m4a', type: 'audio/mp4' }, 415, 'unsupported_audio_format'],
+      ['a music video', { bytes: read('video.mp4'), name: 'song.m4a', type: 'audio/mp4' }, 415, 'unsupported_audio_format'],
+      ['a truncated M4A (index at the end)', { bytes: read('a.m4a').subarray(0, 60_000), name: 'cut.m4a' }, 422, 'audio_truncated'],
+      ['a truncated M4A (index first)', { bytes: read('fast.m4a').subarray(0, 60_000), name: 'cut.m4a' }, 422, 'audio_truncated'],
+      ['a truncated AIFF', { bytes: read('a.aiff').subarray(0, 300_000), name: 'cut.aiff' }, 422, 'audio_truncated'],
       ['over MAX_UPLOAD_MB', { bytes: read('big.wav'), name: 'big.wav', type: 'audio/wav' }, 413, 'file_too_large'],
       ['a WAV whose header promises more than it has', { bytes: wav.subarray(0, 200_000), name: 'short.wav' }, 422, 'audio_truncated'],
     ];
@@ -146,6 +162,23 @@ async function expectRefusedLeavingNothing(refusals: Refusal[], env: Record<stri
       ['an Opus file with a huge final granule', { bytes: opus, name: 'long.opus' }, 422, 'audio_unreadable'],
       ['a Vorbis file claiming a month', { bytes: vorbis, name: 'month.ogg' }, 422, 'audio_unreadable'],
     ]);
+  });
+
+  it('re-cuts an ALAC master’s FLAC preview from the stored master when its length changes', async () => {
+    const app = makeApp();
+    const artist = await signInAs(db.pool, 'artist');
+    const res = await upload(app, artist.cookie, { bytes: read('alac.m4a'), name: 'a.m4a', type: 'audio/mp4' }).expect(201);
+    const edited = await request(app)
+      .patch(`/api/artist/tracks/${res.body.track.id}`)
+      .set('Cookie', artist.cookie)
+      .send({ freePreviewDuration: 8 })
+      .expect(200);
+    const { rows } = await db.pool.query('SELECT preview_filename, preview_mime FROM tracks WHERE id = $1', [res.body.track.id]);
+    const clip = path.join(uploads, rows[0].preview_filename);
+    expect([rows[0].preview_mime, await streamCodec(clip)]).toEqual(['audio/flac', 'flac']);
+    expect(Math.abs((await decodedSeconds(clip)) - 8)).toBeLessThan(0.001);
+    expect(edited.body.track.preview.seconds).toBeCloseTo(8, 3);
+    expect(storedFiles().some((name) => name.startsWith('incoming/'))).toBe(false);
   });
 
   it('decides the type by the bytes: a WAV named .mp3 is stored as WAV', async () => {

@@ -47,3 +47,52 @@ export async function decodeErrors(file: string): Promise<string> {
     return String((err as { stderr?: string }).stderr ?? err);
   }
 }
+
+/** How long a file plays, counted in decoded samples by Debian's ffmpeg (edit lists and encoder priming honoured). */
+export async function decodedSeconds(file: string, rate = 44_100): Promise<number> {
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-ar', String(rate), '-f', 's16le', '-'], {
+    encoding: 'buffer',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  return stdout.length / 2 / rate;
+}
+
+/** The codec ffprobe reads in a file's first audio stream. */
+export async function streamCodec(file: string): Promise<string> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'a:0',
+    '-show_entries',
+    'stream=codec_name',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
+  return stdout.trim();
+}
+
+/** A short music video (MPEG-4 with a picture track and AAC sound): MPEG-4, but not a master. */
+export async function makeVideoFixture(file: string): Promise<void> {
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=duration=2:size=64x64:rate=10',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=duration=2',
+    '-c:v',
+    'mpeg4',
+    '-c:a',
+    'aac',
+    '-f',
+    'mp4',
+    file,
+  ]);
+}

@@ -166,7 +166,12 @@ function trackOrder(
  * are put in the order the files were chosen, after the tracks already there.
  */
 function bulkUpload(releaseId: number, onDone: (release: ManagedRelease) => void): HTMLElement {
-  const files = h('input', { type: 'file', multiple: true, accept: 'audio/*,.mp3,.flac,.ogg,.opus,.wav', 'aria-label': 'Audio files' });
+  const files = h('input', {
+    type: 'file',
+    multiple: true,
+    accept: 'audio/*,.mp3,.flac,.ogg,.opus,.wav,.aif,.aiff,.m4a',
+    'aria-label': 'Audio files',
+  });
   const rows = h('ul', { class: 'rows uploads' });
   const start = h('button', { type: 'button' }, 'Upload into this release');
   start.addEventListener('click', async () => {
@@ -214,7 +219,7 @@ function bulkUpload(releaseId: number, onDone: (release: ManagedRelease) => void
     field(
       'Audio files',
       files,
-      'MP3, FLAC, Ogg or WAV. Each file becomes a track at the end of the release; its title comes from the file name.',
+      'MP3, FLAC, Ogg, WAV, AIFF or M4A (AAC or ALAC). Each file becomes a track at the end of the release; its title comes from the file name.',
     ),
     start,
     rows,

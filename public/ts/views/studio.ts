@@ -40,13 +40,13 @@ function uploadForm(onDone: (track: ManagedTrack) => void): HTMLElement {
   const file = h('input', {
     type: 'file',
     name: 'audio',
-    accept: 'audio/mpeg,audio/flac,audio/ogg,audio/wav,.mp3,.flac,.ogg,.opus,.wav',
+    accept: 'audio/mpeg,audio/flac,audio/ogg,audio/wav,audio/aiff,audio/mp4,.mp3,.flac,.ogg,.opus,.wav,.aif,.aiff,.m4a',
     required: true,
   });
   const drop = h(
     'div',
     { class: 'dropzone' },
-    h('p', {}, 'Drag an audio file here (MP3, FLAC, Ogg, Opus or WAV), or choose one:'),
+    h('p', {}, 'Drag an audio file here (MP3, FLAC, Ogg, Opus, WAV, AIFF, or M4A with AAC or ALAC), or choose one:'),
     field('Audio file', file),
   );
   const chosen = h('p', { class: 'note' });
