@@ -93,6 +93,14 @@ export const RELEASE_TYPES = ['album', 'ep', 'single', 'compilation'] as const;
 export const DOWNLOAD_FORMATS = ['original', 'mp3_320', 'mp3_v0', 'aac', 'vorbis', 'opus', 'flac', 'alac', 'wav', 'aiff'] as const;
 export type DownloadFormat = (typeof DOWNLOAD_FORMATS)[number];
 
+/** GET /api/tracks/:id/waveform (200; 202 `{ status: 'preparing' }` while it is computed). */
+export interface ApiWaveform {
+  bins: number;
+  /** The loudest sample of each equal stretch of the whole track, 0–255 of full scale. */
+  peaks: number[];
+  durationSeconds: number | null;
+}
+
 /** One format a track can be downloaded in (GET /api/tracks/:id/formats). */
 export interface ApiFormat {
   format: DownloadFormat;

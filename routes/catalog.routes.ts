@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { ApiWaveform } from '../contract/api';
 import { z } from 'zod';
 import { pagedQuery, pageFields, presentPage } from './pagination';
 import { browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
@@ -7,6 +8,7 @@ import { coverNotFound } from '../lib/errors';
 import { idParam, idString } from './request';
 import { sendImage } from './stored-file';
 import { presentTrack } from './track.presenter';
+import { trackWaveform } from '../services/catalog/waveform.service';
 
 const catalogQuery = z
   .object({
@@ -40,6 +42,16 @@ export function catalogRoutes(deps: RouteDeps): Router {
 
   router.get('/api/genres', async (_req, res) => {
     res.json({ genres: await catalogGenres(deps) });
+  });
+
+  // The peaks the player draws as its seek bar: 202 while they are computed (ask again after Retry-After).
+  router.get('/api/tracks/:id/waveform', async (req, res) => {
+    const waveform = await trackWaveform(deps, req.actor, idParam(req));
+    if (!waveform) return void res.status(202).set({ 'Retry-After': '3', 'Cache-Control': 'no-store' }).json({ status: 'preparing' });
+    res.set({ ETag: waveform.etag, 'Cache-Control': 'no-cache' });
+    if (req.headers['if-none-match'] === waveform.etag) return void res.status(304).end();
+    const body: ApiWaveform = { bins: waveform.peaks.length, peaks: waveform.peaks, durationSeconds: waveform.durationSeconds };
+    res.json(body);
   });
 
   router.get('/api/tracks/:id/cover', async (req, res) => {

@@ -1,5 +1,5 @@
 import { appDeps } from '../server/compose';
-import { renditionExpiry } from '../server/jobs';
+import { transcodeExpiry } from '../server/jobs';
 import { jobHandlers } from '../services/jobs/handlers';
 import { PgBossQueue } from '../services/jobs/pg-boss-queue';
 import { runWithDatabase } from './lib/with-database';
@@ -10,7 +10,7 @@ import { runWithDatabase } from './lib/with-database';
 // on SIGTERM or SIGINT after the jobs in hand finish (SHUTDOWN_TIMEOUT_MS);
 // what it could not finish runs again on another worker.
 void runWithDatabase('worker', async ({ config, db, logger, connectionString }) => {
-  const queue = await PgBossQueue.start(connectionString, logger, { renditionSeconds: renditionExpiry(config) });
+  const queue = await PgBossQueue.start(connectionString, logger, { transcodeSeconds: transcodeExpiry(config) });
   const deps = appDeps({ config, db, logger }, { jobs: queue });
   await queue.work(jobHandlers(deps, logger));
   logger.info('working the job queue');

@@ -6,12 +6,12 @@ import type { AppDeps } from './app';
 import type { Config } from './config';
 import type { ShutdownStep } from './lifecycle';
 
-/** How long a rendition job may run before it is taken as lost: ffmpeg's limit and two minutes to copy the master in and the result out. */
-export const renditionExpiry = (config: Readonly<Config>) => Math.ceil(config.ffmpeg.timeoutMs / 1000) + 120;
+/** How long a job that runs ffmpeg may run before it is taken as lost: ffmpeg's limit and two minutes to copy the master in and the result out. */
+export const transcodeExpiry = (config: Readonly<Config>) => Math.ceil(config.ffmpeg.timeoutMs / 1000) + 120;
 
 /** The durable job queue of a server: started before the app, stopped before the database pool. */
 export async function startJobQueue(connectionString: string, config: Readonly<Config>, logger: Logger, steps: ShutdownStep[]) {
-  const queue = await PgBossQueue.start(connectionString, logger, { renditionSeconds: renditionExpiry(config) });
+  const queue = await PgBossQueue.start(connectionString, logger, { transcodeSeconds: transcodeExpiry(config) });
   steps.unshift({ name: 'job queue', run: () => queue.stop(config.shutdownTimeoutMs) });
   return queue;
 }

@@ -3,6 +3,7 @@ import { h, replace } from './lib/dom.js';
 import { clock, price } from './lib/format.js';
 import { navigate } from './lib/router.js';
 import type { Playable } from './lib/types.js';
+import { WaveformBar } from './waveform-bar.js';
 
 /**
  * The one player, in the page's footer, kept across page changes. It asks
@@ -39,6 +40,10 @@ class Player {
   private readonly time = h('span', { class: 'player-time', 'aria-live': 'off' }, '0:00 / 0:00');
   private readonly volume = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 1, 'aria-label': 'Volume' });
   private readonly message = h('div', { class: 'player-message', role: 'status', 'aria-live': 'polite' });
+  private readonly wave = new WaveformBar(this.seek);
+  /** The whole track's length, and how much of it this listener hears (the preview's length, or all of it). */
+  private trackSeconds = 0;
+  private hearableSeconds = 0;
 
   private queue: Playable[] = [];
   private index = -1;
@@ -56,7 +61,7 @@ class Player {
       this.audio,
       h('div', { class: 'player-now' }, this.title, this.artist, this.badge),
       h('div', { class: 'player-controls' }, this.prevButton, this.playButton, this.nextButton),
-      h('div', { class: 'player-progress' }, this.seek, this.time),
+      h('div', { class: 'player-progress' }, this.wave.root, this.time),
       h('label', { class: 'player-volume' }, h('span', { class: 'visually-hidden' }, 'Volume'), '🔊', this.volume),
       this.message,
     );
@@ -103,11 +108,15 @@ class Player {
     this.isPreview = head.headers.get('X-Audio-Preview') === 'true';
     // The store counts a play only with the token it gave this playback.
     this.playToken = head.headers.get('X-Play-Token') ?? '';
+    this.trackSeconds = track.durationSeconds ?? 0;
+    this.hearableSeconds = this.trackSeconds;
     if (this.isPreview) {
       const seconds = Number(head.headers.get('X-Audio-Preview-Seconds') ?? track.preview?.seconds ?? 0);
+      this.hearableSeconds = seconds;
       this.badge.textContent = `Preview · ${clock(seconds)}${track.durationSeconds ? ` of ${clock(track.durationSeconds)}` : ''}`;
       this.badge.hidden = false;
     }
+    void this.wave.load(track.id, this.trackSeconds > 0 ? Math.min(1, this.hearableSeconds / this.trackSeconds) : 1);
     this.heard = 0;
     this.lastTime = 0;
     this.audio.src = url;
@@ -150,6 +159,8 @@ class Player {
     this.seek.value = String(this.audio.currentTime);
     this.seek.setAttribute('aria-valuetext', `${clock(this.audio.currentTime)} of ${clock(duration)}`);
     this.time.textContent = `${clock(this.audio.currentTime)} / ${clock(duration)}`;
+    const whole = this.trackSeconds || duration;
+    this.wave.setProgress(whole > 0 ? this.audio.currentTime / whole : 0);
   }
 
   private onEnded(): void {

@@ -78,12 +78,16 @@ export class Ffmpeg {
     return this.settings.path ?? packagedFfmpeg();
   }
 
-  /** Runs ffmpeg with `args`; rejects with its last error lines when it fails, times out or cannot start. */
-  async run(args: string[]): Promise<void> {
+  /**
+   * Runs ffmpeg with `args`; rejects with its last error lines when it fails,
+   * times out or cannot start. With `onStdout`, what it writes to its
+   * standard output (`pipe:1`) is handed over as it comes.
+   */
+  async run(args: string[], onStdout?: (chunk: Buffer) => void): Promise<void> {
     await this.slot();
     try {
       this.runs++;
-      await this.spawn(args);
+      await this.spawn(args, onStdout);
     } finally {
       this.running--;
       this.waiting.shift()?.();
@@ -99,7 +103,7 @@ export class Ffmpeg {
     this.running++;
   }
 
-  private spawn(args: string[]): Promise<void> {
+  private spawn(args: string[], onStdout?: (chunk: Buffer) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       let binary: string;
       try {
@@ -107,9 +111,12 @@ export class Ffmpeg {
       } catch (err) {
         return reject(new FfmpegError(`no ffmpeg: ${(err as Error).message}`, ''));
       }
-      const child = spawn(binary, ['-hide_banner', '-nostdin', '-v', 'error', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(binary, ['-hide_banner', '-nostdin', '-v', 'error', ...args], {
+        stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'pipe'],
+      });
+      if (onStdout) child.stdout!.on('data', onStdout);
       let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString('utf8')).slice(-4000);
       });
       const timer = setTimeout(() => child.kill('SIGKILL'), this.settings.timeoutMs);

@@ -22,6 +22,13 @@ export async function getCatalogTrack(deps: Pick<ServiceDeps, 'db'>, id: number)
   return track;
 }
 
+/** A track anyone may see (in the store), or its artist and admins (a draft, a deleted one); 404 track_not_found for everyone else. */
+export async function findVisibleTrack(deps: Pick<ServiceDeps, 'db'>, actor: Actor | undefined, id: number): Promise<Track> {
+  const track = await findTrackById(deps.db, id);
+  if (!track || !((track.isPublished && !track.isDeleted) || mayManageTrack(actor, track))) throw trackNotFound();
+  return track;
+}
+
 /**
  * The track whose cover is asked for: anyone's for a track in the catalog;
  * its artist's and admins' for a draft or a deleted one (the studio shows

@@ -18,6 +18,7 @@ import { randomKey, storeCover, storeTrackPreview } from './track-files';
 import { fail, userNotFound } from '../../lib/errors';
 import { applyOfferInput, defaultOffer, type OfferInput } from '../pricing/offer';
 import { prepareStreamingRendition } from '../renditions/streaming-rendition';
+import { prepareWaveform } from './waveform.service';
 
 export interface TrackFields {
   name: string;
@@ -220,8 +221,9 @@ export async function createTrack(
         throw err;
       }
     }
-    // Its first listeners should get the streaming rendition, not the whole master: made now, in the background.
+    // Its first listeners should get the streaming rendition (not the whole master) and the waveform: made now, in the background.
     await prepareStreamingRendition(deps, placed);
+    await prepareWaveform(deps, placed);
     return placed;
   } catch (err) {
     await Promise.all(stored.map((key) => deps.storage.remove(key).catch(() => undefined)));

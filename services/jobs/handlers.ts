@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../deps';
 import { sendGiftMail } from '../pricing/gifts.service';
 import { JOBS, type JobHandlers } from './job-queue';
 import { makeRendition } from '../renditions/rendition.service';
+import { makeWaveform } from '../catalog/waveform.service';
 import type { DownloadFormat } from '../../contract/api';
 
 /** What each job does: the store's own services, run by whichever process works the queue. */
@@ -15,6 +16,7 @@ export function jobHandlers(deps: ServiceDeps, logger: Logger): JobHandlers {
       const ids = await publishScheduledReleases(deps);
       if (ids.length > 0) logger.info({ releaseIds: ids }, 'scheduled releases published');
     },
+    [JOBS.waveform]: (data) => makeWaveform(deps, Number(data.trackId)),
     [JOBS.rendition]: (data) => makeRendition(deps, Number(data.trackId), String(data.format) as DownloadFormat),
     [JOBS.reconcilePayments]: async () => {
       const summary = await reconcileStaleOrders(deps, {

@@ -13,10 +13,14 @@ export const JOBS = {
   reconcilePayments: 'reconcile-payments',
   /** Transcode a track's master into a download format. */
   rendition: 'rendition',
+  /** Compute the waveform of a track's master. */
+  waveform: 'waveform',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export const JOB_NAMES = Object.values(JOBS) as JobName[];
+/** The jobs that run ffmpeg: their time limit follows the transcoder's. */
+export const TRANSCODING_JOBS: readonly JobName[] = [JOBS.rendition, JOBS.waveform];
 
 export interface SendOptions {
   /** With `singletonSeconds`: at most one such job per key and time slot, across every server. */

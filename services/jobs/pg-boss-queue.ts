@@ -1,6 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Logger } from '../../lib/logger';
-import { JOB_NAMES, type JobCount, type JobHandlers, type JobName, type JobQueue, type SendOptions } from './job-queue';
+import { JOB_NAMES, TRANSCODING_JOBS, type JobCount, type JobHandlers, type JobName, type JobQueue, type SendOptions } from './job-queue';
 
 /** How a job is retried (8 times, from 5 s, doubling) and how long it may run before it counts as failed (and is retried). */
 const QUEUE_OPTIONS = { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 };
@@ -14,28 +14,29 @@ export class PgBossQueue implements JobQueue {
     private readonly logger: Logger,
   ) {}
 
-  /** Connects, installs or upgrades pg-boss's schema (safe from several processes at once), and makes the store's queues. */
   /**
-   * `renditionSeconds`: how long a rendition job may run before it counts as
-   * lost and runs again — the transcoder's own limit plus copying time, so a
-   * server killed mid-transcode costs that long, not more.
+   * Connects, installs or upgrades pg-boss's schema (safe from several
+   * processes at once), and makes the store's queues. `transcodeSeconds`:
+   * how long a job that runs ffmpeg (a rendition, a waveform) may run before
+   * it counts as lost and runs again — the transcoder's own limit plus
+   * copying time, so a server killed mid-transcode costs that long, not more.
    */
   static async start(
     connectionString: string,
     logger: Logger,
-    retry: { delaySeconds?: number; renditionSeconds?: number } = {},
+    retry: { delaySeconds?: number; transcodeSeconds?: number } = {},
   ): Promise<PgBossQueue> {
     const boss = new PgBoss({ connectionString, max: 3, application_name: 'song-nexus-jobs', schema: 'pgboss' });
     boss.on('error', (err) => logger.error({ err }, 'job queue error'));
     await boss.start();
     const options = { ...QUEUE_OPTIONS, retryDelay: retry.delaySeconds ?? QUEUE_OPTIONS.retryDelay };
-    // Renditions: at most one job per rendition waiting and one running (stately), however many ask; a transcode may take a while.
+    // Renditions and waveforms: at most one job per item waiting and one running (stately), however many ask; ffmpeg may take a while.
     // Created once; updated on every start, so a changed setting applies to the queue that exists.
     for (const name of JOB_NAMES) {
       const queue = {
         name,
         ...options,
-        ...(name === 'rendition' ? { policy: 'stately' as const, expireInSeconds: retry.renditionSeconds ?? 30 * 60 } : {}),
+        ...(TRANSCODING_JOBS.includes(name) ? { policy: 'stately' as const, expireInSeconds: retry.transcodeSeconds ?? 30 * 60 } : {}),
       };
       await boss.createQueue(name, queue);
       await boss.updateQueue(name, queue);

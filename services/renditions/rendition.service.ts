@@ -6,7 +6,8 @@ import { findReleaseById, type Release } from '../../db/repos/releases.repo';
 import { findRendition, insertRendition, listRenditionFormats, type Rendition } from '../../db/repos/renditions.repo';
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
 import { fail, serviceUnavailable, trackNotFound } from '../../lib/errors';
-import { mayManageTrack, type Actor } from '../actor';
+import type { Actor } from '../actor';
+import { findVisibleTrack } from '../catalog/catalog.service';
 import type { ServiceDeps } from '../deps';
 import { JOBS } from '../jobs/job-queue';
 import { withWorkFiles } from '../storage/temp-files';
@@ -85,9 +86,7 @@ const releaseOf = async (deps: Pick<Deps, 'db'>, track: Track) =>
 
 /** GET /api/tracks/:id/formats: what a buyer can download, listed before they pay (404 for a track they may not see). */
 export async function trackFormats(deps: Deps, actor: Actor | undefined, trackId: number) {
-  const track = await findTrackById(deps.db, trackId);
-  if (!track || !((track.isPublished && !track.isDeleted) || mayManageTrack(actor, track))) throw trackNotFound();
-  return formatsOf(deps, track);
+  return formatsOf(deps, await findVisibleTrack(deps, actor, trackId));
 }
 
 /** The formats a track is offered in, and which are made already. */

@@ -91,4 +91,38 @@ run('download formats, in Chromium', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('draws the waveform as the player’s seek bar: a preview listener’s spans the preview, and keys and clicks seek', async () => {
+    const origin = shop.config.appOrigin;
+    const artist = await signInAs(db.pool, 'artist', { displayName: 'Tide Pool' });
+    const flac = path.join(work, 'long.flac');
+    await makeFixture(flac, 10, ['-c:a', 'flac']);
+    const release = await shop.call('POST', '/api/artist/releases', { cookie: artist.cookie, json: { title: 'Long Water' } });
+    const uploaded = await shop.uploadInto(release.body.release.id, artist.cookie, flac, { name: 'Undertow', type: 'audio/flac' });
+    expect(uploaded.status).toBe(201); // a 2-second preview of 10 seconds
+    await shop.call('PATCH', `/api/artist/releases/${release.body.release.id}`, { cookie: artist.cookie, json: { isPublished: true } });
+
+    const listener = await signInAs(db.pool, 'user');
+    const { context, page, problems } = await signedInPage(browser, listener.token);
+    await page.goto(`${origin}/releases/${release.body.release.id}`);
+    await page.getByRole('button', { name: 'Play Undertow' }).click();
+    const wave = page.locator('.player-wave.has-wave[data-bins="1000"]');
+    await wave.waitFor({ timeout: 30_000 });
+    const seek = page.getByRole('slider', { name: 'Seek' });
+    const [waveBox, seekBox] = [await wave.boundingBox(), await seek.boundingBox()];
+    // The control covers the 2 hearable seconds of 10: a fifth of the drawn track.
+    expect(seekBox!.width / waveBox!.width).toBeCloseTo(0.2, 1);
+    const currentTime = () => page.evaluate(() => (document.querySelector('audio') as unknown as { currentTime: number }).currentTime);
+    await page.evaluate(() => (document.querySelector('audio') as unknown as { pause(): void }).pause());
+    await page.mouse.click(seekBox!.x + seekBox!.width * 0.75, seekBox!.y + seekBox!.height / 2);
+    expect(Math.abs((await currentTime()) - 1.5)).toBeLessThan(0.3);
+    await seek.focus();
+    await page.keyboard.press('Home');
+    expect(await currentTime()).toBeLessThan(0.2);
+    await page.keyboard.press('ArrowRight');
+    expect(await currentTime()).toBeGreaterThan(0);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -42,6 +42,7 @@ function recording(failFirst = 0): { handlers: JobHandlers; seen: number[] } {
       [JOBS.publishReleases]: async () => undefined,
       [JOBS.reconcilePayments]: async () => undefined,
       [JOBS.rendition]: async () => undefined,
+      [JOBS.waveform]: async () => undefined,
     },
   };
 }
@@ -94,10 +95,10 @@ it('gives the rendition queue the transcoder’s limit as its expiry, updated wh
   const expiry = async () =>
     (await db.pool.query<{ expire_seconds: number }>(`SELECT expire_seconds FROM pgboss.queue WHERE name = 'rendition'`)).rows[0]!
       .expire_seconds;
-  const first = await PgBossQueue.start(db.url, logger, { renditionSeconds: 77 });
+  const first = await PgBossQueue.start(db.url, logger, { transcodeSeconds: 77 });
   started.push(first);
   expect(await expiry()).toBe(77);
-  const second = await PgBossQueue.start(db.url, logger, { renditionSeconds: 99 });
+  const second = await PgBossQueue.start(db.url, logger, { transcodeSeconds: 99 });
   started.push(second);
   expect(await expiry()).toBe(99);
 });

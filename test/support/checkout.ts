@@ -213,7 +213,7 @@ export async function startCheckoutHarness(
       return call('GET', url.pathname + url.search, { cookie });
     },
     async close() {
-      await queue?.stop(2_000);
+      await queue?.stop(30_000); // a transcode still running finishes before the database goes
       await paypal.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -232,14 +232,17 @@ export async function startCheckoutHarness(
  * database, closed after them; usable as the harness itself once started.
  */
 export function useCheckoutHarness(
-  db: { readonly pool: pg.Pool },
+  db: { readonly pool: pg.Pool; beforeDrop?: (close: () => Promise<void>) => void },
   options: Parameters<typeof startCheckoutHarness>[1] = {},
 ): CheckoutHarness {
   let harness: CheckoutHarness | undefined;
   beforeAll(async () => {
     harness = await startCheckoutHarness(db.pool, options);
   });
-  afterAll(() => harness?.close());
+  // Closed before the database is dropped: a job still running finishes against it.
+  const close = async () => harness?.close();
+  if (db.beforeDrop) db.beforeDrop(close);
+  else afterAll(close);
   return new Proxy({} as CheckoutHarness, {
     get(_target, property) {
       if (!harness) throw new Error('the checkout harness exists only inside tests (after beforeAll)');

@@ -7,6 +7,8 @@ export interface TestDatabase {
   readonly pool: pg.Pool;
   readonly url: string;
   readonly name: string;
+  /** Runs `close` before the database is dropped (hooks run in the order they are declared, and this file's came first). */
+  beforeDrop(close: () => Promise<void>): void;
 }
 
 /**
@@ -15,6 +17,7 @@ export interface TestDatabase {
  */
 export function useTestDatabase(): TestDatabase {
   const state: { pool?: pg.Pool; url?: string; name?: string } = {};
+  const closers: (() => Promise<void>)[] = [];
   beforeAll(async () => {
     state.name = newDatabaseName('file');
     state.url = await createDatabase(state.name, requireEnv(ENV_TEMPLATE));
@@ -22,8 +25,12 @@ export function useTestDatabase(): TestDatabase {
     state.pool = createPool({ connectionString: state.url, max: 5, statementTimeoutMs: 120_000 });
   });
   afterAll(async () => {
-    await state.pool?.end();
-    if (state.name) await dropDatabase(state.name);
+    try {
+      for (const close of closers.splice(0).reverse()) await close();
+    } finally {
+      await state.pool?.end();
+      if (state.name) await dropDatabase(state.name);
+    }
   });
   return {
     get pool() {
@@ -35,6 +42,9 @@ export function useTestDatabase(): TestDatabase {
     },
     get name() {
       return state.name!;
+    },
+    beforeDrop(close) {
+      closers.push(close);
     },
   };
 }

@@ -96,3 +96,8 @@ export async function makeVideoFixture(file: string): Promise<void> {
     file,
   ]);
 }
+
+/** Encodes `seconds` of the signal an ffmpeg `aevalsrc` expression of `t` describes (mono, 44.1 kHz). */
+export async function makeSignal(file: string, expression: string, seconds: number, options: string[]): Promise<void> {
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc=${expression}:d=${seconds}:s=44100`, ...options, file]);
+}
