@@ -139,6 +139,16 @@ export interface ApiRelease extends ApiOffer {
   coverUrl: string | null;
   publishedAt: string | null;
   tracks?: ApiTrack[];
+  /** On the release's own page: what its ZIP holds beside the tracks and the cover. */
+  extras?: ApiReleaseExtra[];
+}
+
+/** A file attached to a release (a PDF booklet, an image), part of its ZIPs. */
+export interface ApiReleaseExtra {
+  id: number;
+  name: string;
+  mime: string;
+  sizeBytes: number;
 }
 
 /** A release as its artist manages it: every state, the schedule, and every track (deleted ones flagged). */

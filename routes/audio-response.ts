@@ -8,11 +8,19 @@ import { fail } from '../lib/errors';
 /** Ranges up to this many bytes are read into memory and sent at once. */
 const WHOLE_READ_MAX = 1024 * 1024;
 
+/** A stored file sent with ranges: what it is and its validators. */
+export interface RangedFile {
+  key: string;
+  /** 0: ask the storage. */
+  sizeBytes: number;
+  mime: string;
+  etag: string;
+  lastModified: Date;
+}
+
 /**
- * Sends audio the services decided this request may have: ranges per
- * RFC 9110 (see services/streaming/ranges.ts), HEAD without a body, and the
- * bytes streamed from storage with backpressure. A client that goes away
- * destroys the pipeline, which closes the file (or the S3 GET) at once.
+ * Sends audio the services decided this request may have: the audio
+ * headers, then the bytes as sendRanged sends them.
  */
 export async function sendAudio(
   deps: RouteDeps,
@@ -21,12 +29,7 @@ export async function sendAudio(
   source: AudioSource,
   disposition: { attachment?: string } = {},
 ): Promise<void> {
-  const size = source.sizeBytes || (await deps.storage.size(source.key));
   res.set({
-    'Accept-Ranges': 'bytes',
-    'Content-Type': source.mime,
-    ETag: source.etag,
-    'Last-Modified': source.lastModified.toUTCString(),
     // Paid audio is never stored by shared caches; what a request gets depends on who asks.
     // no-cache: the browser asks again each time, so a purchase or a refund shows at once
     // instead of a heuristically fresh copy of the preview (or of the full file).
@@ -34,6 +37,29 @@ export async function sendAudio(
     Vary: 'Cookie',
     'X-Audio-Preview': String(source.isPreview),
     ...(source.isPreview && source.previewSeconds !== null ? { 'X-Audio-Preview-Seconds': source.previewSeconds.toFixed(3) } : {}),
+  });
+  await sendRanged(deps, req, res, source, disposition);
+}
+
+/**
+ * Sends a stored file with ranges per RFC 9110 (see
+ * services/streaming/ranges.ts), HEAD without a body, and the bytes
+ * streamed from storage with backpressure. A client that goes away destroys
+ * the pipeline, which closes the file (or the S3 GET) at once.
+ */
+export async function sendRanged(
+  deps: RouteDeps,
+  req: Request,
+  res: Response,
+  source: RangedFile,
+  disposition: { attachment?: string } = {},
+): Promise<void> {
+  const size = source.sizeBytes || (await deps.storage.size(source.key));
+  res.set({
+    'Accept-Ranges': 'bytes',
+    'Content-Type': source.mime,
+    ETag: source.etag,
+    'Last-Modified': source.lastModified.toUTCString(),
   });
   if (disposition.attachment) {
     const ascii = disposition.attachment.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, "'");

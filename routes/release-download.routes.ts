@@ -1,17 +1,17 @@
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
 import { Router } from 'express';
-import yazl from 'yazl';
 import { z } from 'zod';
 import { DOWNLOAD_FORMATS } from '../contract/api';
 import { parseInput } from '../lib/errors';
 import { releaseDownload } from '../services/renditions/release-download.service';
+import { zipOf } from '../services/renditions/zip-archive';
+import { sendRanged } from './audio-response';
 import type { RouteDeps } from './deps';
 import { idParam } from './request';
 
 const downloadQuery = z.object({ format: z.enum(DOWNLOAD_FORMATS).default('original') }).strict();
 
-/** A whole release as a ZIP, streamed from the stored files (audio is compressed already: entries are stored, not deflated). */
+/** A whole release as a ZIP: the stored one when it is built, else streamed from the stored files. */
 export function releaseDownloadRoutes(deps: RouteDeps): Router {
   const router = Router();
 
@@ -25,20 +25,24 @@ export function releaseDownloadRoutes(deps: RouteDeps): Router {
         .set({ 'Retry-After': '3', 'Cache-Control': 'no-store' })
         .json({ status: 'preparing', format, ready, total });
     }
-    const zip = new yazl.ZipFile();
-    const streams: Readable[] = [];
-    for (const entry of result.zip.entries) {
-      const stream = deps.storage.createReadStream(entry.key);
-      streams.push(stream);
-      zip.addReadStream(stream, entry.name, { compress: false });
+    if ('stored' in result) {
+      // Built once and kept: sent like any stored file, so a broken download resumes with a range.
+      const { key, sizeBytes, etag, createdAt, filename } = result.stored;
+      res.set('Cache-Control', 'private, no-cache');
+      return sendRanged(
+        deps,
+        req,
+        res,
+        { key, sizeBytes, mime: 'application/zip', etag, lastModified: createdAt },
+        { attachment: filename },
+      );
     }
-    zip.end();
+    const archive = zipOf(deps.storage, result.zip.entries, result.zip.mtime);
     res.set({ 'Content-Type': 'application/zip', 'Cache-Control': 'private, no-store' }).attachment(result.zip.filename);
     try {
-      await pipeline(zip.outputStream, res);
+      await pipeline(archive.output, res);
     } finally {
-      // A client that hung up: every file the archive had open is closed at once.
-      for (const stream of streams) stream.destroy();
+      archive.close(); // a client that hung up: every file the archive had open is closed at once
     }
   });
 

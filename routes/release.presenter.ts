@@ -1,4 +1,5 @@
-import type { ApiArtist, ApiManagedRelease, ApiRelease } from '../contract/api';
+import type { ApiArtist, ApiManagedRelease, ApiRelease, ApiReleaseExtra } from '../contract/api';
+import type { ReleaseExtra } from '../db/repos/release-extras.repo';
 import type { ArtistProfile } from '../db/repos/artist-profiles.repo';
 import type { Release } from '../db/repos/releases.repo';
 import type { Track } from '../db/repos/tracks.repo';
@@ -41,6 +42,13 @@ export function presentManagedRelease(release: Release, tracks: Track[]): ApiMan
     tracks: tracks.map(presentManagedTrack),
   };
 }
+
+export const presentExtra = (extra: ReleaseExtra): ApiReleaseExtra => ({
+  id: extra.id,
+  name: extra.name,
+  mime: extra.mime,
+  sizeBytes: extra.sizeBytes,
+});
 
 export function presentArtist(profile: ArtistProfile): ApiArtist {
   return {

@@ -7,7 +7,7 @@ import { artistPage } from '../services/catalog/catalog.service';
 import { browseReleases, getRelease, releaseCoverOf } from '../services/catalog/release-catalog.service';
 import type { RouteDeps } from './deps';
 import { pagedQuery, pageFields, presentPage, requestedPage } from './pagination';
-import { presentArtist, presentRelease } from './release.presenter';
+import { presentArtist, presentExtra, presentRelease } from './release.presenter';
 import { idParam, idString } from './request';
 import { sendImage } from './stored-file';
 import { presentTrack } from './track.presenter';
@@ -46,10 +46,10 @@ export function releaseRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/releases/:id', async (req, res) => {
-    const { release, tracks, isPublic } = await getRelease(deps, req.actor, idParam(req));
+    const { release, tracks, extras, isPublic } = await getRelease(deps, req.actor, idParam(req));
     // A draft shown to its artist must not be kept by a shared cache.
     if (!isPublic) res.set('Cache-Control', 'private, no-store');
-    res.json({ release: presentRelease(release, tracks) });
+    res.json({ release: { ...presentRelease(release, tracks), extras: extras.map(presentExtra) } });
   });
 
   router.get('/api/releases/:id/cover', async (req, res) => {

@@ -15,6 +15,7 @@ import { playRoutes } from '../routes/plays.routes';
 import { statisticsRoutes } from '../routes/statistics.routes';
 import { checkoutRoutes } from '../routes/checkout.routes';
 import { releaseDownloadRoutes } from '../routes/release-download.routes';
+import { releaseExtrasRoutes } from '../routes/release-extras.routes';
 import { codeRoutes } from '../routes/codes.routes';
 import { orderRoutes } from '../routes/orders.routes';
 import { webhookRoutes } from '../routes/webhooks.routes';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(themeRoutes(services));
   app.use(streamRoutes(services));
   app.use(releaseDownloadRoutes(services));
+  app.use(releaseExtrasRoutes(services));
   app.use(playRoutes(services, rateLimits));
   app.use(statisticsRoutes(services));
   app.use(checkoutRoutes(services, rateLimits));

@@ -1,5 +1,6 @@
 import { findReleaseById, listPublicReleases, listReleaseTracks, type Release, type ReleaseQuery } from '../../db/repos/releases.repo';
 import type { Track } from '../../db/repos/tracks.repo';
+import { listReleaseExtras, type ReleaseExtra } from '../../db/repos/release-extras.repo';
 import { releaseNotFound } from '../../lib/errors';
 import { visibleCover, type CoverFile } from './catalog.service';
 import type { Page } from '../../lib/page';
@@ -18,7 +19,7 @@ export function browseReleases(
 const isPublic = (release: Release) => release.isPublished && !release.isDeleted;
 
 /**
- * A release page: the release and its tracks in order (two queries). A
+ * A release page: the release, its tracks in order and its extras (three queries). A
  * draft, scheduled or deleted release is its artist's and admins' only:
  * 404 for everyone else, as for one that does not exist.
  */
@@ -26,10 +27,11 @@ export async function getRelease(
   deps: Pick<ServiceDeps, 'db'>,
   actor: Actor | undefined,
   id: number,
-): Promise<{ release: Release; tracks: Track[]; isPublic: boolean }> {
+): Promise<{ release: Release; tracks: Track[]; extras: ReleaseExtra[]; isPublic: boolean }> {
   const release = await findReleaseById(deps.db, id);
   if (!release || !(isPublic(release) || (mayManageTrack(actor, release) && !release.isDeleted))) throw releaseNotFound();
-  return { release, tracks: await listReleaseTracks(deps.db, id), isPublic: isPublic(release) };
+  const [tracks, extras] = await Promise.all([listReleaseTracks(deps.db, id), listReleaseExtras(deps.db, id)]);
+  return { release, tracks, extras, isPublic: isPublic(release) };
 }
 
 /** The release's cover, under the same rule as a track's. */

@@ -6,6 +6,7 @@ import { sendGiftMail } from '../pricing/gifts.service';
 import { JOBS, type JobHandlers } from './job-queue';
 import { makeRendition } from '../renditions/rendition.service';
 import { makeWaveform } from '../catalog/waveform.service';
+import { makeReleaseZip } from '../renditions/release-download.service';
 import type { DownloadFormat } from '../../contract/api';
 
 /** What each job does: the store's own services, run by whichever process works the queue. */
@@ -17,6 +18,7 @@ export function jobHandlers(deps: ServiceDeps, logger: Logger): JobHandlers {
       if (ids.length > 0) logger.info({ releaseIds: ids }, 'scheduled releases published');
     },
     [JOBS.waveform]: (data) => makeWaveform(deps, Number(data.trackId)),
+    [JOBS.releaseZip]: (data) => makeReleaseZip(deps, Number(data.releaseId), String(data.format) as DownloadFormat),
     [JOBS.rendition]: (data) => makeRendition(deps, Number(data.trackId), String(data.format) as DownloadFormat),
     [JOBS.reconcilePayments]: async () => {
       const summary = await reconcileStaleOrders(deps, {

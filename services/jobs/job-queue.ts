@@ -15,6 +15,8 @@ export const JOBS = {
   rendition: 'rendition',
   /** Compute the waveform of a track's master. */
   waveform: 'waveform',
+  /** Build and store a release's ZIP in one format. */
+  releaseZip: 'release-zip',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];

@@ -30,7 +30,7 @@ export interface StoredObject {
 }
 
 /** The folders the store writes objects into. */
-export const STORAGE_FOLDERS = ['audio', 'previews', 'covers', 'theme', 'renditions'] as const;
+export const STORAGE_FOLDERS = ['audio', 'previews', 'covers', 'theme', 'renditions', 'extras', 'zips'] as const;
 
 const KEY_PATTERN = /^[a-z]+\/[a-f0-9]{32}\.[a-z0-9]{1,5}$/;
 

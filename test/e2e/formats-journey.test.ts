@@ -125,4 +125,33 @@ run('download formats, in Chromium', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('lets the artist attach a booklet in the studio, and the release page says every download includes it', async () => {
+    const origin = shop.config.appOrigin;
+    const artist = await signInAs(db.pool, 'artist', { displayName: 'Tide Pool' });
+    const mp3 = path.join(work, 'short.mp3');
+    await makeFixture(mp3, 2, ['-c:a', 'libmp3lame']);
+    const release = await shop.call('POST', '/api/artist/releases', { cookie: artist.cookie, json: { title: 'Slack Water' } });
+    const releaseId: number = release.body.release.id;
+    expect((await shop.uploadInto(releaseId, artist.cookie, mp3, { name: 'Still' })).status).toBe(201);
+    await shop.call('PATCH', `/api/artist/releases/${releaseId}`, { cookie: artist.cookie, json: { isPublished: true } });
+
+    const { context, page, problems } = await signedInPage(browser, artist.token);
+    await page.goto(`${origin}/studio/releases/${releaseId}`);
+    await page.getByRole('heading', { name: 'Extras' }).waitFor();
+    await page.getByLabel('Extra file').setInputFiles({
+      name: 'Booklet.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'),
+    });
+    await page.getByRole('button', { name: 'Attach' }).click();
+    await page.getByText('Booklet.pdf attached.').waitFor();
+    await page.getByText(/Booklet\.pdf \(PDF, 1 KB\)/).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await page.goto(`${origin}/releases/${releaseId}`);
+    await page.getByText('Every download includes Booklet.pdf (PDF, 1 KB).').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

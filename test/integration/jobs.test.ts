@@ -43,6 +43,7 @@ function recording(failFirst = 0): { handlers: JobHandlers; seen: number[] } {
       [JOBS.reconcilePayments]: async () => undefined,
       [JOBS.rendition]: async () => undefined,
       [JOBS.waveform]: async () => undefined,
+      [JOBS.releaseZip]: async () => undefined,
     },
   };
 }

@@ -10,7 +10,7 @@ import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 import { png } from '../support/images';
 import { tempDir } from '../support/temp-dir';
 import { until } from '../support/until';
-import yauzl from 'yauzl';
+import { zipEntries } from '../support/zip';
 
 /**
  * Renditions of a FLAC master, made by the npm package's ffmpeg (FFMPEG_PATH
@@ -146,7 +146,7 @@ maybe('renditions of a lossless master', () => {
         )
       ).rows[0].n;
     await until(async () => (await open()) === 0, 'the queued rendition jobs to settle', 30_000);
-    expect(shop.deps.ffmpeg.runs - runsBefore).toBe(Object.keys(EXPECTED).length);
+    expect(shop.deps.ffmpeg.runs - runsBefore).toBe(Object.keys(EXPECTED).length + 1); // and the waveform, once
   });
 
   it('offers a lossy master as itself only', async () => {
@@ -162,23 +162,6 @@ maybe('renditions of a lossless master', () => {
     expect([bogus.status, bogus.body.error.code]).toEqual([400, 'validation_failed']);
   });
 });
-
-/** The names and sizes of the entries of a ZIP, read back by an independent reader (yauzl). */
-function zipEntries(bytes: Buffer): Promise<{ name: string; size: number }[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const entries: { name: string; size: number }[] = [];
-      zip.on('entry', (entry: yauzl.Entry) => {
-        entries.push({ name: entry.fileName, size: entry.uncompressedSize });
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve(entries));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
-}
 
 maybe('a release as one ZIP', () => {
   it('prepares the tracks in the chosen format, then streams them in order with the cover', async () => {
@@ -232,7 +215,8 @@ maybe('a release as one ZIP', () => {
 
 describe('without a working ffmpeg', () => {
   it('answers a clear 503 for renditions while the originals, the formats list and the rest of the store keep working', async () => {
-    const broken = await startCheckoutHarness(db.pool, { env: { FFMPEG_PATH: path.join(work, 'no-such-ffmpeg') }, durableJobs: true });
+    // Jobs inline: a second worker on this database would take the other harness's jobs, with storage of its own.
+    const broken = await startCheckoutHarness(db.pool, { env: { FFMPEG_PATH: path.join(work, 'no-such-ffmpeg') } });
     try {
       const buyer = await signInAs(db.pool, 'user');
       const { track, full } = await broken.sellable('1.00', { audioFormat: 'flac' });

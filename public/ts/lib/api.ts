@@ -58,3 +58,20 @@ export function query(params: Record<string, string | number | undefined | null>
 }
 
 export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : 'Something went wrong.');
+
+/** Sends the image chosen in `input` as the multipart field `name` with PUT; the answer, or the server's message as an error. */
+export function putImage<T>(url: string, name: string, input: HTMLInputElement): Promise<T> {
+  return sendFile<T>('PUT', url, name, input, 'Choose an image first.');
+}
+
+/** Sends the file chosen in `input` as the multipart field `name`; the server's message when it refuses. */
+export async function sendFile<T>(method: string, url: string, name: string, input: HTMLInputElement, none: string): Promise<T> {
+  const file = input.files?.[0];
+  if (!file) throw new Error(none);
+  const form = new FormData();
+  form.set(name, file);
+  const res = await fetch(url, { method, body: form, credentials: 'same-origin' });
+  const body = (await res.json()) as T & { error?: { message: string } };
+  if (!res.ok || body.error) throw new Error(body.error?.message ?? `The upload failed (${res.status}).`);
+  return body;
+}

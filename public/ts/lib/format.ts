@@ -1,5 +1,6 @@
 /** Display formats. Money stays a decimal string from the server; sums are in the currency's integer minor units. */
 
+import type { ApiReleaseExtra } from '../contract/api.js';
 import { currencyOf, displayMoney, EUR, toMinor, type Currency, type CurrencyCode } from '../contract/money.js';
 
 let store: Currency = EUR;
@@ -35,3 +36,10 @@ export function clock(seconds: number | null | undefined): string {
 
 export const date = (iso: string): string =>
   new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
+/** "2.4 MB", "380 KB". */
+export const fileSize = (bytes: number) =>
+  bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1000))} KB`;
+
+const KINDS: Record<string, string> = { 'application/pdf': 'PDF', 'image/png': 'PNG', 'image/jpeg': 'JPEG', 'image/webp': 'WebP' };
+export const extraLabel = (extra: ApiReleaseExtra) => `${extra.name} (${KINDS[extra.mime] ?? extra.mime}, ${fileSize(extra.sizeBytes)})`;

@@ -1,6 +1,6 @@
 import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { clock, price } from '../lib/format.js';
+import { clock, extraLabel, price } from '../lib/format.js';
 import { type View } from '../lib/router.js';
 import { currentUser } from '../lib/session.js';
 import type { Artist, Purchase, Release, Track } from '../lib/types.js';
@@ -163,6 +163,9 @@ export const releaseView: View = async ({ id }) => {
         licenses.length ? h('p', { class: 'note' }, `License: ${licenses.map((l) => LICENSE_NAMES[l]).join(', ')}`) : null,
         release.catalogueNumber ? h('p', { class: 'note' }, `Catalogue number ${release.catalogueNumber}`) : null,
         tracks[0] ? await formatList(tracks[0].id) : null,
+        release.extras?.length
+          ? h('p', { class: 'note extras' }, `Every download includes ${release.extras.map(extraLabel).join(', ')}.`)
+          : null,
       ),
     ),
   };

@@ -1,7 +1,6 @@
-import { api } from '../lib/api.js';
+import { api, putImage } from '../lib/api.js';
 import { attempt, field, formOf, h, statusLine } from '../lib/dom.js';
 import type { Artist } from '../lib/types.js';
-import { putImage } from './studio.js';
 
 /** The artist's public profile: address (slug), bio, location, links. */
 export async function profileSection(): Promise<HTMLElement> {

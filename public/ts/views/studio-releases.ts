@@ -1,10 +1,11 @@
 import { downloadCodesSection, pricingFields } from './studio-pricing.js';
-import { api } from '../lib/api.js';
+import { api, putImage } from '../lib/api.js';
 import { attempt, field, formOf, h, page, replace, rowList, type StatusLine, statusLine } from '../lib/dom.js';
 import { clock } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import type { ManagedRelease, ManagedTrack, Release } from '../lib/types.js';
-import { notAllowed, putImage, requireArtist, upload } from './studio.js';
+import { notAllowed, requireArtist, upload } from './studio.js';
+import { releaseExtras } from './studio-extras.js';
 
 const TYPES: [Release['type'], string][] = [
   ['album', 'Album'],
@@ -345,6 +346,7 @@ export const studioReleaseView: View = async ({ id }) => {
   let standalone = await standaloneTracks();
   // Kept across redraws, so each file's progress and verdict stay in view.
   const uploads = bulkUpload(first.id, (r) => draw(r));
+  const extras = releaseExtras(first.id, status);
   const refreshed = async (r: ManagedRelease) => {
     standalone = await standaloneTracks();
     draw(r);
@@ -376,6 +378,7 @@ export const studioReleaseView: View = async ({ id }) => {
       trackOrder(release, standalone, (r) => void refreshed(r), status),
       details(release, saved, status),
       releaseCover(release, saved, status),
+      extras,
       downloadCodesSection('release', release.id),
       remove,
     );

@@ -1,5 +1,5 @@
 import { discountCodesSection, downloadCodesSection, pricingFields } from './studio-pricing.js';
-import { api, messageOf } from '../lib/api.js';
+import { api, messageOf, putImage } from '../lib/api.js';
 import { attempt, field, h, page, replace, statusLine, svg, type StatusLine } from '../lib/dom.js';
 import { amount, clock, minor, money, price, storeCurrency } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
@@ -296,18 +296,6 @@ export const studioView: View = async () => {
     codes,
   );
 };
-
-/** Sends the image chosen in `input` as the multipart field `name` with PUT; the answer, or the server's message as an error. */
-export async function putImage<T>(url: string, name: string, input: HTMLInputElement): Promise<T> {
-  const image = input.files?.[0];
-  if (!image) throw new Error('Choose an image first.');
-  const form = new FormData();
-  form.set(name, image);
-  const res = await fetch(url, { method: 'PUT', body: form, credentials: 'same-origin' });
-  const body = (await res.json()) as T & { error?: { message: string } };
-  if (!res.ok || body.error) throw new Error(body.error?.message ?? `The upload failed (${res.status}).`);
-  return body;
-}
 
 /** Cover art: shows the current one; replace (PNG, JPEG or WebP, checked by the server) or remove. */
 function coverEditor(track: ManagedTrack): HTMLElement {
