@@ -527,6 +527,17 @@ CREATE TABLE release_zips (
     UNIQUE (release_id, format, digest)
 );
 
+-- Departure (0014, new table): heartbeats of long jobs (transcodes). A lease
+-- not renewed for three beats belongs to a worker that is gone: its job is
+-- failed back into the queue to run again at once.
+CREATE TABLE job_leases (
+    job_id UUID PRIMARY KEY,
+    queue VARCHAR(50) NOT NULL,
+    worker VARCHAR(120) NOT NULL,
+    beat_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE INDEX idx_job_leases_beat ON job_leases (beat_at);
+
 -- 5. play_history -----------------------------------------------------------
 CREATE TABLE play_history (
     id SERIAL PRIMARY KEY,

@@ -12,7 +12,7 @@ import { runWithDatabase } from './lib/with-database';
 void runWithDatabase('worker', async ({ config, db, logger, connectionString }) => {
   const queue = await PgBossQueue.start(connectionString, logger, { transcodeSeconds: transcodeExpiry(config) });
   const deps = appDeps({ config, db, logger }, { jobs: queue });
-  await queue.work(jobHandlers(deps, logger));
+  await queue.work(jobHandlers(deps, logger), { db, seconds: config.jobHeartbeatSeconds });
   logger.info('working the job queue');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

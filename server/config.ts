@@ -75,6 +75,8 @@ export interface Config {
   releasePublishIntervalMs: number;
   /** `server`: this server works the job queue; `off`: only `npm run worker` processes do. */
   jobsWorker: 'server' | 'off';
+  /** How often a worker running a long job (a transcode) says it is alive; three missed beats and the job runs again elsewhere. */
+  jobHeartbeatSeconds: number;
   /** The transcoder: its binary (unset: the npm package's static build), how many at once, how long one may take. */
   ffmpeg: { path: string | undefined; concurrency: number; timeoutMs: number };
   /** The one currency the store prices and sells in (STORE_CURRENCY). */
@@ -190,6 +192,7 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_S: int(10, 86_400, 300),
   RELEASE_PUBLISH_INTERVAL_S: int(1, 3600, 15),
   JOBS_WORKER: z.preprocess(emptyToUndefined, z.enum(['server', 'off']).default('server')),
+  JOB_HEARTBEAT_S: int(1, 300, 10),
   FFMPEG_PATH: optionalString,
   FFMPEG_CONCURRENCY: int(1, 64, os.availableParallelism()),
   FFMPEG_TIMEOUT_S: int(10, 7200, 900),
@@ -315,6 +318,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_S * 1000,
     releasePublishIntervalMs: e.RELEASE_PUBLISH_INTERVAL_S * 1000,
     jobsWorker: e.JOBS_WORKER,
+    jobHeartbeatSeconds: e.JOB_HEARTBEAT_S,
     ffmpeg: { path: e.FFMPEG_PATH, concurrency: e.FFMPEG_CONCURRENCY, timeoutMs: e.FFMPEG_TIMEOUT_S * 1000 },
     themeImageHosts: e.THEME_IMAGE_HOSTS.map((h) => new URL(h).origin),
     currency,

@@ -25,7 +25,7 @@ export async function startJobQueue(connectionString: string, config: Readonly<C
  */
 export async function runJobs(queue: PgBossQueue, deps: AppDeps, steps: ShutdownStep[]): Promise<void> {
   const { config, logger } = deps;
-  if (config.jobsWorker === 'server') await queue.work(jobHandlers(deps, logger));
+  if (config.jobsWorker === 'server') await queue.work(jobHandlers(deps, logger), { db: deps.db, seconds: config.jobHeartbeatSeconds });
   const every = (name: JobName, ms: number) => {
     const seconds = Math.max(1, Math.round(ms / 1000));
     const enqueue = () =>

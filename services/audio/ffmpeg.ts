@@ -111,7 +111,9 @@ export class Ffmpeg {
       } catch (err) {
         return reject(new FfmpegError(`no ffmpeg: ${(err as Error).message}`, ''));
       }
-      const child = spawn(binary, ['-hide_banner', '-nostdin', '-v', 'error', ...args], {
+      // -timelimit: ffmpeg stops itself too, should this process die without killing it (SIGKILL leaves children running).
+      const limit = String(Math.ceil(this.settings.timeoutMs / 1000));
+      const child = spawn(binary, ['-hide_banner', '-nostdin', '-v', 'error', '-timelimit', limit, ...args], {
         stdio: ['ignore', onStdout ? 'pipe' : 'ignore', 'pipe'],
       });
       if (onStdout) child.stdout!.on('data', onStdout);

@@ -1,13 +1,32 @@
+import os from 'node:os';
 import PgBoss from 'pg-boss';
+import { claimStaleLeases, dropLease, renewLease } from '../../db/repos/job-leases.repo';
+import type { Queryable } from '../../db/pool';
 import type { Logger } from '../../lib/logger';
 import { JOB_NAMES, TRANSCODING_JOBS, type JobCount, type JobHandlers, type JobName, type JobQueue, type SendOptions } from './job-queue';
 
 /** How a job is retried (8 times, from 5 s, doubling) and how long it may run before it counts as failed (and is retried). */
 const QUEUE_OPTIONS = { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 };
 
+/**
+ * Heartbeats for the jobs that run ffmpeg: the worker renews a lease every
+ * `seconds` while one runs, and every worker sweeps for leases three beats
+ * old — their worker is gone (SIGKILL, a lost machine) — and fails those
+ * jobs back into the queue, so they run again within seconds instead of
+ * after the job's whole time limit. pg-boss has no heartbeat of its own.
+ */
+export interface Heartbeat {
+  db: Queryable;
+  seconds: number;
+}
+
+const WORKER = `${os.hostname()}:${process.pid}`.slice(0, 120);
+
 /** The job queue on PostgreSQL (pg-boss, in its own `pgboss` schema of the store's database). */
 export class PgBossQueue implements JobQueue {
   readonly durable = true;
+
+  private sweeper: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly boss: PgBoss,
@@ -48,19 +67,53 @@ export class PgBossQueue implements JobQueue {
     return this.boss.send(name, data, options);
   }
 
-  /** Works every queue in this process, one job of each at a time. */
-  async work(handlers: JobHandlers): Promise<void> {
+  /** Works every queue in this process, one job of each at a time; with `heartbeat`, long jobs hold leases (above). */
+  async work(handlers: JobHandlers, heartbeat?: Heartbeat): Promise<void> {
     for (const name of JOB_NAMES) {
+      const leased = heartbeat && TRANSCODING_JOBS.includes(name) ? heartbeat : undefined;
       await this.boss.work<Record<string, unknown>>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
         if (!job) return;
+        const run = () => handlers[name](job.data ?? {});
         try {
-          await handlers[name](job.data ?? {});
+          await (leased ? this.withLease(leased, name, job.id, run) : run());
         } catch (err) {
           this.logger.warn({ err, job: name, jobId: job.id }, 'job failed; it will be retried');
           throw err;
         }
       });
     }
+    if (heartbeat) this.startSweeping(heartbeat);
+  }
+
+  private async withLease(heartbeat: Heartbeat, queue: string, jobId: string, run: () => Promise<void>): Promise<void> {
+    const lease = { jobId, queue, worker: WORKER };
+    await renewLease(heartbeat.db, lease);
+    const timer = setInterval(
+      () => void renewLease(heartbeat.db, lease).catch((err: unknown) => this.logger.warn({ err, jobId }, 'renewing a job lease failed')),
+      heartbeat.seconds * 1000,
+    );
+    try {
+      await run();
+    } finally {
+      clearInterval(timer);
+      await dropLease(heartbeat.db, jobId).catch(() => undefined);
+    }
+  }
+
+  /** Fails back into the queue the active jobs whose worker stopped renewing their lease (every worker sweeps; each lease is claimed once). */
+  private startSweeping(heartbeat: Heartbeat): void {
+    const sweep = async () => {
+      for (const lease of await claimStaleLeases(heartbeat.db, heartbeat.seconds * 3)) {
+        const job = await this.boss.getJobById(lease.queue, lease.jobId);
+        if (job?.state !== 'active') continue; // finished, or already retried by pg-boss
+        await this.boss.fail(lease.queue, lease.jobId, { message: `its worker ${lease.worker} stopped` });
+        this.logger.warn({ job: lease.queue, jobId: lease.jobId, worker: lease.worker }, 'a job whose worker stopped runs again');
+      }
+    };
+    const run = () => void sweep().catch((err: unknown) => this.logger.warn({ err }, 'sweeping job leases failed'));
+    run();
+    this.sweeper = setInterval(run, heartbeat.seconds * 1000);
+    this.sweeper.unref();
   }
 
   /** Jobs by queue and state, for the admin area. */
@@ -75,6 +128,7 @@ export class PgBossQueue implements JobQueue {
 
   /** Stops taking jobs and waits (up to `timeoutMs`) for those running to finish; unfinished ones run again elsewhere. */
   async stop(timeoutMs: number): Promise<void> {
+    clearInterval(this.sweeper);
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
     // pg-boss checks once a second, after stop() returns, that its workers have stopped: let that last check
     // run while this process (or test file) still exists, so no timer of its outlives the queue.

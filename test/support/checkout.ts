@@ -118,7 +118,7 @@ export async function startCheckoutHarness(
     clock: options.clock,
     jobs: queue,
   });
-  if (queue) await queue.work(jobHandlers(deps, deps.logger));
+  if (queue) await queue.work(jobHandlers(deps, deps.logger), { db: deps.db, seconds: config.jobHeartbeatSeconds });
   const app = createApp(deps);
   const server: http.Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
