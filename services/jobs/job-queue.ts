@@ -21,8 +21,8 @@ export const JOBS = {
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export const JOB_NAMES = Object.values(JOBS) as JobName[];
-/** The jobs that run ffmpeg: their time limit follows the transcoder's. */
-export const TRANSCODING_JOBS: readonly JobName[] = [JOBS.rendition, JOBS.waveform];
+/** The long jobs (ffmpeg runs, ZIPs built): their time limit follows the transcoder's, and they hold heartbeat leases. */
+export const LONG_JOBS: readonly JobName[] = [JOBS.rendition, JOBS.waveform, JOBS.releaseZip];
 
 export interface SendOptions {
   /** With `singletonSeconds`: at most one such job per key and time slot, across every server. */

@@ -3,7 +3,7 @@ import PgBoss from 'pg-boss';
 import { claimStaleLeases, dropLease, renewLease } from '../../db/repos/job-leases.repo';
 import type { Queryable } from '../../db/pool';
 import type { Logger } from '../../lib/logger';
-import { JOB_NAMES, TRANSCODING_JOBS, type JobCount, type JobHandlers, type JobName, type JobQueue, type SendOptions } from './job-queue';
+import { JOB_NAMES, LONG_JOBS, type JobCount, type JobHandlers, type JobName, type JobQueue, type SendOptions } from './job-queue';
 
 /** How a job is retried (8 times, from 5 s, doubling) and how long it may run before it counts as failed (and is retried). */
 const QUEUE_OPTIONS = { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 15 * 60 };
@@ -55,7 +55,7 @@ export class PgBossQueue implements JobQueue {
       const queue = {
         name,
         ...options,
-        ...(TRANSCODING_JOBS.includes(name) ? { policy: 'stately' as const, expireInSeconds: retry.transcodeSeconds ?? 30 * 60 } : {}),
+        ...(LONG_JOBS.includes(name) ? { policy: 'stately' as const, expireInSeconds: retry.transcodeSeconds ?? 30 * 60 } : {}),
       };
       await boss.createQueue(name, queue);
       await boss.updateQueue(name, queue);
@@ -70,7 +70,7 @@ export class PgBossQueue implements JobQueue {
   /** Works every queue in this process, one job of each at a time; with `heartbeat`, long jobs hold leases (above). */
   async work(handlers: JobHandlers, heartbeat?: Heartbeat): Promise<void> {
     for (const name of JOB_NAMES) {
-      const leased = heartbeat && TRANSCODING_JOBS.includes(name) ? heartbeat : undefined;
+      const leased = heartbeat && LONG_JOBS.includes(name) ? heartbeat : undefined;
       await this.boss.work<Record<string, unknown>>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
         if (!job) return;
         const run = () => handlers[name](job.data ?? {});
