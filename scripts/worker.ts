@@ -1,5 +1,5 @@
 import { appDeps } from '../server/compose';
-import { transcodeExpiry } from '../server/jobs';
+import { transcodeExpiry, workOptions } from '../server/jobs';
 import { jobHandlers } from '../services/jobs/handlers';
 import { PgBossQueue } from '../services/jobs/pg-boss-queue';
 import { runWithDatabase } from './lib/with-database';
@@ -12,7 +12,7 @@ import { runWithDatabase } from './lib/with-database';
 void runWithDatabase('worker', async ({ config, db, logger, connectionString }) => {
   const queue = await PgBossQueue.start(connectionString, logger, { transcodeSeconds: transcodeExpiry(config) });
   const deps = appDeps({ config, db, logger }, { jobs: queue });
-  await queue.work(jobHandlers(deps, logger), { db, seconds: config.jobHeartbeatSeconds });
+  await queue.work(jobHandlers(deps, logger), workOptions(db, config));
   logger.info('working the job queue');
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);

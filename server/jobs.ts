@@ -1,3 +1,4 @@
+import type { Queryable } from '../db/pool';
 import type { Logger } from '../lib/logger';
 import { jobHandlers } from '../services/jobs/handlers';
 import { JOBS, type JobName } from '../services/jobs/job-queue';
@@ -8,6 +9,12 @@ import type { ShutdownStep } from './lifecycle';
 
 /** How long a job that runs ffmpeg may run before it is taken as lost: ffmpeg's limit and two minutes to copy the master in and the result out. */
 export const transcodeExpiry = (config: Readonly<Config>) => Math.ceil(config.ffmpeg.timeoutMs / 1000) + 120;
+
+/** How a process works the queue: heartbeats for long jobs, and as many of them at once as ffmpeg may run. */
+export const workOptions = (db: Queryable, config: Readonly<Config>) => ({
+  heartbeat: { db, seconds: config.jobHeartbeatSeconds },
+  longAtOnce: config.ffmpeg.concurrency,
+});
 
 /** The durable job queue of a server: started before the app, stopped before the database pool. */
 export async function startJobQueue(connectionString: string, config: Readonly<Config>, logger: Logger, steps: ShutdownStep[]) {
@@ -25,7 +32,7 @@ export async function startJobQueue(connectionString: string, config: Readonly<C
  */
 export async function runJobs(queue: PgBossQueue, deps: AppDeps, steps: ShutdownStep[]): Promise<void> {
   const { config, logger } = deps;
-  if (config.jobsWorker === 'server') await queue.work(jobHandlers(deps, logger), { db: deps.db, seconds: config.jobHeartbeatSeconds });
+  if (config.jobsWorker === 'server') await queue.work(jobHandlers(deps, logger), workOptions(deps.db, config));
   const every = (name: JobName, ms: number) => {
     const seconds = Math.max(1, Math.round(ms / 1000));
     const enqueue = () =>

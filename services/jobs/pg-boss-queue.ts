@@ -67,20 +67,29 @@ export class PgBossQueue implements JobQueue {
     return this.boss.send(name, data, options);
   }
 
-  /** Works every queue in this process, one job of each at a time; with `heartbeat`, long jobs hold leases (above). */
-  async work(handlers: JobHandlers, heartbeat?: Heartbeat): Promise<void> {
+  /**
+   * Works every queue in this process: one job of each at a time, and of
+   * the long jobs `longAtOnce` (the transcoder's own limit then decides how
+   * many ffmpeg run; each worker takes at most a job a second). With
+   * `heartbeat`, long jobs hold leases (above).
+   */
+  async work(handlers: JobHandlers, options: { heartbeat?: Heartbeat; longAtOnce?: number } = {}): Promise<void> {
+    const { heartbeat, longAtOnce = 1 } = options;
     for (const name of JOB_NAMES) {
-      const leased = heartbeat && LONG_JOBS.includes(name) ? heartbeat : undefined;
-      await this.boss.work<Record<string, unknown>>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-        if (!job) return;
-        const run = () => handlers[name](job.data ?? {});
-        try {
-          await (leased ? this.withLease(leased, name, job.id, run) : run());
-        } catch (err) {
-          this.logger.warn({ err, job: name, jobId: job.id }, 'job failed; it will be retried');
-          throw err;
-        }
-      });
+      const long = LONG_JOBS.includes(name);
+      const leased = long ? heartbeat : undefined;
+      for (let i = 0; i < (long ? Math.max(1, longAtOnce) : 1); i++) {
+        await this.boss.work<Record<string, unknown>>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+          if (!job) return;
+          const run = () => handlers[name](job.data ?? {});
+          try {
+            await (leased ? this.withLease(leased, name, job.id, run) : run());
+          } catch (err) {
+            this.logger.warn({ err, job: name, jobId: job.id }, 'job failed; it will be retried');
+            throw err;
+          }
+        });
+      }
     }
     if (heartbeat) this.startSweeping(heartbeat);
   }

@@ -18,6 +18,7 @@ import { testConfig, testDeps } from './app';
 import { createApp, type AppDeps } from '../../server/app';
 import { createLogger } from '../../lib/logger';
 import { PgBossQueue } from '../../services/jobs/pg-boss-queue';
+import { workOptions } from '../../server/jobs';
 import { jobHandlers } from '../../services/jobs/handlers';
 import { buildStoredTrack } from './factories';
 import { freePort } from './server-process';
@@ -118,7 +119,7 @@ export async function startCheckoutHarness(
     clock: options.clock,
     jobs: queue,
   });
-  if (queue) await queue.work(jobHandlers(deps, deps.logger), { db: deps.db, seconds: config.jobHeartbeatSeconds });
+  if (queue) await queue.work(jobHandlers(deps, deps.logger), workOptions(deps.db, config));
   const app = createApp(deps);
   const server: http.Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
