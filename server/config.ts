@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { S3Settings } from '../services/storage/s3.storage';
+import type { LedgerSettings } from '../services/deps';
 import { projectRoot } from '../lib/paths';
 import { currencyOf, PAYPAL_CURRENCIES, toMinor, type Currency } from '../lib/money';
 
@@ -83,6 +84,8 @@ export interface Config {
   currency: Currency;
   /** The most any price or buyer's amount may be, in minor units (PRICE_MAXIMUM). */
   priceMaximumMinor: number;
+  /** The ledger's settings: platform fee, payout hold, VAT. */
+  ledger: LedgerSettings;
 }
 
 /** The stand-in's demo credentials and webhook id, used when PAYPAL_ENV=standin leaves them unset. */
@@ -197,6 +200,16 @@ const envSchema = z.object({
   FFMPEG_CONCURRENCY: int(1, 64, os.availableParallelism()),
   FFMPEG_TIMEOUT_S: int(10, 7200, 900),
   STORE_CURRENCY: z.preprocess(emptyToUndefined, z.enum(PAYPAL_CURRENCIES).default('EUR')),
+  PLATFORM_FEE_PERCENT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^(100|\d{1,2})(\.\d{1,2})?$/, 'must be a percentage from 0 to 100, like 10 or 7.5')
+      .default('10'),
+  ),
+  PAYOUT_HOLD_DAYS: int(0, 365, 14),
+  TAX_MODE: z.preprocess(emptyToUndefined, z.enum(['none', 'inclusive']).default('none')),
+  STORE_COUNTRY: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code like DE').optional()),
   PRICE_MAXIMUM: z.preprocess(
     emptyToUndefined,
     z
@@ -264,6 +277,10 @@ export function parseConfig(env: Env): Readonly<Config> {
     throw new ConfigError([`PRICE_MAXIMUM: ${currency.code} amounts take ${currency.decimals} decimals`]);
   }
   if (priceMaximumMinor === 0) throw new ConfigError(['PRICE_MAXIMUM: must be more than 0']);
+  const platformFeeBp = Math.round(Number(e.PLATFORM_FEE_PERCENT) * 100);
+  if (platformFeeBp > 10_000) throw new ConfigError(['PLATFORM_FEE_PERCENT: at most 100']);
+  if (e.TAX_MODE === 'inclusive' && !e.STORE_COUNTRY)
+    throw new ConfigError(['STORE_COUNTRY: required with TAX_MODE=inclusive (the VAT country when PayPal tells no buyer country)']);
   const port = e.PORT;
   const appOrigin = new URL(e.APP_ORIGIN ?? `http://localhost:${port}`).origin;
   const config: Config = {
@@ -323,6 +340,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     themeImageHosts: e.THEME_IMAGE_HOSTS.map((h) => new URL(h).origin),
     currency,
     priceMaximumMinor,
+    ledger: { platformFeeBp, payoutHoldDays: e.PAYOUT_HOLD_DAYS, taxMode: e.TAX_MODE, storeCountry: e.STORE_COUNTRY },
   };
   return deepFreeze(config);
 }

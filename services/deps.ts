@@ -25,6 +25,18 @@ export interface ServiceSettings {
   currency: Currency;
   /** The most any price or buyer's amount may be, in minor units. */
   priceMaximumMinor: number;
+  ledger: LedgerSettings;
+}
+
+export interface LedgerSettings {
+  /** The platform's share of each sale after tax, in basis points (PLATFORM_FEE_PERCENT × 100); admins may set another per artist. */
+  platformFeeBp: number;
+  /** How long a sale's net stays pending (for refunds) before it can be paid out. */
+  payoutHoldDays: number;
+  /** `inclusive`: prices include VAT at the buyer's country's rate (EU OSS); `none`: no VAT is accounted. */
+  taxMode: 'none' | 'inclusive';
+  /** The store's own country: the VAT country of a sale whose buyer's PayPal gave none. */
+  storeCountry: string | undefined;
 }
 
 /** The side effects and settings services work with, passed in so tests can swap them. */

@@ -28,6 +28,8 @@ export interface Order {
   /** A gift order's recipient address and message; null for a buyer's own order. */
   giftEmail: string | null;
   giftMessage: string | null;
+  /** The buyer's country for VAT (PayPal's payer address, or the store's), once completed. */
+  buyerCountry: string | null;
 }
 
 /** One line of an order, as the API shows it (`price = minimumPrice - discountAmount + extraAmount`), with its order and artist. */
@@ -38,7 +40,7 @@ export interface OrderItem extends Omit<ApiOrderItem, 'kind'> {
 
 const COLUMNS = camelColumns(`id, user_id, paypal_order_id, amount, currency, description, status, paypal_payer_email AS "payerEmail",
   transaction_id, invoice_id, approve_url, capture_attempt, failure_reason, created_at, completed_at, refunded_at, updated_at,
-  gift_email, gift_message`);
+  gift_email, gift_message, buyer_country`);
 
 /** First key of the advisory lock that serialises a buyer's order creation (the second is the user id). */
 const ORDER_LOCK_SPACE = 727_203_007;
@@ -160,6 +162,7 @@ export interface OrderChanges {
   failureReason?: string;
   approveUrl?: string;
   captureAttempt?: number;
+  buyerCountry?: string | null;
 }
 
 const CHANGE_COLUMNS: Record<keyof OrderChanges, string> = {
@@ -171,6 +174,7 @@ const CHANGE_COLUMNS: Record<keyof OrderChanges, string> = {
   failureReason: 'failure_reason',
   approveUrl: 'approve_url',
   captureAttempt: 'capture_attempt',
+  buyerCountry: 'buyer_country',
 };
 
 export async function updateOrder(db: Queryable, id: number, changes: OrderChanges): Promise<Order> {

@@ -25,6 +25,7 @@ export function approvalPage(res: Response, order: ApprovableOrder): void {
 <body><main><h1>PayPal (local stand-in)</h1><p>Pay ${escapeHtml(order.amount.value)} ${escapeHtml(order.amount.currency_code)} for order ${id}.</p>
 <form method="post" action="/checkoutnow/approve"><input type="hidden" name="token" value="${id}">
 <label>Buyer email <input name="email" type="email" value="buyer@standin.test"></label>
+<label>Country (the payer's address; ISO code, empty for none) <input name="country" value="" maxlength="2" pattern="[A-Za-z]{2}"></label>
 <fieldset><legend>Pay with</legend>
 <label><input type="radio" name="funding" value="balance" checked> PayPal balance (completes at once)</label>
 <label><input type="radio" name="funding" value="pending"> Bank transfer (capture stays pending)</label>
@@ -44,4 +45,10 @@ export function withQuery(url: string | undefined, params: Record<string, string
 export const fundingOf = (req: Request): Funding => {
   const value = String(req.body?.funding ?? 'balance');
   return value === 'pending' || value === 'declined' ? value : 'balance';
+};
+
+/** The payer's country from the approval form: two letters, upper-cased, or none. */
+export const countryOf = (req: Request): string | undefined => {
+  const value = String(req.body?.country ?? '').trim().toUpperCase();
+  return /^[A-Z]{2}$/.test(value) ? value : undefined;
 };

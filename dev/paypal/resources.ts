@@ -1,4 +1,5 @@
 import type { Funding } from './approval-page';
+import { captureBreakdown, refundBreakdown } from './fees';
 
 /** The stand-in's state (in memory) and how PayPal's API shows it: orders, captures and refunds. */
 
@@ -15,7 +16,12 @@ export interface StoredOrder {
   amount: Money;
   returnUrl: string | undefined;
   cancelUrl: string | undefined;
-  payer?: { email_address: string; payer_id: string; name: { given_name: string; surname: string } };
+  payer?: {
+    email_address: string;
+    payer_id: string;
+    name: { given_name: string; surname: string };
+    address?: { country_code: string };
+  };
   funding: Funding;
   captures: StoredCapture[];
   create_time: string;
@@ -37,6 +43,7 @@ export function resourceJson(baseUrl: () => string) {
     ...(capture.status === 'PENDING' ? { status_details: { reason: 'ECHECK' } } : {}),
     amount: capture.amount,
     final_capture: true,
+    ...(capture.status === 'COMPLETED' || capture.status === 'REFUNDED' ? { seller_receivable_breakdown: captureBreakdown(capture.amount) } : {}),
     seller_protection: { status: 'ELIGIBLE', dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'] },
     supplementary_data: { related_ids: { order_id: capture.orderId } },
     create_time: capture.create_time,
@@ -71,6 +78,7 @@ export function resourceJson(baseUrl: () => string) {
     id,
     status: 'COMPLETED',
     amount: capture.amount,
+    seller_payable_breakdown: refundBreakdown(capture.amount),
     supplementary_data: { related_ids: { order_id: capture.orderId, capture_id: capture.id } },
     create_time: new Date().toISOString(),
     links: [

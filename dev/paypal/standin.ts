@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { STANDIN_CREDENTIALS } from '../../server/config';
-import { approvalPage, fundingOf, withQuery } from './approval-page';
+import { approvalPage, countryOf, fundingOf, withQuery } from './approval-page';
 import { cents, invalidRequest, newId, newPayerId, paypalError, requestRefused, resourceNotFound, unprocessable } from './paypal-errors';
 import { orderRequestIssue, requestIdIssue, verifyRequestIssue } from './request-rules';
 import { recordInto, type Exchange } from './exchanges';
@@ -235,6 +235,7 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
         email_address: String(req.body?.email || 'buyer@standin.test'),
         payer_id: newPayerId(),
         name: { given_name: 'Stand', surname: 'In' },
+        ...(countryOf(req) ? { address: { country_code: countryOf(req)! } } : {}),
       };
       webhooks.emit('CHECKOUT.ORDER.APPROVED', 'checkout-order', orderJson(order), `An order has been approved by buyer`);
     }

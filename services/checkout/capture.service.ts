@@ -14,7 +14,7 @@ export interface CaptureReport {
   outcome: CaptureOutcome;
 }
 
-type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs'>;
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs' | 'config'>;
 
 /** Why an order failed when its buyer already owned what it would pay for. */
 const ALREADY_OWNED = 'already_owned';

@@ -4,7 +4,7 @@ import { callProvider } from '../payments/gateway-errors';
 import { captureAndSettle } from './capture.service';
 import { settleFailure, settleFromProvider } from './settlement';
 
-type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs'>;
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs' | 'config'>;
 
 /** An order nobody approved for this long is abandoned (PayPal lets unapproved orders lapse within hours). */
 export const ABANDON_AFTER_MS = 6 * 3_600_000;

@@ -12,7 +12,7 @@ import { settleRefund } from './settlement';
  * is settled by its PAYMENT.CAPTURE.REFUNDED webhook.
  */
 export async function refundOrder(
-  deps: Pick<ServiceDeps, 'db' | 'clock' | 'payments'>,
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'config'>,
   actor: Actor | undefined,
   orderId: number,
 ): Promise<{ order: Order; refund: 'completed' | 'pending' }> {
@@ -25,5 +25,5 @@ export async function refundOrder(
   const captureId = order.transactionId;
   const result = await callProvider(() => deps.payments.refundCapture(captureId, `song-nexus-refund-${order.id}`));
   if (result.status === 'PENDING') return { order, refund: 'pending' };
-  return { order: await settleRefund(deps, order.id), refund: 'completed' };
+  return { order: await settleRefund(deps, order.id, result), refund: 'completed' };
 }

@@ -9,6 +9,7 @@ import type { ServiceDeps } from '../deps';
 import type { GatewayOrder } from '../payments/payment-gateway';
 import { decideSettlement, isOpen } from './settlement-decision';
 import { orderNotFound } from '../../lib/errors';
+import { recordRefund, recordSale } from '../ledger/ledger.service';
 
 /**
  * The only place an order changes status after it was created. Every change
@@ -17,9 +18,10 @@ import { orderNotFound } from '../../lib/errors';
  * reconciliations race, an order completes once and grants once.
  */
 
-type Deps = Pick<ServiceDeps, 'db' | 'clock'>;
+/** Settling writes the ledger (its settings: fees, VAT). */
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'config'>;
 /** Completing an order may queue a gift's mail. */
-type CompletingDeps = Pick<ServiceDeps, 'db' | 'clock' | 'jobs'>;
+type CompletingDeps = Deps & Pick<ServiceDeps, 'jobs'>;
 
 async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: Tx) => Promise<Order>): Promise<Order> {
   return withTransaction(deps.db, async (tx) => {
@@ -47,11 +49,19 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
       case 'unchanged':
         return order;
       case 'complete': {
+        // The ledger's sale entries, from what PayPal kept and where the payer is, in this same transaction.
+        const sale = await recordSale(tx, deps, order, {
+          id: decision.captureId,
+          feeMinor: view.capture?.feeMinor,
+          payerCountry: view.payerCountry,
+          at: now,
+        });
         const completed = await updateOrder(tx, order.id, {
           status: 'COMPLETED',
           transactionId: decision.captureId,
           payerEmail,
           completedAt: now,
+          buyerCountry: sale.buyerCountry,
         });
         if (order.giftEmail) {
           await issueGiftCodes(tx, completed);
@@ -73,7 +83,9 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
           failureReason: decision.reason,
         });
       case 'refunded':
+        // Read back as refunded (never seen completed here, or refunded elsewhere): no sale entries to undo unless it was completed.
         await releaseOrderDiscount(tx, order.id);
+        await recordRefund(tx, order, { refundId: null, feeReturnedMinor: 0, at: now });
         return updateOrder(tx, order.id, { status: 'REFUNDED', transactionId: decision.captureId, payerEmail, refundedAt: now });
     }
   });
@@ -82,11 +94,21 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
   return settled;
 }
 
-/** A refund or reversal: the order becomes REFUNDED and its purchases are revoked (streaming falls back to the preview). */
-export function settleRefund(deps: Deps, orderId: number): Promise<Order> {
+/**
+ * A refund or reversal: the order becomes REFUNDED, its purchases are
+ * revoked (streaming falls back to the preview) and the ledger gets the
+ * negating entries — with the part of PayPal's fee its refund gave back
+ * (none known: none, as for a reversal).
+ */
+export function settleRefund(
+  deps: Deps,
+  orderId: number,
+  refund: { refundId?: string; feeReturnedMinor?: number } = {},
+): Promise<Order> {
   return underLock(deps, orderId, async (order, tx) => {
     if (order.status === 'REFUNDED') return order;
     const now = deps.clock();
+    await recordRefund(tx, order, { refundId: refund.refundId ?? null, feeReturnedMinor: refund.feeReturnedMinor ?? 0, at: now });
     const refunded = await updateOrder(tx, order.id, { status: 'REFUNDED', refundedAt: now });
     await revokeOrderPurchases(tx, order.id, now);
     if (order.giftEmail) await revokeGift(tx, order.id, now);

@@ -9,8 +9,9 @@ import { captureAndSettle } from './capture.service';
 import { reconcileOrder } from './reconcile.service';
 import { settleRefund } from './settlement';
 import { fail } from '../../lib/errors';
+import { parseMinor } from '../../lib/money';
 
-type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs'>;
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs' | 'config'>;
 
 const link = z.object({ rel: z.string().optional(), href: z.string().optional() });
 const eventSchema = z.object({
@@ -24,6 +25,11 @@ const eventSchema = z.object({
         .partial()
         .optional(),
       links: z.array(link).optional(),
+      // A refund's: what PayPal gave back of its fee.
+      seller_payable_breakdown: z
+        .object({ paypal_fee: z.object({ currency_code: z.string(), value: z.string() }).optional() })
+        .loose()
+        .optional(),
     })
     .loose(),
 });
@@ -61,8 +67,12 @@ async function apply(deps: Deps, event: PaypalEvent): Promise<void> {
       // Settle from the order as PayPal holds it now, not from the event alone.
       await reconcileOrder(deps, order);
       return;
-    case 'PAYMENT.CAPTURE.REFUNDED':
-    case 'PAYMENT.CAPTURE.REVERSED':
+    case 'PAYMENT.CAPTURE.REFUNDED': {
+      const fee = event.resource.seller_payable_breakdown?.paypal_fee;
+      await settleRefund(deps, order.id, { refundId: event.resource.id, feeReturnedMinor: fee && parseMinor(fee.value, fee.currency_code) });
+      return;
+    }
+    case 'PAYMENT.CAPTURE.REVERSED': // a chargeback: PayPal keeps its fee
       await settleRefund(deps, order.id);
       return;
   }

@@ -28,6 +28,8 @@ export interface GatewayCapture {
   status: 'COMPLETED' | 'PENDING' | 'DECLINED' | 'FAILED' | 'REFUNDED' | 'PARTIALLY_REFUNDED';
   amountMinor: number;
   currency: string;
+  /** What PayPal kept of it (`seller_receivable_breakdown.paypal_fee`), once the capture completed. */
+  feeMinor: number | undefined;
 }
 
 /** PayPal's view of an order, as much as settling it needs. */
@@ -35,6 +37,8 @@ export interface GatewayOrder {
   id: string;
   status: 'CREATED' | 'SAVED' | 'APPROVED' | 'VOIDED' | 'COMPLETED' | 'PAYER_ACTION_REQUIRED';
   payerEmail: string | undefined;
+  /** The payer's country (ISO 3166-1 alpha-2) from their PayPal address, when PayPal tells it. */
+  payerCountry: string | undefined;
   approveUrl: string | undefined;
   /** The order's capture, once there is one. */
   capture: GatewayCapture | undefined;
@@ -47,6 +51,13 @@ export type CaptureResult =
   | { outcome: 'not_approved' }
   | { outcome: 'already_captured' };
 
+export interface GatewayRefund {
+  status: 'COMPLETED' | 'PENDING' | 'ALREADY_REFUNDED';
+  /** PayPal's refund id, and the part of its fee it gave back (`seller_payable_breakdown.paypal_fee`), when it tells. */
+  refundId?: string;
+  feeReturnedMinor?: number;
+}
+
 export interface WebhookDelivery {
   headers: Record<string, string | undefined>;
   /** The body exactly as received. */
@@ -58,7 +69,7 @@ export interface PaymentGateway {
   getOrder(paypalOrderId: string): Promise<GatewayOrder | undefined>;
   /** `requestId` is the PayPal-Request-Id: the same id never captures twice. */
   captureOrder(paypalOrderId: string, requestId: string): Promise<CaptureResult>;
-  refundCapture(captureId: string, requestId: string): Promise<{ status: 'COMPLETED' | 'PENDING' | 'ALREADY_REFUNDED' }>;
+  refundCapture(captureId: string, requestId: string): Promise<GatewayRefund>;
   /** Asks the provider whether a webhook delivery is genuine and meant for our webhook. */
   verifyWebhook(delivery: WebhookDelivery): Promise<boolean>;
 }

@@ -96,7 +96,14 @@ function toCapture(order: Order): GatewayCapture | undefined {
   const capture = order.purchaseUnits?.[0]?.payments?.captures?.[0];
   const minor = parseMinor(capture?.amount?.value, capture?.amount?.currencyCode);
   if (!capture?.id || !capture.status || minor === undefined || !capture.amount) return undefined;
-  return { id: capture.id, status: capture.status as GatewayCapture['status'], amountMinor: minor, currency: capture.amount.currencyCode };
+  const fee = capture.sellerReceivableBreakdown?.paypalFee;
+  return {
+    id: capture.id,
+    status: capture.status as GatewayCapture['status'],
+    amountMinor: minor,
+    currency: capture.amount.currencyCode,
+    feeMinor: fee && fee.currencyCode === capture.amount.currencyCode ? parseMinor(fee.value, fee.currencyCode) : undefined,
+  };
 }
 
 function toGatewayOrder(order: Order): GatewayOrder {
@@ -106,6 +113,7 @@ function toGatewayOrder(order: Order): GatewayOrder {
     id: order.id,
     status: order.status as GatewayOrder['status'],
     payerEmail: order.payer?.emailAddress,
+    payerCountry: /^[A-Z]{2}$/.test(order.payer?.address?.countryCode ?? '') ? order.payer!.address!.countryCode : undefined,
     approveUrl: link?.href,
     capture: toCapture(order),
   };
@@ -212,7 +220,12 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
     async refundCapture(captureId, requestId) {
       try {
         const { result } = await payments.refundCapturedPayment({ captureId, paypalRequestId: requestId, prefer: 'return=representation' });
-        return { status: result.status === 'COMPLETED' ? 'COMPLETED' : 'PENDING' };
+        const returned = result.sellerPayableBreakdown?.paypalFee;
+        return {
+          status: result.status === 'COMPLETED' ? 'COMPLETED' : 'PENDING',
+          refundId: result.id,
+          feeReturnedMinor: returned ? parseMinor(returned.value, returned.currencyCode) : undefined,
+        };
       } catch (err) {
         if (err instanceof ApiError && err.statusCode === 422 && issueOf(err) === 'CAPTURE_FULLY_REFUNDED')
           return { status: 'ALREADY_REFUNDED' };

@@ -430,6 +430,7 @@ describe('failures between PayPal and us', () => {
         db: db.pool,
         clock: later,
         payments: h.payments,
+        config: h.config,
         jobs: { durable: false, send: async () => null, counts: async () => [] },
       };
       const summary = await reconcileStaleOrders(deps);

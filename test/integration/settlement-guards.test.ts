@@ -4,6 +4,7 @@ import type { PaymentGateway } from '../../services/payments/payment-gateway';
 import { signInAs } from '../support/auth';
 import { useCheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
+import { testConfig } from '../support/app';
 
 /**
  * Each settlement guard on its own: a refunded order never comes back,
@@ -75,18 +76,20 @@ describe('a refunded order stays refunded', () => {
     const { orderId } = await refundedOrder();
     const { rows } = await db.pool.query('SELECT amount, transaction_id FROM orders WHERE id = $1', [orderId]);
     const late = await settleFromProvider(
-      { db: db.pool, clock: systemClock, jobs: { durable: false, send: async () => null, counts: async () => [] } },
+      { db: db.pool, clock: systemClock, config: testConfig(), jobs: { durable: false, send: async () => null, counts: async () => [] } },
       orderId,
       {
         id: (await state(orderId)).paypal_order_id,
         status: 'COMPLETED',
         payerEmail: 'buyer@example.test',
+        payerCountry: undefined,
         approveUrl: undefined,
         capture: {
           id: rows[0].transaction_id,
           status: 'COMPLETED',
           amountMinor: Math.round(Number(rows[0].amount) * 100),
           currency: 'EUR',
+          feeMinor: undefined,
         },
       },
     );

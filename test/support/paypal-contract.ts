@@ -134,6 +134,11 @@ const capture = z
         dispute_categories: z.array(z.enum(['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'])),
       })
       .strict(),
+    // components.schemas.seller_receivable_breakdown (gross_amount required; the fee and net as the stand-in sends them).
+    seller_receivable_breakdown: z
+      .object({ gross_amount: money, paypal_fee: money.optional(), net_amount: money.optional() })
+      .strict()
+      .optional(),
     supplementary_data: z.object({ related_ids: z.object({ order_id: relatedId }).strict() }).strict(),
     create_time: dateTime,
     update_time: dateTime,
@@ -153,6 +158,11 @@ const order = z
         email_address: z.email().min(3).max(254),
         payer_id: accountId,
         name: z.object({ given_name: z.string().max(140), surname: z.string().max(140) }).strict(),
+        // components.schemas.address_portable: country_code (2 letters) required.
+        address: z
+          .object({ country_code: z.string().regex(/^([A-Z]{2}|C2)$/) })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -184,6 +194,12 @@ const refund = z
     id: relatedId,
     status: z.enum(['CANCELLED', 'FAILED', 'PENDING', 'COMPLETED']),
     amount: money,
+    // The refund's seller_payable_breakdown ("Merchant Payable Breakdown"): every field optional.
+    seller_payable_breakdown: z
+      .object({ gross_amount: money, paypal_fee: money, net_amount: money, total_refunded_amount: money })
+      .partial()
+      .strict()
+      .optional(),
     supplementary_data: z.object({ related_ids: z.object({ order_id: relatedId, capture_id: relatedId }).strict() }).strict(),
     create_time: dateTime,
     update_time: dateTime.optional(),

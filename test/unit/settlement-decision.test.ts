@@ -4,7 +4,7 @@ import type { GatewayCapture } from '../../services/payments/payment-gateway';
 
 const order = (status: OrderStatus, amount = '2.97', currency = 'EUR') => ({ status, amount, currency });
 const capture = (status: GatewayCapture['status'], amountMinor = 297, currency = 'EUR'): { capture: GatewayCapture } => ({
-  capture: { id: 'CAP-1', status, amountMinor, currency },
+  capture: { id: 'CAP-1', status, amountMinor, currency, feeMinor: undefined },
 });
 
 describe('the settlement decision', () => {
