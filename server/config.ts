@@ -209,7 +209,13 @@ const envSchema = z.object({
   ),
   PAYOUT_HOLD_DAYS: int(0, 365, 14),
   TAX_MODE: z.preprocess(emptyToUndefined, z.enum(['none', 'inclusive']).default('none')),
-  STORE_COUNTRY: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Z]{2}$/, 'must be an ISO country code like DE').optional()),
+  STORE_COUNTRY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO country code like DE')
+      .optional(),
+  ),
   PRICE_MAXIMUM: z.preprocess(
     emptyToUndefined,
     z

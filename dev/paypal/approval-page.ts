@@ -49,6 +49,8 @@ export const fundingOf = (req: Request): Funding => {
 
 /** The payer's country from the approval form: two letters, upper-cased, or none. */
 export const countryOf = (req: Request): string | undefined => {
-  const value = String(req.body?.country ?? '').trim().toUpperCase();
+  const value = String(req.body?.country ?? '')
+    .trim()
+    .toUpperCase();
   return /^[A-Z]{2}$/.test(value) ? value : undefined;
 };

@@ -43,7 +43,9 @@ export function resourceJson(baseUrl: () => string) {
     ...(capture.status === 'PENDING' ? { status_details: { reason: 'ECHECK' } } : {}),
     amount: capture.amount,
     final_capture: true,
-    ...(capture.status === 'COMPLETED' || capture.status === 'REFUNDED' ? { seller_receivable_breakdown: captureBreakdown(capture.amount) } : {}),
+    ...(capture.status === 'COMPLETED' || capture.status === 'REFUNDED'
+      ? { seller_receivable_breakdown: captureBreakdown(capture.amount) }
+      : {}),
     seller_protection: { status: 'ELIGIBLE', dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'] },
     supplementary_data: { related_ids: { order_id: capture.orderId } },
     create_time: capture.create_time,

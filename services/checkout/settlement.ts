@@ -100,11 +100,7 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
  * negating entries — with the part of PayPal's fee its refund gave back
  * (none known: none, as for a reversal).
  */
-export function settleRefund(
-  deps: Deps,
-  orderId: number,
-  refund: { refundId?: string; feeReturnedMinor?: number } = {},
-): Promise<Order> {
+export function settleRefund(deps: Deps, orderId: number, refund: { refundId?: string; feeReturnedMinor?: number } = {}): Promise<Order> {
   return underLock(deps, orderId, async (order, tx) => {
     if (order.status === 'REFUNDED') return order;
     const now = deps.clock();

@@ -69,7 +69,10 @@ async function apply(deps: Deps, event: PaypalEvent): Promise<void> {
       return;
     case 'PAYMENT.CAPTURE.REFUNDED': {
       const fee = event.resource.seller_payable_breakdown?.paypal_fee;
-      await settleRefund(deps, order.id, { refundId: event.resource.id, feeReturnedMinor: fee && parseMinor(fee.value, fee.currency_code) });
+      await settleRefund(deps, order.id, {
+        refundId: event.resource.id,
+        feeReturnedMinor: fee && parseMinor(fee.value, fee.currency_code),
+      });
       return;
     }
     case 'PAYMENT.CAPTURE.REVERSED': // a chargeback: PayPal keeps its fee
