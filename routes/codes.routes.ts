@@ -3,6 +3,7 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { z } from 'zod';
 import type { ApiDiscountCode, ApiDownloadCode, ApiStore } from '../contract/api';
 import { formatMinor } from '../lib/money';
+import { csvText } from '../lib/csv';
 import { parseInput } from '../lib/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
 import type { DiscountCode } from '../db/repos/discount-codes.repo';
@@ -74,7 +75,6 @@ const presentDownloadCode = (code: IssuedCode): ApiDownloadCode => ({
 });
 
 /** One CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
-const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 /** The store's selling settings, free items into the library, redeeming codes, and the studio's discount and download codes. */
 export function codeRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
@@ -141,7 +141,7 @@ export function codeRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
     router.get(`/api/artist/${kind}s/:id/download-codes.csv`, async (req, res) => {
       const codes = await listDownloadCodes(deps, req.actor, item(req));
       const rows = codes.map((c) =>
-        [c.code, c.createdAt.toISOString(), c.redeemedAt?.toISOString() ?? '', c.disabledAt ? 'disabled' : ''].map(csvField).join(','),
+        [c.code, c.createdAt.toISOString(), c.redeemedAt?.toISOString() ?? '', c.disabledAt ? 'disabled' : ''].map(csvText).join(','),
       );
       res
         .set('Cache-Control', 'no-store')

@@ -16,6 +16,7 @@ import { statisticsRoutes } from '../routes/statistics.routes';
 import { checkoutRoutes } from '../routes/checkout.routes';
 import { releaseDownloadRoutes } from '../routes/release-download.routes';
 import { releaseExtrasRoutes } from '../routes/release-extras.routes';
+import { earningsRoutes } from '../routes/earnings.routes';
 import { codeRoutes } from '../routes/codes.routes';
 import { orderRoutes } from '../routes/orders.routes';
 import { webhookRoutes } from '../routes/webhooks.routes';
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(streamRoutes(services));
   app.use(releaseDownloadRoutes(services));
   app.use(releaseExtrasRoutes(services));
+  app.use(earningsRoutes(services));
   app.use(playRoutes(services, rateLimits));
   app.use(statisticsRoutes(services));
   app.use(checkoutRoutes(services, rateLimits));

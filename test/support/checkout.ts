@@ -57,7 +57,7 @@ export interface CheckoutHarness {
     options?: { cookie?: string; json?: unknown; body?: string; headers?: Record<string, string> },
   ): Promise<Reply>;
   /** The buyer at PayPal: opens the approve page and approves with a funding choice; returns where PayPal sends the browser. */
-  approve(approveUrl: string, funding?: Funding): Promise<string>;
+  approve(approveUrl: string, funding?: Funding, country?: string): Promise<string>;
   /** A published track with a stored file and preview, at `price`. */
   sellable(price?: string, overrides?: Partial<NewTrack>): Promise<Sellable>;
   /** A published release of `artist`'s, made through the studio's API, of `trackCount` stored tracks; `fields` go to its creation. */
@@ -71,6 +71,8 @@ export interface CheckoutHarness {
     cookie: string,
     what: number[] | { kind: 'track' | 'release'; id: number }[],
     funding?: Funding,
+    /** The payer's country in their PayPal address (none: PayPal tells none). */
+    country?: string,
   ): Promise<{ orderId: number; approveUrl: string; back: string }>;
   /** One audio file uploaded into a release by its artist, as the studio's bulk upload sends each file (with a PNG cover if asked). */
   uploadInto(releaseId: number, cookie: string, file: string, options?: { name?: string; type?: string; cover?: Buffer }): Promise<Reply>;
@@ -144,7 +146,7 @@ export async function startCheckoutHarness(
     return { status: res.status, body: json, location: res.headers.get('location'), bytes };
   };
 
-  const approve: CheckoutHarness['approve'] = async (approveUrl, funding = 'balance') => {
+  const approve: CheckoutHarness['approve'] = async (approveUrl, funding = 'balance', country = '') => {
     const page = await fetch(approveUrl);
     if (page.status !== 200 || !(await page.text()).includes('Approve payment')) throw new Error(`approve page answered ${page.status}`);
     const token = new URL(approveUrl).searchParams.get('token')!;
@@ -152,7 +154,7 @@ export async function startCheckoutHarness(
       method: 'POST',
       redirect: 'manual',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token, funding, email: 'buyer@example.test' }),
+      body: new URLSearchParams({ token, funding, email: 'buyer@example.test', country }),
     });
     return res.headers.get('location')!;
   };
@@ -186,11 +188,11 @@ export async function startCheckoutHarness(
         throw new Error(`the release's tracks or publication answered ${put.status}, ${published.status}`);
       return { id, tracks };
     },
-    async approvedOrder(cookie, what, funding = 'balance') {
+    async approvedOrder(cookie, what, funding = 'balance', country) {
       const json = what.every((w) => typeof w === 'number') ? { trackIds: what } : { items: what };
       const created = await call('POST', '/api/checkout/orders', { cookie, json });
       if (created.status !== 201) throw new Error(`creating the order answered ${created.status}: ${created.bytes.toString()}`);
-      const back = await approve(created.body.approveUrl, funding);
+      const back = await approve(created.body.approveUrl, funding, country);
       return { orderId: created.body.orderId as number, approveUrl: created.body.approveUrl as string, back };
     },
     async uploadInto(releaseId, cookie, file, upload = {}) {

@@ -1,0 +1,135 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { LedgerEntry } from '../db/repos/ledger.repo';
+import { csvLine } from '../lib/csv';
+import { parseInput } from '../lib/errors';
+import { currencyNamed, formatMinor } from '../lib/money';
+import { earnings, ossReport, salesReport } from '../services/ledger/earnings.service';
+import type { RouteDeps } from './deps';
+
+const rangeQuery = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).strict();
+const quarterQuery = z.object({ quarter: z.string().regex(/^\d{4}-Q[1-4]$/, 'looks like 2026-Q4') }).strict();
+
+/** A ledger amount as the API writes money: a decimal string in its currency ("12.34", JPY "1500"). */
+const amount = (minor: number, currency: string) => {
+  const c = currencyNamed(currency);
+  return c ? formatMinor(minor, c) : String(minor);
+};
+const percent = (bp: number) => (bp / 100).toFixed(2).replace(/\.?0+$/, '');
+
+export const SALES_CSV_COLUMNS = [
+  'date',
+  'entry',
+  'item_type',
+  'item',
+  'license',
+  'quantity',
+  'price',
+  'minimum',
+  'discount_code',
+  'discount',
+  'extra_over_minimum',
+  'tax',
+  'tax_country',
+  'tax_rate_percent',
+  'paypal_fee',
+  'platform_fee',
+  'net',
+  'currency',
+  'buyer_country',
+  'order_id',
+  'paypal_transaction_id',
+];
+
+function salesRow(e: LedgerEntry): string {
+  const money = (minor: number) => amount(minor, e.currency);
+  return csvLine([
+    e.occurredAt.toISOString(),
+    e.entryKind,
+    e.itemKind,
+    e.itemTitle,
+    e.licenseType,
+    e.entryKind === 'sale' ? 1 : -1,
+    money(e.grossMinor),
+    money(e.minimumMinor),
+    e.discountCode,
+    money(e.discountMinor),
+    money(e.extraMinor),
+    money(e.taxMinor),
+    e.taxCountry,
+    e.taxCountry ? percent(e.taxRateBp) : '',
+    money(e.paypalFeeMinor),
+    money(e.platformFeeMinor),
+    money(e.artistNetMinor),
+    e.currency,
+    e.buyerCountry,
+    e.orderId,
+    e.paypalTransactionId,
+  ]);
+}
+
+const sendCsv = (res: Response, filename: string, header: string[], rows: string[]) =>
+  res
+    .set('Cache-Control', 'no-store')
+    .type('text/csv; charset=utf-8')
+    .attachment(filename)
+    .send(`${[header.join(','), ...rows].join('\r\n')}\r\n`);
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Earnings, sales reports and the OSS VAT report: an artist's own, and the store's for admins. */
+export function earningsRoutes(deps: RouteDeps): Router {
+  const router = Router();
+
+  for (const [path, scope] of [
+    ['/api/artist/earnings', 'mine'],
+    ['/api/admin/earnings', 'store'],
+  ] as const) {
+    router.get(path, async (req, res) => {
+      const result = await earnings(deps, req.actor, scope);
+      res.set('Cache-Control', 'no-store').json({
+        holdDays: result.holdDays,
+        platformFeePercent: percent(result.platformFeeBp),
+        balances: result.totals.map((t) => ({
+          currency: t.currency,
+          available: amount(t.availableMinor, t.currency),
+          pending: amount(t.pendingMinor, t.currency),
+          gross: amount(t.grossMinor, t.currency),
+          tax: amount(t.taxMinor, t.currency),
+          paypalFee: amount(t.paypalFeeMinor, t.currency),
+          platformFee: amount(t.platformFeeMinor, t.currency),
+          net: amount(t.netMinor, t.currency),
+          sales: t.sales,
+          refunds: t.refunds,
+        })),
+        months: result.months.map((m) => ({ month: m.month, currency: m.currency, net: amount(m.netMinor, m.currency) })),
+      });
+    });
+  }
+
+  for (const [path, scope] of [
+    ['/api/artist/sales.csv', 'mine'],
+    ['/api/admin/sales.csv', 'store'],
+  ] as const) {
+    router.get(path, async (req, res) => {
+      const q = parseInput(rangeQuery, req.query, 'query');
+      const report = await salesReport(deps, req.actor, scope, q);
+      sendCsv(res, `sales-${day(report.from)}-${day(report.to)}.csv`, SALES_CSV_COLUMNS, report.entries.map(salesRow));
+    });
+  }
+
+  router.get('/api/admin/tax/oss.csv', async (req, res) => {
+    const { quarter } = parseInput(quarterQuery, req.query, 'query');
+    const report = await ossReport(deps, req.actor, quarter);
+    sendCsv(
+      res,
+      `oss-${quarter}.csv`,
+      ['country', 'rate_percent', 'currency', 'net', 'tax', 'entries'],
+      report.rows.map((r) =>
+        csvLine([r.country, percent(r.rateBp), r.currency, amount(r.netMinor, r.currency), amount(r.taxMinor, r.currency), r.entries]),
+      ),
+    );
+  });
+
+  return router;
+}

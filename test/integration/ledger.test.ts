@@ -1,0 +1,163 @@
+import { parse } from 'csv-parse/sync';
+import { signInAs } from '../support/auth';
+import { useCheckoutHarness } from '../support/checkout';
+import { useTestDatabase } from '../support/db';
+
+/**
+ * The ledger over HTTP against the PayPal stand-in (which reports its fee,
+ * 3.49 % + €0.35, and the payer's country): with prices tax-inclusive, a
+ * buyer in Germany (19 %) and one in France (20 %) pay the same €10.00; the
+ * ledger records €1.60 and €1.67 of VAT, PayPal's fee, the platform's 10 %
+ * and the artist's net; the artist's sales CSV (read by a CSV library) and
+ * the OSS report say the same; a refund brings that sale's net to zero.
+ */
+
+const db = useTestDatabase();
+const shop = useCheckoutHarness(db, { env: { TAX_MODE: 'inclusive', STORE_COUNTRY: 'DE', PLATFORM_FEE_PERCENT: '10' } });
+
+const entries = async (orderId: number) =>
+  (
+    await db.pool.query(
+      `SELECT entry_kind, gross_minor::int AS gross, tax_minor::int AS tax, paypal_fee_minor::int AS fee,
+              platform_fee_minor::int AS platform, artist_net_minor::int AS net, tax_country, tax_rate_bp, buyer_country
+       FROM ledger_entries WHERE order_id = $1 ORDER BY id`,
+      [orderId],
+    )
+  ).rows;
+
+describe('the ledger', () => {
+  it('records VAT by the buyer’s country, PayPal’s fee, the platform’s and the artist’s share — and undoes a refund', async () => {
+    const artist = await signInAs(db.pool, 'artist', { displayName: 'Ledger Lines' });
+    const { track } = await shop.sellable('10.00', { artistUserId: artist.user.id, name: '=SUM(A1) Blues' });
+    const german = await signInAs(db.pool, 'user');
+    const french = await signInAs(db.pool, 'user');
+    const bought: Record<string, number> = {};
+    for (const [who, country] of [
+      [german, 'DE'],
+      [french, 'FR'],
+    ] as const) {
+      const { orderId, back } = await shop.approvedOrder(who.cookie, [track.id], 'balance', country);
+      expect((await shop.follow(back, who.cookie)).status).toBe(303);
+      bought[country] = orderId;
+    }
+    // Fee 35 + 35 = 70 cents; platform 10 % of the price without VAT; the artist the rest.
+    expect(await entries(bought.DE!)).toEqual([
+      {
+        entry_kind: 'sale',
+        gross: 1000,
+        tax: 160,
+        fee: 70,
+        platform: 84,
+        net: 686,
+        tax_country: 'DE',
+        tax_rate_bp: 1900,
+        buyer_country: 'DE',
+      },
+    ]);
+    expect(await entries(bought.FR!)).toEqual([
+      {
+        entry_kind: 'sale',
+        gross: 1000,
+        tax: 167,
+        fee: 70,
+        platform: 83,
+        net: 680,
+        tax_country: 'FR',
+        tax_rate_bp: 2000,
+        buyer_country: 'FR',
+      },
+    ]);
+    const { rows: orders } = await db.pool.query('SELECT id, amount, buyer_country FROM orders WHERE id = ANY($1) ORDER BY id', [
+      Object.values(bought),
+    ]);
+    expect(orders.map((o) => [o.amount, o.buyer_country])).toEqual([
+      ['10.00', 'DE'],
+      ['10.00', 'FR'],
+    ]);
+
+    // The artist's balance: all of it pending during the 14-day hold.
+    const earnings = await shop.call('GET', '/api/artist/earnings', { cookie: artist.cookie });
+    expect(earnings.body.balances).toEqual([
+      expect.objectContaining({
+        currency: 'EUR',
+        available: '0.00',
+        pending: '13.66',
+        gross: '20.00',
+        tax: '3.27',
+        net: '13.66',
+        sales: 2,
+      }),
+    ]);
+    expect(earnings.body.months).toEqual([{ month: new Date().toISOString().slice(0, 7), currency: 'EUR', net: '13.66' }]);
+
+    // The sales CSV, read back by a CSV parser: one row per sold item, the same numbers, the title kept as text.
+    const csv = await shop.call('GET', '/api/artist/sales.csv', { cookie: artist.cookie });
+    expect(csv.status).toBe(200);
+    const rows = parse(csv.bytes.toString('utf8'), { columns: true }) as Record<string, string>[];
+    const columns = [
+      'entry',
+      'item',
+      'quantity',
+      'price',
+      'tax',
+      'tax_country',
+      'tax_rate_percent',
+      'paypal_fee',
+      'platform_fee',
+      'net',
+      'currency',
+      'buyer_country',
+    ];
+    expect(rows.map((r) => columns.map((c) => r[c]))).toEqual([
+      // A title a spreadsheet would run as a formula stays text.
+      ['sale', "'=SUM(A1) Blues", '1', '10.00', '1.60', 'DE', '19', '0.70', '0.84', '6.86', 'EUR', 'DE'],
+      ['sale', "'=SUM(A1) Blues", '1', '10.00', '1.67', 'FR', '20', '0.70', '0.83', '6.80', 'EUR', 'FR'],
+    ]);
+    expect(rows.every((r) => /^[A-Z0-9]{17}$/.test(r.paypal_transaction_id!) && Number(r.order_id) > 0)).toBe(true);
+    const stranger = await signInAs(db.pool, 'user');
+    expect((await shop.call('GET', '/api/artist/sales.csv', { cookie: stranger.cookie })).status).toBe(403);
+
+    // The quarter's OSS report: both countries.
+    const admin = await signInAs(db.pool, 'admin');
+    const now = new Date();
+    const quarter = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+    const oss = await shop.call('GET', `/api/admin/tax/oss.csv?quarter=${quarter}`, { cookie: admin.cookie });
+    expect(parse(oss.bytes.toString('utf8'), { columns: true })).toEqual([
+      { country: 'DE', rate_percent: '19', currency: 'EUR', net: '8.40', tax: '1.60', entries: '1' },
+      { country: 'FR', rate_percent: '20', currency: 'EUR', net: '8.33', tax: '1.67', entries: '1' },
+    ]);
+    expect((await shop.call('GET', `/api/admin/tax/oss.csv?quarter=${quarter}`, { cookie: artist.cookie })).status).toBe(403);
+
+    // A refund: negating entries; PayPal gives back its percentage (35 c) and keeps the fixed 35 c, which the platform bears.
+    const refund = await shop.call('POST', `/api/admin/orders/${bought.DE}/refund`, { cookie: admin.cookie });
+    expect(refund.status).toBe(200);
+    const afterRefund = await entries(bought.DE!);
+    expect(afterRefund[1]).toEqual({
+      entry_kind: 'refund',
+      gross: -1000,
+      tax: -160,
+      fee: -35,
+      platform: -119,
+      net: -686,
+      tax_country: 'DE',
+      tax_rate_bp: 1900,
+      buyer_country: 'DE',
+    });
+    expect(afterRefund.reduce((a, e) => a + e.net, 0)).toBe(0);
+    // Refunding again (a retried click) appends nothing.
+    await shop.call('POST', `/api/admin/orders/${bought.DE}/refund`, { cookie: admin.cookie });
+    expect(await entries(bought.DE!)).toHaveLength(2);
+    const balance = (await shop.call('GET', '/api/artist/earnings', { cookie: artist.cookie })).body.balances[0];
+    expect([balance.pending, balance.refunds]).toEqual(['6.80', 1]);
+    const { rows: sum } = await db.pool.query('SELECT sum(artist_net_minor)::int AS n FROM ledger_entries WHERE artist_user_id = $1', [
+      artist.user.id,
+    ]);
+    expect(sum[0].n).toBe(680);
+
+    // The ledger is append-only.
+    await expect(db.pool.query('UPDATE ledger_entries SET artist_net_minor = 0 WHERE order_id = $1', [bought.FR])).rejects.toThrow(
+      /never changed/,
+    );
+    await expect(db.pool.query('DELETE FROM ledger_entries WHERE order_id = $1', [bought.FR])).rejects.toThrow(/never changed/);
+  });
+});
