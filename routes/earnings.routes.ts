@@ -5,9 +5,20 @@ import { csvLine } from '../lib/csv';
 import { parseInput } from '../lib/errors';
 import { currencyNamed, formatMinor } from '../lib/money';
 import { earnings, ossReport, salesReport } from '../services/ledger/earnings.service';
+import { addTaxRate, setArtistPlatformFee, taxRates } from '../services/ledger/ledger-admin.service';
+import { idParam } from './request';
 import type { RouteDeps } from './deps';
 
 const rangeQuery = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).strict();
+const feeBody = z.object({ percent: z.number().min(0).max(100).multipleOf(0.01).nullable() }).strict();
+const rateBody = z
+  .object({
+    country: z.string().regex(/^[A-Z]{2}$/, 'is an ISO country code like DE'),
+    ratePercent: z.number().min(0).max(100).multipleOf(0.01),
+    validFrom: z.iso.date(),
+    note: z.string().trim().max(200).optional(),
+  })
+  .strict();
 const quarterQuery = z.object({ quarter: z.string().regex(/^\d{4}-Q[1-4]$/, 'looks like 2026-Q4') }).strict();
 
 /** A ledger amount as the API writes money: a decimal string in its currency ("12.34", JPY "1500"). */
@@ -117,6 +128,32 @@ export function earningsRoutes(deps: RouteDeps): Router {
       sendCsv(res, `sales-${day(report.from)}-${day(report.to)}.csv`, SALES_CSV_COLUMNS, report.entries.map(salesRow));
     });
   }
+
+  router.put('/api/admin/artists/:id/platform-fee', async (req, res) => {
+    const { percent: value } = parseInput(feeBody, req.body, 'body');
+    await setArtistPlatformFee(deps, req.actor, idParam(req), value === null ? null : Math.round(value * 100));
+    res.status(204).end();
+  });
+
+  router.get('/api/admin/tax/rates', async (req, res) => {
+    const rates = await taxRates(deps, req.actor);
+    res.set('Cache-Control', 'no-store').json({
+      rates: rates.map((r) => ({ country: r.country, ratePercent: percent(r.rateBp), validFrom: r.validFrom, note: r.note })),
+    });
+  });
+
+  router.post('/api/admin/tax/rates', async (req, res) => {
+    const body = parseInput(rateBody, req.body, 'body');
+    await addTaxRate(deps, req.actor, {
+      country: body.country,
+      rateBp: Math.round(body.ratePercent * 100),
+      validFrom: body.validFrom,
+      note: body.note ?? null,
+    });
+    res
+      .status(201)
+      .json({ rate: { country: body.country, ratePercent: percent(Math.round(body.ratePercent * 100)), validFrom: body.validFrom } });
+  });
 
   router.get('/api/admin/tax/oss.csv', async (req, res) => {
     const { quarter } = parseInput(quarterQuery, req.query, 'query');

@@ -223,3 +223,42 @@ export async function ossSummary(db: Queryable, range: { from: Date; to: Date })
   );
   return rows;
 }
+
+/** Sets (or, with null, clears) an artist's platform fee override; false when there is no such artist. */
+export async function setPlatformFeeBp(db: Queryable, artistUserId: number, bp: number | null): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE users SET platform_fee_bp = $2 WHERE id = $1 AND role IN ('artist', 'admin')`, [
+    artistUserId,
+    bp,
+  ]);
+  return (rowCount ?? 0) > 0;
+}
+
+export interface TaxRate {
+  country: string;
+  rateBp: number;
+  validFrom: string;
+  note: string | null;
+  createdAt: Date;
+}
+
+/** Every VAT rate row, by country and date (the history: the latest from on or before a day applies to it). */
+export async function listTaxRates(db: Queryable): Promise<TaxRate[]> {
+  const { rows } = await db.query<TaxRate>(
+    `SELECT country, rate_bp AS "rateBp", to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", note, created_at AS "createdAt"
+     FROM tax_rates ORDER BY country, valid_from`,
+  );
+  return rows;
+}
+
+/** Adds a rate from a date; false when the country has a row for that date already (rows are never changed). */
+export async function insertTaxRate(
+  db: Queryable,
+  rate: { country: string; rateBp: number; validFrom: string; note: string | null; createdBy: number },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO tax_rates (country, rate_bp, valid_from, note, created_by) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (country, valid_from) DO NOTHING`,
+    [rate.country, rate.rateBp, rate.validFrom, rate.note, rate.createdBy],
+  );
+  return (rowCount ?? 0) > 0;
+}

@@ -160,4 +160,41 @@ describe('the ledger', () => {
     );
     await expect(db.pool.query('DELETE FROM ledger_entries WHERE order_id = $1', [bought.FR])).rejects.toThrow(/never changed/);
   });
+
+  it('lets admins set one artist’s platform fee and add VAT rates from a date, keeping the history', async () => {
+    const admin = await signInAs(db.pool, 'admin');
+    const artist = await signInAs(db.pool, 'artist');
+    const buyer = await signInAs(db.pool, 'user');
+    const fee = (json: unknown, cookie = admin.cookie) =>
+      shop.call('PUT', `/api/admin/artists/${artist.user.id}/platform-fee`, { cookie, json });
+    expect((await fee({ percent: 7.5 })).status).toBe(204);
+    expect((await fee({ percent: 7.5 }, artist.cookie)).status).toBe(403);
+    expect((await fee({ percent: 101 })).status).toBe(400);
+    expect((await shop.call('PUT', '/api/admin/artists/999999/platform-fee', { cookie: admin.cookie, json: { percent: 5 } })).status).toBe(
+      404,
+    );
+    const { track } = await shop.sellable('10.00', { artistUserId: artist.user.id });
+    const { orderId, back } = await shop.approvedOrder(buyer.cookie, [track.id], 'balance', 'DE');
+    await shop.follow(back, buyer.cookie);
+    // 7.5 % of 8.40 = 0.63.
+    expect((await entries(orderId))[0]).toMatchObject({ gross: 1000, tax: 160, fee: 70, platform: 63, net: 707 });
+    expect((await fee({ percent: null })).status).toBe(204);
+
+    const rates = async () =>
+      (await shop.call('GET', '/api/admin/tax/rates', { cookie: admin.cookie })).body.rates as { country: string }[];
+    expect((await rates()).filter((r) => r.country === 'DE')).toEqual([
+      { country: 'DE', ratePercent: '19', validFrom: '2025-01-01', note: 'EU standard rate' },
+    ]);
+    const add = (json: unknown) => shop.call('POST', '/api/admin/tax/rates', { cookie: admin.cookie, json });
+    const later = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    expect((await add({ country: 'DE', ratePercent: 21, validFrom: later, note: 'a change announced' })).status).toBe(201);
+    expect((await add({ country: 'DE', ratePercent: 22, validFrom: later })).body.error.code).toBe('already_exists');
+    expect((await add({ country: 'DE', ratePercent: 22, validFrom: '2020-01-01' })).body.error.code).toBe('invalid_value');
+    expect((await add({ country: 'de', ratePercent: 22, validFrom: later })).status).toBe(400);
+    expect((await rates()).filter((r) => r.country === 'DE').map((r) => (r as unknown as { ratePercent: string }).ratePercent)).toEqual([
+      '19',
+      '21',
+    ]);
+    expect((await shop.call('GET', '/api/admin/tax/rates', { cookie: artist.cookie })).status).toBe(403);
+  });
 });

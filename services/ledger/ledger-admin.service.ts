@@ -1,0 +1,32 @@
+import { insertTaxRate, listTaxRates, setPlatformFeeBp, type TaxRate } from '../../db/repos/ledger.repo';
+import { fail } from '../../lib/errors';
+import { requireRole, type Actor } from '../actor';
+import type { ServiceDeps } from '../deps';
+
+/** What admins set for the ledger: one artist's platform fee, and the VAT rates (added from a date, never changed). */
+
+type Deps = Pick<ServiceDeps, 'db' | 'clock'>;
+
+/** PUT /api/admin/artists/:id/platform-fee: basis points, or null for the store's PLATFORM_FEE_PERCENT. Applies to sales from now on. */
+export async function setArtistPlatformFee(deps: Deps, actor: Actor | undefined, artistUserId: number, bp: number | null): Promise<void> {
+  requireRole(actor, 'admin');
+  if (!(await setPlatformFeeBp(deps.db, artistUserId, bp))) throw fail('artist_not_found');
+}
+
+export async function taxRates(deps: Deps, actor: Actor | undefined): Promise<TaxRate[]> {
+  requireRole(actor, 'admin');
+  return listTaxRates(deps.db);
+}
+
+/** A new rate for a country from a date (today or later: a past sale keeps the rate it was recorded with). */
+export async function addTaxRate(
+  deps: Deps,
+  actor: Actor | undefined,
+  rate: { country: string; rateBp: number; validFrom: string; note: string | null },
+): Promise<void> {
+  const me = requireRole(actor, 'admin');
+  if (rate.validFrom < deps.clock().toISOString().slice(0, 10))
+    throw fail('invalid_value', { message: 'A rate applies from today or a later day; past sales keep the rate they were recorded with.' });
+  if (!(await insertTaxRate(deps.db, { ...rate, createdBy: me.userId })))
+    throw fail('already_exists', { message: `${rate.country} has a rate from ${rate.validFrom} already.` });
+}
