@@ -320,3 +320,24 @@ export interface ApiDownloadCode {
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
+
+/** GET /api/artist/earnings (an artist's own) and GET /api/admin/earnings (the store's): amounts are decimal strings. */
+export interface ApiEarnings {
+  holdDays: number;
+  platformFeePercent: string;
+  balances: {
+    currency: string;
+    /** Older than the hold: can be paid out. */
+    available: string;
+    /** Within the hold, for refunds. */
+    pending: string;
+    gross: string;
+    tax: string;
+    paypalFee: string;
+    platformFee: string;
+    net: string;
+    sales: number;
+    refunds: number;
+  }[];
+  months: { month: string; currency: string; net: string }[];
+}

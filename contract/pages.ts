@@ -24,6 +24,7 @@ export const APP_PAGES = [
   '/admin/theme',
   '/admin/users',
   '/admin/orders',
+  '/admin/money',
 ] as const;
 
 export type AppPage = (typeof APP_PAGES)[number];

@@ -9,6 +9,7 @@ import { showLogo } from './lib/theme.js';
 import { currentUser, isAdmin, isArtist, loadSession, onSessionChange } from './lib/session.js';
 import { mountPlayer } from './player.js';
 import { accountView, signInView } from './views/account.js';
+import { adminMoneyView } from './views/admin-money.js';
 import { ordersView, usersView } from './views/admin.js';
 import { themeEditorView } from './views/admin-theme.js';
 import { checkoutResultView, libraryView } from './views/buying.js';
@@ -113,6 +114,7 @@ const VIEWS: Record<AppPage, View> = {
   '/admin/theme': themeEditorView,
   '/admin/users': usersView,
   '/admin/orders': ordersView,
+  '/admin/money': adminMoneyView,
 };
 for (const page of APP_PAGES) route(page, VIEWS[page]);
 

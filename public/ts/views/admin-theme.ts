@@ -258,5 +258,6 @@ export function adminNav(): HTMLElement {
     h('a', { href: '/admin/theme' }, 'Theme'),
     h('a', { href: '/admin/users' }, 'Users'),
     h('a', { href: '/admin/orders' }, 'Orders'),
+    h('a', { href: '/admin/money' }, 'Money'),
   );
 }

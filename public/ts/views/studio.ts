@@ -1,6 +1,8 @@
 import { discountCodesSection, downloadCodesSection, pricingFields } from './studio-pricing.js';
 import { api, messageOf, putImage } from '../lib/api.js';
-import { attempt, field, h, page, replace, statusLine, svg, type StatusLine } from '../lib/dom.js';
+import { barChart } from '../lib/chart.js';
+import { earningsSection } from './earnings.js';
+import { attempt, field, h, page, replace, statusLine, type StatusLine } from '../lib/dom.js';
 import { amount, clock, minor, money, price, storeCurrency } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
 import { currentUser, isArtist } from '../lib/session.js';
@@ -218,32 +220,12 @@ function playsChart(stats: Stats, days: number): HTMLElement {
     return { day, plays: byDay.get(day) ?? 0 };
   });
   const max = Math.max(1, ...series.map((s) => s.plays));
-  const width = 600;
-  const height = 160;
-  const bar = width / days;
-  const chart = svg(
-    'svg',
+  return barChart(
+    series.map((s) => ({ label: s.day, value: s.plays, title: `${s.day}: ${s.plays} plays` })),
     {
-      viewBox: `0 0 ${width} ${height + 20}`,
-      class: 'chart',
-      role: 'img',
-      'aria-label': `Plays per day over the last ${days} days; most in one day: ${max}`,
+      ariaLabel: `Plays per day over the last ${days} days; most in one day: ${max}`,
+      caption: `Plays per day, last ${days} days (most: ${max})`,
     },
-    svg('line', { x1: 0, y1: height, x2: width, y2: height, class: 'axis' }),
-    ...series.map((s, i) => {
-      const barHeight = (s.plays / max) * (height - 10);
-      const rect = svg('rect', { x: i * bar + 1, y: height - barHeight, width: Math.max(1, bar - 2), height: barHeight, class: 'bar' });
-      rect.append(svg('title', {}, document.createTextNode(`${s.day}: ${s.plays} plays`)));
-      return rect;
-    }),
-    svg('text', { x: 0, y: height + 16, class: 'label' }, document.createTextNode(series[0]!.day)),
-    svg('text', { x: width, y: height + 16, class: 'label end' }, document.createTextNode(series.at(-1)!.day)),
-  );
-  return h(
-    'figure',
-    { class: 'chart-wrap' },
-    chart as unknown as HTMLElement,
-    h('figcaption', {}, `Plays per day, last ${days} days (most: ${max})`),
   );
 }
 
@@ -278,7 +260,13 @@ export const studioView: View = async () => {
     );
     replace(statsBox, totals(stats), playsChart(stats, 30));
   };
-  const [releases, profile, codes] = await Promise.all([releasesSection(), profileSection(), discountCodesSection(), refresh()]);
+  const [releases, profile, codes, money] = await Promise.all([
+    releasesSection(),
+    profileSection(),
+    discountCodesSection(),
+    earningsSection('artist'),
+    refresh(),
+  ]);
   return page(
     'Artist studio',
     h('h1', {}, 'Artist studio'),
@@ -291,6 +279,7 @@ export const studioView: View = async () => {
     list,
     h('h2', {}, 'Last 30 days'),
     statsBox,
+    money,
     h('h2', {}, 'Your artist page'),
     profile,
     codes,
