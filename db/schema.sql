@@ -53,7 +53,10 @@ CREATE TABLE users (
     webauthn_user_id VARCHAR(64) UNIQUE,
     -- Departure (0015): an admin's override of PLATFORM_FEE_PERCENT for this
     -- artist, in basis points (1000 = 10 %).
-    platform_fee_bp INTEGER CHECK (platform_fee_bp BETWEEN 0 AND 10000)
+    platform_fee_bp INTEGER CHECK (platform_fee_bp BETWEEN 0 AND 10000),
+    -- Departure (0016): how an artist hears of sales — a mail for each
+    -- order, a daily digest, or none.
+    sale_mail VARCHAR(10) NOT NULL DEFAULT 'each' CHECK (sale_mail IN ('each', 'daily', 'off'))
 );
 
 CREATE INDEX idx_users_email ON users (email);
@@ -629,6 +632,14 @@ INSERT INTO tax_rates (country, rate_bp, valid_from, note) VALUES
     ('RO', 2100, '2025-08-01', 'EU standard rate'), ('SK', 2300, '2025-01-01', 'EU standard rate'),
     ('SI', 2200, '2025-01-01', 'EU standard rate'), ('ES', 2100, '2025-01-01', 'EU standard rate'),
     ('SE', 2500, '2025-01-01', 'EU standard rate');
+
+-- Departure (0016, new table): each mail sent for an event (a receipt, a
+-- refund notice, a sale notice or digest), recorded once handed to the mail
+-- server, so a retried job never sends it again.
+CREATE TABLE sent_mail (
+    mail_key VARCHAR(120) PRIMARY KEY,
+    sent_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
 
 -- 5. play_history -----------------------------------------------------------
 CREATE TABLE play_history (

@@ -5,7 +5,7 @@ import { csvLine } from '../lib/csv';
 import { parseInput } from '../lib/errors';
 import { currencyNamed, formatMinor } from '../lib/money';
 import { earnings, ossReport, salesReport } from '../services/ledger/earnings.service';
-import { addTaxRate, setArtistPlatformFee, taxRates } from '../services/ledger/ledger-admin.service';
+import { addTaxRate, mySaleMail, setArtistPlatformFee, setMySaleMail, taxRates } from '../services/ledger/ledger-admin.service';
 import { idParam } from './request';
 import type { RouteDeps } from './deps';
 
@@ -19,6 +19,7 @@ const rateBody = z
     note: z.string().trim().max(200).optional(),
   })
   .strict();
+const mailBody = z.object({ saleMail: z.enum(['each', 'daily', 'off']) }).strict();
 const quarterQuery = z.object({ quarter: z.string().regex(/^\d{4}-Q[1-4]$/, 'looks like 2026-Q4') }).strict();
 
 /** A ledger amount as the API writes money: a decimal string in its currency ("12.34", JPY "1500"). */
@@ -128,6 +129,16 @@ export function earningsRoutes(deps: RouteDeps): Router {
       sendCsv(res, `sales-${day(report.from)}-${day(report.to)}.csv`, SALES_CSV_COLUMNS, report.entries.map(salesRow));
     });
   }
+
+  router.get('/api/artist/mail-settings', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ saleMail: await mySaleMail(deps, req.actor) });
+  });
+
+  router.put('/api/artist/mail-settings', async (req, res) => {
+    const { saleMail } = parseInput(mailBody, req.body, 'body');
+    await setMySaleMail(deps, req.actor, saleMail);
+    res.status(204).end();
+  });
 
   router.put('/api/admin/artists/:id/platform-fee', async (req, res) => {
     const { percent: value } = parseInput(feeBody, req.body, 'body');

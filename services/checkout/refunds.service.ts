@@ -12,7 +12,7 @@ import { settleRefund } from './settlement';
  * is settled by its PAYMENT.CAPTURE.REFUNDED webhook.
  */
 export async function refundOrder(
-  deps: Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'config'>,
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'config' | 'jobs'>,
   actor: Actor | undefined,
   orderId: number,
 ): Promise<{ order: Order; refund: 'completed' | 'pending' }> {

@@ -20,7 +20,7 @@ import { recordRefund, recordSale } from '../ledger/ledger.service';
 
 /** Settling writes the ledger (its settings: fees, VAT). */
 type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'config'>;
-/** Completing an order may queue a gift's mail. */
+/** Completing or refunding an order queues its mail. */
 type CompletingDeps = Deps & Pick<ServiceDeps, 'jobs'>;
 
 async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: Tx) => Promise<Order>): Promise<Order> {
@@ -41,6 +41,7 @@ async function underLock(deps: Deps, orderId: number, change: (order: Order, tx:
  */
 export async function settleFromProvider(deps: CompletingDeps, orderId: number, view: GatewayOrder): Promise<Order> {
   let completedGift = false;
+  let mail: 'completed' | 'refunded' | undefined;
   const settled = await underLock(deps, orderId, async (order, tx) => {
     const decision = decideSettlement(order, view);
     const now = deps.clock();
@@ -70,6 +71,7 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
           await grantOrderPurchases(tx, order.id, order.userId, now);
         }
         await redeemOrderDiscount(tx, order.id, now);
+        mail = 'completed';
         return completed;
       }
       case 'pending':
@@ -86,13 +88,18 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
         // Read back as refunded (never seen completed here, or refunded elsewhere): no sale entries to undo unless it was completed.
         await releaseOrderDiscount(tx, order.id);
         await recordRefund(tx, order, { refundId: null, feeReturnedMinor: 0, at: now });
+        if (order.status === 'COMPLETED') mail = 'refunded';
         return updateOrder(tx, order.id, { status: 'REFUNDED', transactionId: decision.captureId, payerEmail, refundedAt: now });
     }
   });
-  // Queued once the completion has committed (the job reads the codes it made).
+  // Queued once the change has committed (the jobs read what it wrote: the codes, the ledger).
   if (completedGift) await deps.jobs.send(JOBS.giftMail, { orderId });
+  if (mail) await queueOrderMail(deps, orderId, mail);
   return settled;
 }
+
+const queueOrderMail = (deps: Pick<ServiceDeps, 'jobs'>, orderId: number, event: 'completed' | 'refunded') =>
+  deps.jobs.send(JOBS.orderMail, { orderId, event }, { singletonKey: `${event}:${orderId}` });
 
 /**
  * A refund or reversal: the order becomes REFUNDED, its purchases are
@@ -100,16 +107,24 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
  * negating entries — with the part of PayPal's fee its refund gave back
  * (none known: none, as for a reversal).
  */
-export function settleRefund(deps: Deps, orderId: number, refund: { refundId?: string; feeReturnedMinor?: number } = {}): Promise<Order> {
-  return underLock(deps, orderId, async (order, tx) => {
+export async function settleRefund(
+  deps: CompletingDeps,
+  orderId: number,
+  refund: { refundId?: string; feeReturnedMinor?: number } = {},
+): Promise<Order> {
+  let notify = false;
+  const settled = await underLock(deps, orderId, async (order, tx) => {
     if (order.status === 'REFUNDED') return order;
     const now = deps.clock();
     await recordRefund(tx, order, { refundId: refund.refundId ?? null, feeReturnedMinor: refund.feeReturnedMinor ?? 0, at: now });
     const refunded = await updateOrder(tx, order.id, { status: 'REFUNDED', refundedAt: now });
     await revokeOrderPurchases(tx, order.id, now);
     if (order.giftEmail) await revokeGift(tx, order.id, now);
+    notify = order.status === 'COMPLETED';
     return refunded;
   });
+  if (notify) await queueOrderMail(deps, orderId, 'refunded');
+  return settled;
 }
 
 /** The buyer's funding was declined: the next capture attempt gets a new PayPal-Request-Id. */

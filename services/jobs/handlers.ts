@@ -7,12 +7,20 @@ import { JOBS, type JobHandlers } from './job-queue';
 import { makeRendition } from '../renditions/rendition.service';
 import { makeWaveform } from '../catalog/waveform.service';
 import { makeReleaseZip } from '../renditions/release-download.service';
+import { sendReceipt, sendRefundNotice, sendSaleNotices, sendSalesDigests } from '../ledger/money-mail.service';
 import type { DownloadFormat } from '../../contract/api';
 
 /** What each job does: the store's own services, run by whichever process works the queue. */
 export function jobHandlers(deps: ServiceDeps, logger: Logger): JobHandlers {
   return {
     [JOBS.giftMail]: (data) => sendGiftMail(deps, Number(data.orderId)),
+    [JOBS.orderMail]: async (data) => {
+      const orderId = Number(data.orderId);
+      if (data.event === 'refunded') return sendRefundNotice(deps, orderId);
+      await sendReceipt(deps, orderId);
+      await sendSaleNotices(deps, orderId);
+    },
+    [JOBS.salesDigest]: () => sendSalesDigests(deps),
     [JOBS.publishReleases]: async () => {
       const ids = await publishScheduledReleases(deps);
       if (ids.length > 0) logger.info({ releaseIds: ids }, 'scheduled releases published');

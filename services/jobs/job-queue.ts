@@ -7,6 +7,10 @@
 export const JOBS = {
   /** Mail a completed gift's claim links to its recipient. */
   giftMail: 'gift-mail',
+  /** Mail about an order's money: the receipt and sale notices when it completes, the notice when it is refunded. */
+  orderMail: 'order-mail',
+  /** Mail each artist who chose a daily digest yesterday's sales. */
+  salesDigest: 'sales-digest',
   /** Publish the scheduled releases that have come due. */
   publishReleases: 'publish-releases',
   /** Read stale open orders back from PayPal and settle them. */

@@ -1,4 +1,5 @@
 import { insertTaxRate, listTaxRates, setPlatformFeeBp, type TaxRate } from '../../db/repos/ledger.repo';
+import { saleMailOf, setSaleMail } from '../../db/repos/sent-mail.repo';
 import { fail } from '../../lib/errors';
 import { requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
@@ -29,4 +30,15 @@ export async function addTaxRate(
     throw fail('invalid_value', { message: 'A rate applies from today or a later day; past sales keep the rate they were recorded with.' });
   if (!(await insertTaxRate(deps.db, { ...rate, createdBy: me.userId })))
     throw fail('already_exists', { message: `${rate.country} has a rate from ${rate.validFrom} already.` });
+}
+
+/** GET/PUT /api/artist/mail-settings: how an artist hears of sales — a mail per order, a daily digest, or none. */
+export async function mySaleMail(deps: Deps, actor: Actor | undefined): Promise<'each' | 'daily' | 'off'> {
+  const me = requireRole(actor, 'artist', 'admin');
+  return (await saleMailOf(deps.db, me.userId)) ?? 'each';
+}
+
+export async function setMySaleMail(deps: Deps, actor: Actor | undefined, mode: 'each' | 'daily' | 'off'): Promise<void> {
+  const me = requireRole(actor, 'artist', 'admin');
+  await setSaleMail(deps.db, me.userId, mode);
 }

@@ -444,6 +444,12 @@ describe('failures between PayPal and us', () => {
       const retry = await h.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: buyer.cookie });
       expect([retry.status, retry.body.outcome]).toEqual([200, 'completed']);
       expect(await count('purchases WHERE order_id = $1', [orderId])).toBe(1);
+      // The ledger has the sale once, with PayPal's fee as the capture it read back says.
+      const { rows: ledger } = await db.pool.query(
+        'SELECT gross_minor::int AS gross, paypal_fee_minor::int AS fee FROM ledger_entries WHERE order_id = $1',
+        [orderId],
+      );
+      expect(ledger).toEqual([{ gross: 99, fee: 38 }]);
       expect(h.paypal.standin.captureCount((await orderRow(orderId)).paypal_order_id)).toBe(1);
     } finally {
       await h.close();

@@ -44,6 +44,8 @@ function recording(failFirst = 0): { handlers: JobHandlers; seen: number[] } {
       [JOBS.rendition]: async () => undefined,
       [JOBS.waveform]: async () => undefined,
       [JOBS.releaseZip]: async () => undefined,
+      [JOBS.orderMail]: async () => undefined,
+      [JOBS.salesDigest]: async () => undefined,
     },
   };
 }

@@ -1,0 +1,34 @@
+import type { Queryable } from '../pool';
+
+export async function wasSent(db: Queryable, key: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM sent_mail WHERE mail_key = $1', [key]);
+  return (rowCount ?? 0) > 0;
+}
+
+export async function markSent(db: Queryable, key: string): Promise<void> {
+  await db.query('INSERT INTO sent_mail (mail_key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
+}
+
+/** The artists (id, address) who want their sales mailed as `mode`, of those given (all of them when none are given). */
+export async function artistsMailedAs(
+  db: Queryable,
+  mode: 'each' | 'daily',
+  artistIds?: number[],
+): Promise<{ id: number; email: string }[]> {
+  const { rows } = await db.query<{ id: number; email: string }>(
+    `SELECT id, email FROM users WHERE sale_mail = $1 AND is_active AND ($2::int[] IS NULL OR id = ANY($2::int[])) ORDER BY id`,
+    [mode, artistIds ?? null],
+  );
+  return rows;
+}
+
+export async function setSaleMail(db: Queryable, userId: number, mode: 'each' | 'daily' | 'off'): Promise<void> {
+  await db.query('UPDATE users SET sale_mail = $2 WHERE id = $1', [userId, mode]);
+}
+
+export async function saleMailOf(db: Queryable, userId: number): Promise<'each' | 'daily' | 'off' | undefined> {
+  const { rows } = await db.query<{ saleMail: 'each' | 'daily' | 'off' }>('SELECT sale_mail AS "saleMail" FROM users WHERE id = $1', [
+    userId,
+  ]);
+  return rows[0]?.saleMail;
+}

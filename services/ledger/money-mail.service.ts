@@ -1,0 +1,144 @@
+import { ledgerEntriesBetween, saleEntriesOf, type LedgerEntry } from '../../db/repos/ledger.repo';
+import { findOrder } from '../../db/repos/orders.repo';
+import { artistsMailedAs, markSent, wasSent } from '../../db/repos/sent-mail.repo';
+import { findUserById } from '../../db/repos/users.repo';
+import { currencyNamed, formatMinor } from '../../lib/money';
+import type { ServiceDeps } from '../deps';
+import type { MailMessage } from '../mail/mailer';
+import { moneyMail, type Block } from '../mail/money.mail';
+
+/**
+ * Mail about money, sent by jobs: a receipt for every completed order, a
+ * notice of its refund, each artist's notice of a sale (or a daily digest,
+ * as they chose). Each mail has a key; once the mail server took it the key
+ * is recorded, so a retried job sends nothing twice (a crash in the instant
+ * between the server's answer and the record is the one way a mail repeats).
+ */
+
+type Deps = Pick<ServiceDeps, 'db' | 'mailer' | 'config' | 'clock'>;
+
+async function sendOnce(deps: Deps, key: string, build: () => Promise<MailMessage | undefined>): Promise<void> {
+  if (await wasSent(deps.db, key)) return;
+  const message = await build();
+  if (!message) return;
+  await deps.mailer.send(message);
+  await markSent(deps.db, key);
+}
+
+const money = (minor: number, currency: string) => {
+  const c = currencyNamed(currency);
+  return `${c ? formatMinor(minor, c) : String(minor)} ${currency}`;
+};
+const sum = (entries: LedgerEntry[], pick: (e: LedgerEntry) => number) => entries.reduce((a, e) => a + pick(e), 0);
+const LICENSES: Record<string, string> = { personal: 'personal use', commercial: 'commercial license', streaming: 'streaming pass' };
+
+function itemRows(entries: LedgerEntry[]): [string, string][] {
+  return entries.map((e) => {
+    const discount = e.discountMinor > 0 ? `, ${e.discountCode ?? 'code'} −${money(e.discountMinor, e.currency)}` : '';
+    return [`${e.itemTitle} (${LICENSES[e.licenseType] ?? e.licenseType}${discount})`, money(e.grossMinor, e.currency)];
+  });
+}
+
+/** The buyer's receipt: each item with its license, price and discount; the total with the VAT in it; the order number; the library. */
+export function sendReceipt(deps: Deps, orderId: number): Promise<void> {
+  return sendOnce(deps, `receipt:${orderId}`, async () => {
+    const order = await findOrder(deps.db, orderId);
+    if (!order || order.status !== 'COMPLETED') return undefined;
+    const [buyer, entries] = await Promise.all([findUserById(deps.db, order.userId), saleEntriesOf(deps.db, orderId)]);
+    if (!buyer || entries.length === 0) return undefined;
+    const currency = entries[0]!.currency;
+    const tax = sum(entries, (e) => e.taxMinor);
+    const blocks: Block[] = [
+      { p: `Thank you for your order #${order.id} (${order.invoiceId}) on ${order.completedAt?.toISOString().slice(0, 10)}.` },
+      {
+        rows: [
+          ...itemRows(entries),
+          [
+            'Total',
+            money(
+              sum(entries, (e) => e.grossMinor),
+              currency,
+            ),
+          ],
+          ...(tax > 0
+            ? ([[`of which VAT (${entries[0]!.taxCountry} ${entries[0]!.taxRateBp / 100} %)`, money(tax, currency)]] as [string, string][])
+            : []),
+        ],
+      },
+      { p: `Paid with PayPal, transaction ${order.transactionId}.` },
+      order.giftEmail
+        ? { p: `This was a gift: ${order.giftEmail} has been sent the links to claim it.` }
+        : { link: { href: `${deps.config.appOrigin}/library`, text: 'Your library (stream and download what you bought)' } },
+    ];
+    return moneyMail(buyer.email, `Your Song-Nexus receipt for order #${order.id}`, blocks);
+  });
+}
+
+/** The buyer's notice that an order was refunded (and its music left their library). */
+export function sendRefundNotice(deps: Deps, orderId: number): Promise<void> {
+  return sendOnce(deps, `refund:${orderId}`, async () => {
+    const order = await findOrder(deps.db, orderId);
+    if (!order || order.status !== 'REFUNDED') return undefined;
+    const [buyer, entries] = await Promise.all([findUserById(deps.db, order.userId), saleEntriesOf(deps.db, orderId)]);
+    if (!buyer) return undefined;
+    return moneyMail(buyer.email, `Your Song-Nexus order #${order.id} was refunded`, [
+      { p: `Order #${order.id} (${order.invoiceId}) was refunded to your PayPal account: ${order.amount} ${order.currency}.` },
+      ...(entries.length ? [{ rows: itemRows(entries) }] : []),
+      { p: 'These items are no longer in your library.' },
+    ]);
+  });
+}
+
+function artistRows(entries: LedgerEntry[]): [string, string][] {
+  const currency = entries[0]!.currency;
+  return [
+    ...entries.map((e): [string, string] => [
+      `${e.itemTitle} (${LICENSES[e.licenseType] ?? e.licenseType}${e.buyerCountry ? `, ${e.buyerCountry}` : ''})`,
+      money(e.grossMinor, currency),
+    ]),
+    [
+      'Your net after VAT and fees',
+      money(
+        sum(entries, (e) => e.artistNetMinor),
+        currency,
+      ),
+    ],
+  ];
+}
+
+/** Each artist with sales in the order who wants a mail per sale: what sold, and their net (never the buyer's address). */
+export async function sendSaleNotices(deps: Deps, orderId: number): Promise<void> {
+  const entries = await saleEntriesOf(deps.db, orderId);
+  const artistIds = [...new Set(entries.flatMap((e) => (e.artistUserId === null ? [] : [e.artistUserId])))];
+  if (artistIds.length === 0) return;
+  for (const artist of await artistsMailedAs(deps.db, 'each', artistIds)) {
+    const theirs = entries.filter((e) => e.artistUserId === artist.id);
+    await sendOnce(deps, `sale:${orderId}:${artist.id}`, async () =>
+      moneyMail(artist.email, `You sold ${theirs.length === 1 ? `“${theirs[0]!.itemTitle}”` : `${theirs.length} items`} on Song-Nexus`, [
+        { p: 'You have a sale:' },
+        { rows: artistRows(theirs) },
+        { link: { href: `${deps.config.appOrigin}/studio`, text: 'Your earnings in the studio' } },
+      ]),
+    );
+  }
+}
+
+/** The daily digest for artists who chose it: yesterday's (UTC) sales and refunds; nothing when there were none. */
+export async function sendSalesDigests(deps: Deps): Promise<void> {
+  const today = new Date(deps.clock().toISOString().slice(0, 10));
+  const yesterday = new Date(today.getTime() - 86_400_000);
+  const day = yesterday.toISOString().slice(0, 10);
+  for (const artist of await artistsMailedAs(deps.db, 'daily')) {
+    const entries = await ledgerEntriesBetween(deps.db, { from: yesterday, to: today, artistUserId: artist.id });
+    if (entries.length === 0) continue;
+    await sendOnce(deps, `digest:${artist.id}:${day}`, async () =>
+      moneyMail(artist.email, `Your Song-Nexus sales on ${day}`, [
+        {
+          p: `${entries.filter((e) => e.entryKind === 'sale').length} sale(s) and ${entries.filter((e) => e.entryKind === 'refund').length} refund(s) on ${day}:`,
+        },
+        { rows: artistRows(entries) },
+        { link: { href: `${deps.config.appOrigin}/studio`, text: 'Your earnings in the studio' } },
+      ]),
+    );
+  }
+}
