@@ -60,6 +60,7 @@ export const ERROR_CODES = [
   'unsupported_extra',
   'too_many_extras',
   'file_truncated',
+  'payout_link_invalid',
   'slug_taken',
   'release_track_invalid',
   'publish_empty_release',

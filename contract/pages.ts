@@ -25,6 +25,7 @@ export const APP_PAGES = [
   '/admin/users',
   '/admin/orders',
   '/admin/money',
+  '/payouts/confirm',
 ] as const;
 
 export type AppPage = (typeof APP_PAGES)[number];

@@ -641,6 +641,21 @@ CREATE TABLE sent_mail (
     sent_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
+-- Departure (0017, new table): where an artist is paid — a PayPal address
+-- that takes effect once confirmed by the link mailed to it (token stored
+-- as its SHA-256 only).
+CREATE TABLE payout_accounts (
+    artist_user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    paypal_email VARCHAR(254),
+    confirmed_at TIMESTAMPTZ,
+    pending_email VARCHAR(254),
+    token_hash CHAR(64) UNIQUE CHECK (token_hash ~ '^[0-9a-f]{64}$'),
+    token_expires_at TIMESTAMPTZ,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT payout_accounts_confirmed_check CHECK ((paypal_email IS NULL) = (confirmed_at IS NULL)),
+    CONSTRAINT payout_accounts_pending_check CHECK ((pending_email IS NULL) = (token_hash IS NULL) AND (token_hash IS NULL) = (token_expires_at IS NULL))
+);
+
 -- 5. play_history -----------------------------------------------------------
 CREATE TABLE play_history (
     id SERIAL PRIMARY KEY,

@@ -67,6 +67,7 @@ export const ERROR_CATALOGUE = {
   unsupported_extra: { status: 415, message: 'Extras must be a PDF or a PNG, JPEG or WebP image.' },
   too_many_extras: { status: 409, message: 'A release holds at most 10 extras.' },
   file_truncated: { status: 422, message: 'The file is incomplete (cut short). Upload it again.' },
+  payout_link_invalid: { status: 400, message: 'This confirmation link is not valid or has expired. Ask for a new one.' },
   slug_taken: { status: 409, message: 'Another artist already has this address.' },
   release_track_invalid: { status: 422, message: 'Only your own tracks that are not deleted can be put in a release.' },
   publish_empty_release: { status: 422, message: 'A release needs at least one track before it can be published.' },

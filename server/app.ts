@@ -17,6 +17,7 @@ import { checkoutRoutes } from '../routes/checkout.routes';
 import { releaseDownloadRoutes } from '../routes/release-download.routes';
 import { releaseExtrasRoutes } from '../routes/release-extras.routes';
 import { earningsRoutes } from '../routes/earnings.routes';
+import { payoutSettingsRoutes } from '../routes/payout-settings.routes';
 import { codeRoutes } from '../routes/codes.routes';
 import { orderRoutes } from '../routes/orders.routes';
 import { webhookRoutes } from '../routes/webhooks.routes';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(releaseDownloadRoutes(services));
   app.use(releaseExtrasRoutes(services));
   app.use(earningsRoutes(services));
+  app.use(payoutSettingsRoutes(services, rateLimits));
   app.use(playRoutes(services, rateLimits));
   app.use(statisticsRoutes(services));
   app.use(checkoutRoutes(services, rateLimits));

@@ -10,6 +10,7 @@ import { currentUser, isAdmin, isArtist, loadSession, onSessionChange } from './
 import { mountPlayer } from './player.js';
 import { accountView, signInView } from './views/account.js';
 import { adminMoneyView } from './views/admin-money.js';
+import { payoutConfirmView } from './views/payouts.js';
 import { ordersView, usersView } from './views/admin.js';
 import { themeEditorView } from './views/admin-theme.js';
 import { checkoutResultView, libraryView } from './views/buying.js';
@@ -115,6 +116,7 @@ const VIEWS: Record<AppPage, View> = {
   '/admin/users': usersView,
   '/admin/orders': ordersView,
   '/admin/money': adminMoneyView,
+  '/payouts/confirm': payoutConfirmView,
 };
 for (const page of APP_PAGES) route(page, VIEWS[page]);
 

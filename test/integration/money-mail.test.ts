@@ -83,4 +83,45 @@ describe('mail about money', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages.filter((m) => m.subject?.startsWith('Your Song-Nexus sales'))).toEqual([]);
   });
+
+  it('takes a payout address only once the link mailed to it is opened, once', async () => {
+    const artist = await signInAs(db.pool, 'artist');
+    const put = (email: string, cookie = artist.cookie) =>
+      shop.call('PUT', '/api/artist/payout-settings', { cookie, json: { paypalEmail: email } });
+    const asked = await put('payee@paypal.test');
+    expect([asked.status, asked.body]).toEqual([
+      202,
+      {
+        status: 'confirmation_sent',
+        paypalEmail: null,
+        confirmedAt: null,
+        pendingEmail: 'payee@paypal.test',
+        pendingUntil: expect.any(String),
+      },
+    ]);
+    const mail = await smtp.nextMailTo('payee@paypal.test', 10_000);
+    const link = new URL(/https?:\/\/\S+\/payouts\/confirm#token=[A-Za-z0-9_-]{43}/.exec(mail.text ?? '')![0]);
+    const token = new URLSearchParams(link.hash.slice(1)).get('token')!;
+    const { rows } = await db.pool.query('SELECT token_hash FROM payout_accounts WHERE artist_user_id = $1', [artist.user.id]);
+    expect(rows[0].token_hash).not.toContain(token); // only its hash is kept
+
+    const confirm = (t: string) => shop.call('POST', '/api/payouts/confirm', { json: { token: t } });
+    expect((await confirm('x'.repeat(43))).body.error.code).toBe('payout_link_invalid');
+    const confirmed = await confirm(token);
+    expect([confirmed.status, confirmed.body.paypalEmail, confirmed.body.pendingEmail]).toEqual([200, 'payee@paypal.test', null]);
+    expect((await confirm(token)).body.error.code).toBe('payout_link_invalid'); // works once
+    expect((await shop.call('GET', '/api/artist/payout-settings', { cookie: artist.cookie })).body.paypalEmail).toBe('payee@paypal.test');
+
+    // A new request leaves the confirmed address in force until it is confirmed itself.
+    await put('other@paypal.test');
+    const pending = (await shop.call('GET', '/api/artist/payout-settings', { cookie: artist.cookie })).body;
+    expect([pending.paypalEmail, pending.pendingEmail]).toEqual(['payee@paypal.test', 'other@paypal.test']);
+    const listener = await signInAs(db.pool, 'user');
+    expect((await put('mine@paypal.test', listener.cookie)).status).toBe(403);
+    expect((await put('not an address')).status).toBe(400);
+    // Sending mail is rate-limited per account: 5 an hour.
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await put(`again${i}@paypal.test`)).status);
+    expect(statuses.slice(-1)).toEqual([429]);
+  });
 });

@@ -2,6 +2,7 @@ import { discountCodesSection, downloadCodesSection, pricingFields } from './stu
 import { api, messageOf, putImage } from '../lib/api.js';
 import { barChart } from '../lib/chart.js';
 import { earningsSection } from './earnings.js';
+import { payoutSettingsSection } from './payouts.js';
 import { attempt, field, h, page, replace, statusLine, type StatusLine } from '../lib/dom.js';
 import { amount, clock, minor, money, price, storeCurrency } from '../lib/format.js';
 import { navigate, type View } from '../lib/router.js';
@@ -260,11 +261,12 @@ export const studioView: View = async () => {
     );
     replace(statsBox, totals(stats), playsChart(stats, 30));
   };
-  const [releases, profile, codes, money] = await Promise.all([
+  const [releases, profile, codes, money, payouts] = await Promise.all([
     releasesSection(),
     profileSection(),
     discountCodesSection(),
     earningsSection('artist'),
+    payoutSettingsSection(),
     refresh(),
   ]);
   return page(
@@ -280,6 +282,7 @@ export const studioView: View = async () => {
     h('h2', {}, 'Last 30 days'),
     statsBox,
     money,
+    payouts,
     h('h2', {}, 'Your artist page'),
     profile,
     codes,
