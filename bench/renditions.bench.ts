@@ -67,6 +67,22 @@ function fetchBytes(port: number, pathname: string, cookie: string): Promise<num
   });
 }
 
+/** The baseline transcode: the same MP3 320 the store makes, by hand, without tags. */
+const mp3ByHand = (input: string, output: string) => [
+  '-v',
+  'error',
+  '-y',
+  '-i',
+  input,
+  '-c:a',
+  'libmp3lame',
+  '-b:a',
+  '320k',
+  '-f',
+  'mp3',
+  output,
+];
+
 const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
 
 export async function run(): Promise<void> {
@@ -101,20 +117,7 @@ export async function run(): Promise<void> {
       await makeRendition(deps, track.id, 'mp3_320');
       jobMs.push(ms(started));
       started = process.hrtime.bigint();
-      execFileSync(ffmpeg, [
-        '-v',
-        'error',
-        '-y',
-        '-i',
-        master,
-        '-c:a',
-        'libmp3lame',
-        '-b:a',
-        '320k',
-        '-f',
-        'mp3',
-        path.join(dir, 'by-hand.mp3'),
-      ]);
+      execFileSync(ffmpeg, mp3ByHand(master, path.join(dir, 'by-hand.mp3')));
       byHandMs.push(ms(started));
     }
 
@@ -202,24 +205,7 @@ export async function run(): Promise<void> {
             .map(
               (file, j) =>
                 new Promise<void>((resolve, reject) =>
-                  execFile(
-                    ffmpeg,
-                    [
-                      '-v',
-                      'error',
-                      '-y',
-                      '-i',
-                      file,
-                      '-c:a',
-                      'libmp3lame',
-                      '-b:a',
-                      '320k',
-                      '-f',
-                      'mp3',
-                      path.join(dir, `hand-${i + j}.mp3`),
-                    ],
-                    (err) => (err ? reject(err) : resolve()),
-                  ),
+                  execFile(ffmpeg, mp3ByHand(file, path.join(dir, `hand-${i + j}.mp3`)), (err) => (err ? reject(err) : resolve())),
                 ),
             ),
         );

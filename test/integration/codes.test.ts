@@ -1,11 +1,10 @@
 import { codeHash, CODE_BITS, normaliseCode } from '../../services/pricing/code-words';
-import { smtpMailer } from '../../services/mail/mailer';
 import { Background } from '../../services/background';
 import { createLogger } from '../../lib/logger';
 import { signInAs } from '../support/auth';
 import { useCheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
-import { TestSmtpServer } from '../support/smtp';
+import { useSmtp } from '../support/smtp';
 
 /**
  * Download codes and gifts over HTTP: an artist's batch of 100 codes
@@ -15,14 +14,9 @@ import { TestSmtpServer } from '../support/smtp';
  */
 
 const db = useTestDatabase();
-const smtp = new TestSmtpServer();
-let smtpUrl = '';
-beforeAll(async () => {
-  smtpUrl = await smtp.start();
-});
-afterAll(() => smtp.stop());
+const { smtp, mailer } = useSmtp();
 const shop = useCheckoutHarness(db, {
-  mailer: { send: (message) => smtpMailer(smtpUrl, 'Song-Nexus <store@example.test>').send(message) },
+  mailer,
   background: new Background(createLogger('silent')),
   // The gift mail goes through the durable queue, as in the server.
   durableJobs: true,

@@ -1,11 +1,10 @@
 import { createLogger } from '../../lib/logger';
 import { Background } from '../../services/background';
 import { sendReceipt, sendSalesDigests } from '../../services/ledger/money-mail.service';
-import { smtpMailer } from '../../services/mail/mailer';
 import { signInAs } from '../support/auth';
 import { useCheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
-import { TestSmtpServer } from '../support/smtp';
+import { useSmtp } from '../support/smtp';
 
 /**
  * Mail about money over real SMTP (a server in the test process), sent by
@@ -16,16 +15,7 @@ import { TestSmtpServer } from '../support/smtp';
  */
 
 const db = useTestDatabase();
-const smtp = new TestSmtpServer();
-let smtpUrl = '';
-beforeAll(async () => {
-  smtpUrl = await smtp.start();
-});
-afterAll(() => smtp.stop());
-const mailer = {
-  send: (message: Parameters<ReturnType<typeof smtpMailer>['send']>[0]) =>
-    smtpMailer(smtpUrl, 'Song-Nexus <store@example.test>').send(message),
-};
+const { smtp, mailer } = useSmtp();
 const shop = useCheckoutHarness(db, {
   mailer,
   background: new Background(createLogger('silent')),

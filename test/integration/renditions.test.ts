@@ -42,6 +42,18 @@ async function download(trackId: number, cookie: string, format: string): Promis
   return reply;
 }
 
+/** Gives a release its cover through the studio's API. */
+async function setReleaseCover(releaseId: number, cookie: string, image: Buffer): Promise<void> {
+  const form = new FormData();
+  form.set('cover', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'cover.png');
+  const res = await fetch(`${shop.base}/api/artist/releases/${releaseId}/cover`, {
+    method: 'PUT',
+    headers: { Cookie: cookie, Origin: shop.config.appOrigin },
+    body: form,
+  });
+  expect(res.status).toBe(200);
+}
+
 async function probe(file: string) {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file]);
   return JSON.parse(stdout) as {
@@ -171,13 +183,7 @@ maybe('an 8-track FLAC album uploaded once', () => {
     const release = (
       await shop.call('POST', '/api/artist/releases', { cookie: artist.cookie, json: { title: 'Eight Bells', releaseDate: '2024-03-01' } })
     ).body.release;
-    const cover = new FormData();
-    cover.set('cover', new Blob([new Uint8Array(png(64, 64))], { type: 'image/png' }), 'cover.png');
-    await fetch(`${shop.base}/api/artist/releases/${release.id}/cover`, {
-      method: 'PUT',
-      headers: { Cookie: artist.cookie, Origin: shop.config.appOrigin },
-      body: cover,
-    });
+    await setReleaseCover(release.id, artist.cookie, png(64, 64));
     const tracks: { id: number; n: number }[] = [];
     for (let n = 1; n <= 8; n++) {
       const file = path.join(work, `bell-${n}.flac`);
@@ -249,13 +255,7 @@ maybe('a release as one ZIP', () => {
       await makeFixture(file, 2, ['-c:a', 'flac']);
       ids.push((await shop.uploadInto(release.id, artist.cookie, file, { name, type: 'audio/flac' })).body.track.id);
     }
-    const form = new FormData();
-    form.set('cover', new Blob([new Uint8Array(png(48, 48))], { type: 'image/png' }), 'cover.png');
-    await fetch(`${shop.base}/api/artist/releases/${release.id}/cover`, {
-      method: 'PUT',
-      headers: { Cookie: artist.cookie, Origin: shop.config.appOrigin },
-      body: form,
-    });
+    await setReleaseCover(release.id, artist.cookie, png(48, 48));
     await shop.call('PATCH', `/api/artist/releases/${release.id}`, { cookie: artist.cookie, json: { isPublished: true } });
 
     const url = `/api/releases/${release.id}/download?format=opus`;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { smtpMailer, type Mailer } from '../../services/mail/mailer';
 
 /**
  * A real SMTP server in the test process: the app sends to it over TCP with
@@ -74,4 +75,19 @@ export function linkIn(mail: ParsedMail): URL {
   const match = /https?:\/\/\S+\/auth\/magic\?\S+/.exec(mail.text ?? '');
   if (!match) throw new Error(`no sign-in link in mail: ${mail.text}`);
   return new URL(match[0]);
+}
+
+/**
+ * A real SMTP server for the calling test file (started in beforeAll,
+ * stopped in afterAll) and a mailer that sends to it over TCP, as the app's
+ * SMTP mailer does in production.
+ */
+export function useSmtp(): { smtp: TestSmtpServer; mailer: Mailer } {
+  const smtp = new TestSmtpServer();
+  let url = '';
+  beforeAll(async () => {
+    url = await smtp.start();
+  });
+  afterAll(() => smtp.stop());
+  return { smtp, mailer: { send: (message) => smtpMailer(url, 'Song-Nexus <store@example.test>').send(message) } };
 }
