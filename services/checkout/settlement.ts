@@ -41,7 +41,7 @@ async function underLock(deps: Deps, orderId: number, change: (order: Order, tx:
  */
 export async function settleFromProvider(deps: CompletingDeps, orderId: number, view: GatewayOrder): Promise<Order> {
   let completedGift = false;
-  let mail: 'completed' | 'refunded' | undefined;
+  let completedNow = false;
   const settled = await underLock(deps, orderId, async (order, tx) => {
     const decision = decideSettlement(order, view);
     const now = deps.clock();
@@ -71,7 +71,7 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
           await grantOrderPurchases(tx, order.id, order.userId, now);
         }
         await redeemOrderDiscount(tx, order.id, now);
-        mail = 'completed';
+        completedNow = true;
         return completed;
       }
       case 'pending':
@@ -85,16 +85,14 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
           failureReason: decision.reason,
         });
       case 'refunded':
-        // Read back as refunded (never seen completed here, or refunded elsewhere): no sale entries to undo unless it was completed.
+        // Captured and refunded before we heard of it: never completed here, so no sale entries to undo and no mail.
         await releaseOrderDiscount(tx, order.id);
-        await recordRefund(tx, order, { refundId: null, feeReturnedMinor: 0, at: now });
-        if (order.status === 'COMPLETED') mail = 'refunded';
         return updateOrder(tx, order.id, { status: 'REFUNDED', transactionId: decision.captureId, payerEmail, refundedAt: now });
     }
   });
   // Queued once the change has committed (the jobs read what it wrote: the codes, the ledger).
   if (completedGift) await deps.jobs.send(JOBS.giftMail, { orderId });
-  if (mail) await queueOrderMail(deps, orderId, mail);
+  if (completedNow) await queueOrderMail(deps, orderId, 'completed');
   return settled;
 }
 
