@@ -11,7 +11,6 @@ import { Background } from '../services/background';
 import { InlineQueue } from '../services/jobs/inline-queue';
 import { Ffmpeg } from '../services/audio/ffmpeg';
 import { jobHandlers } from '../services/jobs/handlers';
-import { deleteExpired } from '../services/cleanup.service';
 import { seedDemoCatalog } from '../services/demo-catalog.service';
 import { smtpMailer } from '../services/mail/mailer';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
@@ -145,20 +144,19 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   return { deps, onDatabaseLost: (listener) => database.onUnexpectedExit(listener) };
 }
 
-/** Periodic upkeep: expired records and crash leftovers (now, and every 10 minutes); reconciliation and publication are jobs (server/jobs.ts). */
+/**
+ * This machine's upkeep: temporary files a crash left in its UPLOAD_DIR
+ * (now, and every 10 minutes) — local to each server, so not a queued job.
+ * Expired records, reconciliation and publication are jobs (server/jobs.ts).
+ */
 async function startTimers(deps: AppDeps, steps: ShutdownStep[]): Promise<void> {
-  const { config, db, logger } = deps;
+  const { config, logger } = deps;
   const sweep = () =>
     sweepTemporaries(config.uploadDir, systemClock())
       .then((swept) => swept.removed > 0 && logger.info(swept, 'leftover temporary files removed'))
       .catch((err: unknown) => logger.error({ err }, 'sweeping temporary files failed'));
   await sweep(); // what a crash before this start left behind
-  const cleanup = setInterval(() => {
-    deleteExpired({ db, clock: systemClock })
-      .then((removed) => logger.info(removed, 'expired sessions, links and challenges removed'))
-      .catch((err: unknown) => logger.error({ err }, 'cleanup failed'));
-    void sweep();
-  }, CLEANUP_INTERVAL_MS);
-  cleanup.unref();
-  steps.unshift({ name: 'cleanup timer', run: async () => clearInterval(cleanup) });
+  const timer = setInterval(() => void sweep(), CLEANUP_INTERVAL_MS);
+  timer.unref();
+  steps.unshift({ name: 'temporary files timer', run: async () => clearInterval(timer) });
 }

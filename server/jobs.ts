@@ -47,4 +47,5 @@ export async function runJobs(queue: PgBossQueue, deps: AppDeps, steps: Shutdown
   every(JOBS.reconcilePayments, config.reconcileIntervalMs);
   every(JOBS.publishReleases, config.releasePublishIntervalMs);
   every(JOBS.salesDigest, 3_600_000); // hourly; each artist's digest of a day is sent once
+  every(JOBS.cleanup, 10 * 60_000);
 }

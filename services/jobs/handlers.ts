@@ -1,4 +1,5 @@
 import type { Logger } from '../../lib/logger';
+import { deleteExpired } from '../cleanup.service';
 import { publishScheduledReleases } from '../catalog/release-publisher';
 import { reconcileStaleOrders } from '../checkout/reconcile.service';
 import type { ServiceDeps } from '../deps';
@@ -21,6 +22,10 @@ export function jobHandlers(deps: ServiceDeps, logger: Logger): JobHandlers {
       await sendSaleNotices(deps, orderId);
     },
     [JOBS.salesDigest]: () => sendSalesDigests(deps),
+    [JOBS.cleanup]: async () => {
+      const removed = await deleteExpired(deps);
+      logger.info(removed, 'expired sessions, links and challenges removed');
+    },
     [JOBS.publishReleases]: async () => {
       const ids = await publishScheduledReleases(deps);
       if (ids.length > 0) logger.info({ releaseIds: ids }, 'scheduled releases published');

@@ -11,6 +11,8 @@ export const JOBS = {
   orderMail: 'order-mail',
   /** Mail each artist who chose a daily digest yesterday's sales. */
   salesDigest: 'sales-digest',
+  /** Delete expired sessions, dead sign-in links and expired passkey challenges. */
+  cleanup: 'cleanup',
   /** Publish the scheduled releases that have come due. */
   publishReleases: 'publish-releases',
   /** Read stale open orders back from PayPal and settle them. */

@@ -1,6 +1,9 @@
 import { createLogger } from '../../lib/logger';
 import { JOBS, type JobHandlers } from '../../services/jobs/job-queue';
 import { PgBossQueue } from '../../services/jobs/pg-boss-queue';
+import { jobHandlers } from '../../services/jobs/handlers';
+import { testDeps } from '../support/app';
+import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
 import { until } from '../support/until';
 
@@ -46,6 +49,7 @@ function recording(failFirst = 0): { handlers: JobHandlers; seen: number[] } {
       [JOBS.releaseZip]: async () => undefined,
       [JOBS.orderMail]: async () => undefined,
       [JOBS.salesDigest]: async () => undefined,
+      [JOBS.cleanup]: async () => undefined,
     },
   };
 }
@@ -104,4 +108,17 @@ it('gives the rendition queue the transcoder’s limit as its expiry, updated wh
   const second = await PgBossQueue.start(db.url, logger, { transcodeSeconds: 99 });
   started.push(second);
   expect(await expiry()).toBe(99);
+});
+
+it('deletes expired sessions in the cleanup job, on whichever worker takes it', async () => {
+  const stale = await signInAs(db.pool, 'user');
+  const fresh = await signInAs(db.pool, 'user');
+  await db.pool.query(`UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE user_id = $1`, [stale.user.id]);
+  const worker = await start();
+  await worker.work(jobHandlers(testDeps(db.pool), logger));
+  await worker.send(JOBS.cleanup, {});
+  const sessionsOf = async (userId: number) =>
+    (await db.pool.query('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId])).rows[0].n as number;
+  await until(async () => (await sessionsOf(stale.user.id)) === 0, 'the expired session to go');
+  expect(await sessionsOf(fresh.user.id)).toBe(1);
 });
