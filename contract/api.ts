@@ -331,6 +331,8 @@ export interface ApiEarnings {
     available: string;
     /** Within the hold, for refunds. */
     pending: string;
+    /** What payouts sent (or are sending); failed and returned ones not. */
+    paidOut: string;
     gross: string;
     tax: string;
     paypalFee: string;

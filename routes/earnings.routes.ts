@@ -7,6 +7,7 @@ import { currencyNamed, formatMinor } from '../lib/money';
 import { earnings, ossReport, salesReport } from '../services/ledger/earnings.service';
 import { addTaxRate, mySaleMail, setArtistPlatformFee, setMySaleMail, taxRates } from '../services/ledger/ledger-admin.service';
 import { idParam } from './request';
+import { payoutBatches, runPayouts } from '../services/ledger/payouts.service';
 import type { RouteDeps } from './deps';
 
 const rangeQuery = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).strict();
@@ -106,6 +107,7 @@ export function earningsRoutes(deps: RouteDeps): Router {
           currency: t.currency,
           available: amount(t.availableMinor, t.currency),
           pending: amount(t.pendingMinor, t.currency),
+          paidOut: amount(t.paidOutMinor, t.currency),
           gross: amount(t.grossMinor, t.currency),
           tax: amount(t.taxMinor, t.currency),
           paypalFee: amount(t.paypalFeeMinor, t.currency),
@@ -164,6 +166,36 @@ export function earningsRoutes(deps: RouteDeps): Router {
     res
       .status(201)
       .json({ rate: { country: body.country, ratePercent: percent(Math.round(body.ratePercent * 100)), validFrom: body.validFrom } });
+  });
+
+  router.get('/api/admin/payouts', async (req, res) => {
+    const batches = await payoutBatches(deps, req.actor);
+    res.set('Cache-Control', 'no-store').json({
+      batches: batches.map((b) => ({
+        id: b.id,
+        senderBatchId: b.senderBatchId,
+        paypalBatchId: b.paypalBatchId,
+        createdAt: b.createdAt.toISOString(),
+        sentAt: b.sentAt?.toISOString() ?? null,
+        items: b.items.map((i) => ({
+          artistUserId: i.artistUserId,
+          paypalEmail: i.paypalEmail,
+          amount: amount(i.amountMinor, i.currency),
+          currency: i.currency,
+          status: i.status,
+          transactionId: i.transactionId,
+        })),
+      })),
+    });
+  });
+
+  router.post('/api/admin/payouts/run', async (req, res) => {
+    const run = await runPayouts(deps, req.actor);
+    res.json({
+      created: run.created,
+      batch: run.batch && { id: run.batch.id, senderBatchId: run.batch.senderBatchId, paypalBatchId: run.batch.paypalBatchId },
+      items: run.items,
+    });
   });
 
   router.get('/api/admin/tax/oss.csv', async (req, res) => {

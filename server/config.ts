@@ -208,6 +208,13 @@ const envSchema = z.object({
       .default('10'),
   ),
   PAYOUT_HOLD_DAYS: int(0, 365, 14),
+  PAYOUT_MINIMUM: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,7}(\.\d{1,2})?$/, 'must be an amount like 10 or 10.00')
+      .default('10'),
+  ),
   TAX_MODE: z.preprocess(emptyToUndefined, z.enum(['none', 'inclusive']).default('none')),
   STORE_COUNTRY: z.preprocess(
     emptyToUndefined,
@@ -283,6 +290,12 @@ export function parseConfig(env: Env): Readonly<Config> {
     throw new ConfigError([`PRICE_MAXIMUM: ${currency.code} amounts take ${currency.decimals} decimals`]);
   }
   if (priceMaximumMinor === 0) throw new ConfigError(['PRICE_MAXIMUM: must be more than 0']);
+  let payoutMinimumMinor: number;
+  try {
+    payoutMinimumMinor = Math.max(1, toMinor(e.PAYOUT_MINIMUM, currency));
+  } catch {
+    throw new ConfigError([`PAYOUT_MINIMUM: ${currency.code} amounts take ${currency.decimals} decimals`]);
+  }
   const platformFeeBp = Math.round(Number(e.PLATFORM_FEE_PERCENT) * 100);
   if (platformFeeBp > 10_000) throw new ConfigError(['PLATFORM_FEE_PERCENT: at most 100']);
   if (e.TAX_MODE === 'inclusive' && !e.STORE_COUNTRY)
@@ -346,7 +359,13 @@ export function parseConfig(env: Env): Readonly<Config> {
     themeImageHosts: e.THEME_IMAGE_HOSTS.map((h) => new URL(h).origin),
     currency,
     priceMaximumMinor,
-    ledger: { platformFeeBp, payoutHoldDays: e.PAYOUT_HOLD_DAYS, taxMode: e.TAX_MODE, storeCountry: e.STORE_COUNTRY },
+    ledger: {
+      platformFeeBp,
+      payoutHoldDays: e.PAYOUT_HOLD_DAYS,
+      payoutMinimumMinor,
+      taxMode: e.TAX_MODE,
+      storeCountry: e.STORE_COUNTRY,
+    },
   };
   return deepFreeze(config);
 }

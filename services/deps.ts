@@ -33,6 +33,8 @@ export interface LedgerSettings {
   platformFeeBp: number;
   /** How long a sale's net stays pending (for refunds) before it can be paid out. */
   payoutHoldDays: number;
+  /** The least balance a payout run pays out (PAYOUT_MINIMUM), in minor units. */
+  payoutMinimumMinor: number;
   /** `inclusive`: prices include VAT at the buyer's country's rate (EU OSS); `none`: no VAT is accounted. */
   taxMode: 'none' | 'inclusive';
   /** The store's own country: the VAT country of a sale whose buyer's PayPal gave none. */

@@ -10,6 +10,7 @@ import { recordInto, type Exchange } from './exchanges';
 export type { Exchange };
 import { resourceJson, type Money, type StoredCapture, type StoredOrder } from './resources';
 import { WebhookSender, type Delivery, type VerifyRequest } from './webhooks';
+import { installPayouts } from './payouts';
 
 /**
  * A local stand-in for the subset of PayPal's REST API that Song-Nexus uses,
@@ -124,7 +125,7 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
   });
 
   // Everything below needs a bearer token from /v1/oauth2/token.
-  app.use(['/v1/notifications', '/v2'], (req, res, next) => {
+  app.use(['/v1/notifications', '/v1/payments', '/v2'], (req, res, next) => {
     const [scheme, token] = (req.get('authorization') ?? '').split(' ');
     const expires = token ? tokens.get(token) : undefined;
     if (scheme !== 'Bearer' || !expires || expires < Date.now()) {
@@ -141,6 +142,7 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
   });
 
   const { captureJson, orderJson, refundJson } = resourceJson(baseUrl);
+  installPayouts(app, { baseUrl, webhooks });
 
   app.post(
     '/v2/checkout/orders',

@@ -10,6 +10,7 @@ import { reconcileOrder } from './reconcile.service';
 import { settleRefund } from './settlement';
 import { fail } from '../../lib/errors';
 import { parseMinor } from '../../lib/money';
+import { takePayoutItemEvent } from '../ledger/payouts.service';
 
 type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs' | 'config'>;
 
@@ -52,7 +53,30 @@ async function orderOf(deps: Deps, event: PaypalEvent): Promise<Order | undefine
   return captureId ? findOrderByCaptureId(deps.db, captureId) : undefined;
 }
 
+const payoutItem = z
+  .object({
+    payout_item_id: z.string().max(30),
+    transaction_status: z.enum(['SUCCESS', 'FAILED', 'PENDING', 'UNCLAIMED', 'RETURNED', 'ONHOLD', 'BLOCKED', 'REFUNDED', 'REVERSED']),
+    transaction_id: z.string().max(30).optional(),
+    payout_item: z
+      .object({ sender_item_id: z.string().max(63).optional() })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
 async function apply(deps: Deps, event: PaypalEvent): Promise<void> {
+  if (event.event_type.startsWith('PAYMENT.PAYOUTS-ITEM.')) {
+    const item = payoutItem.safeParse(event.resource);
+    if (item.success)
+      await takePayoutItemEvent(deps, {
+        payoutItemId: item.data.payout_item_id,
+        senderItemId: item.data.payout_item?.sender_item_id,
+        status: item.data.transaction_status,
+        transactionId: item.data.transaction_id,
+      });
+    return;
+  }
   const order = await orderOf(deps, event);
   if (!order) return; // not one of ours (another integration on the same PayPal account)
   switch (event.event_type) {

@@ -7,6 +7,7 @@ import { sendGiftMail } from '../pricing/gifts.service';
 import { JOBS, type JobHandlers } from './job-queue';
 import { makeRendition } from '../renditions/rendition.service';
 import { makeWaveform } from '../catalog/waveform.service';
+import { reconcilePayouts } from '../ledger/payouts.service';
 import { makeReleaseZip } from '../renditions/release-download.service';
 import { sendReceipt, sendRefundNotice, sendSaleNotices, sendSalesDigests } from '../ledger/money-mail.service';
 import type { DownloadFormat } from '../../contract/api';
@@ -38,6 +39,9 @@ export function jobHandlers(deps: ServiceDeps, logger: Logger): JobHandlers {
         onError: (order, err) => logger.warn({ err, orderId: order.id }, 'reconciling an order failed'),
       });
       if (summary.checked > 0) logger.info(summary, 'payments reconciled');
+      // Payout batches a crash left unsent or unread: sent under the same id (paid once) and read back.
+      const batches = await reconcilePayouts(deps);
+      if (batches > 0) logger.info({ batches }, 'payout batches reconciled');
     },
   };
 }

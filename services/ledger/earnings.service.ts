@@ -1,6 +1,7 @@
 import { addDays } from '../../lib/clock';
 import { fail } from '../../lib/errors';
 import { earningsTotals, ledgerEntriesBetween, monthlyNet, ossSummary, type LedgerEntry } from '../../db/repos/ledger.repo';
+import { paidOut } from '../../db/repos/payouts.repo';
 import { requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 
@@ -24,8 +25,18 @@ export async function earnings(deps: Deps, actor: Actor | undefined, scope: 'min
   const me = requireRole(actor, 'artist', 'admin');
   const artistUserId = scopeOf(me, scope);
   const holdSince = addDays(deps.clock(), -deps.config.ledger.payoutHoldDays);
-  const [totals, months] = await Promise.all([earningsTotals(deps.db, artistUserId, holdSince), monthlyNet(deps.db, artistUserId)]);
-  return { totals, months, holdDays: deps.config.ledger.payoutHoldDays, platformFeeBp: deps.config.ledger.platformFeeBp };
+  const [totals, months, paid] = await Promise.all([
+    earningsTotals(deps.db, artistUserId, holdSince),
+    monthlyNet(deps.db, artistUserId),
+    paidOut(deps.db, artistUserId),
+  ]);
+  // What payouts hold is no longer available (a failed or returned payout holds nothing).
+  const withPayouts = totals.map((t) => ({
+    ...t,
+    paidOutMinor: paid.get(t.currency) ?? 0,
+    availableMinor: t.availableMinor - (paid.get(t.currency) ?? 0),
+  }));
+  return { totals: withPayouts, months, holdDays: deps.config.ledger.payoutHoldDays, platformFeeBp: deps.config.ledger.platformFeeBp };
 }
 
 const MAX_REPORT_DAYS = 366;

@@ -58,6 +58,24 @@ export interface GatewayRefund {
   feeReturnedMinor?: number;
 }
 
+/** One payment to an artist in a payout batch. */
+export interface PayoutRequestItem {
+  /** Ours, unique: PayPal ignores an item whose sender_item_id it has seen. */
+  senderItemId: string;
+  email: string;
+  amountMinor: number;
+  currency: string;
+  note: string;
+}
+
+export type PayoutItemStatus = 'SUCCESS' | 'FAILED' | 'PENDING' | 'UNCLAIMED' | 'RETURNED' | 'ONHOLD' | 'BLOCKED' | 'REFUNDED' | 'REVERSED';
+
+/** A payout batch as PayPal holds it. */
+export interface GatewayPayoutBatch {
+  batchId: string;
+  items: { itemId: string; senderItemId: string | undefined; status: PayoutItemStatus; transactionId: string | undefined }[];
+}
+
 export interface WebhookDelivery {
   headers: Record<string, string | undefined>;
   /** The body exactly as received. */
@@ -70,6 +88,13 @@ export interface PaymentGateway {
   /** `requestId` is the PayPal-Request-Id: the same id never captures twice. */
   captureOrder(paypalOrderId: string, requestId: string): Promise<CaptureResult>;
   refundCapture(captureId: string, requestId: string): Promise<GatewayRefund>;
+  /**
+   * Sends a payout batch under our `senderBatchId`: PayPal pays a
+   * sender_batch_id once, so sending again (after an answer was lost)
+   * resolves to the batch PayPal already has.
+   */
+  createPayoutBatch(batch: { senderBatchId: string; subject: string; items: PayoutRequestItem[] }): Promise<{ batchId: string }>;
+  getPayoutBatch(batchId: string): Promise<GatewayPayoutBatch>;
   /** Asks the provider whether a webhook delivery is genuine and meant for our webhook. */
   verifyWebhook(delivery: WebhookDelivery): Promise<boolean>;
 }
@@ -85,5 +110,13 @@ export class GatewayUnavailable extends Error {
 /** A gateway for a provider that cannot be reached at all: every call is GatewayUnavailable. */
 export function unreachableGateway(reason: string): PaymentGateway {
   const fail = () => Promise.reject(new GatewayUnavailable(reason));
-  return { createOrder: fail, getOrder: fail, captureOrder: fail, refundCapture: fail, verifyWebhook: fail };
+  return {
+    createOrder: fail,
+    getOrder: fail,
+    captureOrder: fail,
+    refundCapture: fail,
+    createPayoutBatch: fail,
+    getPayoutBatch: fail,
+    verifyWebhook: fail,
+  };
 }

@@ -14,6 +14,7 @@ import {
 } from '@paypal/paypal-server-sdk';
 import { currencyNamed, formatMinor, parseMinor } from '../../lib/money';
 import { forPaypal } from './paypal-text';
+import { paypalPayouts } from './paypal-payouts';
 import {
   GatewayUnavailable,
   unreachableGateway,
@@ -143,6 +144,8 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
   }
 
   return {
+    ...paypalPayouts({ apiBase, timeoutMs: settings.timeoutMs, accessToken }),
+
     async createOrder(order) {
       const currency = currencyNamed(order.currency);
       if (!currency) throw new RangeError(`not a PayPal currency: ${order.currency}`);

@@ -18,6 +18,7 @@ const captureCalls: string[] = [];
 const shop = useCheckoutHarness(db, {
   webhooks: false,
   wrap: (gateway): PaymentGateway => ({
+    ...gateway,
     createOrder: (order) => gateway.createOrder(order),
     getOrder: (id) => gateway.getOrder(id),
     refundCapture: (captureId, requestId) => gateway.refundCapture(captureId, requestId),

@@ -289,6 +289,95 @@ const errorEnvelope = (status: number) =>
       links: z.array(link.extend({ encType: z.string().optional() })).max(10000),
     })
     .strict();
+// payments_payouts_batch_v1.json: the Payouts calls the store makes (money there is { currency, value }).
+const payoutMoney = z.object({ currency: z.string().regex(/^[A-Z]{3}$/), value: z.string().regex(/^\d{1,10}(\.\d{1,2})?$/) }).strict();
+// components.schemas.sender_batch_header / payout_sender_batch_header.
+const senderBatchHeader = z
+  .object({
+    sender_batch_id: z.string().min(1).max(256),
+    recipient_type: z.enum(['EMAIL', 'PHONE', 'PAYPAL_ID']).optional(),
+    email_subject: z.string().max(255).optional(),
+    email_message: z.string().max(1000).optional(),
+  })
+  .strict();
+// components.schemas.payout_item (request) and payout_item_detail (answer).
+const payoutItem = z
+  .object({
+    recipient_type: z.enum(['EMAIL', 'PHONE', 'PAYPAL_ID']).optional(),
+    amount: payoutMoney,
+    note: z.string().max(4000).optional(),
+    receiver: z.string().min(1).max(127),
+    sender_item_id: z.string().max(63).optional(),
+    recipient_wallet: z.enum(['PAYPAL', 'VENMO', 'RECIPIENT_SELECTED']).optional(),
+  })
+  .strict();
+const createPayoutRequest = z.object({ sender_batch_header: senderBatchHeader, items: z.array(payoutItem).min(1).max(15000) }).strict();
+const batchStatus = z.enum(['DENIED', 'PENDING', 'PROCESSING', 'SUCCESS', 'CANCELED']);
+const transactionStatus = z.enum(['SUCCESS', 'FAILED', 'PENDING', 'UNCLAIMED', 'RETURNED', 'ONHOLD', 'BLOCKED', 'REFUNDED', 'REVERSED']);
+const payoutId = z.string().min(1).max(30);
+// components.schemas.error (the Payouts API's own envelope).
+const payoutsError = z
+  .object({
+    name: z.string(),
+    message: z.string(),
+    debug_id: z.string(),
+    information_link: z.string().optional(),
+    details: z
+      .array(
+        z
+          .object({ field: z.string().optional(), location: z.string().optional(), issue: z.string(), description: z.string().optional() })
+          .strict(),
+      )
+      .optional(),
+    links: z.array(link).optional(),
+  })
+  .strict();
+// components.schemas.payout (the create answer).
+const payoutCreated = z
+  .object({
+    batch_header: z
+      .object({
+        payout_batch_id: payoutId,
+        batch_status: batchStatus,
+        time_created: z.string().max(100).optional(),
+        sender_batch_header: senderBatchHeader,
+      })
+      .strict(),
+    links: z.array(link),
+  })
+  .strict();
+// components.schemas.payout_batch_items, and payout_item-2 (GET payouts-item: with sender_batch_id).
+const payoutBatchItem = z
+  .object({
+    payout_item_id: payoutId,
+    transaction_id: payoutId.optional(),
+    transaction_status: transactionStatus.optional(),
+    payout_batch_id: payoutId,
+    payout_item: payoutItem,
+    time_processed: z.string().max(100).optional(),
+    errors: payoutsError.optional(),
+    links: z.array(link),
+  })
+  .strict();
+// components.schemas.payout_batch.
+const payoutBatch = z
+  .object({
+    batch_header: z
+      .object({
+        payout_batch_id: payoutId,
+        batch_status: batchStatus,
+        time_created: z.string().max(100).optional(),
+        time_completed: z.string().max(100).optional(),
+        sender_batch_header: senderBatchHeader,
+        amount: payoutMoney.optional(),
+        fees: payoutMoney.optional(),
+      })
+      .strict(),
+    items: z.array(payoutBatchItem),
+    links: z.array(link),
+  })
+  .strict();
+
 // The PayPal-Request-Id header (components.parameters.paypal_request_id: 1–108 characters).
 const requestId = z.string().min(1).max(108);
 
@@ -300,6 +389,13 @@ const CALLS: { method: string; path: RegExp; request?: z.ZodType; response: z.Zo
   { method: 'POST', path: /^\/v2\/checkout\/orders\/[^/]+\/capture$/, request: z.object({}).strict(), response: order },
   { method: 'POST', path: /^\/v2\/payments\/captures\/[^/]+\/refund$/, request: refundRequest, response: refund },
   { method: 'POST', path: /^\/v1\/notifications\/verify-webhook-signature$/, request: verifyRequest, response: verifyResponse },
+  { method: 'POST', path: /^\/v1\/payments\/payouts$/, request: createPayoutRequest, response: payoutCreated },
+  { method: 'GET', path: /^\/v1\/payments\/payouts\/[^/]+$/, response: payoutBatch },
+  {
+    method: 'GET',
+    path: /^\/v1\/payments\/payouts-item\/[^/]+$/,
+    response: payoutBatchItem.extend({ sender_batch_id: z.string().max(256) }),
+  },
 ];
 
 const issues = (where: string, result: { success: boolean; error?: z.ZodError }) =>
@@ -327,7 +423,9 @@ export function contractViolations(exchanges: Exchange[], deliveries: Delivery[]
         ? call.response
         : call.path.source.includes('oauth2')
           ? z.object({ error: z.string(), error_description: z.string() }).strict()
-          : errorEnvelope(x.status);
+          : call.path.source.includes('payouts')
+            ? payoutsError
+            : errorEnvelope(x.status);
     found.push(...issues(`${where} response`, answer.safeParse(x.response)));
   }
   for (const d of deliveries) {
