@@ -97,6 +97,10 @@ export async function batchItems(db: Queryable, batchId: number): Promise<Payout
   return rows;
 }
 
+export function findPayoutItem(db: Queryable, paypalItemId: string): Promise<PayoutItem | undefined> {
+  return firstRow<PayoutItem>(db, `SELECT ${ITEM} FROM payout_items WHERE paypal_item_id = $1`, [paypalItemId]);
+}
+
 export async function markBatchSent(db: Queryable, batchId: number, paypalBatchId: string, at: Date): Promise<void> {
   await db.query('UPDATE payout_batches SET paypal_batch_id = $2, sent_at = $3 WHERE id = $1 AND paypal_batch_id IS NULL', [
     batchId,

@@ -1,12 +1,14 @@
 import type { Queryable } from '../pool';
 
-export async function wasSent(db: Queryable, key: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM sent_mail WHERE mail_key = $1', [key]);
+/** Claims a mail's key: true for the one caller that may send it (however many try at once). */
+export async function claimMail(db: Queryable, key: string): Promise<boolean> {
+  const { rowCount } = await db.query('INSERT INTO sent_mail (mail_key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
   return (rowCount ?? 0) > 0;
 }
 
-export async function markSent(db: Queryable, key: string): Promise<void> {
-  await db.query('INSERT INTO sent_mail (mail_key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
+/** Gives a claim back (the mail could not be sent): a retry may send it. */
+export async function releaseMail(db: Queryable, key: string): Promise<void> {
+  await db.query('DELETE FROM sent_mail WHERE mail_key = $1', [key]);
 }
 
 /** The artists (id, address) who want their sales mailed as `mode`, of those given (all of them when none are given). */

@@ -12,7 +12,7 @@ import { fail } from '../../lib/errors';
 import { parseMinor } from '../../lib/money';
 import { takePayoutItemEvent } from '../ledger/payouts.service';
 
-type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs' | 'config'>;
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'payments' | 'jobs' | 'config' | 'mailer'>;
 
 const link = z.object({ rel: z.string().optional(), href: z.string().optional() });
 const eventSchema = z.object({

@@ -1,6 +1,6 @@
 import { ledgerEntriesBetween, saleEntriesOf, type LedgerEntry } from '../../db/repos/ledger.repo';
 import { findOrder } from '../../db/repos/orders.repo';
-import { artistsMailedAs, markSent, wasSent } from '../../db/repos/sent-mail.repo';
+import { artistsMailedAs, claimMail, releaseMail } from '../../db/repos/sent-mail.repo';
 import { findUserById } from '../../db/repos/users.repo';
 import { currencyNamed, formatMinor } from '../../lib/money';
 import type { ServiceDeps } from '../deps';
@@ -10,19 +10,24 @@ import { moneyMail, type Block } from '../mail/money.mail';
 /**
  * Mail about money, sent by jobs: a receipt for every completed order, a
  * notice of its refund, each artist's notice of a sale (or a daily digest,
- * as they chose). Each mail has a key; once the mail server took it the key
- * is recorded, so a retried job sends nothing twice (a crash in the instant
- * between the server's answer and the record is the one way a mail repeats).
+ * as they chose) and of each payout. Each mail has a key, claimed before it
+ * is sent — so of a job and a webhook at once, or a retried job, one sends
+ * it — and given back when the mail server refuses, so the retry sends it.
+ * (A crash between claim and send loses that one mail: never twice.)
  */
 
 type Deps = Pick<ServiceDeps, 'db' | 'mailer' | 'config' | 'clock'>;
 
 async function sendOnce(deps: Deps, key: string, build: () => Promise<MailMessage | undefined>): Promise<void> {
-  if (await wasSent(deps.db, key)) return;
-  const message = await build();
-  if (!message) return;
-  await deps.mailer.send(message);
-  await markSent(deps.db, key);
+  if (!(await claimMail(deps.db, key))) return; // sent already, or being sent by another job or webhook right now
+  try {
+    const message = await build();
+    if (message) await deps.mailer.send(message);
+    else await releaseMail(deps.db, key); // nothing to say yet (the order not completed): a later run may
+  } catch (err) {
+    await releaseMail(deps.db, key).catch(() => undefined); // the mail server refused: the job's retry sends it
+    throw err;
+  }
 }
 
 const money = (minor: number, currency: string) => {
@@ -141,4 +146,31 @@ export async function sendSalesDigests(deps: Deps): Promise<void> {
       ]),
     );
   }
+}
+
+const PAYOUT_WORDS: Record<string, { subject: string; p: string } | undefined> = {
+  SUCCESS: { subject: 'Your Song-Nexus payout was sent', p: 'was sent to your PayPal account' },
+  FAILED: {
+    subject: 'Your Song-Nexus payout failed',
+    p: 'could not be paid; the amount is back in your balance — check your PayPal address in the studio',
+  },
+  RETURNED: { subject: 'Your Song-Nexus payout came back', p: 'was not claimed and came back; the amount is in your balance again' },
+  BLOCKED: { subject: 'Your Song-Nexus payout was blocked', p: 'was blocked by PayPal; the amount is back in your balance' },
+};
+
+/** The artist's notice of what became of a payout item (sent, failed, returned, blocked), once per item and state. */
+export function sendPayoutNotice(
+  deps: Deps,
+  item: { senderItemId: string; artistUserId: number; paypalEmail: string; amountMinor: number; currency: string; status: string },
+): Promise<void> {
+  const words = PAYOUT_WORDS[item.status];
+  if (!words) return Promise.resolve();
+  return sendOnce(deps, `payout:${item.senderItemId}:${item.status}`, async () => {
+    const artist = await findUserById(deps.db, item.artistUserId);
+    if (!artist) return undefined;
+    return moneyMail(artist.email, words.subject, [
+      { p: `Your payout of ${money(item.amountMinor, item.currency)} to ${item.paypalEmail} ${words.p}.` },
+      { link: { href: `${deps.config.appOrigin}/studio`, text: 'Your earnings in the studio' } },
+    ]);
+  });
 }

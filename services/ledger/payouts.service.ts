@@ -9,12 +9,15 @@ import {
   payableBalances,
   unsettledBatches,
   updateItemStatus,
+  findPayoutItem,
   type PayoutBatch,
+  type PayoutItem,
 } from '../../db/repos/payouts.repo';
 import { addDays } from '../../lib/clock';
 import { requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
+import { sendPayoutNotice } from './money-mail.service';
 
 /**
  * Payouts: one PayPal batch per run paying every artist whose available
@@ -29,7 +32,7 @@ import { callProvider } from '../payments/gateway-errors';
  * has them again.
  */
 
-type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'config' | 'payments'>;
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'config' | 'payments' | 'mailer'>;
 
 export interface PayoutRun {
   batch: PayoutBatch | null;
@@ -100,6 +103,12 @@ async function sendAndRead(deps: Deps, batch: PayoutBatch): Promise<void> {
       transactionId: item.transactionId,
     });
   }
+  await noticeItems(deps, await batchItems(deps.db, batch.id));
+}
+
+/** Each item's notice to its artist (once per item and state; a mail server that is down is tried on the next read). */
+async function noticeItems(deps: Deps, items: PayoutItem[]): Promise<void> {
+  for (const item of items) await sendPayoutNotice(deps, item).catch(() => undefined);
 }
 
 /** The reconciliation of payouts: every batch a crash left unsent or unread is sent (once) and read back. */
@@ -111,7 +120,7 @@ export async function reconcilePayouts(deps: Deps): Promise<number> {
 
 /** A PAYMENT.PAYOUTS-ITEM.* webhook's item: its state as PayPal tells it now. */
 export async function takePayoutItemEvent(
-  deps: Pick<ServiceDeps, 'db'>,
+  deps: Pick<ServiceDeps, 'db' | 'mailer' | 'config' | 'clock'>,
   item: { payoutItemId: string; senderItemId: string | undefined; status: string; transactionId: string | undefined },
 ): Promise<void> {
   await updateItemStatus(deps.db, {
@@ -120,6 +129,8 @@ export async function takePayoutItemEvent(
     status: item.status,
     transactionId: item.transactionId,
   });
+  const ours = await findPayoutItem(deps.db, item.payoutItemId);
+  if (ours) await sendPayoutNotice(deps, ours);
 }
 
 /** GET /api/admin/payouts. */

@@ -5,6 +5,7 @@ import { signInAs } from '../support/auth';
 import { startCheckoutHarness, useCheckoutHarness, type CheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
 import { until } from '../support/until';
+import { useSmtp } from '../support/smtp';
 
 /**
  * Payouts over PayPal's Payouts API, against the stand-in over HTTP: one
@@ -18,7 +19,8 @@ import { until } from '../support/until';
 const db = useTestDatabase();
 // No hold: every sale is available at once. €5.00 the least paid out.
 const ENV = { PAYOUT_HOLD_DAYS: '0', PAYOUT_MINIMUM: '5', PLATFORM_FEE_PERCENT: '10' };
-const shop = useCheckoutHarness(db, { env: ENV });
+const { smtp, mailer } = useSmtp();
+const shop = useCheckoutHarness(db, { env: ENV, mailer });
 
 async function artistWithSale(h: CheckoutHarness, price: string, paypalEmail: string | null) {
   const artist = await signInAs(db.pool, 'artist');
@@ -69,8 +71,22 @@ describe('payouts', () => {
     expect(await balance(shop, unconfirmed.cookie)).toMatchObject({ available: '8.30', paidOut: '0.00' });
     expect((await shop.call('POST', '/api/admin/payouts/run', { cookie: paid.cookie })).status).toBe(403);
 
-    // The item webhooks arrived too, and said the same.
+    // The item webhooks arrived too, and said the same; each artist heard once what became of their payout.
     await until(() => shop.paypal.deliveries.some((d) => d.event.event_type === 'PAYMENT.PAYOUTS-ITEM.FAILED'), 'the payout webhooks');
+    const payoutMail = async (to: string) => {
+      for (;;) {
+        const mail = await smtp.nextMailTo(to); // the sale notice came first
+        if (mail.subject?.includes('payout')) return mail;
+      }
+    };
+    const sent = await payoutMail(paid.user.email);
+    expect([sent.subject, sent.text]).toEqual([
+      'Your Song-Nexus payout was sent',
+      expect.stringContaining('8.30 EUR to paid@paypal.test was sent'),
+    ]);
+    expect((await payoutMail(failing.user.email)).subject).toBe('Your Song-Nexus payout failed');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter((m) => m.subject?.includes('payout'))).toEqual([]);
   });
 
   it('records a batch once when the store crashed after PayPal took it, repaired by reconciliation', async () => {
