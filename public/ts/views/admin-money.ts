@@ -1,9 +1,72 @@
 import { api } from '../lib/api.js';
-import { h, page } from '../lib/dom.js';
+import { attempt, h, page, statusLine } from '../lib/dom.js';
 import { currentUser, isAdmin } from '../lib/session.js';
 import { navigate, type View } from '../lib/router.js';
 import { adminNav } from './admin-theme.js';
 import { earningsSection } from './earnings.js';
+
+interface Batch {
+  id: number;
+  senderBatchId: string;
+  paypalBatchId: string | null;
+  createdAt: string;
+  items: { paypalEmail: string; amount: string; currency: string; status: string }[];
+}
+
+/** Payout batches with their items, and the button that makes today's (once a day; again, it shows the day's). */
+async function payoutsSection(): Promise<HTMLElement> {
+  const { batches } = await api<{ batches: Batch[] }>('GET', '/api/admin/payouts');
+  const status = statusLine();
+  const run = h('button', { type: 'button' }, 'Pay out available balances now');
+  run.addEventListener('click', () =>
+    attempt(status, async () => {
+      const result = await api<{ created: boolean; items: number; batch: { senderBatchId: string } | null }>(
+        'POST',
+        '/api/admin/payouts/run',
+      );
+      if (!result.batch) return 'Nobody has a balance at or above the minimum with a confirmed PayPal address.';
+      return result.created
+        ? `Batch ${result.batch.senderBatchId} sent: ${result.items} payout(s).`
+        : `Today's batch ${result.batch.senderBatchId} was sent already.`;
+    }),
+  );
+  const rows = batches.flatMap((b) =>
+    b.items.map((i) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, b.senderBatchId),
+        h('td', {}, i.paypalEmail),
+        h('td', { class: 'num' }, `${i.amount} ${i.currency}`),
+        h('td', {}, i.status.toLowerCase()),
+      ),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'card stack' },
+    h('h2', {}, 'Payouts'),
+    run,
+    status,
+    rows.length
+      ? h(
+          'table',
+          { class: 'table' },
+          h('caption', {}, 'Latest payouts'),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['Batch', 'PayPal address', 'Amount', 'Status'].map((c) => h('th', { scope: 'col' }, c)),
+            ),
+          ),
+          h('tbody', {}, rows),
+        )
+      : h('p', { class: 'empty' }, 'No payouts yet.'),
+  );
+}
 
 interface Rate {
   country: string;
@@ -23,7 +86,11 @@ export const adminMoneyView: View = async () => {
   }
   const now = new Date();
   const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, 1));
-  const [earnings, { rates }] = await Promise.all([earningsSection('admin'), api<{ rates: Rate[] }>('GET', '/api/admin/tax/rates')]);
+  const [earnings, payouts, { rates }] = await Promise.all([
+    earningsSection('admin'),
+    payoutsSection(),
+    api<{ rates: Rate[] }>('GET', '/api/admin/tax/rates'),
+  ]);
   const today = now.toISOString().slice(0, 10);
   const current = new Map<string, Rate>();
   for (const r of rates) if (r.validFrom <= today) current.set(r.country, r);
@@ -32,6 +99,7 @@ export const adminMoneyView: View = async () => {
     h('h1', {}, 'Money'),
     adminNav(),
     earnings,
+    payouts,
     h(
       'section',
       { class: 'card stack' },
