@@ -8,6 +8,7 @@ import { earnings, ossReport, salesReport } from '../services/ledger/earnings.se
 import { addTaxRate, mySaleMail, setArtistPlatformFee, setMySaleMail, taxRates } from '../services/ledger/ledger-admin.service';
 import { idParam } from './request';
 import { payoutBatches, runPayouts } from '../services/ledger/payouts.service';
+import { reconciliationReport } from '../services/ledger/reconciliation.service';
 import type { RouteDeps } from './deps';
 
 const rangeQuery = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).strict();
@@ -196,6 +197,12 @@ export function earningsRoutes(deps: RouteDeps): Router {
       batch: run.batch && { id: run.batch.id, senderBatchId: run.batch.senderBatchId, paypalBatchId: run.batch.paypalBatchId },
       items: run.items,
     });
+  });
+
+  router.get('/api/admin/reconciliation', async (req, res) => {
+    const q = parseInput(rangeQuery, req.query, 'query');
+    const report = await reconciliationReport(deps, req.actor, q);
+    res.set('Cache-Control', 'no-store').json({ ...report, from: report.from.toISOString(), to: report.to.toISOString() });
   });
 
   router.get('/api/admin/tax/oss.csv', async (req, res) => {

@@ -262,3 +262,31 @@ export async function insertTaxRate(
   );
   return (rowCount ?? 0) > 0;
 }
+
+/** The orders settled (completed, and perhaps refunded since) in a period, for the reconciliation report. */
+export async function ordersSettledBetween(
+  db: Queryable,
+  range: { from: Date; to: Date },
+): Promise<{ id: number; paypalOrderId: string; status: string; currency: string }[]> {
+  const { rows } = await db.query<{ id: number; paypalOrderId: string; status: string; currency: string }>(
+    `SELECT id, paypal_order_id AS "paypalOrderId", status, currency FROM orders
+     WHERE status IN ('COMPLETED', 'REFUNDED') AND completed_at >= $1 AND completed_at < $2 ORDER BY id`,
+    [range.from, range.to],
+  );
+  return rows;
+}
+
+/** What the ledger holds of one order: its sales' gross and PayPal fee, and its refunds' gross. */
+export async function orderLedgerSums(
+  db: Queryable,
+  orderId: number,
+): Promise<{ saleGross: number; saleFee: number; refundGross: number }> {
+  const { rows } = await db.query<{ saleGross: number; saleFee: number; refundGross: number }>(
+    `SELECT coalesce(sum(gross_minor) FILTER (WHERE entry_kind = 'sale'), 0)::float8 AS "saleGross",
+            coalesce(sum(paypal_fee_minor) FILTER (WHERE entry_kind = 'sale'), 0)::float8 AS "saleFee",
+            coalesce(sum(gross_minor) FILTER (WHERE entry_kind = 'refund'), 0)::float8 AS "refundGross"
+     FROM ledger_entries WHERE order_id = $1`,
+    [orderId],
+  );
+  return rows[0]!;
+}

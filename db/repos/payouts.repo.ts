@@ -137,3 +137,15 @@ export async function unsettledBatches(db: Queryable): Promise<PayoutBatch[]> {
   );
   return rows;
 }
+
+/** The payout batches sent in a period, with their items. */
+export async function batchesSentBetween(
+  db: Queryable,
+  range: { from: Date; to: Date },
+): Promise<(PayoutBatch & { items: PayoutItem[] })[]> {
+  const { rows } = await db.query<PayoutBatch>(
+    `SELECT ${BATCH} FROM payout_batches WHERE paypal_batch_id IS NOT NULL AND sent_at >= $1 AND sent_at < $2 ORDER BY id`,
+    [range.from, range.to],
+  );
+  return Promise.all(rows.map(async (b) => ({ ...b, items: await batchItems(db, b.id) })));
+}

@@ -154,6 +154,25 @@ describe('the ledger', () => {
     ]);
     expect(sum[0].n).toBe(680);
 
+    // The reconciliation report: the ledger agrees with PayPal on both orders (one refunded) …
+    const report = await shop.call('GET', '/api/admin/reconciliation', { cookie: admin.cookie });
+    expect([report.status, report.body.checked.orders >= 2, report.body.differences]).toEqual([200, true, []]);
+    // … and lists the difference when an entry PayPal knows nothing of appears.
+    await db.pool.query(
+      `INSERT INTO ledger_entries (entry_kind, order_id, order_item_id, item_kind, item_id, item_title, license_type, currency,
+         gross_minor, tax_minor, paypal_fee_minor, platform_fee_minor, artist_net_minor, minimum_minor, discount_minor, extra_minor, occurred_at)
+       VALUES ('sale', $1, 999999, 'track', 1, 'Forged', 'personal', 'EUR', 500, 0, 0, 0, 500, 500, 0, 0, now())`,
+      [bought.FR],
+    );
+    const flagged = await shop.call('GET', '/api/admin/reconciliation', { cookie: admin.cookie });
+    expect(flagged.body.differences).toEqual([
+      { subject: `order ${bought.FR}`, what: 'captured amount (minor units)', ours: '1500', paypal: '1000' },
+    ]);
+    expect((await shop.call('GET', '/api/admin/reconciliation', { cookie: artist.cookie })).status).toBe(403);
+    expect((await shop.call('GET', '/api/admin/reconciliation?from=2020-01-01', { cookie: admin.cookie })).body.error.code).toBe(
+      'invalid_range',
+    );
+
     // The ledger is append-only.
     await expect(db.pool.query('UPDATE ledger_entries SET artist_net_minor = 0 WHERE order_id = $1', [bought.FR])).rejects.toThrow(
       /never changed/,

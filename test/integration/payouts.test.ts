@@ -70,6 +70,8 @@ describe('payouts', () => {
     expect(await balance(shop, small.cookie)).toMatchObject({ available: '2.25', paidOut: '0.00' });
     expect(await balance(shop, unconfirmed.cookie)).toMatchObject({ available: '8.30', paidOut: '0.00' });
     expect((await shop.call('POST', '/api/admin/payouts/run', { cookie: paid.cookie })).status).toBe(403);
+    const report = await shop.call('GET', '/api/admin/reconciliation', { cookie: admin.cookie });
+    expect([report.body.checked.payoutBatches, report.body.differences]).toEqual([1, []]);
 
     // The item webhooks arrived too, and said the same; each artist heard once what became of their payout.
     await until(() => shop.paypal.deliveries.some((d) => d.event.event_type === 'PAYMENT.PAYOUTS-ITEM.FAILED'), 'the payout webhooks');
