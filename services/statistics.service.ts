@@ -4,19 +4,13 @@ import { dailyPlays, listHistory, storeTotals, trackTotals, type Range } from '.
 import { requireRole, requireSignedIn, type Actor } from './actor';
 import { addDays } from '../lib/clock';
 import type { ServiceDeps } from './deps';
-import { fail } from '../lib/errors';
+import { checkedRange } from '../lib/date-range';
 
 const MAX_RANGE_DAYS = 366;
 
 /** The range asked for, defaulting to the last 30 days, at most a year long. */
 export function statsRange(deps: Pick<ServiceDeps, 'clock'>, from?: Date, to?: Date): Range {
-  const end = to ?? deps.clock();
-  const start = from ?? addDays(end, -30);
-  if (start >= end) throw fail('invalid_range', { message: '"from" must be before "to".' });
-  if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * 86_400_000) {
-    throw fail('invalid_range', { message: `A range may span at most ${MAX_RANGE_DAYS} days.` });
-  }
-  return { from: start, to: end };
+  return checkedRange({ from, to }, { now: deps.clock(), defaultFrom: (end) => addDays(end, -30), maxDays: MAX_RANGE_DAYS });
 }
 
 export async function myHistory(deps: ServiceDeps, actor: Actor | undefined, page: Page) {

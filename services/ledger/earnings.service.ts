@@ -1,4 +1,5 @@
 import { addDays } from '../../lib/clock';
+import { checkedRange } from '../../lib/date-range';
 import { fail } from '../../lib/errors';
 import { earningsTotals, ledgerEntriesBetween, monthlyNet, ossSummary, type LedgerEntry } from '../../db/repos/ledger.repo';
 import { paidOut } from '../../db/repos/payouts.repo';
@@ -50,11 +51,8 @@ export async function salesReport(
 ): Promise<{ from: Date; to: Date; entries: LedgerEntry[] }> {
   const me = requireRole(actor, 'artist', 'admin');
   const now = deps.clock();
-  const from = range.from ?? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const to = range.to ?? now;
-  if (from >= to) throw fail('invalid_range', { message: '"from" must be before "to".' });
-  if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * 86_400_000)
-    throw fail('invalid_range', { message: `A report may span at most ${MAX_REPORT_DAYS} days.` });
+  const startOfMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const { from, to } = checkedRange(range, { now, defaultFrom: () => startOfMonth, maxDays: MAX_REPORT_DAYS });
   return { from, to, entries: await ledgerEntriesBetween(deps.db, { from, to, artistUserId: scopeOf(me, scope) }) };
 }
 

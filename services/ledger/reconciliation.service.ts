@@ -1,6 +1,7 @@
 import { orderLedgerSums, ordersSettledBetween } from '../../db/repos/ledger.repo';
 import { batchesSentBetween } from '../../db/repos/payouts.repo';
-import { fail } from '../../lib/errors';
+import { addDays } from '../../lib/clock';
+import { checkedRange } from '../../lib/date-range';
 import { requireRole, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
@@ -27,10 +28,7 @@ const MAX_DAYS = 31;
 
 export async function reconciliationReport(deps: Deps, actor: Actor | undefined, range: { from?: Date; to?: Date }) {
   requireRole(actor, 'admin');
-  const to = range.to ?? deps.clock();
-  const from = range.from ?? new Date(to.getTime() - 7 * 86_400_000);
-  if (from >= to || to.getTime() - from.getTime() > MAX_DAYS * 86_400_000)
-    throw fail('invalid_range', { message: `A reconciliation covers at most ${MAX_DAYS} days, "from" before "to".` });
+  const { from, to } = checkedRange(range, { now: deps.clock(), defaultFrom: (end) => addDays(end, -7), maxDays: MAX_DAYS });
   const differences: Difference[] = [];
   const differ = (subject: string, what: string, ours: unknown, paypal: unknown) => {
     if (String(ours) !== String(paypal)) differences.push({ subject, what, ours: String(ours), paypal: String(paypal) });
