@@ -1,4 +1,4 @@
-import { currencyOf, PAYPAL_CURRENCIES, toMinor, type Currency, type CurrencyCode } from '../contract/money';
+import { currencyOf, formatMinor, PAYPAL_CURRENCIES, toMinor, type Currency, type CurrencyCode } from '../contract/money';
 
 /**
  * Money in code is integer minor units or exact decimal strings ("2.97",
@@ -30,4 +30,10 @@ export function parseMinor(value: unknown, code: unknown): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Minor units as a decimal string in the named currency ("12.34", yen "1500"); the bare number for a code PayPal does not take. */
+export function formatMinorIn(minor: number, code: string): string {
+  const currency = currencyNamed(code);
+  return currency ? formatMinor(minor, currency) : String(minor);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { LedgerEntry } from '../db/repos/ledger.repo';
 import { csvLine } from '../lib/csv';
 import { parseInput } from '../lib/errors';
-import { currencyNamed, formatMinor } from '../lib/money';
+import { formatMinorIn } from '../lib/money';
 import { earnings, ossReport, salesReport } from '../services/ledger/earnings.service';
 import { addTaxRate, mySaleMail, setArtistPlatformFee, setMySaleMail, taxRates } from '../services/ledger/ledger-admin.service';
 import { idParam } from './request';
@@ -24,11 +24,6 @@ const rateBody = z
 const mailBody = z.object({ saleMail: z.enum(['each', 'daily', 'off']) }).strict();
 const quarterQuery = z.object({ quarter: z.string().regex(/^\d{4}-Q[1-4]$/, 'looks like 2026-Q4') }).strict();
 
-/** A ledger amount as the API writes money: a decimal string in its currency ("12.34", JPY "1500"). */
-const amount = (minor: number, currency: string) => {
-  const c = currencyNamed(currency);
-  return c ? formatMinor(minor, c) : String(minor);
-};
 const percent = (bp: number) => (bp / 100).toFixed(2).replace(/\.?0+$/, '');
 
 export const SALES_CSV_COLUMNS = [
@@ -56,7 +51,7 @@ export const SALES_CSV_COLUMNS = [
 ];
 
 function salesRow(e: LedgerEntry): string {
-  const money = (minor: number) => amount(minor, e.currency);
+  const money = (minor: number) => formatMinorIn(minor, e.currency);
   return csvLine([
     e.occurredAt.toISOString(),
     e.entryKind,
@@ -106,18 +101,18 @@ export function earningsRoutes(deps: RouteDeps): Router {
         platformFeePercent: percent(result.platformFeeBp),
         balances: result.totals.map((t) => ({
           currency: t.currency,
-          available: amount(t.availableMinor, t.currency),
-          pending: amount(t.pendingMinor, t.currency),
-          paidOut: amount(t.paidOutMinor, t.currency),
-          gross: amount(t.grossMinor, t.currency),
-          tax: amount(t.taxMinor, t.currency),
-          paypalFee: amount(t.paypalFeeMinor, t.currency),
-          platformFee: amount(t.platformFeeMinor, t.currency),
-          net: amount(t.netMinor, t.currency),
+          available: formatMinorIn(t.availableMinor, t.currency),
+          pending: formatMinorIn(t.pendingMinor, t.currency),
+          paidOut: formatMinorIn(t.paidOutMinor, t.currency),
+          gross: formatMinorIn(t.grossMinor, t.currency),
+          tax: formatMinorIn(t.taxMinor, t.currency),
+          paypalFee: formatMinorIn(t.paypalFeeMinor, t.currency),
+          platformFee: formatMinorIn(t.platformFeeMinor, t.currency),
+          net: formatMinorIn(t.netMinor, t.currency),
           sales: t.sales,
           refunds: t.refunds,
         })),
-        months: result.months.map((m) => ({ month: m.month, currency: m.currency, net: amount(m.netMinor, m.currency) })),
+        months: result.months.map((m) => ({ month: m.month, currency: m.currency, net: formatMinorIn(m.netMinor, m.currency) })),
       });
     });
   }
@@ -181,7 +176,7 @@ export function earningsRoutes(deps: RouteDeps): Router {
         items: b.items.map((i) => ({
           artistUserId: i.artistUserId,
           paypalEmail: i.paypalEmail,
-          amount: amount(i.amountMinor, i.currency),
+          amount: formatMinorIn(i.amountMinor, i.currency),
           currency: i.currency,
           status: i.status,
           transactionId: i.transactionId,
@@ -213,7 +208,14 @@ export function earningsRoutes(deps: RouteDeps): Router {
       `oss-${quarter}.csv`,
       ['country', 'rate_percent', 'currency', 'net', 'tax', 'entries'],
       report.rows.map((r) =>
-        csvLine([r.country, percent(r.rateBp), r.currency, amount(r.netMinor, r.currency), amount(r.taxMinor, r.currency), r.entries]),
+        csvLine([
+          r.country,
+          percent(r.rateBp),
+          r.currency,
+          formatMinorIn(r.netMinor, r.currency),
+          formatMinorIn(r.taxMinor, r.currency),
+          r.entries,
+        ]),
       ),
     );
   });

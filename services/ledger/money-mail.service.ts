@@ -2,7 +2,7 @@ import { ledgerEntriesBetween, saleEntriesOf, type LedgerEntry } from '../../db/
 import { findOrder } from '../../db/repos/orders.repo';
 import { artistsMailedAs, claimMail, releaseMail } from '../../db/repos/sent-mail.repo';
 import { findUserById } from '../../db/repos/users.repo';
-import { currencyNamed, formatMinor } from '../../lib/money';
+import { formatMinorIn } from '../../lib/money';
 import type { ServiceDeps } from '../deps';
 import type { MailMessage } from '../mail/mailer';
 import { moneyMail, type Block } from '../mail/money.mail';
@@ -30,10 +30,7 @@ async function sendOnce(deps: Deps, key: string, build: () => Promise<MailMessag
   }
 }
 
-const money = (minor: number, currency: string) => {
-  const c = currencyNamed(currency);
-  return `${c ? formatMinor(minor, c) : String(minor)} ${currency}`;
-};
+const money = (minor: number, currency: string) => `${formatMinorIn(minor, currency)} ${currency}`;
 const sum = (entries: LedgerEntry[], pick: (e: LedgerEntry) => number) => entries.reduce((a, e) => a + pick(e), 0);
 const LICENSES: Record<string, string> = { personal: 'personal use', commercial: 'commercial license', streaming: 'streaming pass' };
 
