@@ -1,8 +1,8 @@
 import { withTransaction } from '../../db/pool';
 import { deleteReleaseExtra, insertReleaseExtra, listReleaseExtras, type ReleaseExtra } from '../../db/repos/release-extras.repo';
-import { findReleaseById, lockRelease } from '../../db/repos/releases.repo';
-import { fail, releaseNotFound } from '../../lib/errors';
-import { mayManageTrack, requireRole, type Actor } from '../actor';
+import { fail } from '../../lib/errors';
+import { requireRole, type Actor } from '../actor';
+import { checkReleaseWritable, lockManaged } from './releases.service';
 import type { ServiceDeps } from '../deps';
 import { sniffImage } from '../images/image-sniff';
 import { downloadName } from '../streaming/stream.service';
@@ -42,10 +42,10 @@ function extraName(given: string, ext: string): string {
   return `${name}.${ext}`;
 }
 
-async function writableRelease(deps: ServiceDeps, actor: Actor | undefined, releaseId: number) {
+/** The actor, if the release is one they may change (theirs or an admin's, not deleted); 404 release_not_found otherwise. */
+async function writableRelease(deps: ServiceDeps, actor: Actor | undefined, releaseId: number): Promise<Actor> {
   const me = requireRole(actor, 'artist', 'admin');
-  const release = await findReleaseById(deps.db, releaseId);
-  if (!release || !mayManageTrack(me, release) || release.isDeleted) throw releaseNotFound();
+  await checkReleaseWritable(deps, me, releaseId);
   return me;
 }
 
@@ -74,8 +74,7 @@ export async function addReleaseExtra(
   await deps.storage.put(key, file.bytes);
   try {
     return await withTransaction(deps.db, async (tx) => {
-      const release = await lockRelease(tx, releaseId);
-      if (!release || !mayManageTrack(me, release) || release.isDeleted) throw releaseNotFound();
+      await lockManaged(tx, me, releaseId);
       if ((await listReleaseExtras(tx, releaseId)).length >= EXTRAS_PER_RELEASE) throw fail('too_many_extras');
       const name = extraName(file.name, ext);
       const extra = await insertReleaseExtra(tx, { releaseId, name, storageKey: key, mime, sizeBytes: file.bytes.length });

@@ -74,7 +74,7 @@ function writable(actor: Actor, release: Release | undefined): Release {
 }
 
 /** The release, locked, if the actor may change it. */
-async function lockManaged(tx: Tx, actor: Actor, id: number): Promise<Release> {
+export async function lockManaged(tx: Tx, actor: Actor, id: number): Promise<Release> {
   return writable(actor, await lockRelease(tx, id));
 }
 
