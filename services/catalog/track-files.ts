@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
-import { pipeline } from 'node:stream/promises';
 import { AUDIO_EXT, AUDIO_MIME, type AudioFormat } from '../audio/audio-sniff';
 import { cutPreview, type CutFormat } from '../audio/preview/cut-preview';
 import { cutWithFfmpeg, ffmpegCutOutput, isFfmpegCut } from '../audio/preview/ffmpeg-cut';
 import type { ServiceDeps } from '../deps';
-import { withWorkFiles } from '../storage/temp-files';
+import { copyToFile, withWorkFiles } from '../storage/temp-files';
 import { sniffImage } from '../images/image-sniff';
 import { fail, serviceUnavailable } from '../../lib/errors';
 
@@ -123,7 +122,7 @@ export function storedPreviewSource(
     durationSeconds: track.durationSeconds ?? 0,
     readPrefix: storagePrefix(deps, track.audioFilename),
     wholeFile: async (scratch) => {
-      await pipeline(deps.storage.createReadStream(track.audioFilename), fs.createWriteStream(scratch));
+      await copyToFile(deps.storage, track.audioFilename, scratch);
       return scratch;
     },
   };

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
 import { findWaveform, saveWaveform } from '../../db/repos/waveforms.repo';
 import { serviceUnavailable } from '../../lib/errors';
@@ -7,7 +5,7 @@ import type { Actor } from '../actor';
 import { PeakCollector, WAVEFORM_RATE } from '../audio/waveform-peaks';
 import type { ServiceDeps } from '../deps';
 import { JOBS } from '../jobs/job-queue';
-import { withWorkFiles } from '../storage/temp-files';
+import { copyToFile, withWorkFiles } from '../storage/temp-files';
 import { findVisibleTrack } from './catalog.service';
 
 /**
@@ -59,7 +57,7 @@ export async function makeWaveform(deps: Deps, trackId: number): Promise<void> {
   if (!track || track.isDeleted) return;
   if ((await findWaveform(deps.db, track.id))?.master === masterOf(track)) return;
   await withWorkFiles(deps.config.uploadDir, ['master'], async ({ master }) => {
-    await pipeline(deps.storage.createReadStream(track.audioFilename), fs.createWriteStream(master));
+    await copyToFile(deps.storage, track.audioFilename, master);
     const collector = new PeakCollector(track.durationSeconds ?? 0);
     await deps.ffmpeg.run(['-i', master, '-map', '0:a:0', '-ac', '1', '-ar', String(WAVEFORM_RATE), '-f', 's16le', 'pipe:1'], (chunk) =>
       collector.add(chunk),

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import type { DownloadFormat } from '../../contract/api';
 import { findReleaseById, type Release } from '../../db/repos/releases.repo';
 import { findRendition, insertRendition, listRenditionFormats, type Rendition } from '../../db/repos/renditions.repo';
@@ -10,7 +9,7 @@ import type { Actor } from '../actor';
 import { findVisibleTrack } from '../catalog/catalog.service';
 import type { ServiceDeps } from '../deps';
 import { JOBS } from '../jobs/job-queue';
-import { withWorkFiles } from '../storage/temp-files';
+import { copyToFile, withWorkFiles } from '../storage/temp-files';
 import { downloadName, requireDownload, type AudioSource } from '../streaming/stream.service';
 import { isLossless, RECIPE_VERSION, RECIPES, recipeOf, type Recipe } from './formats';
 
@@ -177,8 +176,8 @@ export async function makeRendition(deps: Deps, trackId: number, format: Downloa
   if (await findRendition(deps.db, track.id, recipe.format, plan.recipeKey)) return;
 
   await withWorkFiles(deps.config.uploadDir, ['master', 'cover', 'out'], async ({ master, cover, out: output }) => {
-    await pipeline(deps.storage.createReadStream(track.audioFilename), fs.createWriteStream(master));
-    if (plan.cover) await pipeline(deps.storage.createReadStream(plan.cover), fs.createWriteStream(cover));
+    await copyToFile(deps.storage, track.audioFilename, master);
+    if (plan.cover) await copyToFile(deps.storage, plan.cover, cover);
     const t = plan.tags;
     const metadata: [string, string | number | null][] = [
       ['title', t.title],

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { STORAGE_FOLDERS } from './storage';
+import { pipeline } from 'node:stream/promises';
+import { STORAGE_FOLDERS, type Storage } from './storage';
 
 /** Uploads are streamed to `incoming/<random>.upload.tmp` under UPLOAD_DIR. */
 export const UPLOAD_TEMP_SUFFIX = '.upload.tmp';
@@ -59,4 +60,9 @@ export async function withWorkFiles<N extends string, T>(
   } finally {
     await Promise.all(Object.values<string>(files).map((file) => fs.promises.rm(file, { force: true })));
   }
+}
+
+/** Copies a stored object into a local (scratch) file, streamed: what ffmpeg reads. */
+export function copyToFile(storage: Storage, key: string, file: string): Promise<void> {
+  return pipeline(storage.createReadStream(key), fs.createWriteStream(file));
 }
