@@ -23,18 +23,29 @@ interface Box {
   body: Buffer;
 }
 
+/**
+ * A box header at `at` in `bytes`: its type, its whole length (a 64-bit
+ * length when the 32-bit one is 1; the rest of its container, `remaining`,
+ * when it is 0) and the header's own length; undefined when it cannot be.
+ */
+function boxHeader(bytes: Buffer, at: number, remaining: number): { type: string; length: number; header: number } | undefined {
+  if (at + 8 > bytes.length) return undefined;
+  let length = bytes.readUInt32BE(at);
+  let header = 8;
+  if (length === 1) {
+    if (at + 16 > bytes.length) return undefined;
+    length = Number(bytes.readBigUInt64BE(at + 8));
+    header = 16;
+  } else if (length === 0) length = remaining;
+  return length < header ? undefined : { type: bytes.toString('latin1', at + 4, at + 8), length, header };
+}
+
 function* boxes(buf: Buffer): Generator<Box> {
-  let offset = 0;
-  while (offset + 8 <= buf.length) {
-    let size = buf.readUInt32BE(offset);
-    let header = 8;
-    if (size === 1 && offset + 16 <= buf.length) {
-      size = Number(buf.readBigUInt64BE(offset + 8));
-      header = 16;
-    } else if (size === 0) size = buf.length - offset;
-    if (size < header || offset + size > buf.length) return;
-    yield { type: buf.toString('latin1', offset + 4, offset + 8), body: buf.subarray(offset + header, offset + size) };
-    offset += size;
+  for (let offset = 0; ;) {
+    const box = boxHeader(buf, offset, buf.length - offset);
+    if (!box || offset + box.length > buf.length) return;
+    yield { type: box.type, body: buf.subarray(offset + box.header, offset + box.length) };
+    offset += box.length;
   }
 }
 
@@ -98,17 +109,10 @@ interface TopBox {
 async function* topLevelBoxes(file: string, size: number): AsyncGenerator<TopBox | 'bad'> {
   for (let offset = 0, count = 0; offset < size; count++) {
     if (count >= 1000 || offset + 8 > size) return yield 'bad';
-    const bytes = await readBytes(file, offset, 16);
-    let length = bytes.readUInt32BE(0);
-    let header = 8;
-    if (length === 1) {
-      if (bytes.length < 16) return yield 'bad';
-      length = Number(bytes.readBigUInt64BE(8));
-      header = 16;
-    } else if (length === 0) length = size - offset; // "to the end of the file"
-    if (length < header) return yield 'bad';
-    yield { type: bytes.toString('latin1', 4, 8), offset, length, header };
-    offset += length;
+    const box = boxHeader(await readBytes(file, offset, 16), 0, size - offset);
+    if (!box) return yield 'bad';
+    yield { ...box, offset };
+    offset += box.length;
   }
 }
 
