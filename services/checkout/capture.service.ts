@@ -5,7 +5,7 @@ import { fail, orderNotFound } from '../../lib/errors';
 import { requireSignedIn, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
-import { settleDecline, settleFailure, settleFromProvider } from './settlement';
+import { nextCaptureAttempt, settleFailure, settleFromProvider } from './settlement';
 
 export type { CaptureOutcome };
 
@@ -61,8 +61,10 @@ export async function captureAndSettle(deps: Deps, order: Order): Promise<Captur
       return settled(view ? await settleFromProvider(deps, order.id, view) : order);
     }
     case 'declined':
-      return { order: await settleDecline(deps, order.id, order.captureAttempt, result.approveUrl), outcome: 'declined' };
+      return { order: await nextCaptureAttempt(deps, order.id, order.captureAttempt, result.approveUrl), outcome: 'declined' };
     case 'not_approved':
+      // Nothing was charged, but PayPal may replay this refusal to the same request id: the next capture, after the buyer approves, uses a new one.
+      await nextCaptureAttempt(deps, order.id, order.captureAttempt, undefined);
       throw fail('order_not_approved');
   }
 }

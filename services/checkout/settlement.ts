@@ -125,8 +125,11 @@ export async function settleRefund(
   return settled;
 }
 
-/** The buyer's funding was declined: the next capture attempt gets a new PayPal-Request-Id. */
-export function settleDecline(deps: Deps, orderId: number, attempt: number, approveUrl: string | undefined): Promise<Order> {
+/**
+ * A capture attempt ended with nothing charged (the funding was declined, or the buyer had not approved yet):
+ * the next attempt gets a new PayPal-Request-Id, so PayPal cannot replay this refusal to it.
+ */
+export function nextCaptureAttempt(deps: Deps, orderId: number, attempt: number, approveUrl: string | undefined): Promise<Order> {
   return underLock(deps, orderId, async (order, tx) => {
     if (!isOpen(order) || order.captureAttempt !== attempt) return order;
     return updateOrder(tx, order.id, { captureAttempt: attempt + 1, approveUrl: approveUrl ?? order.approveUrl ?? undefined });

@@ -5,7 +5,6 @@ import { markPaymentEventProcessed, recordPaymentEvent } from '../../db/repos/pa
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
 import type { WebhookDelivery } from '../payments/payment-gateway';
-import { captureAndSettle } from './capture.service';
 import { reconcileOrder } from './reconcile.service';
 import { settleRefund } from './settlement';
 import { fail } from '../../lib/errors';
@@ -81,8 +80,9 @@ async function apply(deps: Deps, event: PaypalEvent): Promise<void> {
   if (!order) return; // not one of ours (another integration on the same PayPal account)
   switch (event.event_type) {
     case 'CHECKOUT.ORDER.APPROVED':
-      // The buyer approved but may never come back to /checkout/return.
-      if (order.status === 'CREATED') await captureAndSettle(deps, order);
+      // The buyer approved but may never come back to /checkout/return. The event may arrive late (after a
+      // decline sent the buyer back to PayPal): capture only what PayPal holds approved now.
+      if (order.status === 'CREATED') await reconcileOrder(deps, order);
       return;
     case 'PAYMENT.CAPTURE.COMPLETED':
     case 'PAYMENT.CAPTURE.PENDING':

@@ -112,6 +112,8 @@ run('download formats, in Chromium', () => {
     const [waveBox, seekBox] = [await wave.boundingBox(), await seek.boundingBox()];
     // The control covers the 2 hearable seconds of 10: a fifth of the drawn track.
     expect(seekBox!.width / waveBox!.width).toBeCloseTo(0.2, 1);
+    // A seek bar has a length once the audio's metadata is in (before that a click has nothing to seek).
+    await page.waitForFunction(() => Number((document.querySelector('.player-seek') as unknown as { max: string }).max) > 0);
     const currentTime = () => page.evaluate(() => (document.querySelector('audio') as unknown as { currentTime: number }).currentTime);
     await page.evaluate(() => (document.querySelector('audio') as unknown as { pause(): void }).pause());
     await page.mouse.click(seekBox!.x + seekBox!.width * 0.75, seekBox!.y + seekBox!.height / 2);

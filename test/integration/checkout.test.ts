@@ -183,6 +183,11 @@ describe('buying', () => {
     const early = await shop.call('POST', `/api/checkout/orders/${created.body.orderId}/capture`, { cookie: buyer.cookie });
     expect([early.status, early.body.error.code]).toEqual([409, 'order_not_approved']);
     expect((await orderRow(created.body.orderId)).status).toBe('CREATED');
+
+    // PayPal replays a refusal to the request id it was given: the capture after approval must use a new one.
+    const back = await shop.approve(created.body.approveUrl, 'balance');
+    const paid = await shop.follow(back, buyer.cookie);
+    expect(paid.location).toBe(`/checkout/result?status=completed&order=${created.body.orderId}`);
   });
 
   it('lets a declined buyer approve again and then pays', async () => {
@@ -191,6 +196,16 @@ describe('buying', () => {
     const { orderId, approveUrl, back } = await shop.approvedOrder(buyer.cookie, [track.id], 'declined');
     const declined = await shop.follow(back, buyer.cookie);
     expect(declined.location).toBe(`/checkout/result?status=declined&order=${orderId}`);
+    // The approval's webhook may arrive after the decline: it must neither capture nor spend the next attempt.
+    const standin = shop.paypal.standin;
+    await standin.webhooks.settled();
+    const { paypal_order_id: paypalOrderId } = await orderRow(orderId);
+    const approval = shop.paypal.deliveries.find(
+      (d) => d.event.event_type === 'CHECKOUT.ORDER.APPROVED' && (d.event.resource as { id: string }).id === paypalOrderId,
+    );
+    const { event_type, resource_type, resource, summary } = approval!.event;
+    standin.webhooks.emit(event_type, resource_type, resource, summary);
+    await standin.webhooks.settled();
     expect(await orderRow(orderId)).toMatchObject({ status: 'CREATED', capture_attempt: 1 });
     const view = await shop.call('GET', `/api/me/orders/${orderId}`, { cookie: buyer.cookie });
     expect(view.body.order.approveUrl).toBe(approveUrl);
