@@ -668,7 +668,10 @@ CREATE TABLE payout_batches (
     currency CHAR(3) NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
     created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
     created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    sent_at TIMESTAMPTZ
+    sent_at TIMESTAMPTZ,
+    -- 0019: why PayPal last refused to take the batch (sent again until it does).
+    refusal VARCHAR(300),
+    refused_at TIMESTAMPTZ
 );
 
 CREATE TABLE payout_items (

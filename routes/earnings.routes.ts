@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { LedgerEntry } from '../db/repos/ledger.repo';
+import type { PayoutBatch } from '../db/repos/payouts.repo';
 import { csvLine } from '../lib/csv';
 import { parseInput } from '../lib/errors';
 import { formatMinorIn } from '../lib/money';
@@ -87,6 +88,17 @@ const sendCsv = (res: Response, filename: string, header: string[], rows: string
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Earnings, sales reports and the OSS VAT report: an artist's own, and the store's for admins. */
+/** A payout batch as the admin API shows it; `refusal` is PayPal's reason while it would not take the batch. */
+const batchJson = (b: PayoutBatch) => ({
+  id: b.id,
+  senderBatchId: b.senderBatchId,
+  paypalBatchId: b.paypalBatchId,
+  createdAt: b.createdAt.toISOString(),
+  sentAt: b.sentAt?.toISOString() ?? null,
+  refusal: b.refusal,
+  refusedAt: b.refusedAt?.toISOString() ?? null,
+});
+
 export function earningsRoutes(deps: RouteDeps): Router {
   const router = Router();
 
@@ -168,11 +180,7 @@ export function earningsRoutes(deps: RouteDeps): Router {
     const batches = await payoutBatches(deps, req.actor);
     res.set('Cache-Control', 'no-store').json({
       batches: batches.map((b) => ({
-        id: b.id,
-        senderBatchId: b.senderBatchId,
-        paypalBatchId: b.paypalBatchId,
-        createdAt: b.createdAt.toISOString(),
-        sentAt: b.sentAt?.toISOString() ?? null,
+        ...batchJson(b),
         items: b.items.map((i) => ({
           artistUserId: i.artistUserId,
           paypalEmail: i.paypalEmail,
@@ -189,7 +197,7 @@ export function earningsRoutes(deps: RouteDeps): Router {
     const run = await runPayouts(deps, req.actor);
     res.json({
       created: run.created,
-      batch: run.batch && { id: run.batch.id, senderBatchId: run.batch.senderBatchId, paypalBatchId: run.batch.paypalBatchId },
+      batch: run.batch && batchJson(run.batch),
       items: run.items,
     });
   });

@@ -9,17 +9,20 @@ import { runWithDatabase } from './lib/with-database';
 // nothing twice. With the stand-in it needs PAYPAL_STANDIN_URL.
 void runWithDatabase('payouts:run', async ({ config, db, logger }) => {
   const deps = appDeps({ config, db, logger });
-  const repaired = await reconcilePayouts(deps);
+  const repaired = await reconcilePayouts(deps, {
+    onError: (batch, err) => logger.warn({ err, batch: batch.senderBatchId }, 'sending an earlier payout batch failed'),
+  });
   const run = await runPayouts(deps, undefined, { system: true });
   await deps.storage.close();
-  logger.info(
-    {
-      repaired,
-      batch: run.batch?.senderBatchId ?? null,
-      paypalBatchId: run.batch?.paypalBatchId ?? null,
-      items: run.items,
-      created: run.created,
-    },
-    run.batch ? 'payout batch sent' : 'nobody to pay',
-  );
+  const refusal = run.batch?.refusal;
+  const facts = {
+    repaired: repaired.checked,
+    batch: run.batch?.senderBatchId ?? null,
+    paypalBatchId: run.batch?.paypalBatchId ?? null,
+    items: run.items,
+    created: run.created,
+  };
+  if (refusal) logger.warn({ ...facts, refusal }, 'PayPal refused the payout batch; the reconciliation job sends it again');
+  else logger.info(facts, run.batch ? 'payout batch sent' : 'nobody to pay');
+  if (refusal) process.exitCode = 1;
 });

@@ -8,6 +8,9 @@ export interface PayoutBatch {
   currency: string;
   createdAt: Date;
   sentAt: Date | null;
+  /** PayPal's reason the last time it refused to take the batch (cleared once it does). */
+  refusal: string | null;
+  refusedAt: Date | null;
 }
 
 export interface PayoutItem {
@@ -24,7 +27,7 @@ export interface PayoutItem {
   updatedAt: Date;
 }
 
-const BATCH = camelColumns('id, sender_batch_id, paypal_batch_id, currency, created_at, sent_at');
+const BATCH = camelColumns('id, sender_batch_id, paypal_batch_id, currency, created_at, sent_at, refusal, refused_at');
 const ITEM = camelColumns(`id, batch_id, artist_user_id, paypal_email, amount_minor::float8 AS "amountMinor", currency, sender_item_id,
   paypal_item_id, status, transaction_id, updated_at`);
 
@@ -102,9 +105,17 @@ export function findPayoutItem(db: Queryable, paypalItemId: string): Promise<Pay
 }
 
 export async function markBatchSent(db: Queryable, batchId: number, paypalBatchId: string, at: Date): Promise<void> {
-  await db.query('UPDATE payout_batches SET paypal_batch_id = $2, sent_at = $3 WHERE id = $1 AND paypal_batch_id IS NULL', [
+  await db.query(
+    'UPDATE payout_batches SET paypal_batch_id = $2, sent_at = $3, refusal = NULL, refused_at = NULL WHERE id = $1 AND paypal_batch_id IS NULL',
+    [batchId, paypalBatchId, at],
+  );
+}
+
+/** PayPal would not take an unsent batch: why, and when (the batch is sent again later). */
+export async function markBatchRefused(db: Queryable, batchId: number, reason: string, at: Date): Promise<void> {
+  await db.query('UPDATE payout_batches SET refusal = $2, refused_at = $3 WHERE id = $1 AND paypal_batch_id IS NULL', [
     batchId,
-    paypalBatchId,
+    reason.slice(0, 300),
     at,
   ]);
 }

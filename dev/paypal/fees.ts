@@ -44,3 +44,15 @@ export function refundBreakdown(amount: { currency_code: string; value: string }
     total_refunded_amount: amount,
   };
 }
+
+/**
+ * What a capture leaves in the merchant's PayPal balance, in minor units: its net while completed; after
+ * the full refund, the refund's net taken back too (the merchant is left short of the fee PayPal kept).
+ */
+export function balanceOfCapture(capture: { status: string; amount: { currency_code: string; value: string } }): number {
+  const currency = currencyOf(capture.amount.currency_code);
+  const net = toMinor(captureBreakdown(capture.amount).net_amount.value, currency);
+  if (capture.status === 'COMPLETED') return net;
+  if (capture.status === 'REFUNDED') return net - toMinor(refundBreakdown(capture.amount).net_amount.value, currency);
+  return 0;
+}

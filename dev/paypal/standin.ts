@@ -11,6 +11,7 @@ export type { Exchange };
 import { resourceJson, type Money, type StoredCapture, type StoredOrder } from './resources';
 import { WebhookSender, type Delivery, type VerifyRequest } from './webhooks';
 import { installPayouts } from './payouts';
+import { balanceOfCapture } from './fees';
 
 /**
  * A local stand-in for the subset of PayPal's REST API that Song-Nexus uses,
@@ -142,7 +143,10 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
   });
 
   const { captureJson, orderJson, refundJson } = resourceJson(baseUrl);
-  installPayouts(app, { baseUrl, webhooks });
+  // The merchant's PayPal balance in a currency, before payouts: what a payout batch is paid from.
+  const takings = (currency: string) =>
+    [...captures.values()].filter((c) => c.amount.currency_code === currency).reduce((sum, c) => sum + balanceOfCapture(c), 0);
+  installPayouts(app, { baseUrl, webhooks, takings, mockCode });
 
   app.post(
     '/v2/checkout/orders',

@@ -40,8 +40,12 @@ export function jobHandlers(deps: ServiceDeps, logger: Logger): JobHandlers {
       });
       if (summary.checked > 0) logger.info(summary, 'payments reconciled');
       // Payout batches a crash left unsent or unread: sent under the same id (paid once) and read back.
-      const batches = await reconcilePayouts(deps);
-      if (batches > 0) logger.info({ batches }, 'payout batches reconciled');
+      const payouts = await reconcilePayouts(deps, {
+        onError: (batch, err) => logger.warn({ err, batch: batch.senderBatchId }, 'reconciling a payout batch failed'),
+      });
+      for (const batch of payouts.refused)
+        logger.warn({ batch: batch.senderBatchId, refusal: batch.refusal }, 'PayPal refused a payout batch; it is sent again later');
+      if (payouts.checked > 0) logger.info({ batches: payouts.checked, refused: payouts.refused.length }, 'payout batches reconciled');
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   insertBatch,
   listBatches,
   lockPayouts,
+  markBatchRefused,
   markBatchSent,
   payableBalances,
   unsettledBatches,
@@ -73,8 +74,11 @@ export async function runPayouts(deps: Deps, actor: Actor | undefined, options: 
   };
 }
 
-/** Sends a recorded batch (again, if need be: PayPal pays a sender_batch_id once) and takes each item's state. */
-async function sendAndRead(deps: Deps, batch: PayoutBatch): Promise<void> {
+/**
+ * Sends a recorded batch (again, if need be: PayPal pays a sender_batch_id once) and takes each item's state.
+ * A batch PayPal refuses keeps its reason and stays unsent, holding its items, for the next reconciliation.
+ */
+async function sendAndRead(deps: Deps, batch: PayoutBatch): Promise<'read' | 'refused'> {
   let paypalBatchId = batch.paypalBatchId;
   if (!paypalBatchId) {
     const items = await batchItems(deps.db, batch.id);
@@ -91,6 +95,10 @@ async function sendAndRead(deps: Deps, batch: PayoutBatch): Promise<void> {
         })),
       }),
     );
+    if (sent.outcome === 'refused') {
+      await markBatchRefused(deps.db, batch.id, sent.reason, deps.clock());
+      return 'refused';
+    }
     paypalBatchId = sent.batchId;
     await markBatchSent(deps.db, batch.id, paypalBatchId, deps.clock());
   }
@@ -104,6 +112,7 @@ async function sendAndRead(deps: Deps, batch: PayoutBatch): Promise<void> {
     });
   }
   await noticeItems(deps, await batchItems(deps.db, batch.id));
+  return 'read';
 }
 
 /** Each item's notice to its artist (once per item and state; a mail server that is down is tried on the next read). */
@@ -111,11 +120,30 @@ async function noticeItems(deps: Deps, items: PayoutItem[]): Promise<void> {
   for (const item of items) await sendPayoutNotice(deps, item).catch(() => undefined);
 }
 
-/** The reconciliation of payouts: every batch a crash left unsent or unread is sent (once) and read back. */
-export async function reconcilePayouts(deps: Deps): Promise<number> {
+export interface PayoutsReconciled {
+  /** Batches a crash left unsent or unread, or PayPal refused earlier. */
+  checked: number;
+  /** Of those, the ones PayPal refused again (each with its reason in `refusal`). */
+  refused: PayoutBatch[];
+  errors: number;
+}
+
+/** The reconciliation of payouts: every batch left unsent (a crash, a refusal) or unread is sent (once) and read back. */
+export async function reconcilePayouts(
+  deps: Deps,
+  options: { onError?: (batch: PayoutBatch, err: unknown) => void } = {},
+): Promise<PayoutsReconciled> {
   const open = await unsettledBatches(deps.db);
-  for (const batch of open) await sendAndRead(deps, batch);
-  return open.length;
+  const summary: PayoutsReconciled = { checked: open.length, refused: [], errors: 0 };
+  for (const batch of open) {
+    try {
+      if ((await sendAndRead(deps, batch)) === 'refused') summary.refused.push((await findBatchBySenderId(deps.db, batch.senderBatchId))!);
+    } catch (err) {
+      summary.errors++;
+      options.onError?.(batch, err);
+    }
+  }
+  return summary;
 }
 
 /** A PAYMENT.PAYOUTS-ITEM.* webhook's item: its state as PayPal tells it now. */

@@ -76,6 +76,8 @@ export interface GatewayPayoutBatch {
   items: { itemId: string; senderItemId: string | undefined; status: PayoutItemStatus; transactionId: string | undefined }[];
 }
 
+export type PayoutBatchSent = { outcome: 'sent'; batchId: string } | { outcome: 'refused'; reason: string };
+
 export interface WebhookDelivery {
   headers: Record<string, string | undefined>;
   /** The body exactly as received. */
@@ -93,7 +95,8 @@ export interface PaymentGateway {
    * sender_batch_id once, so sending again (after an answer was lost)
    * resolves to the batch PayPal already has.
    */
-  createPayoutBatch(batch: { senderBatchId: string; subject: string; items: PayoutRequestItem[] }): Promise<{ batchId: string }>;
+  /** Sends a batch; `refused` when PayPal would not take it (nothing paid), with PayPal's error name and message. */
+  createPayoutBatch(batch: { senderBatchId: string; subject: string; items: PayoutRequestItem[] }): Promise<PayoutBatchSent>;
   getPayoutBatch(batchId: string): Promise<GatewayPayoutBatch>;
   /** Asks the provider whether a webhook delivery is genuine and meant for our webhook. */
   verifyWebhook(delivery: WebhookDelivery): Promise<boolean>;

@@ -61,12 +61,13 @@ export function paypalPayouts(settings: PayoutsSettings): Pick<PaymentGateway, '
       };
       const { status, json } = await call('POST', '/v1/payments/payouts', body);
       const header = json.batch_header as { payout_batch_id?: string } | undefined;
-      if (status === 201 && header?.payout_batch_id) return { batchId: header.payout_batch_id };
+      if (status === 201 && header?.payout_batch_id) return { outcome: 'sent', batchId: header.payout_batch_id };
       // The same sender_batch_id again: the batch PayPal already has is ours.
       const links = (json.links as { href?: string; rel?: string }[] | undefined) ?? [];
       const original = links.map((l) => /\/v1\/payments\/payouts\/([A-Z0-9]+)$/.exec(l.href ?? '')?.[1]).find(Boolean);
-      if (status === 400 && json.name === 'USER_BUSINESS_ERROR' && original) return { batchId: original };
-      throw new Error(`PayPal refused the payout batch (${status} ${String(json.name)}: ${String(json.message)})`);
+      if (status === 400 && json.name === 'USER_BUSINESS_ERROR' && original) return { outcome: 'sent', batchId: original };
+      // Any other 4xx: PayPal took nothing (short of funds, a restricted account, a malformed item).
+      return { outcome: 'refused', reason: `${status} ${String(json.name ?? 'refused')}: ${String(json.message ?? '')}`.trim() };
     },
 
     async getPayoutBatch(batchId) {

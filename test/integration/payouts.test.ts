@@ -41,6 +41,14 @@ const balance = async (h: CheckoutHarness, cookie: string) =>
 const batchesSent = (h: CheckoutHarness) =>
   h.paypal.standin.exchanges.filter((x) => x.method === 'POST' && x.path === '/v1/payments/payouts');
 
+/** The operator moves money between the store's PayPal account and their bank (the stand-in's control). */
+const moveFundsAt = async (h: CheckoutHarness, value: string) =>
+  (await fetch(`${h.paypal.url}/standin/funds`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ currency: 'EUR', value }),
+  }).then((r) => r.json())) as { currency: string; available: string };
+
 describe('payouts', () => {
   it('pays every artist above the minimum once, and gives a failed payout back to the balance', async () => {
     const admin = await signInAs(db.pool, 'admin');
@@ -91,6 +99,46 @@ describe('payouts', () => {
     expect(smtp.messages.filter((m) => m.subject?.includes('payout'))).toEqual([]);
   });
 
+  it('keeps a batch PayPal refuses for want of funds, and pays it once when the operator has added funds', async () => {
+    const inTwoDays = () => new Date(Date.now() + 2 * 86_400_000); // another day's run than the other tests'
+    const h = await startCheckoutHarness(db.pool, { env: ENV, clock: inTwoDays });
+    const moveFunds = (value: string) => moveFundsAt(h, value);
+    try {
+      const admin = await signInAs(db.pool, 'admin');
+      const artist = await artistWithSale(h, '10.00', 'short@paypal.test'); // PayPal holds €9.30, the artist is owed €8.30
+      expect(await moveFunds('-9.30')).toEqual({ currency: 'EUR', available: '0.00' }); // the operator took it all to the bank
+      const refused = await h.call('POST', '/api/admin/payouts/run', { cookie: admin.cookie });
+      expect([refused.status, refused.body.created, refused.body.batch.paypalBatchId]).toEqual([200, true, null]);
+      expect(refused.body.batch.refusal).toMatch(/^422 INSUFFICIENT_FUNDS: Sender does not have sufficient funds/);
+      // The batch holds the balance (so no other run pays it too); the admin page shows why it is not sent.
+      expect(await balance(h, artist.cookie)).toMatchObject({ available: '0.00', paidOut: '8.30' });
+      const listed = (await h.call('GET', '/api/admin/payouts', { cookie: admin.cookie })).body.batches[0];
+      expect([listed.refusal, listed.refusedAt]).toEqual([refused.body.batch.refusal, expect.any(String)]);
+      const items: { paypalEmail: string; amount: string; status: string }[] = listed.items;
+      expect(items.find((i) => i.paypalEmail === 'short@paypal.test')).toMatchObject({ amount: '8.30', status: 'NEW' });
+      // (Artists left with a balance by the other tests are in the batch too.)
+      const owed = items.reduce((sum, i) => sum + Math.round(Number(i.amount) * 100), 0);
+
+      // Refused again by the reconciliation job while the money is short; taken once it is there.
+      const reconcile = () => jobHandlers(h.deps, h.deps.logger)[JOBS.reconcilePayments]({});
+      await reconcile();
+      expect(batchesSent(h).map((x) => x.status)).toEqual([422, 422]);
+      await moveFunds((owed / 100).toFixed(2)); // exactly what the batch needs
+      await reconcile();
+      await reconcile();
+      expect(batchesSent(h).map((x) => x.status)).toEqual([422, 422, 201]);
+      const paid = (await h.call('GET', '/api/admin/payouts', { cookie: admin.cookie })).body.batches[0];
+      expect([paid.refusal, paid.paypalBatchId]).toEqual([null, expect.stringMatching(/^[A-Z0-9]{13}$/)]);
+      expect(paid.items.find((i: { paypalEmail: string }) => i.paypalEmail === 'short@paypal.test').status).toBe('SUCCESS');
+      // Paid once: all that is left is what came back from the failed items (the `+fail@` artist of the first test).
+      const failed = paid.items.filter((i: { status: string }) => i.status === 'FAILED');
+      const back = failed.reduce((sum: number, i: { amount: string }) => sum + Math.round(Number(i.amount) * 100), 0);
+      expect((await moveFunds('0.00')).available).toBe((back / 100).toFixed(2));
+    } finally {
+      await h.close();
+    }
+  });
+
   it('records a batch once when the store crashed after PayPal took it, repaired by reconciliation', async () => {
     let crash = true;
     const faulty = (gateway: PaymentGateway): PaymentGateway => ({
@@ -107,6 +155,7 @@ describe('payouts', () => {
     try {
       const admin = await signInAs(db.pool, 'admin');
       const artist = await artistWithSale(h, '10.00', 'crash@paypal.test');
+      await moveFundsAt(h, '100.00'); // enough for the balances the other tests left too
       const lost = await h.call('POST', '/api/admin/payouts/run', { cookie: admin.cookie });
       expect([lost.status, lost.body.error.code]).toEqual([502, 'payment_provider_unavailable']);
       // Recorded as paying (so nothing pays it twice), not yet known to PayPal's id.

@@ -162,6 +162,31 @@ describe('PayPal stand-in', () => {
     expect(pending.body.purchase_units[0].payments.captures[0].status).toBe('PENDING');
   });
 
+  it('fails a payout batch on request (PayPal-Mock-Response or a sandbox test value) and pays only from the balance', async () => {
+    const batch = (id: string, value: string, note = 'Earnings') => ({
+      sender_batch_header: { sender_batch_id: id, email_subject: 'A payout' },
+      items: [
+        { recipient_type: 'EMAIL', receiver: 'artist@example.test', note, sender_item_id: `${id}-1`, amount: { currency: 'EUR', value } },
+      ],
+    });
+    const mocked = await call('POST', '/v1/payments/payouts', batch('mock-1', '1.00'), {
+      'PayPal-Mock-Response': JSON.stringify({ mock_application_codes: 'SENDER_RESTRICTED' }),
+    });
+    expect([mocked.status, mocked.body.name]).toEqual([403, 'SENDER_RESTRICTED']);
+    const noted = await call('POST', '/v1/payments/payouts', batch('mock-2', '1.00', 'ERRPYO005'));
+    expect([noted.status, noted.body.name]).toEqual([422, 'INSUFFICIENT_FUNDS']);
+    // Nothing was refused for good: the same id goes through once the balance holds it.
+    const balance = await call('POST', '/standin/funds', { currency: 'EUR', value: '0.00' });
+    const more = (Number(balance.body.available) + 1).toFixed(2); // a euro more than the captures above left
+    const short = await call('POST', '/v1/payments/payouts', batch('mock-2', more));
+    expect([short.status, short.body.name]).toEqual([422, 'INSUFFICIENT_FUNDS']);
+    await call('POST', '/standin/funds', { currency: 'EUR', value: '2.00' });
+    const paid = await call('POST', '/v1/payments/payouts', batch('mock-2', more));
+    expect([paid.status, paid.body.batch_header.batch_status]).toEqual([201, 'PENDING']);
+    expect((await call('POST', '/standin/funds', { currency: 'EUR', value: '0.00' })).body.available).toBe('1.00');
+    expect((await call('POST', '/standin/funds', { currency: 'EUR', value: 'a lot' })).status).toBe(400);
+  });
+
   it('answers unknown orders with RESOURCE_NOT_FOUND, and cancelling returns to the cancel URL', async () => {
     const missing = await call('GET', '/v2/checkout/orders/NOPE');
     expect([missing.status, missing.body.name, missing.body.details[0].issue]).toEqual([404, 'RESOURCE_NOT_FOUND', 'INVALID_RESOURCE_ID']);

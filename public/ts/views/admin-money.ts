@@ -10,8 +10,12 @@ interface Batch {
   senderBatchId: string;
   paypalBatchId: string | null;
   createdAt: string;
+  /** PayPal's reason while it would not take the batch (it is sent again until it does). */
+  refusal: string | null;
   items: { paypalEmail: string; amount: string; currency: string; status: string }[];
 }
+
+const RETRIED = 'It is sent again automatically until PayPal takes it: add funds to the PayPal account, or settle what PayPal names.';
 
 /** Payout batches with their items, and the button that makes today's (once a day; again, it shows the day's). */
 async function payoutsSection(): Promise<HTMLElement> {
@@ -20,11 +24,12 @@ async function payoutsSection(): Promise<HTMLElement> {
   const run = h('button', { type: 'button' }, 'Pay out available balances now');
   run.addEventListener('click', () =>
     attempt(status, async () => {
-      const result = await api<{ created: boolean; items: number; batch: { senderBatchId: string } | null }>(
+      const result = await api<{ created: boolean; items: number; batch: Pick<Batch, 'senderBatchId' | 'refusal'> | null }>(
         'POST',
         '/api/admin/payouts/run',
       );
       if (!result.batch) return 'Nobody has a balance at or above the minimum with a confirmed PayPal address.';
+      if (result.batch.refusal) return `PayPal did not take batch ${result.batch.senderBatchId} (${result.batch.refusal}). ${RETRIED}`;
       return result.created
         ? `Batch ${result.batch.senderBatchId} sent: ${result.items} payout(s).`
         : `Today's batch ${result.batch.senderBatchId} was sent already.`;
@@ -38,7 +43,7 @@ async function payoutsSection(): Promise<HTMLElement> {
         h('td', {}, b.senderBatchId),
         h('td', {}, i.paypalEmail),
         h('td', { class: 'num' }, `${i.amount} ${i.currency}`),
-        h('td', {}, i.status.toLowerCase()),
+        h('td', {}, b.refusal ? `not sent: ${b.refusal}` : i.status.toLowerCase()),
       ),
     ),
   );
