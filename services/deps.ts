@@ -4,6 +4,7 @@ import type { JobQueue } from './jobs/job-queue';
 import type { Ffmpeg } from './audio/ffmpeg';
 import type { Clock } from '../lib/clock';
 import type { Currency } from '../lib/money';
+import type { Logger } from '../lib/logger';
 import type { Mailer } from './mail/mailer';
 import type { PaymentGateway } from './payments/payment-gateway';
 import type { PlayRecorder } from './plays/play-recorder';
@@ -62,6 +63,8 @@ export interface ServiceDeps {
   jobs: JobQueue;
   /** Sessions and tracks remembered between the audio routes' range requests; absent: always read. */
   accessCache?: AccessCache;
+  /** Where a rule notes what the operator should know (a fallback it took); absent in tools and tests that do not ask. */
+  logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
 /** Where a request came from, recorded with sessions and sign-in links. */

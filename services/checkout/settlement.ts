@@ -9,7 +9,7 @@ import type { ServiceDeps } from '../deps';
 import type { GatewayOrder } from '../payments/payment-gateway';
 import { decideSettlement, isOpen } from './settlement-decision';
 import { orderNotFound } from '../../lib/errors';
-import { recordRefund, recordSale } from '../ledger/ledger.service';
+import { recordRefund, recordSale, type RecordedSale } from '../ledger/ledger.service';
 
 /**
  * The only place an order changes status after it was created. Every change
@@ -20,8 +20,8 @@ import { recordRefund, recordSale } from '../ledger/ledger.service';
 
 /** Settling writes the ledger (its settings: fees, VAT). */
 type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'config'>;
-/** Completing or refunding an order queues its mail. */
-type CompletingDeps = Deps & Pick<ServiceDeps, 'jobs'>;
+/** Completing or refunding an order queues its mail (and notes a fallback it took in the log). */
+type CompletingDeps = Deps & Pick<ServiceDeps, 'jobs' | 'logger'>;
 
 async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: Tx) => Promise<Order>): Promise<Order> {
   return withTransaction(deps.db, async (tx) => {
@@ -42,6 +42,7 @@ async function underLock(deps: Deps, orderId: number, change: (order: Order, tx:
 export async function settleFromProvider(deps: CompletingDeps, orderId: number, view: GatewayOrder): Promise<Order> {
   let completedGift = false;
   let completedNow = false;
+  let sale: RecordedSale | undefined;
   const settled = await underLock(deps, orderId, async (order, tx) => {
     const decision = decideSettlement(order, view);
     const now = deps.clock();
@@ -51,7 +52,7 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
         return order;
       case 'complete': {
         // The ledger's sale entries, from what PayPal kept and where the payer is, in this same transaction.
-        const sale = await recordSale(tx, deps, order, {
+        sale = await recordSale(tx, deps, order, {
           id: decision.captureId,
           feeMinor: view.capture?.feeMinor,
           payerCountry: view.payerCountry,
@@ -90,6 +91,10 @@ export async function settleFromProvider(deps: CompletingDeps, orderId: number, 
         return updateOrder(tx, order.id, { status: 'REFUNDED', transactionId: decision.captureId, payerEmail, refundedAt: now });
     }
   });
+  if (sale?.storeCountry && deps.config.ledger.taxMode === 'inclusive')
+    deps.logger?.info({ orderId, country: sale.buyerCountry }, "PayPal gave no payer country: the store's country decided the VAT");
+  if (sale && !sale.feeKnown)
+    deps.logger?.warn({ orderId }, "PayPal's capture told no fee (no seller_receivable_breakdown): the ledger records a fee of 0");
   // Queued once the change has committed (the jobs read what it wrote: the codes, the ledger).
   if (completedGift) await deps.jobs.send(JOBS.giftMail, { orderId });
   if (completedNow) await queueOrderMail(deps, orderId, 'completed');

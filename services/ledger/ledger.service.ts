@@ -20,6 +20,14 @@ async function taxOf(tx: Tx, deps: Deps, country: string | null, day: Date) {
   return rateBp === undefined ? null : { country, rateBp };
 }
 
+export interface RecordedSale {
+  buyerCountry: string | null;
+  /** PayPal gave no payer country: the store's own country decided the VAT. */
+  storeCountry: boolean;
+  /** Whether PayPal told its fee (without a seller_receivable_breakdown the ledger records 0). */
+  feeKnown: boolean;
+}
+
 /**
  * The sale entries of an order being completed from PayPal's capture:
  * `feeMinor` is what PayPal kept (its seller_receivable_breakdown), the
@@ -30,10 +38,11 @@ export async function recordSale(
   deps: Deps,
   order: Order,
   capture: { id: string; feeMinor: number | undefined; payerCountry: string | undefined; at: Date },
-): Promise<{ buyerCountry: string | null; feeKnown: boolean }> {
+): Promise<RecordedSale> {
   const currency = currencyNamed(order.currency);
   if (!currency) throw new Error(`order ${order.id} is in ${order.currency}, which PayPal does not take`);
   const lines = await soldLinesOf(tx, order.id, 10 ** currency.decimals);
+  const storeCountry = capture.payerCountry === undefined && deps.config.ledger.storeCountry !== undefined;
   const buyerCountry = capture.payerCountry ?? deps.config.ledger.storeCountry ?? null;
   const overrides = await platformFeeOverrides(tx, [...new Set(lines.flatMap((l) => (l.artistUserId === null ? [] : [l.artistUserId])))]);
   const entries = saleEntries(lines, {
@@ -48,7 +57,7 @@ export async function recordSale(
       artist === null ? deps.config.ledger.platformFeeBp : (overrides.get(artist) ?? deps.config.ledger.platformFeeBp),
   });
   await appendLedgerEntries(tx, entries);
-  return { buyerCountry, feeKnown: capture.feeMinor !== undefined };
+  return { buyerCountry, storeCountry, feeKnown: capture.feeMinor !== undefined };
 }
 
 /** The negating entries of a refunded (or reversed) order; PayPal's returned fee as its refund says (none for a reversal). */

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { signInAs } from '../support/auth';
 import { useCheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
+import { createLogger } from '../../lib/logger';
 
 /**
  * The ledger over HTTP against the PayPal stand-in (which reports its fee,
@@ -13,7 +14,10 @@ import { useTestDatabase } from '../support/db';
  */
 
 const db = useTestDatabase();
-const shop = useCheckoutHarness(db, { env: { TAX_MODE: 'inclusive', STORE_COUNTRY: 'DE', PLATFORM_FEE_PERCENT: '10' } });
+// What the store logs, to see the fallbacks it notes.
+const logged: { msg: string; orderId?: number; country?: string }[] = [];
+const logger = createLogger('info', { write: (line: string) => void logged.push(JSON.parse(line)) });
+const shop = useCheckoutHarness(db, { env: { TAX_MODE: 'inclusive', STORE_COUNTRY: 'DE', PLATFORM_FEE_PERCENT: '10' }, logger });
 
 const entries = async (orderId: number) =>
   (
@@ -178,6 +182,21 @@ describe('the ledger', () => {
       /never changed/,
     );
     await expect(db.pool.query('DELETE FROM ledger_entries WHERE order_id = $1', [bought.FR])).rejects.toThrow(/never changed/);
+  });
+
+  it('takes the store’s country for a payer PayPal gave none for, and logs that it did', async () => {
+    const { track } = await shop.sellable('10.00');
+    const buyer = await signInAs(db.pool, 'user');
+    const { orderId, back } = await shop.approvedOrder(buyer.cookie, [track.id], 'balance', '');
+    expect((await shop.follow(back, buyer.cookie)).status).toBe(303);
+    expect(await entries(orderId)).toEqual([expect.objectContaining({ gross: 1000, tax: 160, tax_country: 'DE', buyer_country: 'DE' })]);
+    expect(logged.filter((l) => l.orderId === orderId)).toEqual([
+      expect.objectContaining({ msg: "PayPal gave no payer country: the store's country decided the VAT", country: 'DE' }),
+    ]);
+    // A payer PayPal gave a country for is not noted.
+    const french = await shop.approvedOrder(buyer.cookie, [(await shop.sellable('10.00')).track.id], 'balance', 'FR');
+    expect((await shop.follow(french.back, buyer.cookie)).status).toBe(303);
+    expect(logged.filter((l) => l.orderId === french.orderId)).toEqual([]);
   });
 
   it('lets admins set one artist’s platform fee and add VAT rates from a date, keeping the history', async () => {

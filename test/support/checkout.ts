@@ -16,7 +16,7 @@ import { testStorage } from './storage';
 import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
 import { testConfig, testDeps } from './app';
 import { createApp, type AppDeps } from '../../server/app';
-import { createLogger } from '../../lib/logger';
+import { createLogger, type Logger } from '../../lib/logger';
 import { PgBossQueue } from '../../services/jobs/pg-boss-queue';
 import { workOptions } from '../../server/jobs';
 import { jobHandlers } from '../../services/jobs/handlers';
@@ -94,6 +94,8 @@ export async function startCheckoutHarness(
     clock?: Clock;
     /** Run jobs on the durable queue (pg-boss on the file's database, worked in this process) instead of inline. */
     durableJobs?: boolean;
+    /** The app's logger (silent by default). */
+    logger?: Logger;
   } = {},
 ): Promise<CheckoutHarness> {
   const port = await freePort();
@@ -120,6 +122,7 @@ export async function startCheckoutHarness(
     background: options.background,
     clock: options.clock,
     jobs: queue,
+    logger: options.logger,
   });
   if (queue) await queue.work(jobHandlers(deps, deps.logger), workOptions(deps.db, config));
   const app = createApp(deps);
