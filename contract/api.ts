@@ -271,8 +271,17 @@ export interface ApiTrackStats {
   revenueEur: string;
 }
 
+/** A release's sales as whole releases (its tracks' own sales are in the tracks' rows). */
+export interface ApiReleaseStats {
+  releaseId: number;
+  title: string;
+  purchases: number;
+  revenueEur: string;
+}
+
 export interface ApiArtistStats {
   tracks: ApiTrackStats[];
+  releases: ApiReleaseStats[];
   daily: { day: string; trackId: number; plays: number }[];
   range: { from: string; to: string };
 }

@@ -1,5 +1,5 @@
 import type { Page } from '../lib/page';
-import { dailyPlays, listHistory, storeTotals, trackTotals, type Range } from '../db/repos/statistics.repo';
+import { dailyPlays, listHistory, releaseTotals, storeTotals, trackTotals, type Range } from '../db/repos/statistics.repo';
 
 import { requireRole, requireSignedIn, type Actor } from './actor';
 import { addDays } from '../lib/clock';
@@ -18,16 +18,24 @@ export async function myHistory(deps: ServiceDeps, actor: Actor | undefined, pag
   return listHistory(deps.db, me.userId, page);
 }
 
-/** An artist's plays, listeners, purchases and revenue per track, and plays per day. */
+/** An artist's plays, listeners, purchases and revenue per track, sales of whole releases, and plays per day. */
 export async function artistStats(deps: ServiceDeps, actor: Actor | undefined, range: Range) {
   const me = requireRole(actor, 'artist', 'admin');
-  const [tracks, daily] = await Promise.all([trackTotals(deps.db, me.userId, range), dailyPlays(deps.db, me.userId, range)]);
-  return { range, tracks, daily };
+  const [tracks, releases, daily] = await Promise.all([
+    trackTotals(deps.db, me.userId, range),
+    releaseTotals(deps.db, me.userId, range),
+    dailyPlays(deps.db, me.userId, range),
+  ]);
+  return { range, tracks, releases, daily };
 }
 
 /** The whole store's numbers for admins. */
 export async function adminStats(deps: ServiceDeps, actor: Actor | undefined, range: Range) {
   requireRole(actor, 'admin');
-  const [totals, tracks] = await Promise.all([storeTotals(deps.db, range), trackTotals(deps.db, null, range)]);
-  return { range, totals, topTracks: tracks.slice(0, 20) };
+  const [totals, tracks, releases] = await Promise.all([
+    storeTotals(deps.db, range),
+    trackTotals(deps.db, null, range),
+    releaseTotals(deps.db, null, range),
+  ]);
+  return { range, totals, topTracks: tracks.slice(0, 20), topReleases: releases.slice(0, 20) };
 }

@@ -1,5 +1,5 @@
 import { camelColumns } from '../columns';
-import type { ApiTrackStats } from '../../contract/api';
+import type { ApiReleaseStats, ApiTrackStats } from '../../contract/api';
 import type { Page } from '../../lib/page';
 import { selectPage, type PagedQuery, type Queryable } from '../pool';
 
@@ -39,7 +39,7 @@ export interface Range {
 /** One track's totals: exactly the row the API sends (revenue an exact decimal string). */
 export type TrackTotals = ApiTrackStats;
 
-/** Per-track totals for the tracks of one artist (or of everyone when `ownerId` is null). */
+/** Per-track totals for the tracks of one artist (or of everyone when `ownerId` is null); a track's revenue is its own lines (a release bought whole is in releaseTotals). */
 export async function trackTotals(db: Queryable, ownerId: number | null, range: Range): Promise<TrackTotals[]> {
   const { rows } = await db.query<{
     id: number;
@@ -86,6 +86,18 @@ export async function trackTotals(db: Queryable, ownerId: number | null, range: 
     purchases: r.purchases,
     revenueEur: r.revenue,
   }));
+}
+
+/** Sales of whole releases (one artist's, or everyone's) in the range: buyers of completed orders and what they paid. */
+export async function releaseTotals(db: Queryable, ownerId: number | null, range: Range): Promise<ApiReleaseStats[]> {
+  const { rows } = await db.query<ApiReleaseStats>(
+    `SELECT r.id AS "releaseId", r.title, count(*)::int AS purchases, sum(oi.price)::numeric(12,2)::text AS "revenueEur"
+     FROM order_items oi JOIN orders o ON o.id = oi.order_id JOIN releases r ON r.id = oi.release_id
+     WHERE o.status = 'COMPLETED' AND o.completed_at >= $2 AND o.completed_at < $3 AND ($1::int IS NULL OR r.artist_user_id = $1)
+     GROUP BY r.id ORDER BY sum(oi.price) DESC, r.id`,
+    [ownerId, range.from, range.to],
+  );
+  return rows;
 }
 
 export interface DailyPlays {

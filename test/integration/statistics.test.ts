@@ -27,6 +27,19 @@ describe('statistics', () => {
     });
 
     const order = await buildOrder(db.pool, { userId: buyer.user.id, items: [{ trackId: mine.id, price: '1.50' }] });
+    // A whole release bought (its revenue is the release's, not a track's); a rival's release is not counted.
+    const release = async (artistUserId: number, title: string) =>
+      (
+        await db.pool.query<{ id: number }>('INSERT INTO releases (artist_user_id, title) VALUES ($1, $2) RETURNING id', [
+          artistUserId,
+          title,
+        ])
+      ).rows[0]!.id;
+    const album = await release(artist.user.id, 'Whole Album');
+    await buildOrder(db.pool, { userId: buyer.user.id, items: [{ releaseId: album, price: '7.00' }] });
+    await buildOrder(db.pool, { userId: listener.user.id, items: [{ releaseId: album, price: '8.25' }] });
+    await buildOrder(db.pool, { userId: listener.user.id, items: [{ releaseId: album, price: '9.00' }], status: 'FAILED' });
+    await buildOrder(db.pool, { userId: buyer.user.id, items: [{ releaseId: await release(rival.user.id, 'Theirs'), price: '5.00' }] });
     await buildPurchase(db.pool, { userId: buyer.user.id, trackId: mine.id, orderId: order.id });
 
     const listenerToken = await playTokenFor(db.pool, mine.id, { userId: listener.user.id });
@@ -52,10 +65,15 @@ describe('statistics', () => {
         revenueEur: '1.50',
       },
     ]);
+    expect(stats.body.releases).toEqual([{ releaseId: album, title: 'Whole Album', purchases: 2, revenueEur: '15.25' }]);
     expect(stats.body.daily).toEqual([{ day: new Date().toISOString().slice(0, 10), trackId: mine.id, plays: 3 }]);
 
     const store = await request(app).get('/api/admin/stats').set('Cookie', admin.cookie).expect(200);
-    expect(store.body.totals).toMatchObject({ plays: 4, uniqueListeners: 3, purchases: 1, orders: 1, revenueEur: '1.50' });
+    expect(store.body.totals).toMatchObject({ plays: 4, uniqueListeners: 3, purchases: 1, orders: 4, revenueEur: '21.75' });
+    expect(store.body.topReleases.map((r: { title: string; revenueEur: string }) => [r.title, r.revenueEur])).toEqual([
+      ['Whole Album', '15.25'],
+      ['Theirs', '5.00'],
+    ]);
     await request(app).get('/api/admin/stats').set('Cookie', artist.cookie).expect(403);
     await request(app).get('/api/artist/stats').set('Cookie', listener.cookie).expect(403);
 

@@ -33,7 +33,8 @@ export async function buildOrder(
   db: Queryable,
   order: {
     userId: number;
-    items: { trackId: number; price: string }[];
+    /** Each line is a track or a whole release. */
+    items: ({ trackId: number; price: string } | { releaseId: number; price: string })[];
     status?: 'CREATED' | 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDED';
   },
 ): Promise<{ id: number }> {
@@ -46,8 +47,14 @@ export async function buildOrder(
   );
   const id = rows[0]!.id;
   await db.query(
-    `INSERT INTO order_items (order_id, track_id, price, minimum_price) SELECT $1, t, p, p FROM unnest($2::int[], $3::numeric[]) AS i(t, p)`,
-    [id, order.items.map((i) => i.trackId), order.items.map((i) => i.price)],
+    `INSERT INTO order_items (order_id, track_id, release_id, price, minimum_price)
+     SELECT $1, t, r, p, p FROM unnest($2::int[], $3::int[], $4::numeric[]) AS i(t, r, p)`,
+    [
+      id,
+      order.items.map((i) => ('trackId' in i ? i.trackId : null)),
+      order.items.map((i) => ('releaseId' in i ? i.releaseId : null)),
+      order.items.map((i) => i.price),
+    ],
   );
   return { id };
 }

@@ -232,7 +232,7 @@ function playsChart(stats: Stats, days: number): HTMLElement {
 
 function totals(stats: Stats): HTMLElement {
   const sum = (k: 'plays' | 'uniqueListeners' | 'purchases' | 'previewPlays' | 'fullPlays') => stats.tracks.reduce((n, t) => n + t[k], 0);
-  const revenue = stats.tracks.reduce((n, t) => n + minor(t.revenueEur), 0);
+  const revenue = [...stats.tracks, ...stats.releases].reduce((n, t) => n + minor(t.revenueEur), 0);
   const item = (label: string, value: string) => h('div', { class: 'stat' }, h('dt', {}, label), h('dd', {}, value));
   return h(
     'dl',
@@ -240,6 +240,7 @@ function totals(stats: Stats): HTMLElement {
     item('Plays', String(sum('plays'))),
     item('Full / preview', `${sum('fullPlays')} / ${sum('previewPlays')}`),
     item('Purchases', String(sum('purchases'))),
+    item('Releases sold', String(stats.releases.reduce((n, r) => n + r.purchases, 0))),
     item('Revenue', money(revenue)),
   );
 }
