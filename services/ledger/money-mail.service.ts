@@ -1,34 +1,20 @@
 import { ledgerEntriesBetween, saleEntriesOf, type LedgerEntry } from '../../db/repos/ledger.repo';
 import { findOrder } from '../../db/repos/orders.repo';
-import { artistsMailedAs, claimMail, releaseMail } from '../../db/repos/sent-mail.repo';
+import { artistsMailedAs } from '../../db/repos/sent-mail.repo';
 import { findUserById } from '../../db/repos/users.repo';
 import { formatMinorIn } from '../../lib/money';
 import type { ServiceDeps } from '../deps';
-import type { MailMessage } from '../mail/mailer';
 import { moneyMail, type Block } from '../mail/money.mail';
+import { sendOnce } from '../mail/send-once';
 
 /**
  * Mail about money, sent by jobs: a receipt for every completed order, a
  * notice of its refund, each artist's notice of a sale (or a daily digest,
- * as they chose) and of each payout. Each mail has a key, claimed before it
- * is sent — so of a job and a webhook at once, or a retried job, one sends
- * it — and given back when the mail server refuses, so the retry sends it.
- * (A crash between claim and send loses that one mail: never twice.)
+ * as they chose) and of each payout. Each mail has a key and is sent once
+ * (sendOnce: claimed before sending, given back when the mail server refuses).
  */
 
 type Deps = Pick<ServiceDeps, 'db' | 'mailer' | 'config' | 'clock'>;
-
-async function sendOnce(deps: Deps, key: string, build: () => Promise<MailMessage | undefined>): Promise<void> {
-  if (!(await claimMail(deps.db, key))) return; // sent already, or being sent by another job or webhook right now
-  try {
-    const message = await build();
-    if (message) await deps.mailer.send(message);
-    else await releaseMail(deps.db, key); // nothing to say yet (the order not completed): a later run may
-  } catch (err) {
-    await releaseMail(deps.db, key).catch(() => undefined); // the mail server refused: the job's retry sends it
-    throw err;
-  }
-}
 
 const money = (minor: number, currency: string) => `${formatMinorIn(minor, currency)} ${currency}`;
 const sum = (entries: LedgerEntry[], pick: (e: LedgerEntry) => number) => entries.reduce((a, e) => a + pick(e), 0);

@@ -5,6 +5,7 @@ import { revokeCodePurchases } from '../../db/repos/purchases.repo';
 import { findUserById } from '../../db/repos/users.repo';
 import type { ServiceDeps } from '../deps';
 import { giftMail } from '../mail/gift.mail';
+import { sendOnce } from '../mail/send-once';
 import { publicName } from '../users.service';
 import { codeHash, newCode, normaliseCode, sealerFor } from './code-words';
 
@@ -42,6 +43,14 @@ export async function issueGiftCodes(tx: Tx, order: Order): Promise<void> {
 export async function sendGiftMail(deps: Pick<ServiceDeps, 'db' | 'mailer' | 'config'>, orderId: number): Promise<void> {
   const order = await findOrder(deps.db, orderId);
   if (!order?.giftEmail || order.status !== 'COMPLETED') return;
+  // Once per order, however often the job runs (a retry after a lost answer from the mail server).
+  const to = order.giftEmail;
+  await sendOnce(deps, `gift:${orderId}`, () => giftMessage(deps, order, to));
+}
+
+/** The gift mail to `to`: a claim link per code of the order. */
+async function giftMessage(deps: Pick<ServiceDeps, 'db' | 'config'>, order: Order, to: string) {
+  const orderId = order.id;
   const [items, codes, buyer] = await Promise.all([
     listOrderItems(deps.db, [orderId]),
     listOrderGiftCodes(deps.db, [orderId]),
@@ -56,7 +65,7 @@ export async function sendGiftMail(deps: Pick<ServiceDeps, 'db' | 'mailer' | 'co
     }),
   );
   const from = buyer ? publicName(buyer) : 'Someone';
-  await deps.mailer.send(giftMail(order.giftEmail, { from, message: order.giftMessage, lines }));
+  return giftMail(to, { from, message: order.giftMessage, lines });
 }
 
 /** A refunded gift: unclaimed codes stop working, claimed ones' grants are revoked. */
