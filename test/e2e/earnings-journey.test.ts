@@ -64,6 +64,9 @@ const db = useTestDatabase();
     // Payouts: the sale is still in its 14-day hold, so there is nobody to pay yet.
     await money.page.getByRole('button', { name: 'Pay out available balances now' }).click();
     await money.page.getByText('Nobody has a balance at or above the minimum with a confirmed PayPal address.').waitFor();
+    // The week's ledger against PayPal: the two sales above, as PayPal holds them.
+    await money.page.getByRole('button', { name: 'Check against PayPal' }).click();
+    await money.page.getByText(/^Checked [1-9]\d* order\(s\) and 0 payout batch\(es\): no differences\.$/).waitFor();
     expect(await accessibilityProblems(money.page)).toEqual([]);
     expect(money.problems).toEqual([]);
     await money.context.close();

@@ -4,6 +4,7 @@ import { currentUser, isAdmin } from '../lib/session.js';
 import { navigate, type View } from '../lib/router.js';
 import { adminNav } from './admin-theme.js';
 import { earningsSection } from './earnings.js';
+import { reconciliationSection } from './admin-reconciliation.js';
 
 interface Batch {
   id: number;
@@ -105,6 +106,7 @@ export const adminMoneyView: View = async () => {
     adminNav(),
     earnings,
     payouts,
+    reconciliationSection(),
     h(
       'section',
       { class: 'card stack' },
