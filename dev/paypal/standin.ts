@@ -9,9 +9,13 @@ import { recordInto, type Exchange } from './exchanges';
 
 export type { Exchange };
 import { resourceJson, type Money, type StoredCapture, type StoredOrder } from './resources';
-import { WebhookSender, type Delivery, type VerifyRequest } from './webhooks';
+import { rawMember, WebhookSender, type Delivery, type VerifyRequest } from './webhooks';
 import { installPayouts } from './payouts';
+import { installBankControls } from './bank-controls';
 import { balanceOfCapture } from './fees';
+
+/** A request with the text of its JSON body as received. */
+type RawBodied = Request & { rawBody?: string };
 
 /**
  * A local stand-in for the subset of PayPal's REST API that Song-Nexus uses,
@@ -71,7 +75,13 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
     () => `${baseUrl()}/v1/notifications/certs/CERT-STANDIN`,
   );
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '1mb' }));
+  // The raw body is kept: a webhook's signature is checked over the exact bytes the receiver sends back.
+  app.use(
+    express.json({
+      limit: '1mb',
+      verify: (req, _res, buf) => void ((req as RawBodied).rawBody = buf.toString('utf8')),
+    }),
+  );
   app.use(express.urlencoded({ extended: false }));
   const exchanges: Exchange[] = [];
   if (options.record) app.use(['/v1', '/v2'], recordInto(exchanges));
@@ -323,34 +333,13 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
     const body = req.body as VerifyRequest;
     const refused = verifyRequestIssue((body ?? {}) as Record<string, unknown>);
     if (refused) return requestRefused(res, refused);
-    res.json({ verification_status: webhooks.verify(body, webhookId) });
+    const rawEvent = rawMember((req as RawBodied).rawBody ?? '', 'webhook_event');
+    res.json({ verification_status: webhooks.verify(body, rawEvent, webhookId) });
   });
 
   app.get('/v1/notifications/certs/:name', (_req, res) => void res.type('text/plain').send(webhooks.publicKeyPem()));
 
-  // What happens later at the bank: not PayPal's API, the stand-in's controls.
-  app.post('/standin/captures/:id/settle', (req, res) => {
-    const capture = captures.get(String(req.params.id));
-    const outcome = req.body?.outcome;
-    if (!capture || capture.status !== 'PENDING' || (outcome !== 'COMPLETED' && outcome !== 'DECLINED'))
-      return void res.status(409).json({ error: 'not a pending capture, or outcome not COMPLETED|DECLINED' });
-    capture.status = outcome;
-    const event = webhooks.emit(
-      outcome === 'COMPLETED' ? 'PAYMENT.CAPTURE.COMPLETED' : 'PAYMENT.CAPTURE.DENIED',
-      'capture',
-      captureJson(capture),
-      `Payment ${outcome.toLowerCase()}`,
-    );
-    res.json({ event: event.id });
-  });
-
-  app.post('/standin/captures/:id/reverse', (req, res) => {
-    const capture = captures.get(String(req.params.id));
-    if (!capture || capture.status !== 'COMPLETED') return void res.status(409).json({ error: 'not a completed capture' });
-    capture.status = 'REFUNDED';
-    const event = webhooks.emit('PAYMENT.CAPTURE.REVERSED', 'refund', refundJson(capture, newId()), 'A payment was reversed');
-    res.json({ event: event.id });
-  });
+  installBankControls(app, { captures, webhooks, captureJson, refundJson });
 
   return {
     app,

@@ -85,13 +85,18 @@ export class WebhookSender {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  /** PayPal's verify-webhook-signature: SUCCESS only for a signature this stand-in made for this webhook id. */
-  verify(request: VerifyRequest, webhookId: string): 'SUCCESS' | 'FAILURE' {
+  /**
+   * PayPal's verify-webhook-signature: SUCCESS only for a signature this stand-in made for this webhook id,
+   * over the exact bytes of `webhook_event` in the request (`rawEvent`) — an event parsed and written out
+   * again, or changed by a byte, fails.
+   */
+  verify(request: VerifyRequest, rawEvent: string | undefined, webhookId: string): 'SUCCESS' | 'FAILURE' {
     const { transmission_id: id, transmission_time: time, transmission_sig: sig, webhook_event: event } = request;
     if (request.auth_algo !== 'SHA256withRSA' || request.cert_url !== this.certUrl() || request.webhook_id !== webhookId) return 'FAILURE';
     if (typeof id !== 'string' || typeof time !== 'string' || typeof sig !== 'string' || typeof event !== 'object' || !event)
       return 'FAILURE';
-    const text = signedText(id, time, webhookId, JSON.stringify(event));
+    if (rawEvent === undefined) return 'FAILURE';
+    const text = signedText(id, time, webhookId, rawEvent);
     const ok = crypto.verify('sha256', Buffer.from(text), this.keys.publicKey, Buffer.from(sig, 'base64'));
     return ok ? 'SUCCESS' : 'FAILURE';
   }
@@ -101,7 +106,9 @@ export class WebhookSender {
   }
 
   private sign(event: WebhookEvent, target: { url: string; webhookId: string }): Delivery {
-    const body = JSON.stringify(event);
+    // Written with a space after each colon and comma, as no JSON.stringify writes it: a receiver that
+    // parses the body and writes it out again to verify it sends other bytes, and fails.
+    const body = spacedJson(event);
     const transmissionId = crypto.randomUUID();
     const time = new Date().toISOString();
     const signature = crypto.sign('sha256', Buffer.from(signedText(transmissionId, time, target.webhookId, body)), this.keys.privateKey);
@@ -139,4 +146,74 @@ export class WebhookSender {
       await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
     }
   }
+}
+
+/** JSON with ": " and ", " between members and items (still JSON, never what JSON.stringify writes). */
+function spacedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(spacedJson).join(', ')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${spacedJson(v)}`)
+      .join(', ')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The exact text of the member `key` of the JSON object `json` (its top level), or undefined: what a
+ * receiver sent for it, byte for byte. Walks strings (with escapes) and nesting; the text is valid JSON,
+ * already parsed by the caller.
+ */
+export function rawMember(json: string, key: string): string | undefined {
+  let depth = 0;
+  let i = 0;
+  while (i < json.length) {
+    const c = json[i]!;
+    if (c === '"') {
+      const end = stringEnd(json, i);
+      let next = end;
+      while (/\s/.test(json[next] ?? '')) next++;
+      // A member's name (a string followed by a colon), not a value that happens to read the same.
+      if (depth === 1 && json[next] === ':' && JSON.parse(json.slice(i, end)) === key) {
+        let start = next + 1;
+        while (/\s/.test(json[start] ?? '')) start++;
+        return json.slice(start, valueEnd(json, start)).trimEnd();
+      }
+      i = end;
+    } else {
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') depth--;
+      i++;
+    }
+  }
+  return undefined;
+}
+
+/** Just past the string literal that starts at `at` (its escapes skipped). */
+function stringEnd(json: string, at: number): number {
+  let j = at + 1;
+  while (j < json.length && json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+  return j + 1;
+}
+
+/** Where the JSON value starting at `start` ends. */
+function valueEnd(json: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < json.length) {
+    const c = json[i]!;
+    if (c === '"') {
+      i = stringEnd(json, i);
+      if (depth === 0) return i;
+      continue;
+    }
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      if (depth === 0) return i; // the end of the enclosing object: a bare value ended before it
+      depth--;
+      if (depth === 0) return i + 1;
+    } else if (depth === 0 && c === ',') return i;
+    i++;
+  }
+  return i;
 }

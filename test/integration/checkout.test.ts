@@ -297,6 +297,12 @@ describe('webhooks', () => {
       headers: genuine.headers,
     });
     expect([tampered.status, tampered.body.error.code]).toEqual([400, 'webhook_unverified']);
+    // The same event written out again — the same content in other bytes, as a proxy that re-serialises would pass it on.
+    const reserialised = await shop.call('POST', '/api/webhooks/paypal', {
+      body: JSON.stringify(JSON.parse(genuine.body)),
+      headers: genuine.headers,
+    });
+    expect([reserialised.status, reserialised.body.error.code]).toEqual([400, 'webhook_unverified']);
     const eventsAfterGenuine = await count('payment_events');
 
     const malformed = await shop.call('POST', '/api/webhooks/paypal', { body: '{"id":', headers });
