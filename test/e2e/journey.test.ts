@@ -8,7 +8,7 @@ import { Background } from '../../services/background';
 import { smtpMailer } from '../../services/mail/mailer';
 import { createLogger } from '../../lib/logger';
 import { signInAs } from '../support/auth';
-import { addVirtualAuthenticator, haveChromium, launchChromium } from '../support/browser';
+import { addVirtualAuthenticator, haveChromium, launchChromium, pageProblems } from '../support/browser';
 import { startCheckoutHarness, type CheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
 import { buildUser } from '../support/factories';
@@ -93,9 +93,7 @@ run('a listener, an artist and an admin use the store in Chromium', () => {
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(err.message));
-    page.on('console', (msg) => msg.type() === 'error' && !/Failed to load resource/.test(msg.text()) && problems.push(msg.text()));
+    const problems = pageProblems(page);
     afterChecks.push(() => expect(problems).toEqual([]));
     return { context, page };
   }

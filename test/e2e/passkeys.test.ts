@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { WEBAUTHN_PAGE_HELPERS, addVirtualAuthenticator, haveChromium, launchChromium } from '../support/browser';
+import { WEBAUTHN_PAGE_HELPERS, addVirtualAuthenticator, haveChromium, launchChromium, pageProblems } from '../support/browser';
 import { useTestDatabase } from '../support/db';
 import { freePort } from '../support/server-process';
 import { outbox, testApp } from '../support/app';
@@ -39,6 +39,7 @@ const db = useTestDatabase();
     context = await browser.newContext();
     await context.addInitScript(WEBAUTHN_PAGE_HELPERS);
     page = await context.newPage();
+    problems = pageProblems(page);
     cdp = await context.newCDPSession(page);
     authenticatorId = await addVirtualAuthenticator(cdp);
     await page.goto(`${origin}/`);
@@ -48,6 +49,9 @@ const db = useTestDatabase();
     await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
   });
+  // The page is shared: after each test, nothing went wrong in it.
+  let problems: string[] = [];
+  afterEach(() => expect(problems.splice(0)).toEqual([]));
 
   /** Signs in through the magic-link confirm page, clicking its button like a person. */
   async function signInByMail(): Promise<void> {

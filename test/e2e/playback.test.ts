@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { testStorage } from '../support/storage';
 import { signInAs } from '../support/auth';
-import { haveChromium, launchChromium } from '../support/browser';
+import { haveChromium, launchChromium, pageProblems } from '../support/browser';
 import { useTestDatabase } from '../support/db';
 import { haveFfmpeg, makeFixture } from '../support/ffmpeg';
 import { freePort } from '../support/server-process';
@@ -75,8 +75,13 @@ const db = useTestDatabase();
     fs.rmSync(uploads, { recursive: true, force: true });
   });
 
+  /** Each test's pages, checked after it: no script error, no part of the page or its audio failing. */
+  const problems: string[][] = [];
+  afterEach(() => expect(problems.splice(0).flat()).toEqual([]));
+
   async function page(context: BrowserContext) {
     const p = await context.newPage();
+    problems.push(pageProblems(p));
     await p.goto(`${origin}/`);
     return p;
   }

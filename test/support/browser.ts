@@ -77,14 +77,40 @@ export async function addVirtualAuthenticator(cdp: CDPSession): Promise<string> 
   return authenticatorId;
 }
 
-/** A browser page signed in with a session token (a cookie for localhost), failing the test on any script error it collects. */
+/** What a page is made of (not its API calls, whose 4xx answers a page may expect and show). */
+const PAGE_PARTS = new Set(['document', 'stylesheet', 'script', 'image', 'font', 'manifest']);
+
+/**
+ * Collects what is wrong with a page as a test drives it: script errors,
+ * console errors, any of its own parts (document, script, stylesheet,
+ * image, font) answered 4xx/5xx or failing to load, and audio that fails
+ * other than by being stopped. The console's "Failed to load resource" lines
+ * are left to the response checks: they are also logged for the API calls a
+ * page makes and expects to be refused (a 403 for a track with no preview).
+ */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/^Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400 && PAGE_PARTS.has(res.request().resourceType())) problems.push(`${res.status()} ${res.url()}`);
+  });
+  page.on('requestfailed', (req) => {
+    const type = req.resourceType();
+    const stopped = /ERR_ABORTED/.test(req.failure()?.errorText ?? ''); // a player that seeks or moves on cancels its request
+    if (PAGE_PARTS.has(type) || (type === 'media' && !stopped)) problems.push(`${req.failure()?.errorText ?? 'failed'} ${req.url()}`);
+  });
+  return problems;
+}
+
+/** A browser page signed in with a session token (a cookie for localhost), failing the test on any problem it collects. */
 export async function signedInPage(browser: Browser, token: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addCookies([
     { name: SESSION_COOKIE, value: token, domain: 'localhost', path: '/', secure: true, httpOnly: true, sameSite: 'Lax' },
   ]);
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (err) => problems.push(err.message));
-  return { context, page, problems };
+  return { context, page, problems: pageProblems(page) };
 }
