@@ -99,6 +99,9 @@ export function saleEntries(lines: SoldLine[], ctx: SaleContext): LedgerEntry[] 
   });
 }
 
+/** −n, never −0 (a free line's refund is 0, as a sum or a comparison expects). */
+const negated = (n: number) => (n === 0 ? 0 : -n);
+
 /**
  * The entries that undo an order's sale entries on a full refund or
  * reversal: every amount negated — except PayPal's fee, of which only what
@@ -115,10 +118,10 @@ export function refundEntries(
     sales.map((s) => s.paypalFeeMinor),
   );
   return sales.map((sale, i) => {
-    const fee = -returned[i]!;
-    const gross = -sale.grossMinor;
-    const tax = -sale.taxMinor;
-    const net = -sale.artistNetMinor;
+    const fee = negated(returned[i]!);
+    const gross = negated(sale.grossMinor);
+    const tax = negated(sale.taxMinor);
+    const net = negated(sale.artistNetMinor);
     return {
       ...sale,
       entryKind: 'refund',
