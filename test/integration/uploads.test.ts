@@ -321,17 +321,23 @@ async function expectRefusedLeavingNothing(refusals: Refusal[], env: Record<stri
     const alicesList = await request(app).get('/api/artist/tracks').set('Cookie', alice.cookie).expect(200);
     expect(alicesList.body.tracks.map((t: { id: number }) => t.id)).toContain(track.id);
 
+    const row = async () =>
+      (await db.pool.query('SELECT name, genre, is_deleted, free_preview_duration FROM tracks WHERE id = $1', [track.id])).rows[0];
+    const before = await row();
     await request(app).patch(`/api/artist/tracks/${track.id}`).set('Cookie', bob.cookie).send({ name: 'Mine' }).expect(404);
     await request(app).delete(`/api/artist/tracks/${track.id}`).set('Cookie', bob.cookie).expect(404);
+    expect(await row()).toEqual(before); // refused, and nothing of it written
     const byAdmin = await request(app)
       .patch(`/api/artist/tracks/${track.id}`)
       .set('Cookie', admin.cookie)
       .send({ genre: 'folk' })
       .expect(200);
     expect(byAdmin.body.track.genre).toBe('folk');
+    const afterAdmin = await row();
     for (const body of [{ priceEur: 1.29 }, { freePreviewDuration: -1 }, { audioFilename: 'x' }, { isPublished: 'yes' }]) {
       await request(app).patch(`/api/artist/tracks/${track.id}`).set('Cookie', alice.cookie).send(body).expect(400);
     }
+    expect(await row()).toEqual(afterAdmin);
   });
 
   it('re-cuts the preview when its length changes and removes the old clip; 0 means no preview', async () => {
