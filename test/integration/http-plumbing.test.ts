@@ -8,6 +8,8 @@ import { errorHandler, notFoundHandler } from '../../server/middleware/errors';
 import { requestContext } from '../../server/middleware/request-context';
 import { TEST_ORIGIN, testApp } from '../support/app';
 import { useTestDatabase } from '../support/db';
+import { signInAs } from '../support/auth';
+import { buildTrack } from '../support/factories';
 import { fail } from '../../lib/errors';
 
 const db = useTestDatabase();
@@ -116,6 +118,33 @@ describe('cross-origin protection', () => {
   it('refuses a DELETE marked cross-site by Sec-Fetch-Site even without Origin', async () => {
     const res = await request(testApp(db.pool)).delete('/api/anything').set('Sec-Fetch-Site', 'cross-site').expect(403);
     expect(res.body.error.code).toBe('cross_origin_request');
+  });
+
+  it('refuses cross-site writes to real routes with a signed-in session, and writes nothing', async () => {
+    const app = testApp(db.pool);
+    const artist = await signInAs(db.pool, 'artist');
+    const track = await buildTrack(db.pool, { artistUserId: artist.user.id, name: 'Kept', isPublished: true });
+    const row = async () => (await db.pool.query('SELECT name, is_deleted, is_published FROM tracks WHERE id = $1', [track.id])).rows[0];
+    const before = await row();
+    const attempts = [
+      request(app).patch(`/api/artist/tracks/${track.id}`).send({ name: 'Taken' }),
+      request(app).delete(`/api/artist/tracks/${track.id}`),
+      request(app).put('/api/artist/payout-settings').send({ paypalEmail: 'thief@example.test' }),
+      request(app).post('/api/auth/logout'),
+    ];
+    for (const [i, attempt] of attempts.entries()) {
+      // A form or fetch from another site carries the cookie: the browser says where it came from.
+      const marked = i % 2 ? attempt.set('Sec-Fetch-Site', 'cross-site') : attempt.set('Origin', 'https://evil.example');
+      const res = await marked.set('Cookie', artist.cookie);
+      expect([res.status, res.body.error?.code]).toEqual([403, 'cross_origin_request']);
+    }
+    expect(await row()).toEqual(before);
+    expect(
+      (await db.pool.query('SELECT count(*)::int AS n FROM payout_accounts WHERE artist_user_id = $1', [artist.user.id])).rows[0].n,
+    ).toBe(0);
+    // The session survived the cross-site logout: the same cookie still works from the store's own pages.
+    const session = await request(app).get('/api/auth/session').set('Cookie', artist.cookie).expect(200);
+    expect(session.body.user?.id).toBe(artist.user.id);
   });
 
   it('lets same-origin requests and non-browser clients through', async () => {
