@@ -285,7 +285,13 @@ describe('play reports', () => {
         RATE_LIMIT_MAX: '100000',
       });
       await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, server);
+      // SIGTERM once the 100th report is taken, so it lands with most of the burst still to come.
       let accepted = 0;
+      let answered = 0;
+      let answeredAtSignal: number | undefined;
+      const unexpected: string[] = [];
+      /** How a request may fail once the server stops: it no longer listens, or closes the connection. */
+      const STOPPED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
       const posts = Array.from({ length: 1000 }, (_, i) =>
         fetch(`http://127.0.0.1:${port}/api/plays`, {
           method: 'POST',
@@ -293,13 +299,23 @@ describe('play reports', () => {
           body: JSON.stringify({ trackId, durationPlayedSeconds: 40, sessionId: `sigterm-session-${i}`, playToken }),
         }).then(
           (r) => {
+            answered++;
             if (r.status === 202) accepted++;
+            else if (r.status !== 503) unexpected.push(`answered ${r.status}`); // 503: shutting down
+            if (accepted === 100 && answeredAtSignal === undefined) {
+              answeredAtSignal = answered;
+              server.child.kill('SIGTERM');
+            }
           },
-          () => undefined, // refused once the server stopped listening
+          (err: { cause?: { code?: string } }) => {
+            answered++;
+            if (!STOPPED.has(err.cause?.code ?? '')) unexpected.push(`failed: ${err.cause?.code ?? String(err)}`);
+          },
         ),
       );
-      setTimeout(() => server.child.kill('SIGTERM'), 150);
       await Promise.all(posts);
+      expect(unexpected).toEqual([]);
+      expect(answeredAtSignal).toBeLessThan(1000); // the signal landed mid-burst
       expect(await server.exited).toBe(0);
       const stored = await client.query('SELECT count(*)::int AS n FROM play_stats WHERE track_id = $1', [trackId]);
       await client.end();
