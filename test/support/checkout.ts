@@ -75,7 +75,13 @@ export interface CheckoutHarness {
     country?: string,
   ): Promise<{ orderId: number; approveUrl: string; back: string }>;
   /** One audio file uploaded into a release by its artist, as the studio's bulk upload sends each file (with a PNG cover if asked). */
-  uploadInto(releaseId: number, cookie: string, file: string, options?: { name?: string; type?: string; cover?: Buffer }): Promise<Reply>;
+  /** Uploads a track into a release (at 0.99, a 2-second preview unless `previewSeconds` says otherwise). */
+  uploadInto(
+    releaseId: number,
+    cookie: string,
+    file: string,
+    options?: { name?: string; type?: string; cover?: Buffer; previewSeconds?: number },
+  ): Promise<Reply>;
   /** Follows a redirect to the store (its URLs carry APP_ORIGIN) with the buyer's cookie. */
   follow(location: string, cookie: string): Promise<Reply>;
   close(): Promise<void>;
@@ -202,7 +208,7 @@ export async function startCheckoutHarness(
       const form = new FormData();
       if (upload.name) form.set('name', upload.name);
       form.set('priceEur', '0.99');
-      form.set('freePreviewDuration', '2');
+      form.set('freePreviewDuration', String(upload.previewSeconds ?? 2));
       form.set('audio', new Blob([new Uint8Array(fs.readFileSync(file))], { type: upload.type ?? 'audio/mpeg' }), path.basename(file));
       if (upload.cover) form.set('cover', new Blob([new Uint8Array(upload.cover)], { type: 'image/png' }), 'cover.png');
       const res = await fetch(`${base}/api/artist/releases/${releaseId}/tracks`, {
