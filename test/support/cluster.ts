@@ -9,6 +9,8 @@ export const ENV_SERVER_URL = 'SONG_NEXUS_TEST_SERVER_URL';
 export const ENV_TEMPLATE = 'SONG_NEXUS_TEST_TEMPLATE';
 export const ENV_RUN_ID = 'SONG_NEXUS_TEST_RUN';
 export const ENV_EMBEDDED_DIR = 'SONG_NEXUS_TEST_EMBEDDED_DIR';
+/** Set by a runner that prepared the cluster itself for many jest runs (the mutation tests): setup and teardown leave it be. */
+export const ENV_PREPARED = 'SONG_NEXUS_TEST_PREPARED';
 
 export function requireEnv(name: string): string {
   const value = process.env[name];

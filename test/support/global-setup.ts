@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
-import { ENV_EMBEDDED_DIR, ENV_RUN_ID, ENV_SERVER_URL, ENV_TEMPLATE, createDatabase, newDatabaseName } from './cluster';
+import { ENV_EMBEDDED_DIR, ENV_PREPARED, ENV_RUN_ID, ENV_SERVER_URL, ENV_TEMPLATE, createDatabase, newDatabaseName } from './cluster';
 
 /**
  * Once per `npm test`: a PostgreSQL server (DATABASE_URL when set, else an
@@ -15,6 +15,7 @@ import { ENV_EMBEDDED_DIR, ENV_RUN_ID, ENV_SERVER_URL, ENV_TEMPLATE, createDatab
  * own (test/support/db.ts), so files run in parallel and never share rows.
  */
 export default async function globalSetup(): Promise<void> {
+  if (process.env[ENV_PREPARED]) return; // one cluster for many runs, made and removed by their runner
   buildFrontEnd();
   process.env[ENV_RUN_ID] = crypto.randomBytes(3).toString('hex');
   let serverUrl = process.env.DATABASE_URL;

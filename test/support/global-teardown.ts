@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stopServer } from '../../db/embedded';
-import { ENV_EMBEDDED_DIR, ENV_RUN_ID, onServer } from './cluster';
+import { ENV_EMBEDDED_DIR, ENV_PREPARED, ENV_RUN_ID, onServer } from './cluster';
 
 /** Drops every database of this run, and stops the embedded server if the setup started one. */
 export default async function globalTeardown(): Promise<void> {
+  if (process.env[ENV_PREPARED]) return;
   const run = process.env[ENV_RUN_ID];
   const embeddedDir = process.env[ENV_EMBEDDED_DIR];
   if (embeddedDir) {

@@ -47,6 +47,74 @@ describe('the ledger rules', () => {
 
   it('takes VAT out of tax-inclusive prices as the examples say', () => {
     expect([inclusiveTax(1000, 1900), inclusiveTax(1000, 2000), inclusiveTax(0, 1900), inclusiveTax(1000, 0)]).toEqual([160, 167, 0, 0]);
+    // The net is rounded half up: 3 cents at 19 % is 2.521 net → 3, so no VAT; 9 cents is 7.563 → 8, 1 cent of VAT.
+    expect([inclusiveTax(3, 1900), inclusiveTax(9, 1900), inclusiveTax(21, 1900)]).toEqual([0, 1, 3]);
+  });
+
+  it('takes out exactly the VAT of the nearest net, for every price and rate', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 1, max: 10_000 }), (gross, rateBp) => {
+        // The net as a person works it out: gross ÷ (1 + rate), to the nearest unit, a half up.
+        const whole = Math.floor((gross * 10_000) / (10_000 + rateBp));
+        const rest = gross * 10_000 - whole * (10_000 + rateBp);
+        const net = 2 * rest >= 10_000 + rateBp ? whole + 1 : whole;
+        expect(inclusiveTax(gross, rateBp)).toBe(gross - net);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('splits one sale as the rules say, and lets the platform bear what a tiny price cannot', () => {
+    const sold = (priceMinor: number, orderItemId = 1): SoldLine => ({
+      orderItemId,
+      itemKind: 'track',
+      itemId: 7,
+      itemTitle: 'Song',
+      artistUserId: 3,
+      licenseType: 'personal',
+      priceMinor,
+      minimumMinor: priceMinor,
+      discountMinor: 0,
+      extraMinor: 0,
+      discountCode: null,
+    });
+    const ctx = (feeMinor: number, rateBp: number | null) => ({
+      orderId: 1,
+      currency: 'EUR',
+      feeMinor,
+      captureId: 'CAP',
+      occurredAt: new Date(0),
+      buyerCountry: 'DE',
+      tax: rateBp === null ? null : { country: 'DE', rateBp },
+      platformBp: () => 1_000,
+    });
+    // €10.00 with 19 % VAT in it: VAT 1.60, PayPal 0.70, the platform 10 % of 8.40, the artist the rest.
+    expect(saleEntries([sold(1000)], ctx(70, 1900))[0]).toMatchObject({
+      grossMinor: 1000,
+      taxMinor: 160,
+      paypalFeeMinor: 70,
+      platformFeeMinor: 84,
+      artistNetMinor: 686,
+    });
+    // €0.30 whose PayPal fee (0.36) is more than the price: the artist gets 0, the platform's part is what is left (−0.06).
+    expect(saleEntries([sold(30)], ctx(36, null))[0]).toMatchObject({
+      taxMinor: 0,
+      paypalFeeMinor: 36,
+      platformFeeMinor: -6,
+      artistNetMinor: 0,
+    });
+    // The fee split over two lines by price: 3 : 1.
+    expect(saleEntries([sold(300, 1), sold(100, 2)], ctx(40, null)).map((e) => e.paypalFeeMinor)).toEqual([30, 10]);
+    // A free line refunded: every part of its refund is 0 (not −0).
+    const free = saleEntries([sold(0)], ctx(0, 1900));
+    expect(refundEntries(free, { feeReturnedMinor: 0, refundId: 'R', occurredAt: new Date(1) })[0]).toMatchObject({
+      entryKind: 'refund',
+      grossMinor: 0,
+      taxMinor: 0,
+      paypalFeeMinor: 0,
+      platformFeeMinor: 0,
+      artistNetMinor: 0,
+    });
   });
 
   it('keep every invariant over 1,000 random orders', () => {

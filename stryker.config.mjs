@@ -1,0 +1,36 @@
+/**
+ * Mutation testing (`npm run test:mutation`, see test/mutation/run.ts): each
+ * rule in the folders below is broken one way at a time, and the tests that
+ * run that code must fail. The score is in the README; the mutants that
+ * survive and why are in test/mutation/SURVIVORS.md.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'jest',
+  jest: { projectType: 'custom', configFile: 'jest.mutation.config.js' },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'services/checkout/**/*.ts',
+    'services/payments/**/*.ts',
+    'services/streaming/**/*.ts',
+    'services/auth/**/*.ts',
+    'services/ledger/**/*.ts',
+    'services/pricing/**/*.ts',
+    'services/theme/design-tokens.ts',
+    'services/audio/preview/**/*.ts',
+  ],
+  // Not a dot folder: files under a dot folder are not served (express's sendFile ignores them), so pages would 500.
+  tempDirName: 'stryker-tmp',
+  ignorePatterns: ['dist', 'uploads', 'reports', 'bench/results', 'stryker-tmp'],
+  incremental: true,
+  incrementalFile: 'reports/mutation/incremental.json',
+  concurrency: 2,
+  timeoutMS: 60_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: null },
+};
