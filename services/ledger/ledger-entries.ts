@@ -35,7 +35,7 @@ export function apportion(total: number, weights: number[]): number[] {
 
 /** The VAT inside a tax-inclusive price: gross − gross / (1 + rate), the net rounded half up (€10.00 at 19 % → €1.60). */
 export function inclusiveTax(grossMinor: number, rateBp: number): number {
-  if (rateBp <= 0 || grossMinor <= 0) return 0;
+  if (rateBp <= 0) return 0; // no VAT (the formula below gives 0 for it too; this keeps a nonsensical negative rate out)
   const net = Math.floor((grossMinor * 10_000 * 2 + (10_000 + rateBp)) / (2 * (10_000 + rateBp)));
   return grossMinor - net;
 }

@@ -42,7 +42,16 @@ describe('the ledger rules', () => {
           parts.forEach((p, i) => expect(Math.abs(p - (total * basis[i]!) / whole)).toBeLessThan(1));
         },
       ),
+      { examples: [[7, [0, 0, 0]]] }, // no weight at all, more to split than parts
     );
+  });
+
+  it('apportion gives what is left to the largest remainders, earlier parts first on a tie', () => {
+    expect(apportion(10, [5, 2])).toEqual([7, 3]); // 7.14 and 2.86: the unit left goes to the larger remainder, not the larger weight
+    expect(apportion(1, [1, 1, 1])).toEqual([1, 0, 0]);
+    expect(apportion(2, [1, 1, 1])).toEqual([1, 1, 0]);
+    expect(apportion(5, [0, 0])).toEqual([3, 2]); // no weight: evenly
+    expect(apportion(5, [])).toEqual([]);
   });
 
   it('takes VAT out of tax-inclusive prices as the examples say', () => {

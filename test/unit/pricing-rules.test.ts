@@ -56,6 +56,80 @@ describe('the pricing rules', () => {
     );
   });
 
+  it('price each license as the rules say, and refuse what an item does not offer, with its reason', () => {
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        const e = err as AppError;
+        return { code: e.code, message: e.message, details: e.details };
+      }
+      throw new Error('not refused');
+    };
+    const nyp = offerOf('name_your_price', 500);
+    const licensed: Offer = { ...offerOf('fixed', 200), commercialPrice: '25.00', streamingPrice: '3.50', streamingDays: 30 };
+    // A percentage off is rounded down: 15 % of 2.99 is 0.4485 → 0.44.
+    expect(discountOn(299, { percentOff: 15, amountOffMinor: null })).toBe(44);
+    expect(discountOn(299, { percentOff: null, amountOffMinor: 100 })).toBe(100);
+    expect(discountOn(299, { percentOff: null, amountOffMinor: null })).toBe(0);
+    expect(priceLine(offerOf('free', 0), { license: 'personal', amountMinor: undefined }, undefined, rules)).toMatchObject({
+      minimumMinor: 0,
+      priceMinor: 0,
+    });
+    expect(priceLine(offerOf('free', 300), { license: 'personal', amountMinor: undefined }, undefined, rules).priceMinor).toBe(0);
+    // Name your price: 7.00 offered over a 5.00 minimum lowered by 20 % to 4.00.
+    expect(priceLine(nyp, { license: 'personal', amountMinor: 700 }, { percentOff: 20, amountOffMinor: null }, rules)).toEqual({
+      license: 'personal',
+      minimumMinor: 500,
+      discountMinor: 100,
+      extraMinor: 300,
+      priceMinor: 700,
+      streamingDays: null,
+    });
+    expect(priceLine(licensed, { license: 'commercial', amountMinor: undefined }, undefined, rules)).toMatchObject({
+      minimumMinor: 2500,
+      priceMinor: 2500,
+      streamingDays: null,
+    });
+    expect(priceLine(licensed, { license: 'streaming', amountMinor: undefined }, undefined, rules)).toMatchObject({
+      minimumMinor: 350,
+      priceMinor: 350,
+      streamingDays: 30,
+    });
+    expect(refusal(() => priceLine(offerOf('fixed', 200), { license: 'personal', amountMinor: 300 }, undefined, rules))).toMatchObject({
+      code: 'invalid_value',
+      message: 'An amount is only for name-your-price items (personal license).',
+    });
+    expect(
+      refusal(() => priceLine({ ...nyp, commercialPrice: '9.00' }, { license: 'commercial', amountMinor: 900 }, undefined, rules)),
+    ).toMatchObject({ code: 'invalid_value' });
+    expect(refusal(() => priceLine(offerOf('fixed', 200), { license: 'commercial', amountMinor: undefined }, undefined, rules))).toEqual({
+      code: 'license_not_offered',
+      message: expect.any(String),
+      details: { license: 'commercial' },
+    });
+    for (const partial of [
+      { streamingPrice: null, streamingDays: 30 },
+      { streamingPrice: '3.50', streamingDays: null },
+    ])
+      expect(
+        refusal(() =>
+          priceLine({ ...offerOf('fixed', 200), ...partial }, { license: 'streaming', amountMinor: undefined }, undefined, rules),
+        ),
+      ).toEqual({ code: 'license_not_offered', message: expect.any(String), details: { license: 'streaming' } });
+    expect(refusal(() => priceLine(nyp, { license: 'personal', amountMinor: 499 }, undefined, rules))).toEqual({
+      code: 'amount_too_low',
+      message: 'The amount is below this item’s minimum of 5.00 EUR.',
+      details: { minimum: '5.00' },
+    });
+    expect(priceLine(nyp, { license: 'personal', amountMinor: 50_000 }, undefined, rules).priceMinor).toBe(50_000);
+    expect(refusal(() => priceLine(nyp, { license: 'personal', amountMinor: 50_001 }, undefined, rules))).toEqual({
+      code: 'amount_too_high',
+      message: 'One item can cost at most 500.00 EUR.',
+      details: { maximum: '500.00' },
+    });
+  });
+
   it('keep a stored offer consistent whatever an edit sends', () => {
     const amount = fc.integer({ min: 0, max: 60_000 }).map((m) => formatMinor(m, EUR));
     fc.assert(
