@@ -48,6 +48,7 @@ describe('the ledger rules', () => {
 
   it('apportion gives what is left to the largest remainders, earlier parts first on a tie', () => {
     expect(apportion(10, [5, 2])).toEqual([7, 3]); // 7.14 and 2.86: the unit left goes to the larger remainder, not the larger weight
+    expect(apportion(10, [3, 4])).toEqual([4, 6]); // 4.29 and 5.71
     expect(apportion(1, [1, 1, 1])).toEqual([1, 0, 0]);
     expect(apportion(2, [1, 1, 1])).toEqual([1, 1, 0]);
     expect(apportion(5, [0, 0])).toEqual([3, 2]); // no weight: evenly

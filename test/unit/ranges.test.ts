@@ -19,7 +19,13 @@ describe('RFC 9110 byte ranges', () => {
     expect(r(' BYTES = 10-19 ')).toEqual({ kind: 'partial', start: 10, end: 19 });
   });
 
+  it('takes an empty list member as nothing (a trailing comma is one range)', () => {
+    expect(r('bytes=0-9,')).toEqual({ kind: 'partial', start: 0, end: 9 });
+    expect(r('bytes=, 10-19')).toEqual({ kind: 'partial', start: 10, end: 19 });
+  });
+
   it('answers unsatisfiable ranges with 416', () => {
+    expect(evaluateRange('bytes=-5', 0, { etag: ETAG })).toEqual({ kind: 'unsatisfiable' }); // no last bytes of nothing
     expect(r('bytes=1000-')).toEqual({ kind: 'unsatisfiable' });
     expect(r('bytes=5000-6000')).toEqual({ kind: 'unsatisfiable' });
     expect(r('bytes=-0')).toEqual({ kind: 'unsatisfiable' });
@@ -36,6 +42,8 @@ describe('RFC 9110 byte ranges', () => {
       'bytes=1-2-3',
       'bytes=0x10-20',
       `bytes=0-${'9'.repeat(30)}`,
+      `bytes=-${'9'.repeat(30)}`, // a suffix too long to be a number
+      'xbytes=0-9', // not the bytes unit, though it ends like one
     ]) {
       expect({ bad, decision: r(bad) }).toEqual({ bad, decision: { kind: 'full' } });
     }
@@ -51,6 +59,8 @@ describe('RFC 9110 byte ranges', () => {
     expect(r('bytes=0-9', ETAG)).toEqual({ kind: 'partial', start: 0, end: 9 });
     expect(r('bytes=0-9', '"other"')).toEqual({ kind: 'full' });
     expect(r('bytes=0-9', `W/${ETAG}`)).toEqual({ kind: 'full' });
+    // A weak tag never lets a range apply, even one equal to ours.
+    expect(evaluateRange('bytes=0-9', LEN, { etag: 'W/"abc"', ifRange: 'W/"abc"' })).toEqual({ kind: 'full' });
     expect(r('bytes=0-9', 'Sat, 01 Jan 2000 00:00:00 GMT')).toEqual({ kind: 'full' });
   });
 });
