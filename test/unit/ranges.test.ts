@@ -71,6 +71,7 @@ describe('If-None-Match', () => {
     expect(noneMatch('W/"abc"', ETAG)).toBe(true);
     expect(noneMatch(' "x" , "abc" ', ETAG)).toBe(true);
     expect(noneMatch('*', ETAG)).toBe(true);
+    expect(noneMatch(' * ', ETAG)).toBe(true);
   });
 
   it('does not match another tag, a fragment of it, or nothing', () => {
@@ -78,5 +79,6 @@ describe('If-None-Match', () => {
     expect(noneMatch('', ETAG)).toBe(false);
     expect(noneMatch('"ab"', ETAG)).toBe(false);
     expect(noneMatch('abc', ETAG)).toBe(false);
+    expect(noneMatch('"aW/bc"', ETAG)).toBe(false); // only a leading W/ marks a weak tag
   });
 });
