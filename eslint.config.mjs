@@ -6,7 +6,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'public/js/**', 'coverage/**', 'data/**', 'uploads/**', 'backups/**', 'reports/**', 'stryker-tmp/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'public/js/**',
+      'coverage/**',
+      'data/**',
+      'uploads/**',
+      'backups/**',
+      'reports/**',
+      'stryker-tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
