@@ -5,6 +5,7 @@ import { deleteExpired } from '../../services/cleanup.service';
 import { projectRoot } from '../../lib/paths';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
+import { lockBarrier } from '../support/lock-barrier';
 import { buildPasskey, buildSession, buildUser } from '../support/factories';
 import { testApp } from '../support/app';
 
@@ -79,10 +80,20 @@ describe('admin routes', () => {
     const a = await signInAs(db.pool, 'admin');
     const b = await signInAs(db.pool, 'admin');
 
-    const both = await Promise.all([
-      request(app).patch(`/api/admin/users/${b.user.id}`).set('Cookie', a.cookie).send({ role: 'user' }),
-      request(app).patch(`/api/admin/users/${a.user.id}`).set('Cookie', b.cookie).send({ isActive: false }),
-    ]);
+    // A barrier, not luck: the admins' rows are held locked until both demotions wait on them, then let go at once.
+    const barrier = await lockBarrier(db.pool, `SELECT id FROM users WHERE role = 'admin' AND is_active FOR UPDATE`, []);
+    let both: request.Response[];
+    try {
+      const racing = Promise.all([
+        request(app).patch(`/api/admin/users/${b.user.id}`).set('Cookie', a.cookie).send({ role: 'user' }),
+        request(app).patch(`/api/admin/users/${a.user.id}`).set('Cookie', b.cookie).send({ isActive: false }),
+      ]);
+      await barrier.waitFor(2, 'both demotions at the admins’ lock');
+      await barrier.release();
+      both = await racing;
+    } finally {
+      await barrier.close();
+    }
     const statuses = both.map((r) => r.status).sort();
     // One demotion wins; the other is refused, either as the last admin or because its actor lost the role.
     expect(statuses[0]).toBe(200);

@@ -1,8 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { signInAs } from '../support/auth';
 import { useCheckoutHarness } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
-import { until } from '../support/until';
+import { lockBarrier } from '../support/lock-barrier';
 
 /**
  * Settlements racing each other, forced by a barrier instead of luck: the
@@ -22,43 +22,8 @@ import { until } from '../support/until';
 const db = useTestDatabase();
 const shop = useCheckoutHarness(db);
 
-/** A connection of the test's own, beside the app's pool (whose connections the waiting settlements hold). */
-async function ownClient(pool: pg.Pool): Promise<pg.Client> {
-  const client = new pg.Client({
-    connectionString: (pool as unknown as { options: { connectionString: string } }).options.connectionString,
-  });
-  await client.connect();
-  return client;
-}
-
-/**
- * The barrier: `orderId`'s row lock, taken as a settlement takes it, held
- * until `waitFor(n)` has seen n sessions waiting on a lock and `release()`.
- */
-async function orderLockBarrier(pool: pg.Pool, orderId: number) {
-  const [holder, watcher] = [await ownClient(pool), await ownClient(pool)];
-  await holder.query('BEGIN');
-  await holder.query('SELECT id FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
-  let held = true;
-  const release = async () => {
-    if (held) await holder.query('COMMIT');
-    held = false;
-  };
-  const waiting = async () =>
-    (
-      await watcher.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      )
-    ).rows[0]!.n;
-  return {
-    waitFor: (n: number, what: string) => until(async () => (await waiting()) >= n, what),
-    release,
-    close: async () => {
-      await release();
-      await Promise.all([holder.end(), watcher.end()]);
-    },
-  };
-}
+/** The barrier: the order's row lock, taken as a settlement takes it. */
+const orderLockBarrier = (pool: pg.Pool, orderId: number) => lockBarrier(pool, 'SELECT id FROM orders WHERE id = $1 FOR UPDATE', [orderId]);
 
 /** The order as the tests check it: status, what of it is owned, its ledger. */
 async function outcome(orderId: number) {
