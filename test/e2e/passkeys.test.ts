@@ -25,8 +25,11 @@ const db = useTestDatabase();
   let page: Page;
   let cdp: CDPSession;
   let authenticatorId: string;
+  let problems: string[] = [];
   const { mailer, background } = outbox();
-  const email = `passkey-${Date.now()}@example.test`;
+  /** Each test's own listener (and browser, and authenticator): no test depends on another. */
+  let email = '';
+  let tests = 0;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -36,6 +39,15 @@ const db = useTestDatabase();
       const s = app.listen(port, '127.0.0.1', () => resolve(s));
     });
     browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  beforeEach(async () => {
+    email = `passkey-${Date.now()}-${++tests}@example.test`;
     context = await browser.newContext();
     await context.addInitScript(WEBAUTHN_PAGE_HELPERS);
     page = await context.newPage();
@@ -45,23 +57,31 @@ const db = useTestDatabase();
     await page.goto(`${origin}/`);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+  afterEach(async () => {
+    await context.close();
+    expect(problems).toEqual([]);
   });
-  // The page is shared: after each test, nothing went wrong in it.
-  let problems: string[] = [];
-  afterEach(() => expect(problems.splice(0)).toEqual([]));
 
   /** Signs in through the magic-link confirm page, clicking its button like a person. */
   async function signInByMail(): Promise<void> {
     await page.goto(`${origin}/`);
     expect((await page.evaluate((e) => window.api('POST', '/api/auth/magic-link', { email: e }), email)).status).toBe(202);
     await background.drain();
-    const link = /https?:\/\/\S+/.exec(mailer.list()[0]!.text)![0];
+    const mail = mailer
+      .list()
+      .filter((m) => m.to === email)
+      .at(-1)!;
+    const link = /https?:\/\/\S+/.exec(mail.text)![0];
     await page.goto(link);
     await page.getByRole('button', { name: 'Sign me in' }).click();
     await page.waitForURL(`${origin}/`);
+  }
+
+  /** A listener with one passkey on this page's authenticator, signed out. */
+  async function withPasskeySignedOut(): Promise<void> {
+    await signInByMail();
+    expect((await page.evaluate(() => window.registerPasskey('Test laptop'))).status).toBe(201);
+    expect((await page.evaluate(() => window.api('POST', '/api/auth/logout'))).status).toBe(204);
   }
 
   const session = () => page.evaluate(() => window.api('GET', '/api/auth/session'));
@@ -101,7 +121,7 @@ const db = useTestDatabase();
   });
 
   it('refuses a sign-in whose signature counter does not exceed the stored one (a cloned authenticator)', async () => {
-    await page.evaluate(() => window.api('POST', '/api/auth/logout'));
+    await withPasskeySignedOut();
     await db.pool.query('UPDATE webauthn_credentials SET counter = 1000000 WHERE user_id = (SELECT id FROM users WHERE email = $1)', [
       email,
     ]);
@@ -109,10 +129,10 @@ const db = useTestDatabase();
     expect(result.status).toBe(400);
     expect(result.body?.error?.code).toBe('passkey_verification_failed');
     expect((await session()).body?.user).toBeNull();
-    await db.pool.query('UPDATE webauthn_credentials SET counter = 0 WHERE user_id = (SELECT id FROM users WHERE email = $1)', [email]);
   });
 
   it('fails to sign in when the authenticator cannot verify the user', async () => {
+    await withPasskeySignedOut();
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
     try {
       const result = await page.evaluate(() => window.signInWithPasskey());
@@ -128,6 +148,8 @@ const db = useTestDatabase();
   });
 
   it('no longer accepts a passkey its owner deleted', async () => {
+    await withPasskeySignedOut();
+    expect((await page.evaluate(() => window.signInWithPasskey())).status).toBe(200);
     const list = await page.evaluate(() => window.api('GET', '/api/me/passkeys'));
     const passkeys = (list.body as unknown as { passkeys: { id: number }[] }).passkeys;
     expect(passkeys).toHaveLength(1);
