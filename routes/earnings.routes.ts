@@ -87,7 +87,6 @@ const sendCsv = (res: Response, filename: string, header: string[], rows: string
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-/** Earnings, sales reports and the OSS VAT report: an artist's own, and the store's for admins. */
 /** A payout batch as the admin API shows it; `refusal` is PayPal's reason while it would not take the batch. */
 const batchJson = (b: PayoutBatch) => ({
   id: b.id,
@@ -99,6 +98,7 @@ const batchJson = (b: PayoutBatch) => ({
   refusedAt: b.refusedAt?.toISOString() ?? null,
 });
 
+/** Earnings, sales reports and the OSS VAT report: an artist's own, and the store's for admins. */
 export function earningsRoutes(deps: RouteDeps): Router {
   const router = Router();
 
