@@ -31,6 +31,25 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** A table (class "table") of `rows` under its caption and one heading per column. */
+export function dataTable(caption: string, columns: string[], rows: Node[]): HTMLTableElement {
+  return h(
+    'table',
+    { class: 'table' },
+    h('caption', {}, caption),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
+    h('tbody', {}, rows),
+  );
+}
+
 /** An SVG element (charts). */
 export function svg(tag: string, attrs: Record<string, string | number> = {}, ...children: Node[]): SVGElement {
   const el = document.createElementNS('http://www.w3.org/2000/svg', tag);

@@ -1,5 +1,5 @@
 import { api } from '../lib/api.js';
-import { attempt, h, page, statusLine } from '../lib/dom.js';
+import { attempt, dataTable, h, page, statusLine } from '../lib/dom.js';
 import { currentUser, isAdmin } from '../lib/session.js';
 import { navigate, type View } from '../lib/router.js';
 import { adminNav } from './admin-theme.js';
@@ -55,21 +55,7 @@ async function payoutsSection(): Promise<HTMLElement> {
     run,
     status,
     rows.length
-      ? h(
-          'table',
-          { class: 'table' },
-          h('caption', {}, 'Latest payouts'),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Batch', 'PayPal address', 'Amount', 'Status'].map((c) => h('th', { scope: 'col' }, c)),
-            ),
-          ),
-          h('tbody', {}, rows),
-        )
+      ? dataTable('Latest payouts', ['Batch', 'PayPal address', 'Amount', 'Status'], rows)
       : h('p', { class: 'empty' }, 'No payouts yet.'),
   );
 }
@@ -121,31 +107,17 @@ export const adminMoneyView: View = async () => {
         ]),
         '.',
       ),
-      h(
-        'table',
-        { class: 'table' },
-        h('caption', {}, 'Rates in force today'),
-        h(
-          'thead',
-          {},
+      dataTable(
+        'Rates in force today',
+        ['Country', 'Rate', 'Since', 'Note'],
+        [...current.values()].map((r) =>
           h(
             'tr',
             {},
-            ['Country', 'Rate', 'Since', 'Note'].map((c) => h('th', { scope: 'col' }, c)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          [...current.values()].map((r) =>
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'row' }, r.country),
-              h('td', { class: 'num' }, `${r.ratePercent} %`),
-              h('td', {}, r.validFrom),
-              h('td', {}, r.note ?? ''),
-            ),
+            h('th', { scope: 'row' }, r.country),
+            h('td', { class: 'num' }, `${r.ratePercent} %`),
+            h('td', {}, r.validFrom),
+            h('td', {}, r.note ?? ''),
           ),
         ),
       ),

@@ -1,5 +1,5 @@
 import { api } from '../lib/api.js';
-import { attempt, field, formOf, h, replace, statusLine } from '../lib/dom.js';
+import { attempt, dataTable, field, formOf, h, replace, statusLine } from '../lib/dom.js';
 
 interface Report {
   checked: { orders: number; payoutBatches: number };
@@ -45,23 +45,9 @@ export function reconciliationSection(): HTMLElement {
 }
 
 function differencesTable(rows: Report['differences']): HTMLElement {
-  return h(
-    'table',
-    { class: 'table' },
-    h('caption', {}, 'Differences from PayPal'),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ['What', 'Check', 'Ledger', 'PayPal'].map((c) => h('th', { scope: 'col' }, c)),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      rows.map((d) => h('tr', {}, h('td', {}, d.subject), h('td', {}, d.what), h('td', {}, d.ours), h('td', {}, d.paypal))),
-    ),
+  return dataTable(
+    'Differences from PayPal',
+    ['What', 'Check', 'Ledger', 'PayPal'],
+    rows.map((d) => h('tr', {}, h('td', {}, d.subject), h('td', {}, d.what), h('td', {}, d.ours), h('td', {}, d.paypal))),
   );
 }
