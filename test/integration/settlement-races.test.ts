@@ -42,12 +42,17 @@ async function outcome(orderId: number) {
 const deliveryStatuses = () => shop.paypal.deliveries.map((d) => [d.event.event_type, d.status]);
 const allTaken = () => shop.paypal.deliveries.map((d) => [d.event.event_type, 200]);
 
+/** A buyer's order of one track at `price`, created at PayPal and not yet approved. */
+async function openOrder(price: string) {
+  const buyer = await signInAs(db.pool, 'user');
+  const { track, preview } = await shop.sellable(price);
+  const created = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [track.id] } });
+  return { buyer, track, preview, created, orderId: created.body.orderId as number };
+}
+
 describe('settlements racing on one order', () => {
   it('the return and both capture webhooks at once: PayPal captures once, one purchase, one sale in the ledger', async () => {
-    const buyer = await signInAs(db.pool, 'user');
-    const { track } = await shop.sellable('3.00');
-    const created = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [track.id] } });
-    const orderId: number = created.body.orderId;
+    const { buyer, created, orderId } = await openOrder('3.00');
     const barrier = await orderLockBarrier(db.pool, orderId);
     try {
       // The approval's webhook captures at PayPal, then waits for the lock; so do the buyer's return and PAYMENT.CAPTURE.COMPLETED.
@@ -66,10 +71,7 @@ describe('settlements racing on one order', () => {
   });
 
   it('those three and a refund at PayPal meanwhile: refunded, nothing owned, the ledger nets to zero', async () => {
-    const buyer = await signInAs(db.pool, 'user');
-    const { track, preview } = await shop.sellable('4.00');
-    const created = await shop.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [track.id] } });
-    const orderId: number = created.body.orderId;
+    const { buyer, track, preview, created, orderId } = await openOrder('4.00');
     const barrier = await orderLockBarrier(db.pool, orderId);
     try {
       const returned = shop.follow(await shop.approve(created.body.approveUrl), buyer.cookie);
