@@ -10,7 +10,7 @@ import { insertUser } from '../db/repos/users.repo';
 import { startSession } from '../services/auth/sessions.service';
 import { systemClock } from '../lib/clock';
 import { LocalDiskStorage } from '../services/storage/local-disk.storage';
-import { startAccessCache } from '../server/access-feed';
+import { startCacheFeed } from '../server/cache-feed';
 import { createApp } from '../server/app';
 import { parseConfig } from '../server/config';
 import { createLogger } from '../lib/logger';
@@ -118,12 +118,12 @@ export async function run(): Promise<void> {
       const cookie = `__Host-sn_session=${token}`;
       const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' });
       // As deployed (server/index.ts): the access cache fed by the database's change feed.
-      const feed = startAccessCache(url);
+      const feed = startCacheFeed(url, { maxBytes: 0, ttlMs: 1_000 });
       const app = await listen(
         createApp(
           appDeps(
             { config, db: pool, logger: createLogger('silent') },
-            { storage: new LocalDiskStorage(uploads), accessCache: feed.cache },
+            { storage: new LocalDiskStorage(uploads), accessCache: feed.accessCache },
           ),
         ),
       );

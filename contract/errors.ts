@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'multipart_required',
   'file_required',
   'invalid_range',
+  'invalid_cursor',
+  'page_too_deep',
   'unauthenticated',
   'forbidden',
   'cross_origin_request',

@@ -2,10 +2,12 @@ import pg from 'pg';
 
 /** The channel the access triggers (migration 0007) notify on. */
 export const ACCESS_CHANNEL = 'song_nexus_access';
+/** The channel the catalogue triggers (migration 0020) notify on: anything a public listing shows changed. */
+export const CATALOG_CHANNEL = 'song_nexus_catalog';
 
 export interface ChangeFeedEvents {
-  /** A change committed somewhere (this server or another); `table` names what changed. */
-  onChange(table: string): void;
+  /** A change committed somewhere (this server or another); `table` names what changed, `channel` which feed it is on. */
+  onChange(table: string, channel: string): void;
   /** The feed is (or stopped being) connected; while it is not, nothing may be trusted from a cache. */
   onLive(live: boolean): void;
   onError?(err: Error): void;
@@ -71,10 +73,10 @@ export function startChangeFeed(connection: pg.ClientConfig, events: ChangeFeedE
     };
     c.on('error', lost);
     c.on('end', () => lost());
-    c.on('notification', (msg) => events.onChange(msg.payload ?? ''));
+    c.on('notification', (msg) => events.onChange(msg.payload ?? '', msg.channel));
     try {
       await c.connect();
-      await c.query(`LISTEN ${ACCESS_CHANNEL}`);
+      await c.query(`LISTEN ${ACCESS_CHANNEL}; LISTEN ${CATALOG_CHANNEL}`);
       if (client !== c) return;
       retryMs = 100;
       events.onLive(true);

@@ -131,10 +131,13 @@ CREATE TABLE releases (
 CREATE INDEX idx_releases_artist_user_id ON releases (artist_user_id, created_at DESC);
 CREATE INDEX idx_releases_due ON releases (publish_at) WHERE NOT is_published AND NOT is_deleted AND publish_at IS NOT NULL;
 CREATE INDEX idx_releases_newest ON releases (created_at DESC, id DESC) WHERE is_published AND NOT is_deleted;
-CREATE INDEX idx_releases_release_date ON releases (release_date DESC NULLS LAST, id DESC) WHERE is_published AND NOT is_deleted;
+-- (0020) release dates sort "no date" last through -infinity, which a keyset page's row comparison can use.
+CREATE INDEX idx_releases_release_date ON releases (COALESCE(release_date, '-infinity'::date) DESC, id DESC)
+    WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_price ON releases (price_eur, id) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_popular ON releases (play_count DESC, id DESC) WHERE is_published AND NOT is_deleted;
-CREATE INDEX idx_releases_type ON releases (release_type, release_date DESC NULLS LAST, id DESC) WHERE is_published AND NOT is_deleted;
+CREATE INDEX idx_releases_type ON releases (release_type, COALESCE(release_date, '-infinity'::date) DESC, id DESC)
+    WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_search_trgm ON releases USING gin (search_text gin_trgm_ops) WHERE is_published AND NOT is_deleted;
 CREATE INDEX idx_releases_tags ON releases USING gin (tags) WHERE is_published AND NOT is_deleted;
 CREATE TRIGGER releases_set_updated_at BEFORE UPDATE ON releases
@@ -227,6 +230,10 @@ CREATE TABLE tracks (
 
 CREATE INDEX idx_tracks_published_created_optimized ON tracks (created_at DESC)
     WHERE is_published = true AND is_deleted = false;
+-- Departure (0020): the newest order ends in the id, so keyset pages are a unique
+-- order read off the index.
+CREATE INDEX idx_tracks_newest ON tracks (created_at DESC, id DESC)
+    WHERE is_published = true AND is_deleted = false;
 CREATE INDEX idx_tracks_published_created ON tracks (is_published, created_at DESC);
 CREATE INDEX idx_tracks_published_deleted_created ON tracks (is_published, is_deleted, created_at DESC);
 CREATE INDEX idx_tracks_audio_filename ON tracks (audio_filename) WHERE is_deleted = false;
@@ -242,7 +249,8 @@ CREATE INDEX idx_tracks_popular ON tracks (play_count DESC, id DESC)
     WHERE is_published = true AND is_deleted = false;
 CREATE INDEX idx_tracks_price ON tracks (price_eur, id)
     WHERE is_published = true AND is_deleted = false;
-CREATE INDEX idx_tracks_artist_published ON tracks (artist_user_id, created_at DESC)
+-- (0020) artist pages end in the id too, for keyset pages.
+CREATE INDEX idx_tracks_artist_published ON tracks (artist_user_id, created_at DESC, id DESC)
     WHERE is_published = true AND is_deleted = false;
 CREATE INDEX idx_tracks_genre_published ON tracks (genre)
     WHERE is_published = true AND is_deleted = false;
@@ -924,6 +932,39 @@ CREATE TRIGGER tracks_notify_access
         is_published, is_free, price_model, is_deleted, preview_filename, preview_seconds, preview_size_bytes OR DELETE ON tracks
     FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
 
+-- Catalogue change feed (new, 0020) ------------------------------------------
+-- Departure: app servers keep anonymous listing responses
+-- and per-filter counts in memory and forget them when anything a listing
+-- shows changes, on any app server or from any script. Play counts are left
+-- out on purpose (they change with every play): cached entries live a few
+-- seconds, which bounds how old a shown play count can be.
+CREATE FUNCTION notify_catalog_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('song_nexus_catalog', TG_TABLE_NAME);
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER tracks_notify_catalog
+    AFTER INSERT OR DELETE OR UPDATE OF name, artist, artist_user_id, genre, description, price_eur, duration_seconds,
+        is_published, is_free, is_deleted, created_at, preview_filename, preview_seconds, cover_filename, release_id,
+        track_number, disc_number, lyrics, isrc, credits, license, tags, price_model, suggested_price,
+        commercial_price, commercial_terms, streaming_price, streaming_days ON tracks
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_catalog_change();
+CREATE TRIGGER releases_notify_catalog
+    AFTER INSERT OR DELETE OR UPDATE OF artist_user_id, title, release_type, description, credits, release_date,
+        is_published, published_at, cover_filename, catalogue_number, upc, price_eur, tags, search_text, is_deleted,
+        created_at, price_model, suggested_price, commercial_price, commercial_terms, streaming_price,
+        streaming_days ON releases
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_catalog_change();
+CREATE TRIGGER release_extras_notify_catalog AFTER INSERT OR UPDATE OR DELETE ON release_extras
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_catalog_change();
+CREATE TRIGGER artist_profiles_notify_catalog AFTER INSERT OR UPDATE OR DELETE ON artist_profiles
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_catalog_change();
+CREATE TRIGGER users_notify_catalog AFTER UPDATE OF display_name, role, is_active OR DELETE ON users
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_catalog_change();
+
 -- Departure (0008): secrets the app servers share, made by the database so
 -- every server signs and checks with the same key without configuration.
 -- play_token signs the token a stream response carries (a counted play needs
@@ -936,7 +977,9 @@ CREATE TABLE server_secrets (
 
 INSERT INTO server_secrets (name, secret)
 VALUES ('play_token', uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())),
-       ('download_codes', uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()));
+       ('download_codes', uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())),
+       -- (0020) signs keyset pages' cursors.
+       ('listing_cursor', uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()));
 
 -- The default theme (the migrations insert the same row).
 INSERT INTO design_system (

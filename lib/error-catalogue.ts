@@ -16,6 +16,8 @@ export const ERROR_CATALOGUE = {
   multipart_required: { status: 400, message: 'Send the file as multipart/form-data.' },
   file_required: { status: 400, message: 'Attach the file the request needs.' },
   invalid_range: { status: 400, message: 'The date range is not valid.' },
+  invalid_cursor: { status: 400, message: 'This page cursor is not valid for this listing. Start again from the first page.' },
+  page_too_deep: { status: 400, message: 'Pages this deep are reached with the cursor each page gives (nextCursor, sent as after).' },
   unauthenticated: { status: 401, message: 'Sign in first.' },
   forbidden: { status: 403, message: 'You may not do this.' },
   cross_origin_request: { status: 403, message: 'State-changing requests must come from this store’s own pages.' },

@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import type { ApiWaveform } from '../contract/api';
 import { z } from 'zod';
-import { pagedQuery, pageFields, presentPage } from './pagination';
+import { listingFields, listingRequestOf, presentListing } from './pagination';
+import { parseInput } from '../lib/errors';
+import { sendCatalogJson } from './catalog-response';
 import { browseCatalog, catalogGenres, coverOf, getCatalogTrack } from '../services/catalog/catalog.service';
 import type { RouteDeps } from './deps';
 import { coverNotFound } from '../lib/errors';
@@ -16,7 +18,7 @@ const catalogQuery = z
     genre: z.string().trim().min(1).max(50).optional(),
     artist: idString.optional(),
     sort: z.enum(['newest', 'popular', 'price']).default('newest'),
-    ...pageFields,
+    ...listingFields,
   })
   .strict();
 /** Catalogue pages hold a grid's worth of cards. */
@@ -27,21 +29,22 @@ export function catalogRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/tracks', async (req, res) => {
-    const { query, page } = pagedQuery(catalogQuery, req, CATALOG_PAGE);
-    const { tracks, total } = await browseCatalog(
-      deps,
-      { search: query.q || undefined, genre: query.genre, artistUserId: query.artist, sort: query.sort },
-      page,
-    );
-    res.json({ tracks: tracks.map(presentTrack), ...presentPage(page, total) });
+    const query = parseInput(catalogQuery, req.query, 'query');
+    const filter = { search: query.q || undefined, genre: query.genre, artistUserId: query.artist, sort: query.sort };
+    const request = listingRequestOf(query, CATALOG_PAGE);
+    await sendCatalogJson(deps, req, res, JSON.stringify(['tracks', filter, request]), async () => {
+      const listing = await browseCatalog(deps, filter, request);
+      return { json: { tracks: listing.items.map(presentTrack), ...presentListing(listing) } };
+    });
   });
 
   router.get('/api/tracks/:id', async (req, res) => {
-    res.json({ track: presentTrack(await getCatalogTrack(deps, idParam(req))) });
+    const id = idParam(req);
+    await sendCatalogJson(deps, req, res, `track:${id}`, async () => ({ json: { track: presentTrack(await getCatalogTrack(deps, id)) } }));
   });
 
-  router.get('/api/genres', async (_req, res) => {
-    res.json({ genres: await catalogGenres(deps) });
+  router.get('/api/genres', async (req, res) => {
+    await sendCatalogJson(deps, req, res, 'genres', async () => ({ json: { genres: await catalogGenres(deps) } }));
   });
 
   // The peaks the player draws as its seek bar: 202 while they are computed (ask again after Retry-After).

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../lib/errors';
 import type { Page } from '../lib/page';
+import type { Listing, ListingRequest } from '../services/catalog/listing';
 
 /** The largest page any list serves. */
 export const MAX_PAGE_SIZE = 100;
@@ -39,3 +40,21 @@ export function pagedQuery<S extends z.ZodType<{ page: number; pageSize?: number
 
 /** What a paginated answer carries beside its rows (`limit` repeats `pageSize` for older clients). */
 export const presentPage = (page: Page, total: number) => ({ page: page.page, pageSize: page.pageSize, limit: page.pageSize, total });
+
+/**
+ * The query fields of a public listing: the page fields, and `after`, the
+ * cursor a page hands out as `nextCursor` (it wins over `page`).
+ */
+export const listingFields = { ...pageFields, after: z.string().min(1).max(300).optional() };
+
+/** What a parsed listing query asks for, `defaultSize` rows when it names no size. */
+export const listingRequestOf = (
+  query: { page: number; pageSize?: number; limit?: number; after?: string },
+  defaultSize: number,
+): ListingRequest => ({ ...pageOf(query, defaultSize), after: query.after });
+
+/** What a listing's answer carries beside its rows: the page fields, and where the next page starts. */
+export const presentListing = (listing: Listing<unknown>) => ({
+  ...presentPage({ page: listing.page, pageSize: listing.pageSize }, listing.total),
+  nextCursor: listing.nextCursor,
+});

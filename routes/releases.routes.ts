@@ -6,7 +6,8 @@ import { artistProfile, artistProfilePage } from '../services/catalog/artist-pro
 import { artistPage } from '../services/catalog/catalog.service';
 import { browseReleases, getRelease, releaseCoverOf } from '../services/catalog/release-catalog.service';
 import type { RouteDeps } from './deps';
-import { pagedQuery, pageFields, presentPage, requestedPage } from './pagination';
+import { listingFields, listingRequestOf, presentListing } from './pagination';
+import { sendCatalogJson } from './catalog-response';
 import { presentArtist, presentExtra, presentRelease } from './release.presenter';
 import { idParam, idString } from './request';
 import { sendImage } from './stored-file';
@@ -19,12 +20,14 @@ const releaseQuery = z
     type: z.enum(RELEASE_TYPES).optional(),
     artist: idString.optional(),
     sort: z.enum(['newest', 'popular', 'price', 'release-date']).default('newest'),
-    ...pageFields,
+    ...listingFields,
   })
   .strict();
 
 /** Release grids hold a grid's worth of cards, as the track catalogue does. */
 const RELEASE_PAGE = 24;
+
+const artistPageQuery = z.object(listingFields);
 
 const slugOrId = z.object({
   slugOrId: z
@@ -39,17 +42,22 @@ export function releaseRoutes(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/api/releases', async (req, res) => {
-    const { query, page } = pagedQuery(releaseQuery, req, RELEASE_PAGE);
-    const { q, artist, ...filters } = query;
-    const { releases, total } = await browseReleases(deps, { ...filters, search: q || undefined, artistUserId: artist }, page);
-    res.json({ releases: releases.map((r) => presentRelease(r)), ...presentPage(page, total) });
+    const query = parseInput(releaseQuery, req.query, 'query');
+    const filter = { search: query.q || undefined, tag: query.tag, type: query.type, artistUserId: query.artist, sort: query.sort };
+    const request = listingRequestOf(query, RELEASE_PAGE);
+    await sendCatalogJson(deps, req, res, JSON.stringify(['releases', filter, request]), async () => {
+      const listing = await browseReleases(deps, filter, request);
+      return { json: { releases: listing.items.map((r) => presentRelease(r)), ...presentListing(listing) } };
+    });
   });
 
   router.get('/api/releases/:id', async (req, res) => {
-    const { release, tracks, extras, isPublic } = await getRelease(deps, req.actor, idParam(req));
-    // A draft shown to its artist must not be kept by a shared cache.
-    if (!isPublic) res.set('Cache-Control', 'private, no-store');
-    res.json({ release: { ...presentRelease(release, tracks), extras: extras.map(presentExtra) } });
+    const id = idParam(req);
+    await sendCatalogJson(deps, req, res, `release:${id}`, async () => {
+      const { release, tracks, extras, isPublic } = await getRelease(deps, req.actor, id);
+      // A draft shown to its artist must not be kept by a shared cache.
+      return { json: { release: { ...presentRelease(release, tracks), extras: extras.map(presentExtra) } }, isPublic };
+    });
   });
 
   router.get('/api/releases/:id/cover', async (req, res) => {
@@ -57,12 +65,15 @@ export function releaseRoutes(deps: RouteDeps): Router {
   });
 
   router.get('/api/artists/:slugOrId', async (req, res) => {
-    const { profile, releases } = await artistProfilePage(deps, parseInput(slugOrId, req.params, 'params').slugOrId);
-    const page = requestedPage(req, RELEASE_PAGE);
-    const { tracks, total } = await artistPage(deps, profile.userId, page);
-    const discography = Object.fromEntries(RELEASE_TYPES.map((type) => [type, [] as ApiRelease[]])) as Record<ReleaseType, ApiRelease[]>;
-    for (const release of releases) discography[release.releaseType].push(presentRelease(release));
-    res.json({ artist: presentArtist(profile), discography, tracks: tracks.map(presentTrack), ...presentPage(page, total) });
+    const artist = parseInput(slugOrId, req.params, 'params').slugOrId;
+    const request = listingRequestOf(parseInput(artistPageQuery, req.query, 'query'), RELEASE_PAGE);
+    await sendCatalogJson(deps, req, res, JSON.stringify(['artist', artist, request]), async () => {
+      const { profile, releases } = await artistProfilePage(deps, artist);
+      const { tracks } = await artistPage(deps, profile.userId, request);
+      const discography = Object.fromEntries(RELEASE_TYPES.map((type) => [type, [] as ApiRelease[]])) as Record<ReleaseType, ApiRelease[]>;
+      for (const release of releases) discography[release.releaseType].push(presentRelease(release));
+      return { json: { artist: presentArtist(profile), discography, tracks: tracks.items.map(presentTrack), ...presentListing(tracks) } };
+    });
   });
 
   router.get('/api/artists/:id/avatar', async (req, res) => {

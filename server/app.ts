@@ -1,5 +1,6 @@
 import express from 'express';
 import helmet from 'helmet';
+import { CATALOG_WRITE_PATHS, flushListingsOnWrite } from './middleware/catalog-writes';
 import { adminUsersRoutes } from '../routes/admin-users.routes';
 import { authRoutes } from '../routes/auth.routes';
 import { healthRoutes } from '../routes/health.routes';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
   // paths are never files, so they skip the file-system lookup altogether.
   const publicFiles = express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true });
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : publicFiles(req, res, next)));
+  app.use(CATALOG_WRITE_PATHS, flushListingsOnWrite([deps.listingCounts, deps.listingResponses]));
   app.use(loadSession(services, { cacheFor: (req) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path) }));
 
   // Whole areas are refused before any input is read; every service checks again.

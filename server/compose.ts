@@ -19,7 +19,7 @@ import { PlayRecorder } from '../services/plays/play-recorder';
 import { PlayTokens } from '../services/plays/play-token';
 import { createStorage } from '../services/storage/create-storage';
 import { sweepTemporaries } from '../services/storage/temp-files';
-import { startAccessCache } from './access-feed';
+import { startCacheFeed } from './cache-feed';
 import type { AppDeps } from './app';
 import type { Config } from './config';
 import { startDevPaypalStandin } from './dev-tools';
@@ -63,6 +63,8 @@ export function appDeps(base: { config: Readonly<Config>; db: pg.Pool; logger: L
     playTokens: parts.playTokens ?? PlayTokens.fromDatabase(db),
     payments: parts.payments ?? createPaypalGateway(config.paypal),
     accessCache: parts.accessCache,
+    listingCounts: parts.listingCounts,
+    listingResponses: parts.listingResponses,
     // Without a durable queue (tools, most tests) each job runs at once here, through the same handlers.
     jobs: parts.jobs ?? new InlineQueue(background, () => jobHandlers(deps, logger)),
     ffmpeg: parts.ffmpeg ?? new Ffmpeg(config.ffmpeg),
@@ -134,11 +136,11 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   const plays = new PlayRecorder(db, logger).start();
   // After the HTTP server has stopped taking requests and before the pool closes: every accepted play is written.
   steps.unshift({ name: 'plays', run: () => plays.stop() });
-  const { cache: accessCache, stop: stopFeed } = startAccessCache(database.connectionString, logger);
-  steps.unshift({ name: 'access change feed', run: stopFeed });
+  const { stop: stopFeed, ...caches } = startCacheFeed(database.connectionString, config.listingCache, logger);
+  steps.unshift({ name: 'change feed', run: stopFeed });
 
   const jobs = await startJobQueue(database.connectionString, config, logger, steps);
-  const deps = appDeps({ config, db, logger }, { rateLimits, mailer, background, storage, plays, payments, accessCache, jobs });
+  const deps = appDeps({ config, db, logger }, { rateLimits, mailer, background, storage, plays, payments, ...caches, jobs });
   await startTimers(deps, steps);
   await runJobs(jobs, deps, steps);
   return { deps, onDatabaseLost: (listener) => database.onUnexpectedExit(listener) };

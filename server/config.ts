@@ -46,6 +46,12 @@ export interface Config {
   dbTimeouts: { statementMs: number; connectMs: number };
   /** A request with no answer started by then gets 503 (uploads excepted: their body takes its time). */
   requestTimeoutMs: number;
+  /**
+   * Anonymous listing responses kept in memory until the catalogue changes: at most `maxBytes`
+   * (0: none), each served for at most `ttlMs`; shared caches may keep them `maxAgeSeconds`
+   * (and serve them stale twice as long while they revalidate).
+   */
+  listingCache: { maxBytes: number; ttlMs: number; maxAgeSeconds: number };
   redisUrl: string | undefined;
   rateLimit: { windowMs: number; max: number };
   /** Play reports accepted per client IP per minute (PLAYS_PER_MINUTE). */
@@ -160,6 +166,9 @@ const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: int(100, 600_000, 10_000),
   DB_CONNECT_TIMEOUT_MS: int(100, 60_000, 5_000),
   REQUEST_TIMEOUT_MS: int(200, 600_000, 15_000),
+  LISTING_CACHE_MB: int(0, 4096, 32),
+  LISTING_CACHE_TTL_S: int(1, 3600, 10),
+  LISTING_MAX_AGE_S: int(0, 3600, 5),
   REDIS_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -336,6 +345,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     dbPoolMax: e.DB_POOL_MAX,
     dbTimeouts: { statementMs: e.DB_STATEMENT_TIMEOUT_MS, connectMs: e.DB_CONNECT_TIMEOUT_MS },
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    listingCache: { maxBytes: e.LISTING_CACHE_MB * 1024 * 1024, ttlMs: e.LISTING_CACHE_TTL_S * 1000, maxAgeSeconds: e.LISTING_MAX_AGE_S },
     redisUrl: e.REDIS_URL,
     rateLimit: { windowMs: e.RATE_LIMIT_WINDOW_MS, max: e.RATE_LIMIT_MAX },
     playsPerMinute: e.PLAYS_PER_MINUTE,

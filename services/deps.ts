@@ -10,7 +10,7 @@ import type { PaymentGateway } from './payments/payment-gateway';
 import type { PlayRecorder } from './plays/play-recorder';
 import type { PlayTokens } from './plays/play-token';
 import type { Storage } from './storage/storage';
-import type { AccessCache } from './streaming/access-cache';
+import type { FeedCache } from './feed-cache';
 
 /** The settings the rules read (a part of the server's configuration). */
 export interface ServiceSettings {
@@ -62,7 +62,9 @@ export interface ServiceDeps {
   /** Durable background work (pg-boss in the server; run inline by tools and most tests). */
   jobs: JobQueue;
   /** Sessions and tracks remembered between the audio routes' range requests; absent: always read. */
-  accessCache?: AccessCache;
+  accessCache?: FeedCache;
+  /** Per-filter totals of the public listings, kept until the catalogue changes; absent: always counted. */
+  listingCounts?: FeedCache;
   /** Where a rule notes what the operator should know (a fallback it took); absent in tools and tests that do not ask. */
   logger?: Pick<Logger, 'info' | 'warn'>;
 }

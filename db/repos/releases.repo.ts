@@ -1,7 +1,8 @@
 import type { ReleaseType } from '../../contract/api';
 import type { Page } from '../../lib/page';
 import { camelColumns } from '../columns';
-import { firstRow, pageStatements, selectPage, type PagedQuery, type Queryable, type Tx } from '../pool';
+import { firstRow, selectPage, type Queryable, type Tx } from '../pool';
+import { keysetStatement, selectKeysetPage, type KeysetPage, type PagePosition, type SortKey } from '../keyset';
 import { TRACK_COLUMNS, type Track } from './tracks.repo';
 import { OFFER_COLUMNS, offerSelect, type Offer } from './offer';
 
@@ -237,12 +238,13 @@ export async function listReleasesForManagement(
 
 export type ReleaseSort = 'newest' | 'popular' | 'price' | 'release-date';
 
-// Fixed SQL per sort; the client only picks the key.
-const RELEASE_ORDER: Record<ReleaseSort, string> = {
-  newest: 'r.created_at DESC, r.id DESC',
-  popular: 'r.play_count DESC, r.id DESC',
-  price: 'r.price_eur ASC, r.id ASC',
-  'release-date': 'r.release_date DESC NULLS LAST, r.id DESC',
+// Fixed SQL per sort; the client only picks the key. Each is one index (schema.sql);
+// releases without a date sort last, as -infinity.
+const RELEASE_ORDER: Record<ReleaseSort, SortKey> = {
+  newest: { value: 'r.created_at', type: 'timestamptz', direction: 'DESC', id: 'r.id' },
+  popular: { value: 'r.play_count', type: 'integer', direction: 'DESC', id: 'r.id' },
+  price: { value: 'r.price_eur', type: 'numeric', direction: 'ASC', id: 'r.id' },
+  'release-date': { value: "COALESCE(r.release_date, '-infinity'::date)", type: 'date', direction: 'DESC', id: 'r.id' },
 };
 
 export interface ReleaseQuery {
@@ -269,22 +271,30 @@ export function releaseWhere(query: ReleaseQuery): { where: string; values: unkn
   return { where: clauses.join(' AND '), values };
 }
 
-const publicQuery = (query: ReleaseQuery): PagedQuery => ({
-  select: RELEASE_COLUMNS,
-  from: RELEASE_FROM,
-  ...releaseWhere(query),
-  orderBy: RELEASE_ORDER[query.sort],
-});
+const publicQuery = (query: ReleaseQuery) => ({ select: RELEASE_COLUMNS, from: RELEASE_FROM, ...releaseWhere(query) });
 
-/** The store's releases: published, not deleted, filtered and sorted. */
-export async function listPublicReleases(db: Queryable, query: ReleaseQuery, page: Page): Promise<{ releases: Release[]; total: number }> {
-  const { rows, total } = await selectPage<Release>(db, publicQuery(query), page);
-  return { releases: rows, total };
+/** One page of the store's releases (published, not deleted), filtered and sorted, and where the next page starts. */
+export function listPublicReleases(db: Queryable, query: ReleaseQuery, position: PagePosition): Promise<KeysetPage<Release>> {
+  return selectKeysetPage<Release>(db, publicQuery(query), RELEASE_ORDER[query.sort], position);
+}
+
+const countStatement = (query: ReleaseQuery) => {
+  const { where, values } = releaseWhere(query);
+  return { text: `SELECT count(*)::int AS n FROM releases r WHERE ${where}`, values };
+};
+
+/** How many public releases a query selects (its sort does not matter). */
+export async function countPublicReleases(db: Queryable, query: ReleaseQuery): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(countStatement(query));
+  return rows[0]!.n;
 }
 
 /** The statements of a page of public releases and of a release page, for the plan checks. */
 export const releaseSql = {
-  list: (query: ReleaseQuery, page: Page) => pageStatements(publicQuery(query), page),
+  list: (query: ReleaseQuery, position: PagePosition) => ({
+    rows: keysetStatement(publicQuery(query), RELEASE_ORDER[query.sort], position),
+    count: countStatement(query),
+  }),
   one: releaseById,
   tracks: (id: number) => tracksOfRelease(id),
 };

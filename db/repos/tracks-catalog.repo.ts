@@ -1,3 +1,4 @@
+import { keysetStatement, selectKeysetPage, type KeysetPage, type PagePosition, type SortKey } from '../keyset';
 import type { Queryable } from '../pool';
 import { findTrackById, TRACK_COLUMNS, type Track } from './tracks.repo';
 
@@ -9,26 +10,25 @@ import { findTrackById, TRACK_COLUMNS, type Track } from './tracks.repo';
 
 export type CatalogSort = 'newest' | 'popular' | 'price';
 
-// Fixed SQL per sort; the client only picks the key.
-const ORDER: Record<CatalogSort, string> = {
-  newest: 'created_at DESC, id DESC',
-  popular: 'play_count DESC, id DESC',
-  price: 'price_eur ASC, id ASC',
+// Fixed SQL per sort; the client only picks the key. Each is one index (schema.sql).
+const ORDER: Record<CatalogSort, SortKey> = {
+  newest: { value: 'created_at', type: 'timestamptz', direction: 'DESC', id: 'id' },
+  popular: { value: 'play_count', type: 'integer', direction: 'DESC', id: 'id' },
+  price: { value: 'price_eur', type: 'numeric', direction: 'ASC', id: 'id' },
 };
 
-export interface CatalogQuery {
+/** Which public tracks a listing shows, and in what order. */
+export interface CatalogFilter {
   /** Matched anywhere in "title artist", case-insensitively (trigram index). */
   search?: string;
   genre?: string;
   artistUserId?: number;
   sort: CatalogSort;
-  limit: number;
-  offset: number;
 }
 
 const PUBLIC = 'is_published = true AND is_deleted = false';
 
-function where(query: CatalogQuery): { sql: string; params: unknown[] } {
+function where(query: CatalogFilter): { sql: string; params: unknown[] } {
   const clauses = [PUBLIC];
   const params: unknown[] = [];
   if (query.search) {
@@ -46,28 +46,26 @@ function where(query: CatalogQuery): { sql: string; params: unknown[] } {
   return { sql: clauses.join(' AND '), params };
 }
 
-/** The page and count statements of a catalog query, sharing one WHERE clause. */
-function catalogStatements(query: CatalogQuery) {
-  const w = where(query);
-  const n = w.params.length;
-  return {
-    page: {
-      text: `SELECT ${TRACK_COLUMNS} FROM tracks WHERE ${w.sql} ORDER BY ${ORDER[query.sort]} LIMIT $${n + 1} OFFSET $${n + 2}`,
-      values: [...w.params, query.limit, query.offset],
-    },
-    count: { text: `SELECT count(*)::int AS n FROM tracks WHERE ${w.sql}`, values: w.params },
-  };
-}
+const pageQuery = (filter: CatalogFilter) => {
+  const w = where(filter);
+  return { select: TRACK_COLUMNS, from: 'tracks', where: w.sql, values: w.params };
+};
 
 /** The SQL of a catalog page, for the plan checks. */
-export function catalogSql(query: CatalogQuery): { text: string; values: unknown[] } {
-  return catalogStatements(query).page;
+export function catalogSql(filter: CatalogFilter, position: PagePosition): { text: string; values: unknown[] } {
+  return keysetStatement(pageQuery(filter), ORDER[filter.sort], position);
 }
 
-export async function listCatalog(db: Queryable, query: CatalogQuery): Promise<{ tracks: Track[]; total: number }> {
-  const { page, count } = catalogStatements(query);
-  const [rows, total] = await Promise.all([db.query<Track>(page), db.query<{ n: number }>(count)]);
-  return { tracks: rows.rows, total: total.rows[0]!.n };
+/** One page of the public tracks a filter selects, and where the next page starts. */
+export function listCatalog(db: Queryable, filter: CatalogFilter, position: PagePosition): Promise<KeysetPage<Track>> {
+  return selectKeysetPage<Track>(db, pageQuery(filter), ORDER[filter.sort], position);
+}
+
+/** How many public tracks a filter selects (its sort does not matter). */
+export async function countCatalog(db: Queryable, filter: CatalogFilter): Promise<number> {
+  const w = where(filter);
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM tracks WHERE ${w.sql}`, w.params);
+  return rows[0]!.n;
 }
 
 export async function findPublicTrack(db: Queryable, id: number): Promise<Track | undefined> {

@@ -72,10 +72,10 @@ export async function artistProfilePage(
   slugOrId: string,
 ): Promise<{ profile: ArtistProfile; releases: Release[] }> {
   const profile = await artistProfile(deps, slugOrId);
-  const { releases } = await listPublicReleases(
+  const { rows: releases } = await listPublicReleases(
     deps.db,
     { artistUserId: profile.userId, sort: 'release-date' },
-    { page: 1, pageSize: 200 },
+    { limit: 200, offset: 0 },
   );
   return { profile, releases };
 }

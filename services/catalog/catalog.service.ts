@@ -1,19 +1,30 @@
-import { offsetOf, type Page } from '../../lib/page';
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
-import { findPublicTrack, listCatalog, listGenres, type CatalogQuery } from '../../db/repos/tracks-catalog.repo';
+import { countCatalog, findPublicTrack, listCatalog, listGenres, type CatalogFilter } from '../../db/repos/tracks-catalog.repo';
 import { findUserById, type User } from '../../db/repos/users.repo';
 
 import { mayManageTrack, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 import { coverNotFound, fail, trackNotFound } from '../../lib/errors';
+import { listingPage, type Listing, type ListingRequest } from './listing';
 
 /** The public catalog: published, not deleted tracks, for everyone. */
 export function browseCatalog(
-  deps: Pick<ServiceDeps, 'db'>,
-  filter: Omit<CatalogQuery, 'limit' | 'offset'>,
-  page: Page,
-): Promise<{ tracks: Track[]; total: number }> {
-  return listCatalog(deps.db, { ...filter, limit: page.pageSize, offset: offsetOf(page) });
+  deps: Pick<ServiceDeps, 'db' | 'listingCounts'>,
+  filter: CatalogFilter,
+  request: ListingRequest,
+): Promise<Listing<Track>> {
+  const { sort, ...selects } = filter;
+  return listingPage(
+    deps,
+    {
+      list: 'tracks',
+      filter: selects,
+      sort,
+      page: (position) => listCatalog(deps.db, filter, position),
+      count: () => countCatalog(deps.db, filter),
+    },
+    request,
+  );
 }
 
 export async function getCatalogTrack(deps: Pick<ServiceDeps, 'db'>, id: number): Promise<Track> {
@@ -61,20 +72,21 @@ export function visibleCover(
   return { key: item.coverFilename, mime: item.coverMime, isPublic };
 }
 
-export function catalogGenres(deps: Pick<ServiceDeps, 'db'>): Promise<{ genre: string; tracks: number }[]> {
-  return listGenres(deps.db);
+/** Every genre of the store with its count of tracks (counted once until the catalogue changes). */
+export function catalogGenres(deps: Pick<ServiceDeps, 'db' | 'listingCounts'>): Promise<{ genre: string; tracks: number }[]> {
+  const load = () => listGenres(deps.db);
+  return deps.listingCounts ? deps.listingCounts.get('genres', load) : load();
 }
 
-/** An artist's public page: the account's public name and its published tracks. */
+/** An artist's public page: the account's public name and its published tracks, newest first. */
 export async function artistPage(
-  deps: Pick<ServiceDeps, 'db'>,
+  deps: Pick<ServiceDeps, 'db' | 'listingCounts'>,
   id: number,
-  page: Page,
-): Promise<{ artist: User; tracks: Track[]; total: number }> {
+  request: ListingRequest,
+): Promise<{ artist: User; tracks: Listing<Track> }> {
   const artist = await findUserById(deps.db, id);
   if (!artist || !artist.isActive || (artist.role !== 'artist' && artist.role !== 'admin')) {
     throw fail('artist_not_found');
   }
-  const { tracks, total } = await listCatalog(deps.db, { artistUserId: id, sort: 'newest', limit: page.pageSize, offset: offsetOf(page) });
-  return { artist, tracks, total };
+  return { artist, tracks: await browseCatalog(deps, { artistUserId: id, sort: 'newest' }, request) };
 }

@@ -1,19 +1,37 @@
-import { findReleaseById, listPublicReleases, listReleaseTracks, type Release, type ReleaseQuery } from '../../db/repos/releases.repo';
+import {
+  countPublicReleases,
+  findReleaseById,
+  listPublicReleases,
+  listReleaseTracks,
+  type Release,
+  type ReleaseQuery,
+} from '../../db/repos/releases.repo';
 import type { Track } from '../../db/repos/tracks.repo';
 import { listReleaseExtras, type ReleaseExtra } from '../../db/repos/release-extras.repo';
 import { releaseNotFound } from '../../lib/errors';
 import { visibleCover, type CoverFile } from './catalog.service';
-import type { Page } from '../../lib/page';
+import { listingPage, type Listing, type ListingRequest } from './listing';
 import { mayManageTrack, type Actor } from '../actor';
 import type { ServiceDeps } from '../deps';
 
 /** The store's releases: published and not deleted, for everyone. */
 export function browseReleases(
-  deps: Pick<ServiceDeps, 'db'>,
+  deps: Pick<ServiceDeps, 'db' | 'listingCounts'>,
   query: ReleaseQuery,
-  page: Page,
-): Promise<{ releases: Release[]; total: number }> {
-  return listPublicReleases(deps.db, query, page);
+  request: ListingRequest,
+): Promise<Listing<Release>> {
+  const { sort, ...selects } = query;
+  return listingPage(
+    deps,
+    {
+      list: 'releases',
+      filter: selects,
+      sort,
+      page: (position) => listPublicReleases(deps.db, query, position),
+      count: () => countPublicReleases(deps.db, query),
+    },
+    request,
+  );
 }
 
 const isPublic = (release: Release) => release.isPublished && !release.isDeleted;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../../db/pool';
-import { findServerSecret } from '../../db/repos/server-secrets.repo';
+import { serverSecret } from '../../db/repos/server-secrets.repo';
 
 /**
  * Play tokens: what a counted play must show. Every stream response carries
@@ -30,11 +30,7 @@ export class PlayTokens {
 
   /** Keys kept in the database: one shared by every app server. */
   static fromDatabase(db: Queryable): PlayTokens {
-    return new PlayTokens(async () => {
-      const secret = await findServerSecret(db, 'play_token');
-      if (!secret) throw new Error('server_secrets has no play_token row: run the migrations');
-      return secret;
-    });
+    return new PlayTokens(() => serverSecret(db, 'play_token'));
   }
 
   private secret(): Promise<Buffer> {

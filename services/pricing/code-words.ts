@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../../db/pool';
-import { findServerSecret } from '../../db/repos/server-secrets.repo';
+import { serverSecret } from '../../db/repos/server-secrets.repo';
 
 /**
  * Download and gift codes as people type them: 12 characters from an
@@ -35,22 +35,10 @@ export const codeHash = (canonical: string): Buffer => crypto.createHash('sha256
 
 /** Seals and opens codes with the key in server_secrets (migration 0010). */
 export class CodeSealer {
-  private key: Promise<Buffer> | undefined;
-
   constructor(private readonly db: Queryable) {}
 
   private secret(): Promise<Buffer> {
-    this.key ??= findServerSecret(this.db, 'download_codes').then(
-      (secret) => {
-        if (!secret) throw new Error('server_secrets has no download_codes row: run the migrations');
-        return secret;
-      },
-      (err: unknown) => {
-        this.key = undefined;
-        throw err;
-      },
-    );
-    return this.key;
+    return serverSecret(this.db, 'download_codes');
   }
 
   async seal(code: string): Promise<Buffer> {

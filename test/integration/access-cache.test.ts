@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import request from 'supertest';
-import { AccessCache } from '../../services/streaming/access-cache';
+import { FeedCache } from '../../services/feed-cache';
 import { testStorage } from '../support/storage';
-import { startAccessCache } from '../../server/access-feed';
+import { startCacheFeed, type FeedCaches } from '../../server/cache-feed';
 import { createApp } from '../../server/app';
 import { signInAs } from '../support/auth';
 import { useTestDatabase } from '../support/db';
@@ -21,12 +21,12 @@ import { tempDir } from '../support/temp-dir';
 
 const db = useTestDatabase();
 const uploads = tempDir('sn-access-');
-let feed: { cache: AccessCache; stop: () => Promise<void> };
+let feed: FeedCaches;
 let queries = 0;
 let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
-  feed = startAccessCache(db.url);
+  feed = startCacheFeed(db.url, { maxBytes: 0, ttlMs: 1_000 });
   // Counts every statement the app sends, to show what the cache saves.
   const counting = new Proxy(db.pool, {
     get(target, prop, receiver) {
@@ -34,8 +34,8 @@ beforeAll(async () => {
       return Reflect.get(target, prop, receiver) as unknown;
     },
   }) as pg.Pool;
-  app = testApp(counting, { env: { UPLOAD_DIR: uploads }, storage: testStorage(uploads), accessCache: feed.cache });
-  await until(async () => feed.cache.get('probe', async () => true).then(() => feed.cache.size > 0), 'the feed to listen');
+  app = testApp(counting, { env: { UPLOAD_DIR: uploads }, storage: testStorage(uploads), accessCache: feed.accessCache });
+  await until(async () => feed.accessCache.get('probe', async () => true).then(() => feed.accessCache.size > 0), 'the feed to listen');
 });
 afterAll(async () => {
   await feed.stop();
@@ -102,10 +102,10 @@ it('sees a track unpublished or its preview removed elsewhere within moments', a
   await db.pool.query(`UPDATE tracks SET price_model = 'fixed' WHERE id = $1`, [track.id]);
   await until(async () => (await stream(track.id)).status === 403, 'the fixed price again');
   // Play counts change all the time and do not empty the cache.
-  const before = feed.cache.size;
+  const before = feed.accessCache.size;
   await db.pool.query('UPDATE tracks SET play_count = play_count + 1 WHERE id = $1', [track.id]);
   await new Promise((r) => setTimeout(r, 100));
-  expect(feed.cache.size).toBe(before);
+  expect(feed.accessCache.size).toBe(before);
 });
 
 it('never caches purchases: buying and refunds show on the very next request', async () => {
@@ -123,16 +123,16 @@ it('stops caching when its feed connection is lost, and starts again once it is 
   const owner = await signInAs(db.pool, 'artist');
   const { track } = await sellable(owner.user.id);
   await stream(track.id);
-  expect(feed.cache.size).toBeGreaterThan(0);
+  expect(feed.accessCache.size).toBeGreaterThan(0);
   await db.pool.query(
     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'song-nexus-feed' AND datname = current_database()",
   );
-  await until(async () => feed.cache.size === 0, 'the feed to notice');
-  await until(async () => (await stream(track.id)).status === 206 && feed.cache.size > 0, 'the feed to come back');
+  await until(async () => feed.accessCache.size === 0, 'the feed to notice');
+  await until(async () => (await stream(track.id)).status === 206 && feed.accessCache.size > 0, 'the feed to come back');
 });
 
 it('caches nothing while the change feed is down, and forgets a load that raced a change', async () => {
-  const cache = new AccessCache();
+  const cache = new FeedCache();
   let reads = 0;
   const load = async () => ++reads;
   await cache.get('k', load);
@@ -152,7 +152,7 @@ it('caches nothing while the change feed is down, and forgets a load that raced 
   expect(await cache.get('slow', async () => 'fresh')).toBe('fresh');
 
   let now = 0;
-  const timed = new AccessCache({ ttlMs: 1_000, now: () => now });
+  const timed = new FeedCache({ ttlMs: 1_000, now: () => now });
   timed.setLive(true);
   await timed.get('t', async () => 'first');
   now = 1_500;

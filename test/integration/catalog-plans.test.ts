@@ -1,4 +1,5 @@
-import { catalogSql, type CatalogQuery } from '../../db/repos/tracks-catalog.repo';
+import { catalogSql, type CatalogFilter } from '../../db/repos/tracks-catalog.repo';
+import type { PagePosition } from '../../db/keyset';
 import { useTestDatabase } from '../support/db';
 
 jest.setTimeout(120_000);
@@ -49,23 +50,41 @@ describe('catalog query plans at 100,000 tracks', () => {
   const artistId = async () =>
     (await db.pool.query<{ id: number }>(`SELECT min(id) AS id FROM users WHERE email LIKE '%@plans.test'`)).rows[0]!.id + 7;
 
-  const pages: [string, (artist: number) => CatalogQuery][] = [
-    ['newest', () => ({ sort: 'newest', limit: 24, offset: 0 })],
-    ['popular', () => ({ sort: 'popular', limit: 24, offset: 0 })],
-    ['price', () => ({ sort: 'price', limit: 24, offset: 0 })],
-    ['a deep page', () => ({ sort: 'newest', limit: 100, offset: 5_000 })],
-    ['search', () => ({ search: '3f2', sort: 'newest', limit: 24, offset: 0 })],
-    ['genre', () => ({ genre: 'genre7', sort: 'newest', limit: 24, offset: 0 })],
-    ['artist page', (artist) => ({ artistUserId: artist, sort: 'newest', limit: 24, offset: 0 })],
-    ['search within a genre by popularity', () => ({ search: 'song 12', genre: 'genre3', sort: 'popular', limit: 24, offset: 0 })],
+  const first: PagePosition = { limit: 24, offset: 0 };
+  const yesterday = () => new Date(Date.now() - 86_400_000).toISOString();
+  const pages: [string, (artist: number) => [CatalogFilter, PagePosition]][] = [
+    ['newest', () => [{ sort: 'newest' }, first]],
+    ['popular', () => [{ sort: 'popular' }, first]],
+    ['price', () => [{ sort: 'price' }, first]],
+    ['a page by number', () => [{ sort: 'newest' }, { limit: 100, offset: 5_000 }]],
+    ['search', () => [{ search: '3f2', sort: 'newest' }, first]],
+    ['genre', () => [{ genre: 'genre7', sort: 'newest' }, first]],
+    ['artist page', (artist) => [{ artistUserId: artist, sort: 'newest' }, first]],
+    ['search within a genre by popularity', () => [{ search: 'song 12', genre: 'genre3', sort: 'popular' }, first]],
   ];
 
   it.each(pages)('%s uses an index on tracks', async (_label, build) => {
-    const { text, values } = catalogSql(build(await artistId()));
+    const [filter, position] = build(await artistId());
+    const { text, values } = catalogSql(filter, position);
     const planNodes = await plan(text, values);
     const onTracks = planNodes.filter((n) => n['Relation Name'] === 'tracks');
     expect(onTracks.length).toBeGreaterThan(0);
     expect(onTracks.map((n) => n['Node Type'])).not.toContain('Seq Scan');
+  });
+
+  // A keyset page deep in each order is read off its index in order: no scan, no sort of the rest.
+  const deep: [string, (artist: number) => CatalogFilter, string][] = [
+    ['newest', () => ({ sort: 'newest' }), yesterday()],
+    ['popular', () => ({ sort: 'popular' }), '5000'],
+    ['price', () => ({ sort: 'price' }), '1.50'],
+    ['an artist', (artist) => ({ artistUserId: artist, sort: 'newest' }), yesterday()],
+  ];
+
+  it.each(deep)('a deep keyset page of %s reads its index in order', async (_label, build, value) => {
+    const { text, values } = catalogSql(build(await artistId()), { limit: 24, offset: 0, after: { value, id: 50_000 } });
+    const types = (await plan(text, values)).map((n) => n['Node Type']);
+    expect(types).toEqual(expect.arrayContaining([expect.stringMatching(/^Index/)]));
+    expect(types).toEqual(expect.not.arrayContaining(['Seq Scan', 'Sort', 'Incremental Sort', 'Bitmap Heap Scan']));
   });
 
   it('the genre list and the catalog count use indexes too', async () => {
