@@ -88,6 +88,9 @@ export const TRACK_LICENSES = [
   'cc-by-nc-nd',
 ] as const;
 export type TrackLicense = (typeof TRACK_LICENSES)[number];
+/** Rows a public listing's page number may skip; deeper pages are reached with `after` (the nextCursor a page gives). */
+export const MAX_OFFSET_ROWS = 10_000;
+
 export const RELEASE_TYPES = ['album', 'ep', 'single', 'compilation'] as const;
 /** What a download can be: the uploaded file, or a rendition of a lossless master. */
 export const DOWNLOAD_FORMATS = ['original', 'mp3_320', 'mp3_v0', 'aac', 'vorbis', 'opus', 'flac', 'alac', 'wav', 'aiff'] as const;

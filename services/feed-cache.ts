@@ -79,6 +79,11 @@ export class FeedCache {
     this.flush();
   }
 
+  /** Whether entries are being kept (the feed is listening). */
+  get isLive(): boolean {
+    return this.live;
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -1,3 +1,4 @@
+import { MAX_OFFSET_ROWS } from '../../contract/api';
 import type { KeysetPage, PagePosition } from '../../db/keyset';
 import { fail } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
@@ -12,8 +13,7 @@ import { decodeCursor, encodeCursor, listingScope } from './listing-cursor';
  * page asks the database one query, not a page and a count.
  */
 
-/** Rows a page number may skip; deeper pages are reached by cursor. */
-export const MAX_OFFSET_ROWS = 10_000;
+export { MAX_OFFSET_ROWS };
 
 /** What a client asks: a page number, or the cursor of the page before (which then decides the page number). */
 export interface ListingRequest {

@@ -1,5 +1,6 @@
 import { api, query } from '../lib/api.js';
-import { field, formOf, h, pager } from '../lib/dom.js';
+import { field, formOf, h } from '../lib/dom.js';
+import { listingPager, type ListingPage } from '../lib/listing-pager.js';
 import { navigate, type View } from '../lib/router.js';
 import type { Release, Track } from '../lib/types.js';
 import { releaseGrid } from './release.js';
@@ -16,20 +17,20 @@ export const catalogView: View = async (_params, q) => {
     genre: q.get('genre') ?? '',
     sort: q.get('sort') ?? 'newest',
     page: Math.max(1, Number(q.get('page')) || 1),
+    after: q.get('after') ?? '',
   };
   const [releases, list, genres] = await Promise.all([
     api<{ releases: Release[]; total: number }>('GET', `/api/releases${query({ q: state.q, pageSize: RELEASES_SHOWN })}`),
-    api<{ tracks: Track[]; total: number }>(
+    api<{ tracks: Track[] } & ListingPage>(
       'GET',
-      `/api/tracks${query({ q: state.q, genre: state.genre, sort: state.sort, page: state.page, limit: PAGE_SIZE })}`,
+      `/api/tracks${query({ q: state.q, genre: state.genre, sort: state.sort, page: state.page, after: state.after, limit: PAGE_SIZE })}`,
     ),
     api<{ genres: { genre: string; tracks: number }[] }>('GET', '/api/genres'),
   ]);
   const go = (changes: Partial<typeof state>) => {
-    const next = { ...state, page: 1, ...changes };
-    navigate(
-      `/${query({ q: next.q, genre: next.genre, sort: next.sort === 'newest' ? '' : next.sort, page: next.page > 1 ? next.page : '' })}`,
-    );
+    const next = { ...state, page: 1, after: '', ...changes };
+    const sortShown = next.sort === 'newest' ? '' : next.sort;
+    navigate(`/${query({ q: next.q, genre: next.genre, sort: sortShown, page: next.page > 1 ? next.page : '', after: next.after })}`);
   };
 
   const search = h('input', { type: 'search', name: 'q', value: state.q, placeholder: 'Title, artist or genre', maxlength: 100 });
@@ -60,8 +61,7 @@ export const catalogView: View = async (_params, q) => {
   genre.addEventListener('change', () => go({ q: search.value.trim(), genre: genre.value, sort: sort.value }));
   sort.addEventListener('change', () => go({ q: search.value.trim(), genre: genre.value, sort: sort.value }));
 
-  const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
-  const nav = pager(state.page, pages, `${list.total} track${list.total === 1 ? '' : 's'}`, (n) => go({ ...state, page: n }));
+  const nav = listingPager(list, 'track', (target) => go({ ...state, page: target.page ?? 1, after: target.after ?? '' }));
   const empty = state.q || state.genre ? 'No tracks match. Try other words or all genres.' : 'The store has no tracks yet.';
   return {
     title: state.q ? `“${state.q}” — Song-Nexus` : 'Song-Nexus',
@@ -76,7 +76,7 @@ export const catalogView: View = async (_params, q) => {
       releases.releases.length ? releaseGrid(releases.releases, '') : null,
       h('h2', {}, 'Tracks'),
       trackGrid(list.tracks, empty),
-      list.total > PAGE_SIZE ? nav : null,
+      nav,
     ),
   };
 };

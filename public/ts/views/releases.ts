@@ -1,5 +1,6 @@
 import { api, query } from '../lib/api.js';
-import { field, formOf, h, pager } from '../lib/dom.js';
+import { field, formOf, h } from '../lib/dom.js';
+import { listingPager, type ListingPage } from '../lib/listing-pager.js';
 import { navigate, type View } from '../lib/router.js';
 import type { Release } from '../lib/types.js';
 import { releaseGrid } from './release.js';
@@ -29,10 +30,11 @@ export const releasesView: View = async (_params, q) => {
     type: q.get('type') ?? '',
     sort: q.get('sort') ?? 'newest',
     page: Math.max(1, Number(q.get('page')) || 1),
+    after: q.get('after') ?? '',
   };
-  const list = await api<{ releases: Release[]; total: number }>('GET', `/api/releases${query({ ...state, pageSize: PAGE_SIZE })}`);
+  const list = await api<{ releases: Release[] } & ListingPage>('GET', `/api/releases${query({ ...state, pageSize: PAGE_SIZE })}`);
   const go = (changes: Partial<typeof state>) => {
-    const next = { ...state, page: 1, ...changes };
+    const next = { ...state, page: 1, after: '', ...changes };
     navigate(`/releases${query({ ...next, sort: next.sort === 'newest' ? '' : next.sort, page: next.page > 1 ? next.page : '' })}`);
   };
   const search = h('input', { type: 'search', name: 'q', value: state.q, placeholder: 'Title, artist, tag or a track', maxlength: 100 });
@@ -56,7 +58,6 @@ export const releasesView: View = async (_params, q) => {
   );
   type.addEventListener('change', () => go(current()));
   sort.addEventListener('change', () => go(current()));
-  const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
   return {
     title: 'Releases — Song-Nexus',
     content: h(
@@ -65,9 +66,7 @@ export const releasesView: View = async (_params, q) => {
       h('h1', {}, state.tag ? `Releases tagged #${state.tag}` : 'Releases'),
       form,
       releaseGrid(list.releases, state.q || state.tag || state.type ? 'No releases match.' : 'The store has no releases yet.'),
-      list.total > PAGE_SIZE
-        ? pager(state.page, pages, `${list.total} release${list.total === 1 ? '' : 's'}`, (n) => go({ ...state, page: n }))
-        : null,
+      listingPager(list, 'release', (target) => go({ ...state, page: target.page ?? 1, after: target.after ?? '' })),
     ),
   };
 };
