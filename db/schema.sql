@@ -245,6 +245,9 @@ CREATE INDEX idx_tracks_artist_user_id ON tracks (artist_user_id);
 -- stay on indexes at 100,000 tracks (test/integration/catalog-plans.test.ts).
 CREATE INDEX idx_tracks_search_trgm ON tracks USING gin ((name || ' ' || artist) gin_trgm_ops)
     WHERE is_published = true AND is_deleted = false;
+-- (0020) statistics on the searched expression: the planner then knows how
+-- many tracks a term matches, and walks the sort's index for a common one.
+CREATE STATISTICS tracks_search_stats ON ((name || ' ' || artist)) FROM tracks;
 CREATE INDEX idx_tracks_popular ON tracks (play_count DESC, id DESC)
     WHERE is_published = true AND is_deleted = false;
 CREATE INDEX idx_tracks_price ON tracks (price_eur, id)

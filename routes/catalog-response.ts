@@ -68,5 +68,8 @@ export async function sendCatalogJson(
         : 'private, no-cache',
   });
   if (matchesEtag(req.headers['if-none-match'], answer.etag)) return void res.status(304).end();
-  res.type('application/json; charset=utf-8').send(answer.body);
+  // The bytes as they are (express's send would look at them again); HEAD gets the headers only.
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', answer.body.length);
+  res.end(answer.body);
 }

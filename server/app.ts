@@ -116,6 +116,9 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
+  // The storefront's reads first: they are most of the traffic, and every router before them is tried in turn.
+  app.use(catalogRoutes(services));
+  app.use(releaseRoutes(services));
   app.use(authRoutes(services, rateLimits));
   app.use(meRoutes(services));
   app.use(adminUsersRoutes(services));
@@ -130,8 +133,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(checkoutRoutes(services, rateLimits));
   app.use(orderRoutes(services));
   app.use(codeRoutes(services, rateLimits));
-  app.use(catalogRoutes(services));
-  app.use(releaseRoutes(services));
   app.use(artistTrackRoutes(services));
   app.use(artistReleaseRoutes(services));
   // The outbox page exists only where mail has nowhere else to go, never in production.

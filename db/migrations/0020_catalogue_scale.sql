@@ -20,6 +20,14 @@ DROP INDEX idx_releases_type;
 CREATE INDEX idx_releases_type ON releases (release_type, COALESCE(release_date, '-infinity'::date) DESC, id DESC)
     WHERE is_published AND NOT is_deleted;
 
+-- Search: the planner cannot see how many tracks a search term matches in
+-- "name artist" (an expression with no statistics of its own), so it guessed
+-- ten and sorted every match of a common word (40 ms for 10,000 matches).
+-- With statistics on the expression it walks the sort's index and filters
+-- when a term is common, and reads the trigram index when it is rare.
+CREATE STATISTICS tracks_search_stats ON ((name || ' ' || artist)) FROM tracks;
+ANALYZE tracks;
+
 -- The catalogue change feed: app servers keep anonymous listing responses
 -- and per-filter counts in memory and forget them when anything a listing
 -- shows changes, on any app server or from any script. Play counts are left

@@ -46,9 +46,10 @@ function where(query: CatalogFilter): { sql: string; params: unknown[] } {
   return { sql: clauses.join(' AND '), params };
 }
 
+// A search is planned with its term (how many tracks it matches decides the plan); the rest are prepared.
 const pageQuery = (filter: CatalogFilter) => {
   const w = where(filter);
-  return { select: TRACK_COLUMNS, from: 'tracks', where: w.sql, values: w.params };
+  return { select: TRACK_COLUMNS, from: 'tracks', where: w.sql, values: w.params, prepare: !filter.search };
 };
 
 /** The SQL of a catalog page, for the plan checks. */

@@ -87,6 +87,15 @@ describe('catalog query plans at 100,000 tracks', () => {
     expect(types).toEqual(expect.not.arrayContaining(['Seq Scan', 'Sort', 'Incremental Sort', 'Bitmap Heap Scan']));
   });
 
+  it('a search for a common word walks the sort’s index instead of sorting every match', async () => {
+    // "song 1…" is in one title in nine. Without statistics on the searched expression the
+    // planner guessed ten matches and sorted them all (40 ms for 10,000 at this size).
+    const { text, values } = catalogSql({ search: 'song 1', sort: 'newest' }, { limit: 24, offset: 0 });
+    const types = (await plan(text, values)).map((n) => n['Node Type']);
+    expect(types).toEqual(expect.arrayContaining([expect.stringMatching(/^Index/)]));
+    expect(types).toEqual(expect.not.arrayContaining(['Bitmap Heap Scan', 'Sort', 'Seq Scan']));
+  });
+
   it('the genre list and the catalog count use indexes too', async () => {
     for (const sql of [
       `SELECT genre, count(*)::int AS tracks FROM tracks WHERE is_published = true AND is_deleted = false AND genre IS NOT NULL GROUP BY genre ORDER BY genre`,

@@ -1,0 +1,214 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type pg from 'pg';
+import { withBenchDatabase } from './lib/bench-database';
+import { load, median } from './lib/http-load';
+import { hasWrk, runWrk, type WrkResult } from './lib/wrk';
+
+/**
+ * The storefront's anonymous GET /api/tracks at 10,000 and then 100,000
+ * published tracks (distinct creation times and play counts, 20 genres, one
+ * title in ten with "harbour"), measured from outside with wrk (2 threads,
+ * 32 connections, 5 s a round, 3 rounds interleaved across the targets;
+ * medians of the rounds):
+ *
+ * - the store as `npm start` runs it (its own process, the listing cache on);
+ * - the same store with the listing cache off (LISTING_CACHE_MB=0): every
+ *   request runs its page query (counts stay cached: they are part of the design);
+ * - the baseline: a bare Express + pg handler in its own process running the
+ *   old page query and exact count (bench/lib/bare-catalog.ts).
+ *
+ * Each process gets the same embedded PostgreSQL. The store's API rate
+ * limit is lifted (RATE_LIMIT_MAX): all load comes from one address.
+ */
+
+const ROUNDS = 3;
+const SECONDS = 5;
+const WRK = { threads: 2, connections: 32, seconds: SECONDS };
+const root = path.resolve(__dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    const ok = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not start`);
+}
+
+interface Target {
+  name: string;
+  port: number;
+  path: string;
+}
+
+/** A process serving HTTP on a port of its own, stopped with SIGTERM. */
+async function start(
+  what: string,
+  args: string[],
+  env: Record<string, string>,
+  probe: string,
+): Promise<{ port: number; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args.map((a) => a.replace('$PORT', String(port)))], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitFor(`http://127.0.0.1:${port}${probe}`, child, what);
+  return {
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Tracks `from`…`to`, 10,000 a statement (each index and trigger has its work), then fresh statistics. */
+async function addTracks(pool: pg.Pool, from: number, to: number): Promise<void> {
+  for (let start = from; start <= to; start += 10_000) await insertTracks(pool, start, Math.min(to, start + 9_999));
+  await pool.query('VACUUM ANALYZE tracks');
+}
+
+async function insertTracks(pool: pg.Pool, from: number, to: number): Promise<void> {
+  await pool.query(
+    `INSERT INTO tracks (name, artist, artist_user_id, genre, audio_filename, price_eur, play_count, duration_seconds, is_published, created_at)
+     SELECT CASE WHEN i % 10 = 0 THEN 'Harbour Lights ' ELSE 'Song ' END || i || ' ' || left(md5(i::text), 8),
+            'Artist ' || (i % 200 + 1),
+            (SELECT min(id) FROM users) + i % 200,
+            (ARRAY['jazz','rock','pop','folk','ambient','techno','house','soul','funk','blues',
+                   'metal','punk','indie','classical','hiphop','reggae','latin','country','disco','dub'])[i % 20 + 1],
+            'audio/' || md5(i::text) || '.mp3',
+            (i % 300) / 100.0 + 0.49,
+            -- distinct: i * 7919 is a permutation modulo the prime 1,000,003
+            (i::bigint * 7919 % 1000003)::int,
+            180 + i % 120,
+            true,
+            timestamptz '2026-01-01' + (i || ' seconds')::interval
+     FROM generate_series($1::int, $2::int) i`,
+    [from, to],
+  );
+}
+
+/** The cursor of page `page` (newest first), walked from the first page as a client would. */
+async function cursorOf(port: number, page: number): Promise<string> {
+  let after = '';
+  for (let n = 1; n < page; n++) {
+    const res = await fetch(`http://127.0.0.1:${port}/api/tracks?pageSize=24${after ? `&after=${after}` : ''}`);
+    const body = (await res.json()) as { nextCursor: string | null };
+    if (!body.nextCursor) throw new Error(`the catalogue ends before page ${page}`);
+    after = encodeURIComponent(body.nextCursor);
+  }
+  return after;
+}
+
+async function measure(target: Target): Promise<WrkResult> {
+  const url = `http://127.0.0.1:${target.port}${target.path}`;
+  if (hasWrk()) return runWrk(url, WRK);
+  const requestsPerSecond = await load(target.port, target.path, 3_000, WRK.connections);
+  return { requestsPerSecond, p99Ms: NaN };
+}
+
+async function round(targets: Target[]): Promise<Map<string, WrkResult[]>> {
+  const results = new Map<string, WrkResult[]>(targets.map((t) => [t.name, []]));
+  for (const target of targets) await measure({ ...target, path: target.path }); // warm-up: plans, caches, JIT
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const target of targets) results.get(target.name)!.push(await measure(target));
+  }
+  return results;
+}
+
+export async function run(): Promise<void> {
+  if (!hasWrk())
+    console.log('catalog: wrk is missing (apt-get install wrk): falling back to a Node client, which tops out far below the store');
+  await withBenchDatabase(
+    'catalog',
+    async ({ dir, pool, url }) => {
+      await pool.query(
+        `INSERT INTO users (email, username, role, display_name)
+         SELECT 'artist' || i || '@bench.test', 'bench_artist_' || i, 'artist', 'Artist ' || i FROM generate_series(1, 200) i`,
+      );
+      const env = {
+        NODE_ENV: 'development',
+        DEMO_SEED: 'false',
+        DATABASE_URL: url,
+        DATA_DIR: path.join(dir, 'data-app'),
+        UPLOAD_DIR: path.join(dir, 'uploads'),
+        RATE_LIMIT_MAX: '1000000',
+        JOBS_WORKER: 'off',
+      };
+      fs.mkdirSync(env.UPLOAD_DIR, { recursive: true });
+      const summary: Record<number, Map<string, number>> = {};
+      for (const tracks of [10_000, 100_000]) {
+        await addTracks(pool, tracks === 10_000 ? 1 : 10_001, tracks);
+        const cached = await start('the store', ['server/index.ts'], env, '/api/tracks?pageSize=1');
+        const uncached = await start(
+          'the store, listing cache off',
+          ['server/index.ts'],
+          { ...env, LISTING_CACHE_MB: '0' },
+          '/api/tracks?pageSize=1',
+        );
+        const bare = await start('the bare handler', ['bench/lib/bare-catalog.ts', url, '$PORT'], {}, '/api/tracks');
+        try {
+          const deepPage = tracks === 10_000 ? 400 : 2_000;
+          const deep = await cursorOf(uncached.port, deepPage);
+          const targets: Target[] = [
+            { name: 'bare express+pg, page 1 newest', port: bare.port, path: '/api/tracks' },
+            { name: 'store, page 1 newest (cache)', port: cached.port, path: '/api/tracks' },
+            { name: 'store, page 1 newest', port: uncached.port, path: '/api/tracks' },
+            { name: 'store, page 1 popular', port: uncached.port, path: '/api/tracks?sort=popular' },
+            { name: 'store, page 1 price', port: uncached.port, path: '/api/tracks?sort=price' },
+            { name: `store, page ${deepPage} (keyset)`, port: uncached.port, path: `/api/tracks?after=${deep}` },
+            { name: 'store, search q=harbour', port: uncached.port, path: '/api/tracks?q=harbour' },
+            { name: 'store, genre=jazz&sort=popular', port: uncached.port, path: '/api/tracks?genre=jazz&sort=popular' },
+          ];
+          const results = await round(targets);
+          const baseline = median(results.get(targets[0]!.name)!.map((r) => r.requestsPerSecond));
+          const rates = new Map<string, number>();
+          console.log(
+            `catalog: ${tracks.toLocaleString('en')} tracks, wrk ${WRK.threads} threads × ${WRK.connections} connections, ${ROUNDS} rounds of ${SECONDS} s; medians`,
+          );
+          console.log(`  ${'target'.padEnd(40)} ${'req/s'.padStart(8)} ${'× bare'.padStart(7)} ${'p99'.padStart(9)}`);
+          for (const target of targets) {
+            const rate = median(results.get(target.name)!.map((r) => r.requestsPerSecond));
+            const p99 = median(results.get(target.name)!.map((r) => r.p99Ms));
+            rates.set(target.name.replace(/page \d+ \(keyset\)/, 'deep page (keyset)'), rate);
+            console.log(
+              `  ${target.name.padEnd(40)} ${rate.toFixed(0).padStart(8)} ${(rate / baseline).toFixed(2).padStart(7)} ${`${p99.toFixed(1)} ms`.padStart(9)}`,
+            );
+          }
+          const page1 = rates.get('store, page 1 newest')!;
+          console.log(`  deep page / page 1 (no cache): ${(rates.get('store, deep page (keyset)')! / page1).toFixed(2)}`);
+          summary[tracks] = rates;
+        } finally {
+          await Promise.all([cached.stop(), uncached.stop(), bare.stop()]);
+        }
+      }
+      console.log('catalog: 100,000 tracks ÷ 10,000 tracks, req/s');
+      for (const [name, rate] of summary[100_000]!) {
+        console.log(`  ${name.padEnd(40)} ${(rate / summary[10_000]!.get(name)!).toFixed(2).padStart(7)}`);
+      }
+    },
+    { poolMax: 4 },
+  );
+}

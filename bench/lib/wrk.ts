@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+
+/** Debian's wrk, the load generator of the HTTP benchmarks (a C client well ahead of any server measured here). */
+export const WRK = '/usr/bin/wrk';
+
+export const hasWrk = (): boolean => fs.existsSync(WRK);
+
+export interface WrkResult {
+  requestsPerSecond: number;
+  /** The 99th percentile of latency, in ms. */
+  p99Ms: number;
+}
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+/** Reads wrk's report (with --latency). Throws when any answer was not 2xx/3xx, or the report is not wrk's. */
+export function parseWrk(report: string): WrkResult {
+  const rate = /Requests\/sec:\s+([\d.]+)/.exec(report);
+  const p99 = /^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$/m.exec(report);
+  if (!rate || !p99) throw new Error(`not a wrk --latency report:\n${report}`);
+  const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(report);
+  if (failed) throw new Error(`${failed[1]} answers were errors:\n${report}`);
+  const errors = /Socket errors:.*/.exec(report);
+  if (errors && /(connect|read|write|timeout) [1-9]/.test(errors[0])) throw new Error(`${errors[0]}\n${report}`);
+  return { requestsPerSecond: Number(rate[1]), p99Ms: Number(p99[1]) * UNIT_MS[p99[2]!]! };
+}
+
+/** `wrk -t threads -c connections -d seconds --latency url` (with headers), parsed. */
+export function runWrk(
+  url: string,
+  options: { threads: number; connections: number; seconds: number; headers?: Record<string, string> },
+): Promise<WrkResult> {
+  const args = ['-t', String(options.threads), '-c', String(options.connections), '-d', `${options.seconds}s`, '--latency'];
+  for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
+  return new Promise((resolve, reject) => {
+    execFile(WRK, [...args, url], { timeout: (options.seconds + 30) * 1000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`wrk failed: ${err.message}\n${stderr}`));
+      try {
+        resolve(parseWrk(stdout));
+      } catch (parseErr) {
+        reject(parseErr as Error);
+      }
+    });
+  });
+}
