@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { parseCookies, sessionCookieName } from '../server/cookies';
 import type { RouteDeps } from './deps';
 
 /**
@@ -24,6 +25,13 @@ interface Built {
   body: Buffer;
   etag: string;
 }
+
+interface Answer extends Built {
+  isPublic: boolean;
+}
+
+/** What the early answer looks an anonymous request up by: its URL exactly as sent. */
+const urlKey = (req: Request) => `url:${req.originalUrl}`;
 
 /** What the route builds: the JSON, and whether anyone may see it (false: a draft shown to its artist). */
 export interface CatalogJson {
@@ -56,7 +64,11 @@ export async function sendCatalogJson(
     return { ...serialise(made.json), isPublic: made.isPublic !== false };
   };
   const cache = anonymous ? deps.listingResponses : undefined;
-  const answer = cache ? await cache.get(key, make) : await make();
+  const answer: Answer = cache ? await cache.get(key, make, urlKey(req)) : await make();
+  writeAnswer(deps, req, res, answer, anonymous);
+}
+
+function writeAnswer(deps: Pick<RouteDeps, 'config'>, req: Request, res: Response, answer: Answer, anonymous: boolean): void {
   const maxAge = deps.config.listingCache.maxAgeSeconds;
   res.set({
     ETag: answer.etag,
@@ -72,4 +84,24 @@ export async function sendCatalogJson(
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', answer.body.length);
   res.end(answer.body);
+}
+
+/**
+ * Answers a repeated anonymous storefront read from memory as early as the
+ * app can: after the request id, the access log, the security headers and
+ * the rate limit, before the body parsers, the session lookup and the
+ * routers. The same bytes and headers as the route's answer (it stored them
+ * under the URL as sent); anything else — a session cookie, a miss, another
+ * method — goes on to the routes.
+ */
+export function earlyCatalogAnswers(deps: Pick<RouteDeps, 'listingResponses' | 'config'>): RequestHandler {
+  const cache = deps.listingResponses;
+  const sessionCookie = sessionCookieName(deps.config);
+  return (req, res, next) => {
+    if (!cache || (req.method !== 'GET' && req.method !== 'HEAD') || !req.path.startsWith('/api/')) return next();
+    if (req.headers.cookie && parseCookies(req.headers.cookie).has(sessionCookie)) return next();
+    const answer = cache.peek(urlKey(req)) as Answer | undefined;
+    if (!answer) return next();
+    writeAnswer(deps, req, res, answer, true);
+  };
 }

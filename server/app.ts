@@ -10,6 +10,7 @@ import { themeRoutes } from '../routes/theme.routes';
 import { artistReleaseRoutes } from '../routes/artist-releases.routes';
 import { artistTrackRoutes } from '../routes/artist-tracks.routes';
 import { catalogRoutes } from '../routes/catalog.routes';
+import { earlyCatalogAnswers } from '../routes/catalog-response';
 import { releaseRoutes } from '../routes/releases.routes';
 import { streamRoutes } from '../routes/stream.routes';
 import { playRoutes } from '../routes/plays.routes';
@@ -88,6 +89,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRoutes(db));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
   app.use('/api', createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }));
+  // A repeated anonymous storefront read, answered from memory before the rest of the stack.
+  app.use(earlyCatalogAnswers(services));
   app.use(webhookRoutes(services));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   // Public files need no session: serve them before the session lookup. API

@@ -28,26 +28,44 @@ export class FeedCache {
     } = {},
   ) {}
 
-  /** The cached value for `key`, or what `load` gives (remembered while the feed is live). */
-  async get<T>(key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * The cached value for `key`, or what `load` gives (remembered while the
+   * feed is live). `alias` is another key for the same value (weighing
+   * nothing), kept while the value is, for a caller that can only ask by it.
+   */
+  async get<T>(key: string, load: () => Promise<T>, alias?: string): Promise<T> {
     if (!this.live) return load();
     const now = this.now();
-    const hit = this.entries.get(key);
-    if (hit && now - hit.storedAt < (this.options.ttlMs ?? 30_000)) {
-      // Most recently used last: the map's order is the eviction order.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+    const hit = this.fresh(key, now);
+    if (hit) {
+      if (alias !== undefined && !this.entries.has(alias)) this.store(alias, hit.value, hit.storedAt, 0);
       return hit.value as T;
     }
     const generation = this.generation;
     const value = await load();
-    if (this.live && generation === this.generation) this.store(key, value, now);
+    if (this.live && generation === this.generation) {
+      this.store(key, value, now, this.options.weigh?.(value) ?? 0);
+      if (alias !== undefined) this.store(alias, value, now, 0);
+    }
     return value;
   }
 
-  private store(key: string, value: unknown, now: number): void {
+  /** The cached value for `key` if there is a fresh one; nothing is loaded. */
+  peek(key: string): unknown {
+    return this.live ? this.fresh(key, this.now())?.value : undefined;
+  }
+
+  private fresh(key: string, now: number) {
+    const hit = this.entries.get(key);
+    if (!hit || now - hit.storedAt >= (this.options.ttlMs ?? 30_000)) return undefined;
+    // Most recently used last: the map's order is the eviction order.
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit;
+  }
+
+  private store(key: string, value: unknown, now: number, weight: number): void {
     this.remove(key);
-    const weight = this.options.weigh?.(value) ?? 0;
     const maxWeight = this.options.maxWeight ?? Infinity;
     const maxEntries = this.options.maxEntries ?? 50_000;
     if (weight > maxWeight || maxEntries < 1) return;
