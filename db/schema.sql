@@ -913,7 +913,7 @@ CREATE TABLE payment_events (
 
 -- Access change feed (new) ---------------------------------------------------
 -- Departure: app servers cache, for the audio routes, who a session is and
--- what a track's files are (services/streaming/access-cache.ts). They LISTEN
+-- what a track's files are (services/feed-cache.ts). They LISTEN
 -- on song_nexus_access and forget everything when one of these changes
 -- commits: a session ended, a user's role or active flag changed, a track's
 -- audio, preview, publication or ownership changed.
@@ -933,6 +933,10 @@ CREATE TRIGGER users_notify_access AFTER UPDATE OF role, is_active OR DELETE ON 
 CREATE TRIGGER tracks_notify_access
     AFTER UPDATE OF name, artist, artist_user_id, audio_filename, file_size_bytes, audio_mime, audio_sha256,
         is_published, is_free, price_model, is_deleted, preview_filename, preview_seconds, preview_size_bytes OR DELETE ON tracks
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
+-- (0021) purchases too: a buyer's range requests reuse the purchase they looked up
+-- (an expiry is checked against the kept expires_at on every request).
+CREATE TRIGGER purchases_notify_access AFTER INSERT OR UPDATE OR DELETE ON purchases
     FOR EACH STATEMENT EXECUTE FUNCTION notify_access_change();
 
 -- Catalogue change feed (new, 0020) ------------------------------------------

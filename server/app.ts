@@ -1,6 +1,6 @@
 import express from 'express';
 import helmet from 'helmet';
-import { CATALOG_WRITE_PATHS, flushListingsOnWrite } from './middleware/catalog-writes';
+import { CATALOG_WRITE_PATHS, flushOnWrite, PURCHASE_WRITE_PATHS } from './middleware/flush-on-write';
 import { adminUsersRoutes } from '../routes/admin-users.routes';
 import { authRoutes } from '../routes/auth.routes';
 import { healthRoutes } from '../routes/health.routes';
@@ -89,6 +89,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRoutes(db));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
   app.use('/api', createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }));
+  app.use(CATALOG_WRITE_PATHS, flushOnWrite([deps.listingCounts, deps.listingResponses]));
+  app.use(PURCHASE_WRITE_PATHS, flushOnWrite([deps.accessCache]));
   // A repeated anonymous storefront read, answered from memory before the rest of the stack.
   app.use(earlyCatalogAnswers(services));
   app.use(webhookRoutes(services));
@@ -97,7 +99,6 @@ export function createApp(deps: AppDeps): express.Express {
   // paths are never files, so they skip the file-system lookup altogether.
   const publicFiles = express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true });
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : publicFiles(req, res, next)));
-  app.use(CATALOG_WRITE_PATHS, flushListingsOnWrite([deps.listingCounts, deps.listingResponses]));
   app.use(loadSession(services, { cacheFor: (req) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path) }));
 
   // Whole areas are refused before any input is read; every service checks again.

@@ -11,13 +11,34 @@ const ENTITLING = 'revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $3
 /** Licenses from least to most: a purchase is replaced only by a wider one (or a renewed pass). */
 const LICENSE_RANK = (license: string) => `array_position(ARRAY['streaming', 'personal', 'commercial']::varchar[], ${license})`;
 
+/** What a user's purchase of a track grants, entitling or not: what the audio routes keep between range requests. */
+export interface PurchaseTerms {
+  licenseType: LicenseType;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+/** The user's purchase of a track (at most one: a new grant replaces or extends it), whatever its state. */
+export async function findPurchaseTerms(db: Queryable, userId: number, trackId: number): Promise<PurchaseTerms | undefined> {
+  const { rows } = await db.query<PurchaseTerms>({
+    // Named: prepared once per connection, since every buyer's stream request may run it.
+    name: 'purchases.terms',
+    text: `SELECT license_type AS "licenseType", expires_at AS "expiresAt", revoked_at AS "revokedAt"
+           FROM purchases WHERE user_id = $1 AND track_id = $2`,
+    values: [userId, trackId],
+  });
+  return rows[0];
+}
+
+/** The license these terms entitle to at `now` (ENTITLING, decided in memory), or undefined. */
+export function entitlingLicenseOf(terms: PurchaseTerms | undefined, now: Date): LicenseType | undefined {
+  if (!terms || terms.revokedAt !== null) return undefined;
+  return terms.expiresAt === null || terms.expiresAt > now ? terms.licenseType : undefined;
+}
+
 /** The license of the user's entitling purchase of a track now, or undefined when there is none. */
 export async function entitlingLicense(db: Queryable, userId: number, trackId: number, now: Date): Promise<LicenseType | undefined> {
-  const { rows } = await db.query<{ license_type: LicenseType }>(
-    `SELECT license_type FROM purchases WHERE user_id = $1 AND track_id = $2 AND ${ENTITLING}`,
-    [userId, trackId, now],
-  );
-  return rows[0]?.license_type;
+  return entitlingLicenseOf(await findPurchaseTerms(db, userId, trackId), now);
 }
 
 /** Whether a user's purchase of a track entitles them now (to stream in full, whatever the license). */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { entitlingLicense, type LicenseType } from '../../db/repos/purchases.repo';
+import { entitlingLicenseOf, findPurchaseTerms, type LicenseType } from '../../db/repos/purchases.repo';
 import { findTrackById, type Track } from '../../db/repos/tracks.repo';
 import { fail, previewUnavailable, purchaseRequired, trackNotFound, unauthorized } from '../../lib/errors';
 import type { Actor } from '../actor';
@@ -36,15 +36,31 @@ export interface Access {
   downloadable: boolean;
 }
 
+/**
+ * The user's purchase of a track, through the access cache when there is one:
+ * a buyer's later range requests ask nothing. The terms are kept, not the
+ * verdict, so an expiry counts on the very request it passes; a sale, a
+ * refund or a revocation anywhere empties the cache (the purchases trigger
+ * on the change feed, and this server's own writes at once).
+ */
+function purchaseTerms(deps: Pick<ServiceDeps, 'db' | 'accessCache'>, userId: number, trackId: number) {
+  const load = () => findPurchaseTerms(deps.db, userId, trackId);
+  return deps.accessCache ? deps.accessCache.get(`purchase:${userId}:${trackId}`, load) : load();
+}
+
 /** 'full' or 'preview' for this listener, or throws 404 when they may not hear the track at all. */
-export async function accessTo(deps: Pick<ServiceDeps, 'db' | 'clock'>, actor: Actor | undefined, track: Track): Promise<Access> {
+export async function accessTo(
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'accessCache'>,
+  actor: Actor | undefined,
+  track: Track,
+): Promise<Access> {
   const isAdmin = actor?.role === 'admin';
   const isOwner = actor !== undefined && track.artistUserId === actor.userId;
   // The purchase is looked up only when nothing cheaper has decided.
   let bought: boolean | undefined;
   let license: LicenseType | undefined;
   const lookUp = async () => {
-    license = actor === undefined ? undefined : await entitlingLicense(deps.db, actor.userId, track.id, deps.clock());
+    license = actor === undefined ? undefined : entitlingLicenseOf(await purchaseTerms(deps, actor.userId, track.id), deps.clock());
     return (bought = license !== undefined);
   };
   const full = (): Access => ({ level: 'full', bought, downloadable: license !== 'streaming' || isAdmin || isOwner });
@@ -99,7 +115,11 @@ export async function streamSource(
 }
 
 /** Refuses a download to anyone not entitled to the whole track with a license that includes downloads (not a streaming pass). */
-export async function requireDownload(deps: Pick<ServiceDeps, 'db' | 'clock'>, actor: Actor | undefined, track: Track): Promise<void> {
+export async function requireDownload(
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'accessCache'>,
+  actor: Actor | undefined,
+  track: Track,
+): Promise<void> {
   const access = await accessTo(deps, actor, track);
   if (access.level !== 'full') {
     if (!actor) throw unauthorized('Sign in and buy this track to download it.');
