@@ -4,16 +4,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type pg from 'pg';
+import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
 import { withBenchDatabase } from './lib/bench-database';
 import { load, median } from './lib/http-load';
 import { hasWrk, runWrk, type WrkResult } from './lib/wrk';
 
 /**
- * The storefront's anonymous GET /api/tracks at 10,000 and then 100,000
- * published tracks (distinct creation times and play counts, 20 genres, one
- * title in ten with "harbour"), measured from outside with wrk (2 threads,
- * 32 connections, 5 s a round, 3 rounds interleaved across the targets;
- * medians of the rounds):
+ * The storefront's anonymous GET /api/tracks at 10,000 and at 100,000
+ * published tracks (two databases in one PostgreSQL; distinct creation
+ * times and play counts, 20 genres, one title in ten with "harbour"),
+ * measured from outside with wrk (2 threads, 32 connections, 5 s a round,
+ * 3 rounds interleaved across every target of both sizes, after a warm-up
+ * round; medians of the rounds), for each size:
  *
  * - the store as `npm start` runs it (its own process, the listing cache on);
  * - the same store with the listing cache off (LISTING_CACHE_MB=0): every
@@ -129,7 +132,7 @@ async function measure(target: Target): Promise<WrkResult> {
   return { requestsPerSecond, p99Ms: NaN };
 }
 
-async function round(targets: Target[]): Promise<Map<string, WrkResult[]>> {
+async function rounds(targets: Target[]): Promise<Map<string, WrkResult[]>> {
   const results = new Map<string, WrkResult[]>(targets.map((t) => [t.name, []]));
   for (const target of targets) await measure({ ...target, path: target.path }); // warm-up: plans, caches, JIT
   for (let r = 0; r < ROUNDS; r++) {
@@ -138,75 +141,98 @@ async function round(targets: Target[]): Promise<Map<string, WrkResult[]>> {
   return results;
 }
 
+interface Size {
+  tracks: number;
+  deepPage: number;
+  targets: Target[];
+  stop: () => Promise<void>;
+}
+
+/** A database of `tracks` tracks (its own, in the bench's PostgreSQL) and the three servers on it. */
+async function prepareSize(pool: pg.Pool, url: string, tracks: number, env: Record<string, string>): Promise<Size> {
+  await pool.query(
+    `INSERT INTO users (email, username, role, display_name)
+     SELECT 'artist' || i || '@bench.test', 'bench_artist_' || i, 'artist', 'Artist ' || i FROM generate_series(1, 200) i`,
+  );
+  await addTracks(pool, 1, tracks);
+  const appEnv = { ...env, DATABASE_URL: url };
+  const cached = await start('the store', ['server/index.ts'], appEnv, '/api/tracks?pageSize=1');
+  const uncached = await start(
+    'the store, listing cache off',
+    ['server/index.ts'],
+    { ...appEnv, LISTING_CACHE_MB: '0' },
+    '/api/tracks?pageSize=1',
+  );
+  const bare = await start('the bare handler', ['bench/lib/bare-catalog.ts', url, '$PORT'], {}, '/api/tracks');
+  const deepPage = tracks === 10_000 ? 400 : 2_000;
+  const deep = await cursorOf(uncached.port, deepPage);
+  const at = (name: string) => `${tracks.toLocaleString('en')}: ${name}`;
+  return {
+    tracks,
+    deepPage,
+    targets: [
+      { name: at('bare express+pg, page 1 newest'), port: bare.port, path: '/api/tracks' },
+      { name: at('store, page 1 newest (cache)'), port: cached.port, path: '/api/tracks' },
+      { name: at('store, page 1 newest'), port: uncached.port, path: '/api/tracks' },
+      { name: at('store, page 1 popular'), port: uncached.port, path: '/api/tracks?sort=popular' },
+      { name: at('store, page 1 price'), port: uncached.port, path: '/api/tracks?sort=price' },
+      { name: at('store, deep page (keyset)'), port: uncached.port, path: `/api/tracks?after=${deep}` },
+      { name: at('store, search q=harbour'), port: uncached.port, path: '/api/tracks?q=harbour' },
+      { name: at('store, genre=jazz&sort=popular'), port: uncached.port, path: '/api/tracks?genre=jazz&sort=popular' },
+    ],
+    stop: async () => void (await Promise.all([cached.stop(), uncached.stop(), bare.stop()])),
+  };
+}
+
 export async function run(): Promise<void> {
   if (!hasWrk())
     console.log('catalog: wrk is missing (apt-get install wrk): falling back to a Node client, which tops out far below the store');
   await withBenchDatabase(
     'catalog',
     async ({ dir, pool, url }) => {
-      await pool.query(
-        `INSERT INTO users (email, username, role, display_name)
-         SELECT 'artist' || i || '@bench.test', 'bench_artist_' || i, 'artist', 'Artist ' || i FROM generate_series(1, 200) i`,
-      );
       const env = {
         NODE_ENV: 'development',
         DEMO_SEED: 'false',
-        DATABASE_URL: url,
         DATA_DIR: path.join(dir, 'data-app'),
         UPLOAD_DIR: path.join(dir, 'uploads'),
         RATE_LIMIT_MAX: '1000000',
         JOBS_WORKER: 'off',
       };
       fs.mkdirSync(env.UPLOAD_DIR, { recursive: true });
-      const summary: Record<number, Map<string, number>> = {};
-      for (const tracks of [10_000, 100_000]) {
-        await addTracks(pool, tracks === 10_000 ? 1 : 10_001, tracks);
-        const cached = await start('the store', ['server/index.ts'], env, '/api/tracks?pageSize=1');
-        const uncached = await start(
-          'the store, listing cache off',
-          ['server/index.ts'],
-          { ...env, LISTING_CACHE_MB: '0' },
-          '/api/tracks?pageSize=1',
-        );
-        const bare = await start('the bare handler', ['bench/lib/bare-catalog.ts', url, '$PORT'], {}, '/api/tracks');
-        try {
-          const deepPage = tracks === 10_000 ? 400 : 2_000;
-          const deep = await cursorOf(uncached.port, deepPage);
-          const targets: Target[] = [
-            { name: 'bare express+pg, page 1 newest', port: bare.port, path: '/api/tracks' },
-            { name: 'store, page 1 newest (cache)', port: cached.port, path: '/api/tracks' },
-            { name: 'store, page 1 newest', port: uncached.port, path: '/api/tracks' },
-            { name: 'store, page 1 popular', port: uncached.port, path: '/api/tracks?sort=popular' },
-            { name: 'store, page 1 price', port: uncached.port, path: '/api/tracks?sort=price' },
-            { name: `store, page ${deepPage} (keyset)`, port: uncached.port, path: `/api/tracks?after=${deep}` },
-            { name: 'store, search q=harbour', port: uncached.port, path: '/api/tracks?q=harbour' },
-            { name: 'store, genre=jazz&sort=popular', port: uncached.port, path: '/api/tracks?genre=jazz&sort=popular' },
-          ];
-          const results = await round(targets);
-          const baseline = median(results.get(targets[0]!.name)!.map((r) => r.requestsPerSecond));
-          const rates = new Map<string, number>();
+      // The larger catalogue in a database of its own beside the first, so both sizes are measured in the same rounds.
+      await pool.query('CREATE DATABASE song_nexus_large');
+      const largeUrl = url.replace(/\/song_nexus$/, '/song_nexus_large');
+      const largePool = createPool({ connectionString: largeUrl, max: 4, statementTimeoutMs: 120_000 });
+      const sizes: Size[] = [];
+      try {
+        await migrate(largePool);
+        sizes.push(await prepareSize(pool, url, 10_000, env));
+        sizes.push(await prepareSize(largePool, largeUrl, 100_000, env));
+        const results = await rounds(sizes.flatMap((size) => size.targets));
+        const rate = (name: string) => median(results.get(name)!.map((r) => r.requestsPerSecond));
+        for (const size of sizes) {
+          const [bare, , page1, , , deep] = size.targets.map((t) => t.name);
           console.log(
-            `catalog: ${tracks.toLocaleString('en')} tracks, wrk ${WRK.threads} threads × ${WRK.connections} connections, ${ROUNDS} rounds of ${SECONDS} s; medians`,
+            `catalog: ${size.tracks.toLocaleString('en')} tracks (deep page: ${size.deepPage}), wrk ${WRK.threads} threads × ${WRK.connections} connections, ` +
+              `${ROUNDS} rounds of ${SECONDS} s interleaved with the other size; medians`,
           );
-          console.log(`  ${'target'.padEnd(40)} ${'req/s'.padStart(8)} ${'× bare'.padStart(7)} ${'p99'.padStart(9)}`);
-          for (const target of targets) {
-            const rate = median(results.get(target.name)!.map((r) => r.requestsPerSecond));
+          console.log(`  ${'target'.padEnd(48)} ${'req/s'.padStart(8)} ${'× bare'.padStart(7)} ${'p99'.padStart(9)}`);
+          for (const target of size.targets) {
             const p99 = median(results.get(target.name)!.map((r) => r.p99Ms));
-            rates.set(target.name.replace(/page \d+ \(keyset\)/, 'deep page (keyset)'), rate);
             console.log(
-              `  ${target.name.padEnd(40)} ${rate.toFixed(0).padStart(8)} ${(rate / baseline).toFixed(2).padStart(7)} ${`${p99.toFixed(1)} ms`.padStart(9)}`,
+              `  ${target.name.padEnd(48)} ${rate(target.name).toFixed(0).padStart(8)} ${(rate(target.name) / rate(bare!)).toFixed(2).padStart(7)} ${`${p99.toFixed(1)} ms`.padStart(9)}`,
             );
           }
-          const page1 = rates.get('store, page 1 newest')!;
-          console.log(`  deep page / page 1 (no cache): ${(rates.get('store, deep page (keyset)')! / page1).toFixed(2)}`);
-          summary[tracks] = rates;
-        } finally {
-          await Promise.all([cached.stop(), uncached.stop(), bare.stop()]);
+          console.log(`  deep page / page 1 (no cache): ${(rate(deep!) / rate(page1!)).toFixed(2)}`);
         }
-      }
-      console.log('catalog: 100,000 tracks ÷ 10,000 tracks, req/s');
-      for (const [name, rate] of summary[100_000]!) {
-        console.log(`  ${name.padEnd(40)} ${(rate / summary[10_000]!.get(name)!).toFixed(2).padStart(7)}`);
+        console.log('catalog: 100,000 tracks ÷ 10,000 tracks, req/s (same rounds)');
+        for (const [i, target] of sizes[1]!.targets.entries()) {
+          const small = sizes[0]!.targets[i]!.name;
+          console.log(`  ${target.name.replace(/^[\d,]+: /, '').padEnd(48)} ${(rate(target.name) / rate(small)).toFixed(2).padStart(7)}`);
+        }
+      } finally {
+        await Promise.all(sizes.map((size) => size.stop()));
+        await largePool.end();
       }
     },
     { poolMax: 4 },

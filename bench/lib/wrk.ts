@@ -26,15 +26,24 @@ export function parseWrk(report: string): WrkResult {
   return { requestsPerSecond: Number(rate[1]), p99Ms: Number(p99[1]) * UNIT_MS[p99[2]!]! };
 }
 
-/** `wrk -t threads -c connections -d seconds --latency url` (with headers), parsed. */
-export function runWrk(
-  url: string,
-  options: { threads: number; connections: number; seconds: number; headers?: Record<string, string> },
-): Promise<WrkResult> {
+export interface WrkOptions {
+  threads: number;
+  connections: number;
+  seconds: number;
+  headers?: Record<string, string>;
+  /** A Lua script shaping each request (wrk's -s), and the environment it reads. */
+  script?: string;
+  env?: Record<string, string>;
+}
+
+/** `wrk -t threads -c connections -d seconds --latency url` (with headers, a script), parsed. */
+export function runWrk(url: string, options: WrkOptions): Promise<WrkResult> {
   const args = ['-t', String(options.threads), '-c', String(options.connections), '-d', `${options.seconds}s`, '--latency'];
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
+  if (options.script) args.push('-s', options.script);
+  const run = { timeout: (options.seconds + 30) * 1000, env: { ...process.env, ...options.env } };
   return new Promise((resolve, reject) => {
-    execFile(WRK, [...args, url], { timeout: (options.seconds + 30) * 1000 }, (err, stdout, stderr) => {
+    execFile(WRK, [...args, url], run, (err, stdout, stderr) => {
       if (err) return reject(new Error(`wrk failed: ${err.message}\n${stderr}`));
       try {
         resolve(parseWrk(stdout));
@@ -44,3 +53,26 @@ export function runWrk(
     });
   });
 }
+
+/**
+ * A wrk script asking for a random `RANGE_BYTES` range of a `FILE_BYTES`
+ * file on every request (each thread seeded differently). wrk counts a 206
+ * as a success like any 2xx.
+ */
+export const RANDOM_RANGES_LUA = `
+local size = tonumber(os.getenv("FILE_BYTES"))
+local span = tonumber(os.getenv("RANGE_BYTES"))
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("seed", threads)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + seed)
+end
+function request()
+  local first = math.random(0, size - span - 1)
+  wrk.headers["Range"] = "bytes=" .. first .. "-" .. (first + span - 1)
+  return wrk.format(nil)
+end
+`;
