@@ -6,3 +6,6 @@ export interface Page {
 
 /** Rows to skip before the page. */
 export const offsetOf = (page: Page): number => (page.page - 1) * page.pageSize;
+
+/** Rows a public listing's page number may skip (the contract's, so the browser's pager knows it too). */
+export { MAX_OFFSET_ROWS } from '../contract/api';

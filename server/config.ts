@@ -46,11 +46,7 @@ export interface Config {
   dbTimeouts: { statementMs: number; connectMs: number };
   /** A request with no answer started by then gets 503 (uploads excepted: their body takes its time). */
   requestTimeoutMs: number;
-  /**
-   * Anonymous listing responses kept in memory until the catalogue changes: at most `maxBytes`
-   * (0: none), each served for at most `ttlMs`; shared caches may keep them `maxAgeSeconds`
-   * (and serve them stale twice as long while they revalidate).
-   */
+  /** Anonymous storefront answers: memory (0: none), longest served, and the public max-age. */
   listingCache: { maxBytes: number; ttlMs: number; maxAgeSeconds: number };
   redisUrl: string | undefined;
   rateLimit: { windowMs: number; max: number };
@@ -314,8 +310,7 @@ export function parseConfig(env: Env): Readonly<Config> {
   const config: Config = {
     nodeEnv: e.NODE_ENV,
     isProduction,
-    // Development listens on loopback only: the demo store and its dev pages
-    // should not be reachable from the network unless asked for.
+    // Development listens on loopback only: the demo store is not on the network unless asked for.
     host: e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
     port,
     appOrigin,

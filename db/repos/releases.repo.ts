@@ -272,7 +272,12 @@ export function releaseWhere(query: ReleaseQuery): { where: string; values: unkn
 }
 
 // A search is planned with its term (how many releases it matches decides the plan); the rest are prepared.
-const publicQuery = (query: ReleaseQuery) => ({ select: RELEASE_COLUMNS, from: RELEASE_FROM, ...releaseWhere(query), prepare: !query.search });
+const publicQuery = (query: ReleaseQuery) => ({
+  select: RELEASE_COLUMNS,
+  from: RELEASE_FROM,
+  ...releaseWhere(query),
+  prepare: !query.search,
+});
 
 /** One page of the store's releases (published, not deleted), filtered and sorted, and where the next page starts. */
 export function listPublicReleases(db: Queryable, query: ReleaseQuery, position: PagePosition): Promise<KeysetPage<Release>> {

@@ -1,4 +1,4 @@
-import { MAX_OFFSET_ROWS } from '../../contract/api';
+import { MAX_OFFSET_ROWS } from '../../lib/page';
 import type { KeysetPage, PagePosition } from '../../db/keyset';
 import { fail } from '../../lib/errors';
 import type { ServiceDeps } from '../deps';
