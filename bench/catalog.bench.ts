@@ -15,7 +15,7 @@ import { hasWrk, runWrk, type WrkResult } from './lib/wrk';
  * published tracks (two databases in one PostgreSQL; distinct creation
  * times and play counts, 20 genres, one title in ten with "harbour"),
  * measured from outside with wrk (2 threads, 32 connections, 5 s a round,
- * 3 rounds interleaved across every target of both sizes, after a warm-up
+ * 5 rounds interleaved across every target of both sizes, after a warm-up
  * round; medians of the rounds), for each size:
  *
  * - the store as `npm start` runs it (its own process, the listing cache on);
@@ -28,7 +28,7 @@ import { hasWrk, runWrk, type WrkResult } from './lib/wrk';
  * limit is lifted (RATE_LIMIT_MAX): all load comes from one address.
  */
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const SECONDS = 5;
 const WRK = { threads: 2, connections: 32, seconds: SECONDS };
 const root = path.resolve(__dirname, '..');
