@@ -60,6 +60,14 @@ export interface KeysetPage<Row> {
   next?: { value: string; id: number };
 }
 
+/** Prepared statements' names by text: the texts are few (fixed SQL per sort and filter), and each is hashed once. */
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `keyset-${crypto.createHash('sha256').update(text).digest('base64url').slice(0, 20)}`));
+  return name;
+}
+
 /**
  * Runs a keyset page: one row more than the page is read, to know whether a
  * next page exists without counting.
@@ -72,7 +80,7 @@ export async function selectKeysetPage<Row extends { id: number }>(
 ): Promise<KeysetPage<Row>> {
   const statement = keysetStatement(query, order, { ...position, limit: position.limit + 1 });
   // Prepared once per connection (named by its text): the plan of a listing does not depend on its values.
-  const name = query.prepare ? `keyset-${crypto.createHash('sha256').update(statement.text).digest('base64url').slice(0, 20)}` : undefined;
+  const name = query.prepare ? statementName(statement.text) : undefined;
   // Rows keep their sortValue (callers read the fields they know); copying 25 rows of 45 fields costs more than it saves.
   const { rows } = await db.query<Row & { sortValue: string }>({ ...statement, name });
   const last = rows.length > position.limit ? rows[position.limit - 1] : undefined;

@@ -25,7 +25,7 @@ export interface PagedQuery {
 }
 
 /** The two statements behind selectPage: the page's rows, and the count of all rows. */
-export function pageStatements(
+function pageStatements(
   query: PagedQuery,
   page: Page,
 ): { rows: { text: string; values: unknown[] }; count: { text: string; values: unknown[] } } {

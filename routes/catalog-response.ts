@@ -34,7 +34,7 @@ interface Answer extends Built {
 const urlKey = (req: Request) => `url:${req.originalUrl}`;
 
 /** What the route builds: the JSON, and whether anyone may see it (false: a draft shown to its artist). */
-export interface CatalogJson {
+interface CatalogJson {
   json: unknown;
   isPublic?: boolean;
 }

@@ -28,16 +28,6 @@ const pageQuery = z.object(pageFields);
 /** The page a request's query asks for (a route whose query has only the page fields). */
 export const requestedPage = (req: Request, defaultSize: number): Page => pageOf(parseInput(pageQuery, req.query, 'query'), defaultSize);
 
-/** A paginated route's query (its schema spreads pageFields) and the page it asks for. */
-export function pagedQuery<S extends z.ZodType<{ page: number; pageSize?: number; limit?: number }>>(
-  schema: S,
-  req: Request,
-  defaultSize: number,
-): { query: z.infer<S>; page: Page } {
-  const query = parseInput(schema, req.query, 'query');
-  return { query, page: pageOf(query, defaultSize) };
-}
-
 /** What a paginated answer carries beside its rows (`limit` repeats `pageSize` for older clients). */
 export const presentPage = (page: Page, total: number) => ({ page: page.page, pageSize: page.pageSize, limit: page.pageSize, total });
 

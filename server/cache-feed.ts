@@ -8,7 +8,7 @@ export interface FeedCaches {
   accessCache: FeedCache;
   /** Per-filter totals of the public listings. */
   listingCounts: FeedCache;
-  /** Anonymous listing responses, serialised; absent when LISTING_CACHE_BYTES is 0. */
+  /** Anonymous listing responses, serialised; absent when LISTING_CACHE_MB is 0. */
   listingResponses: FeedCache | undefined;
   stop: () => Promise<void>;
 }
