@@ -69,7 +69,8 @@ export function createApp(deps: AppDeps): express.Express {
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:', 'blob:', ...config.themeImageHosts],
-          mediaSrc: ["'self'", 'blob:'],
+          // With DELIVERY=s3 the audio element follows a redirect to the bucket's presigned URLs.
+          mediaSrc: ["'self'", 'blob:', ...config.delivery.mediaOrigins],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],

@@ -1,10 +1,10 @@
-import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { S3Settings } from '../services/storage/s3.storage';
 import type { LedgerSettings } from '../services/deps';
 import { projectRoot } from '../lib/paths';
-import { currencyOf, PAYPAL_CURRENCIES, toMinor, type Currency } from '../lib/money';
+import { currencyOf, toMinor, type Currency } from '../lib/money';
+import { envSchema, parseTrustProxy, type Env, type TrustProxy } from './config-env';
 
 /**
  * The only module that reads `process.env`. Everything else receives the
@@ -14,8 +14,8 @@ import { currencyOf, PAYPAL_CURRENCIES, toMinor, type Currency } from '../lib/mo
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type PaypalEnv = 'sandbox' | 'live' | 'standin';
-/** What express accepts for `trust proxy`: off/on, a hop count, or subnets. */
-export type TrustProxy = boolean | number | string;
+export type DeliveryMode = 'node' | 'nginx' | 's3';
+export type { TrustProxy };
 
 export interface Config {
   nodeEnv: NodeEnv;
@@ -39,6 +39,14 @@ export interface Config {
     driver: 'local' | 's3';
     s3: S3Settings | undefined;
   };
+  /**
+   * Who sends the bytes of audio the app has decided a listener may have:
+   * `node` streams them itself; `nginx` answers with X-Accel-Redirect to
+   * `nginxLocation` + key (an internal location over UPLOAD_DIR); `s3`
+   * answers 302 to a presigned GET valid for `urlTtlSeconds`. `mediaOrigins`:
+   * where those URLs point, for the page's Content-Security-Policy.
+   */
+  delivery: { mode: DeliveryMode; nginxLocation: string; urlTtlSeconds: number; mediaOrigins: string[] };
   /** How long in-flight requests get to finish on SIGTERM, in milliseconds. */
   shutdownTimeoutMs: number;
   dbPoolMax: number;
@@ -105,153 +113,26 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
-const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
-const int = (min: number, max: number, fallback: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
-/** true/false, 1/0 or yes/no; undefined when unset, so the default can depend on NODE_ENV. */
-const optionalBool = z.preprocess(
-  emptyToUndefined,
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'])
-    .transform((v) => v === 'true' || v === '1' || v === 'yes')
-    .optional(),
-);
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL')
-  .refine((v) => URL.canParse(v), 'is not a valid URL');
-
-function parseTrustProxy(raw: string): TrustProxy {
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw; // e.g. "loopback, 10.0.0.0/8" — express validates the list itself
+/** Variables that only make sense together: every missing partner is listed, not just the first. */
+function groupProblems(e: z.infer<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) problems.push('S3_BUCKET: required when STORAGE_DRIVER=s3');
+  if (e.PAYPAL_ENV !== 'standin') {
+    for (const name of ['PAYPAL_CLIENT_ID', 'PAYPAL_CLIENT_SECRET', 'PAYPAL_WEBHOOK_ID'] as const)
+      if (!e[name]) problems.push(`${name}: required with PAYPAL_ENV=${e.PAYPAL_ENV}`);
+  }
+  // nginx can only send files it can open; presigned URLs exist only for objects in a bucket.
+  if (e.DELIVERY === 'nginx' && e.STORAGE_DRIVER !== 'local') problems.push('DELIVERY: nginx needs STORAGE_DRIVER=local');
+  if (e.DELIVERY === 's3' && e.STORAGE_DRIVER !== 's3') problems.push('DELIVERY: s3 needs STORAGE_DRIVER=s3');
+  return problems;
 }
 
-const envSchema = z.object({
-  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'test', 'production']).default('development')),
-  HOST: optionalString,
-  PORT: int(0, 65535, 3000),
-  APP_ORIGIN: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
-  DATABASE_URL: z.preprocess(emptyToUndefined, postgresUrl.optional()),
-  DATA_DIR: optionalString,
-  UPLOAD_DIR: optionalString,
-  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional()),
-  TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().default('false')),
-  BODY_LIMIT_KB: int(1, 10_240, 100),
-  MAX_UPLOAD_MB: int(1, 10_240, 200),
-  STORAGE_DRIVER: z.preprocess(emptyToUndefined, z.enum(['local', 's3']).default('local')),
-  S3_BUCKET: optionalString,
-  S3_REGION: z.preprocess(emptyToUndefined, z.string().default('us-east-1')),
-  S3_ENDPOINT: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
-  S3_FORCE_PATH_STYLE: optionalBool,
-  S3_ACCESS_KEY_ID: optionalString,
-  S3_SECRET_ACCESS_KEY: optionalString,
-  S3_PREFIX: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^([A-Za-z0-9._-]+\/)*$/, 'must be empty or end with /')
-      .default(''),
-  ),
-  SHUTDOWN_TIMEOUT_MS: int(0, 120_000, 10_000),
-  DB_POOL_MAX: int(1, 200, 10),
-  DB_STATEMENT_TIMEOUT_MS: int(100, 600_000, 10_000),
-  DB_CONNECT_TIMEOUT_MS: int(100, 60_000, 5_000),
-  REQUEST_TIMEOUT_MS: int(200, 600_000, 15_000),
-  LISTING_CACHE_MB: int(0, 4096, 32),
-  LISTING_CACHE_TTL_S: int(1, 3600, 10),
-  LISTING_MAX_AGE_S: int(0, 3600, 5),
-  REDIS_URL: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
-      .optional(),
-  ),
-  RATE_LIMIT_WINDOW_MS: int(1_000, 86_400_000, 60_000),
-  RATE_LIMIT_MAX: int(1, 1_000_000, 600),
-  PLAYS_PER_MINUTE: int(1, 1_000_000, 120),
-  DEMO_SEED: optionalBool,
-  ARTIST_SIGNUP: z.preprocess(emptyToUndefined, z.enum(['open', 'admin']).default('open')),
-  SMTP_URL: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL')
-      .optional(),
-  ),
-  MAIL_FROM: optionalString,
-  PAYPAL_ENV: z.preprocess(emptyToUndefined, z.enum(['sandbox', 'live', 'standin']).default('standin')),
-  PAYPAL_CLIENT_ID: optionalString,
-  PAYPAL_CLIENT_SECRET: optionalString,
-  PAYPAL_WEBHOOK_ID: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^[a-zA-Z0-9]{1,50}$/, 'must be the webhook id PayPal shows: letters and digits, at most 50')
-      .optional(),
-  ),
-  PAYPAL_STANDIN_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), 'is not a valid URL'),
-  PAYPAL_TIMEOUT_MS: int(1_000, 120_000, 20_000),
-  RECONCILE_INTERVAL_S: int(10, 86_400, 300),
-  RELEASE_PUBLISH_INTERVAL_S: int(1, 3600, 15),
-  JOBS_WORKER: z.preprocess(emptyToUndefined, z.enum(['server', 'off']).default('server')),
-  JOB_HEARTBEAT_S: int(1, 300, 10),
-  FFMPEG_PATH: optionalString,
-  FFMPEG_CONCURRENCY: int(1, 64, os.availableParallelism()),
-  FFMPEG_TIMEOUT_S: int(10, 7200, 900),
-  STORE_CURRENCY: z.preprocess(emptyToUndefined, z.enum(PAYPAL_CURRENCIES).default('EUR')),
-  PLATFORM_FEE_PERCENT: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^(100|\d{1,2})(\.\d{1,2})?$/, 'must be a percentage from 0 to 100, like 10 or 7.5')
-      .default('10'),
-  ),
-  PAYOUT_HOLD_DAYS: int(0, 365, 14),
-  PAYOUT_MINIMUM: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d{1,7}(\.\d{1,2})?$/, 'must be an amount like 10 or 10.00')
-      .default('10'),
-  ),
-  TAX_MODE: z.preprocess(emptyToUndefined, z.enum(['none', 'inclusive']).default('none')),
-  STORE_COUNTRY: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^[A-Z]{2}$/, 'must be an ISO country code like DE')
-      .optional(),
-  ),
-  PRICE_MAXIMUM: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .regex(/^\d{1,7}(\.\d{1,2})?$/, 'must be an amount like 500 or 500.00')
-      .default('500'),
-  ),
-  THEME_IMAGE_HOSTS: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((h) => h.trim())
-          .filter(Boolean),
-      )
-      .refine(
-        (hosts) => hosts.every((h) => /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?$/.test(h)),
-        'must be a comma-separated list of https origins, like https://cdn.example.com',
-      ),
-  ),
-});
+/** Where presigned URLs of the bucket point (virtual-hosted or path style), for the CSP's media-src. */
+function bucketOrigin(e: z.infer<typeof envSchema>, forcePathStyle: boolean): string {
+  if (!e.S3_ENDPOINT) return `https://${e.S3_BUCKET}.s3.${e.S3_REGION}.amazonaws.com`;
+  const endpoint = new URL(e.S3_ENDPOINT);
+  return forcePathStyle ? endpoint.origin : `${endpoint.protocol}//${e.S3_BUCKET}.${endpoint.host}`;
+}
 
 /** Problems that only matter in production: the dev defaults are not safe there. */
 function productionProblems(e: z.infer<typeof envSchema>): string[] {
@@ -262,9 +143,11 @@ function productionProblems(e: z.infer<typeof envSchema>): string[] {
   if (!e.SMTP_URL) problems.push('SMTP_URL: required in production (sign-in links are sent by mail)');
   if (!e.MAIL_FROM) problems.push('MAIL_FROM: required in production');
   if (e.PAYPAL_ENV === 'standin') problems.push('PAYPAL_ENV: the PayPal stand-in is refused in production; use sandbox or live');
-  if (!e.PAYPAL_CLIENT_ID) problems.push('PAYPAL_CLIENT_ID: required in production');
-  if (!e.PAYPAL_CLIENT_SECRET) problems.push('PAYPAL_CLIENT_SECRET: required in production');
-  if (!e.PAYPAL_WEBHOOK_ID) problems.push('PAYPAL_WEBHOOK_ID: required in production');
+  // With sandbox or live, groupProblems has named the missing credentials already.
+  if (e.PAYPAL_ENV === 'standin') {
+    for (const name of ['PAYPAL_CLIENT_ID', 'PAYPAL_CLIENT_SECRET', 'PAYPAL_WEBHOOK_ID'] as const)
+      if (!e[name]) problems.push(`${name}: required in production`);
+  }
   return problems;
 }
 
@@ -278,15 +161,9 @@ export function parseConfig(env: Env): Readonly<Config> {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
-  if (e.STORAGE_DRIVER === 's3' && !e.S3_BUCKET) throw new ConfigError(['S3_BUCKET: required when STORAGE_DRIVER=s3']);
-  if (e.PAYPAL_ENV !== 'standin' && (!e.PAYPAL_CLIENT_ID || !e.PAYPAL_CLIENT_SECRET || !e.PAYPAL_WEBHOOK_ID)) {
-    throw new ConfigError([`PAYPAL_CLIENT_ID, PAYPAL_CLIENT_SECRET and PAYPAL_WEBHOOK_ID: required with PAYPAL_ENV=${e.PAYPAL_ENV}`]);
-  }
+  const problems = [...groupProblems(e), ...(e.NODE_ENV === 'production' ? productionProblems(e) : [])];
+  if (problems.length > 0) throw new ConfigError(problems);
   const isProduction = e.NODE_ENV === 'production';
-  if (isProduction) {
-    const problems = productionProblems(e);
-    if (problems.length > 0) throw new ConfigError(problems);
-  }
   const currency = currencyOf(e.STORE_CURRENCY);
   let priceMaximumMinor: number;
   try {
@@ -306,6 +183,7 @@ export function parseConfig(env: Env): Readonly<Config> {
   if (e.TAX_MODE === 'inclusive' && !e.STORE_COUNTRY)
     throw new ConfigError(['STORE_COUNTRY: required with TAX_MODE=inclusive (the VAT country when PayPal tells no buyer country)']);
   const port = e.PORT;
+  const forcePathStyle = e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined;
   const appOrigin = new URL(e.APP_ORIGIN ?? `http://localhost:${port}`).origin;
   const config: Config = {
     nodeEnv: e.NODE_ENV,
@@ -329,12 +207,18 @@ export function parseConfig(env: Env): Readonly<Config> {
               bucket: e.S3_BUCKET!,
               region: e.S3_REGION,
               endpoint: e.S3_ENDPOINT,
-              forcePathStyle: e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined,
+              forcePathStyle,
               accessKeyId: e.S3_ACCESS_KEY_ID,
               secretAccessKey: e.S3_SECRET_ACCESS_KEY,
               prefix: e.S3_PREFIX,
             }
           : undefined,
+    },
+    delivery: {
+      mode: e.DELIVERY,
+      nginxLocation: e.DELIVERY_NGINX_LOCATION,
+      urlTtlSeconds: e.DELIVERY_URL_TTL_S,
+      mediaOrigins: e.DELIVERY === 's3' ? [bucketOrigin(e, forcePathStyle)] : [],
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     dbPoolMax: e.DB_POOL_MAX,

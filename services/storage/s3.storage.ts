@@ -9,7 +9,8 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { assertKey, isStorageKey, type Storage, type StoredObject } from './storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { assertKey, isStorageKey, type PresignedGet, type Storage, type StoredObject } from './storage';
 
 export interface S3Settings {
   bucket: string;
@@ -152,6 +153,18 @@ export class S3Storage implements Storage {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  /** Signed here, with no request to the bucket: the bucket checks the signature and the expiry when the URL is used. */
+  presignedGet(key: string, options: PresignedGet): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.settings.bucket,
+      Key: this.key(key),
+      ResponseContentType: options.contentType,
+      ResponseContentDisposition: options.contentDisposition,
+      ResponseCacheControl: options.cacheControl,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresInSeconds, signingDate: options.signedAt });
   }
 
   async remove(key: string): Promise<void> {

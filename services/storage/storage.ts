@@ -19,8 +19,24 @@ export interface Storage {
   remove(key: string): Promise<void>;
   /** Every object in one folder (`audio`, `previews`, …), in no particular order; for audits, not hot paths. */
   list(folder: string): AsyncIterable<StoredObject>;
+  /**
+   * A URL at which anyone may GET the object (and ranges of it) until it
+   * expires, with the response headers given; object stores only — local
+   * disk has no such thing (DELIVERY=s3 needs STORAGE_DRIVER=s3).
+   */
+  presignedGet?(key: string, options: PresignedGet): Promise<string>;
   /** Lets go of what the store holds open (cached file handles, connections); called at shutdown. */
   close(): Promise<void>;
+}
+
+export interface PresignedGet {
+  expiresInSeconds: number;
+  /** When the URL is signed (the app's clock); it stops working expiresInSeconds later. */
+  signedAt: Date;
+  contentType: string;
+  /** Sent as the response's Content-Disposition (a download's file name). */
+  contentDisposition?: string;
+  cacheControl: string;
 }
 
 export interface StoredObject {

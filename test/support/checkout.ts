@@ -11,7 +11,8 @@ import type { Background } from '../../services/background';
 import type { Mailer } from '../../services/mail/mailer';
 import type { PaymentGateway } from '../../services/payments/payment-gateway';
 import { createPaypalGateway } from '../../services/payments/paypal-gateway';
-import { LocalDiskStorage } from '../../services/storage/local-disk.storage';
+import type { Storage } from '../../services/storage/storage';
+import type { FeedCache } from '../../services/feed-cache';
 import { testStorage } from './storage';
 import { STANDIN_CREDENTIALS, type Config } from '../../server/config';
 import { testConfig, testDeps } from './app';
@@ -46,7 +47,7 @@ export interface CheckoutHarness {
   base: string;
   config: Readonly<Config>;
   paypal: RunningStandin;
-  storage: LocalDiskStorage;
+  storage: Storage;
   payments: PaymentGateway;
   /** The app's dependencies (its transcoder counts its runs). */
   deps: AppDeps;
@@ -102,6 +103,10 @@ export async function startCheckoutHarness(
     durableJobs?: boolean;
     /** The app's logger (silent by default). */
     logger?: Logger;
+    /** Where files live (local disk under a new temporary folder by default). */
+    storage?: Storage;
+    /** The audio routes' access cache, as a server fed by the change feed has it (none by default). */
+    accessCache?: FeedCache;
   } = {},
 ): Promise<CheckoutHarness> {
   const port = await freePort();
@@ -117,7 +122,7 @@ export async function startCheckoutHarness(
   const config = testConfig({ PAYPAL_STANDIN_URL: paypal.url, UPLOAD_DIR: uploads, PAYPAL_TIMEOUT_MS: '5000', ...env });
   const gateway = createPaypalGateway(config.paypal);
   const payments = options.wrap ? options.wrap(gateway) : gateway;
-  const storage = testStorage(uploads);
+  const storage = options.storage ?? testStorage(uploads);
   const connectionString = (db as unknown as { options: { connectionString: string } }).options.connectionString;
   const queue = options.durableJobs ? await PgBossQueue.start(connectionString, createLogger('silent'), { delaySeconds: 1 }) : undefined;
   const deps = testDeps(db, {
@@ -129,6 +134,7 @@ export async function startCheckoutHarness(
     clock: options.clock,
     jobs: queue,
     logger: options.logger,
+    accessCache: options.accessCache,
   });
   if (queue) await queue.work(jobHandlers(deps, deps.logger), workOptions(deps.db, config));
   const app = createApp(deps);

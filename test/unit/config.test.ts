@@ -107,4 +107,30 @@ describe('configuration', () => {
     });
     expect(parseConfig({ MAX_UPLOAD_MB: '5' }).maxUploadBytes).toBe(5 * 1024 * 1024);
   });
+
+  it('names every missing partner at once: the bucket and all three PayPal credentials', () => {
+    expect(problemsOf({ STORAGE_DRIVER: 's3', PAYPAL_ENV: 'sandbox', PAYPAL_CLIENT_ID: 'id' })).toEqual([
+      'S3_BUCKET: required when STORAGE_DRIVER=s3',
+      'PAYPAL_CLIENT_SECRET: required with PAYPAL_ENV=sandbox',
+      'PAYPAL_WEBHOOK_ID: required with PAYPAL_ENV=sandbox',
+    ]);
+  });
+
+  it('chooses who sends the bytes, refusing a delivery the storage cannot serve', () => {
+    expect(parseConfig({}).delivery).toEqual({ mode: 'node', nginxLocation: '/_protected/', urlTtlSeconds: 300, mediaOrigins: [] });
+    expect(parseConfig({ DELIVERY: 'nginx', DELIVERY_NGINX_LOCATION: '/x/internal/' }).delivery.nginxLocation).toBe('/x/internal/');
+    expect(problemsOf({ DELIVERY: 'nginx', DELIVERY_NGINX_LOCATION: '/../etc' })[0]).toMatch(/^DELIVERY_NGINX_LOCATION: must be a path/);
+    expect(problemsOf({ DELIVERY: 'nginx', STORAGE_DRIVER: 's3', S3_BUCKET: 'b' })).toEqual(['DELIVERY: nginx needs STORAGE_DRIVER=local']);
+    expect(problemsOf({ DELIVERY: 's3' })).toEqual(['DELIVERY: s3 needs STORAGE_DRIVER=s3']);
+    const s3 = { DELIVERY: 's3', STORAGE_DRIVER: 's3', S3_BUCKET: 'music' };
+    // The page may play media from where the presigned URLs point, and from nowhere else.
+    expect(parseConfig({ ...s3, DELIVERY_URL_TTL_S: '60' }).delivery).toMatchObject({
+      urlTtlSeconds: 60,
+      mediaOrigins: ['https://music.s3.us-east-1.amazonaws.com'],
+    });
+    expect(parseConfig({ ...s3, S3_ENDPOINT: 'http://127.0.0.1:9000/' }).delivery.mediaOrigins).toEqual(['http://127.0.0.1:9000']);
+    expect(parseConfig({ ...s3, S3_ENDPOINT: 'https://s3.example.net', S3_FORCE_PATH_STYLE: 'false' }).delivery.mediaOrigins).toEqual([
+      'https://music.s3.example.net',
+    ]);
+  });
 });

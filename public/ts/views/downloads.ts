@@ -43,9 +43,10 @@ export function downloadControl(trackId: number, title: string): HTMLElement {
           return save(url);
         }
         // Asking for it queues it (once, however often asked); a 202 says it is on its way.
+        // redirect: 'manual': a ready file may be a redirect to object storage, which is the browser's download to follow.
         if (i === 0)
-          await fetch(url, { credentials: 'same-origin' }).then((r) =>
-            r.ok || r.status === 202
+          await fetch(url, { credentials: 'same-origin', redirect: 'manual' }).then((r) =>
+            r.ok || r.status === 202 || r.type === 'opaqueredirect'
               ? undefined
               : r
                   .json()
@@ -91,8 +92,9 @@ export function releaseDownloadControl(releaseId: number, title: string, formats
       for (let i = 0; i < 300; i++) {
         // Only the answer's status is wanted here: the archive itself is left to the browser's download.
         const abort = new AbortController();
-        const reply = await fetch(url, { credentials: 'same-origin', signal: abort.signal });
-        if (reply.status === 200) {
+        // A ready archive is its bytes (200), or a redirect to object storage (DELIVERY=s3) left for the browser's download to follow.
+        const reply = await fetch(url, { credentials: 'same-origin', signal: abort.signal, redirect: 'manual' });
+        if (reply.status === 200 || reply.type === 'opaqueredirect') {
           abort.abort();
           status.say('');
           return save(url);
