@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type pg from 'pg';
 import { migrate } from '../db/migrate';
@@ -9,6 +6,7 @@ import { createPool } from '../db/pool';
 import { withBenchDatabase } from './lib/bench-database';
 import { load, median } from './lib/http-load';
 import { hasWrk, runWrk, type WrkResult } from './lib/wrk';
+import { startProcess as start } from './lib/processes';
 
 /**
  * The storefront's anonymous GET /api/tracks at 10,000 and at 100,000
@@ -31,60 +29,11 @@ import { hasWrk, runWrk, type WrkResult } from './lib/wrk';
 const ROUNDS = 5;
 const SECONDS = 5;
 const WRK = { threads: 2, connections: 32, seconds: SECONDS };
-const root = path.resolve(__dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, child: ChildProcess, what: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
-    const ok = await fetch(url).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not start`);
-}
 
 interface Target {
   name: string;
   port: number;
   path: string;
-}
-
-/** A process serving HTTP on a port of its own, stopped with SIGTERM. */
-async function start(
-  what: string,
-  args: string[],
-  env: Record<string, string>,
-  probe: string,
-): Promise<{ port: number; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args.map((a) => a.replace('$PORT', String(port)))], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitFor(`http://127.0.0.1:${port}${probe}`, child, what);
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 /** Tracks `from`…`to`, 10,000 a statement (each index and trigger has its work), then fresh statistics. */

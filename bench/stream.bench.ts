@@ -1,35 +1,37 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import express from 'express';
 import { insertTrack } from '../db/repos/tracks.repo';
 import { insertUser } from '../db/repos/users.repo';
 import { startSession } from '../services/auth/sessions.service';
 import { systemClock } from '../lib/clock';
-import { LocalDiskStorage } from '../services/storage/local-disk.storage';
-import { startCacheFeed } from '../server/cache-feed';
-import { createApp } from '../server/app';
-import { parseConfig } from '../server/config';
-import { createLogger } from '../lib/logger';
+import { NGINX, renderSite, startNginx } from '../test/support/nginx';
 import { withBenchDatabase } from './lib/bench-database';
-import { listen, loadRangesInWorker, median } from './lib/http-load';
+import { loadRangesInWorker, median } from './lib/http-load';
+import { freePort, resetPeakRss, rssOf, startProcess, type BenchProcess } from './lib/processes';
 import { hasWrk, RANDOM_RANGES_LUA, runWrk } from './lib/wrk';
-import { appDeps } from '../server/compose';
 
 /**
- * GET /api/tracks/:id/stream as a buyer (session, track and purchase through
- * the access cache, as deployed), as the owning artist, as a signed-out
- * listener (the preview clip), and as a buyer without the access cache,
- * against the same 10 MB file served by a bare express.static app and by
- * Debian's nginx with sendfile, side by side in one run: 256 KiB ranges at
- * random offsets over 64 keep-alive connections from Debian's wrk (a Lua
- * script picks each range; a Node client in a worker thread where wrk is
- * missing, and the output says so), rounds alternating between the
- * targets. Then peak RSS with 500 concurrent slow readers of the full file
- * through the app.
+ * GET /api/tracks/:id/stream measured from outside, every server in a
+ * process of its own, side by side in one run:
+ *
+ * - the store as `npm start` runs it (DELIVERY=node), streaming as a
+ *   **buyer** (a completed purchase), as the owning artist, and as a
+ *   signed-out listener (the preview clip);
+ * - the store with DELIVERY=nginx behind the shipped nginx site
+ *   (deploy/nginx, plain http here), streaming as the buyer: the app
+ *   decides, nginx sends the bytes with sendfile;
+ * - the baselines: a bare express.static over the same folder, and
+ *   Debian's nginx (one worker, sendfile) serving the file with no check.
+ *
+ * 256 KiB ranges at random offsets of a 10 MB file over 64 keep-alive
+ * connections from Debian's wrk (2 threads; a Lua script picks each range;
+ * a Node client in a worker thread where wrk is missing, and the output
+ * says so), rounds alternating between the targets after a warm-up round,
+ * medians of the rounds. Then the store's own peak RSS (VmHWM of its
+ * process) while 500 slow listeners read the full file as the buyer.
  */
 
 const FILE_MB = 10;
@@ -37,31 +39,10 @@ const PREVIEW_MB = 2;
 const SECONDS = 5;
 const WRK_THREADS = 2;
 const RANGE = 256 * 1024;
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = 1_500;
 const CONNECTIONS = 64;
-
-function startNginx(dir: string, root: string): Promise<{ port: number; child: ChildProcess } | undefined> {
-  if (!fs.existsSync('/usr/sbin/nginx')) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const probe = http.createServer().listen(0, '127.0.0.1', () => {
-      const port = (probe.address() as AddressInfo).port;
-      probe.close(() => {
-        const conf = path.join(dir, 'nginx.conf');
-        fs.writeFileSync(
-          conf,
-          `daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log stderr error; user root;
-events { worker_connections 1024; }
-http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  server { listen 127.0.0.1:${port}; root ${root}; } }`,
-        );
-        const child = spawn('/usr/sbin/nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
-        setTimeout(() => resolve({ port, child }), 500);
-      });
-    });
-  });
-}
+const SLOW_READERS = 500;
 
 interface Target {
   name: string;
@@ -71,6 +52,9 @@ interface Target {
   /** Size of the file the path serves (the random ranges stay inside it). */
   bytes: number;
 }
+
+/** Each target's 99th percentile latency per round (wrk only), in ms. */
+const p99s = new Map<string, number[]>();
 
 /** Random ranges of a target for one round: wrk with a range script, or the Node client where wrk is missing. */
 async function rangeLoad(target: Target, script: string): Promise<number> {
@@ -90,28 +74,30 @@ async function rangeLoad(target: Target, script: string): Promise<number> {
     headers: target.headers,
     script,
     env,
+    timeoutSeconds: 10,
   });
+  p99s.get(target.name)!.push(result.p99Ms);
   return result.requestsPerSecond;
 }
 
-/** 500 clients request the whole file and read it slowly; returns the peak RSS growth in MB. */
-async function slowReaders(port: number, pathname: string, cookie: string): Promise<number> {
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const agent = new http.Agent({ keepAlive: false, maxSockets: 1000 });
+/**
+ * SLOW_READERS listeners request the whole file and read 16 KiB every 100 ms
+ * for 3 s (a slow network); returns the server's RSS before and its peak
+ * meanwhile, in MB.
+ */
+async function slowReaders(server: BenchProcess, pathname: string, cookie: string): Promise<{ idleMb: number; peakMb: number }> {
+  const idleMb = rssOf(server.pid).rssMb;
+  resetPeakRss(server.pid);
+  const agent = new http.Agent({ keepAlive: false, maxSockets: SLOW_READERS * 2 });
   const requests: http.ClientRequest[] = [];
   await Promise.all(
     Array.from(
-      { length: 500 },
+      { length: SLOW_READERS },
       () =>
         new Promise<void>((resolve) => {
-          const req = http.get({ host: '127.0.0.1', port, path: pathname, agent, headers: { Cookie: cookie } }, (res) => {
-            // Read 16 KiB now and then: a listener on a slow network.
+          const req = http.get({ host: '127.0.0.1', port: server.port, path: pathname, agent, headers: { Cookie: cookie } }, (res) => {
             res.pause();
-            const drip = setInterval(() => {
-              res.read(16 * 1024);
-            }, 100);
+            const drip = setInterval(() => res.read(16 * 1024), 100);
             setTimeout(() => {
               clearInterval(drip);
               resolve();
@@ -122,107 +108,148 @@ async function slowReaders(port: number, pathname: string, cookie: string): Prom
         }),
     ),
   );
-  clearInterval(sampler);
+  const { peakMb } = rssOf(server.pid);
   for (const req of requests) req.destroy();
   agent.destroy();
-  return (peak - baseline) / 1024 / 1024;
+  return { idleMb, peakMb };
 }
 
 export async function run(): Promise<void> {
   await withBenchDatabase('stream', async ({ dir, pool, url }) => {
     const uploads = path.join(dir, 'uploads');
     const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
-    const file = path.join(uploads, key);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, crypto.randomBytes(FILE_MB * 1024 * 1024));
-    fs.chmodSync(path.dirname(file), 0o755);
-    const size = fs.statSync(file).size;
+    const previewKey = `previews/${crypto.randomBytes(16).toString('hex')}.mp3`;
+    fs.mkdirSync(path.join(uploads, 'audio'), { recursive: true });
+    fs.mkdirSync(path.join(uploads, 'previews'), { recursive: true });
+    fs.writeFileSync(path.join(uploads, key), crypto.randomBytes(FILE_MB * 1024 * 1024));
+    fs.writeFileSync(path.join(uploads, previewKey), crypto.randomBytes(PREVIEW_MB * 1024 * 1024));
+    const size = FILE_MB * 1024 * 1024;
 
-    const nginx = await startNginx(dir, uploads);
+    const owner = await insertUser(pool, { email: 'stream@bench.test', username: 'streambench', role: 'artist' });
+    const buyer = await insertUser(pool, { email: 'buyer@bench.test', username: 'streambuyer', role: 'user' });
+    const track = await insertTrack(pool, {
+      name: 'Bench',
+      artist: 'Bench',
+      artistUserId: owner.id,
+      audioFilename: key,
+      priceEur: '1.00',
+      fileSizeBytes: size,
+      audioMime: 'audio/mpeg',
+      isPublished: true,
+      previewFilename: previewKey,
+      previewSizeBytes: PREVIEW_MB * 1024 * 1024,
+      previewSeconds: 30,
+    });
+    // The buyer's purchase, as a completed checkout leaves it.
+    await pool.query(`INSERT INTO purchases (user_id, track_id, license_type) VALUES ($1, $2, 'personal')`, [buyer.id, track.id]);
+    const cookieOf = async (userId: number) =>
+      `__Host-sn_session=${(await startSession({ clock: systemClock }, pool, userId, { ipAddress: null, userAgent: 'bench' })).token}`;
+    const ownerCookie = await cookieOf(owner.id);
+    const buyerCookie = await cookieOf(buyer.id);
+
+    // As deployed: production mode (its logging, headers and Secure cookies), with settings that are never contacted here.
+    const env = {
+      NODE_ENV: 'production',
+      APP_ORIGIN: 'https://bench.example.com',
+      SMTP_URL: 'smtp://127.0.0.1:9',
+      MAIL_FROM: 'bench@example.com',
+      PAYPAL_ENV: 'sandbox',
+      PAYPAL_CLIENT_ID: 'bench',
+      PAYPAL_CLIENT_SECRET: 'bench',
+      PAYPAL_WEBHOOK_ID: 'BENCH',
+      HOST: '127.0.0.1',
+      DATA_DIR: path.join(dir, 'data-app'),
+      UPLOAD_DIR: uploads,
+      DATABASE_URL: url,
+      // All load comes from one address.
+      RATE_LIMIT_MAX: '1000000',
+      JOBS_WORKER: 'off',
+    };
+    const started: { stop(): Promise<void> }[] = [];
     try {
-      const owner = await insertUser(pool, { email: 'stream@bench.test', username: 'streambench', role: 'artist' });
-      const buyer = await insertUser(pool, { email: 'buyer@bench.test', username: 'streambuyer', role: 'user' });
-      const previewKey = `previews/${crypto.randomBytes(16).toString('hex')}.mp3`;
-      fs.mkdirSync(path.join(uploads, 'previews'), { recursive: true });
-      fs.writeFileSync(path.join(uploads, previewKey), crypto.randomBytes(PREVIEW_MB * 1024 * 1024));
-      const track = await insertTrack(pool, {
-        name: 'Bench',
-        artist: 'Bench',
-        artistUserId: owner.id,
-        audioFilename: key,
-        priceEur: '1.00',
-        fileSizeBytes: size,
-        audioMime: 'audio/mpeg',
-        isPublished: true,
-        previewFilename: previewKey,
-        previewSizeBytes: PREVIEW_MB * 1024 * 1024,
-        previewSeconds: 30,
-      });
-      // The buyer's purchase, as a completed checkout leaves it.
-      await pool.query(`INSERT INTO purchases (user_id, track_id, license_type) VALUES ($1, $2, 'personal')`, [buyer.id, track.id]);
-      const cookieOf = async (userId: number) =>
-        `__Host-sn_session=${(await startSession({ clock: systemClock }, pool, userId, { ipAddress: null, userAgent: 'bench' })).token}`;
-      const cookie = await cookieOf(owner.id);
-      const buyerCookie = await cookieOf(buyer.id);
-      const config = parseConfig({ NODE_ENV: 'test', APP_ORIGIN: 'http://bench.test', UPLOAD_DIR: uploads, RATE_LIMIT_MAX: '1000000' });
-      // As deployed (server/index.ts): the access cache fed by the database's change feed.
-      const feed = startCacheFeed(url, { maxBytes: 0, ttlMs: 1_000 });
-      const app = await listen(
-        createApp(
-          appDeps(
-            { config, db: pool, logger: createLogger('silent') },
-            { storage: new LocalDiskStorage(uploads), accessCache: feed.accessCache },
-          ),
-        ),
+      // `npm start` runs the compiled server: built first, as npm start's prestart does.
+      execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
+      const store = await startProcess(
+        'the store',
+        ['dist/server/index.js'],
+        { ...env, NODE_OPTIONS: process.env.BENCH_STORE_NODE_OPTIONS ?? '' },
+        '/healthz',
       );
-      // The same app reading session, track and purchase from PostgreSQL on every request.
-      const uncached = await listen(
-        createApp(appDeps({ config, db: pool, logger: createLogger('silent') }, { storage: new LocalDiskStorage(uploads) })),
+      started.push(store);
+      const offloaded = await startProcess(
+        'the store, DELIVERY=nginx',
+        ['dist/server/index.js'],
+        { ...env, DELIVERY: 'nginx', TRUST_PROXY: 'loopback' },
+        '/healthz',
       );
-      const bare = express();
-      bare.use(express.static(uploads));
-      const staticServer = await listen(bare);
+      started.push(offloaded);
+      const bareStatic = await startProcess('express.static', ['bench/lib/static-server.ts', uploads, '$PORT'], {}, `/${previewKey}`);
+      started.push(bareStatic);
+      const nginxPorts = fs.existsSync(NGINX) ? { bare: await freePort(), site: await freePort(), redirect: await freePort() } : undefined;
+      if (nginxPorts) {
+        const site = renderSite({
+          appPort: offloaded.port,
+          uploadDir: uploads,
+          accessLog: 'off',
+          httpPort: nginxPorts.redirect,
+          mainPort: nginxPorts.site,
+        }).replace('access_log off song_nexus;', 'access_log off;');
+        const bare = `server { listen 127.0.0.1:${nginxPorts.bare}; access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000; root ${uploads}; }`;
+        const nginxDir = path.join(dir, 'nginx');
+        fs.mkdirSync(nginxDir);
+        started.push(
+          await startNginx(nginxDir, `keepalive_requests 100000;\n${bare}\n${site}`, `http://127.0.0.1:${nginxPorts.bare}/${previewKey}`),
+        );
+      }
 
       const stream = `/api/tracks/${track.id}/stream`;
-      const portOf = (server: http.Server) => (server.address() as AddressInfo).port;
       const targets: Target[] = [
-        { name: 'buyer', port: portOf(app), path: stream, headers: { Cookie: buyerCookie }, bytes: size },
-        { name: 'owner', port: portOf(app), path: stream, headers: { Cookie: cookie }, bytes: size },
-        { name: 'preview (signed out)', port: portOf(app), path: stream, headers: {}, bytes: PREVIEW_MB * 1024 * 1024 },
-        { name: 'buyer, no access cache', port: portOf(uncached), path: stream, headers: { Cookie: buyerCookie }, bytes: size },
-        { name: 'express.static', port: portOf(staticServer), path: `/${key}`, headers: {}, bytes: size },
-        ...(nginx ? [{ name: 'nginx sendfile', port: nginx.port, path: `/${key}`, headers: {}, bytes: size }] : []),
+        { name: 'buyer', port: store.port, path: stream, headers: { Cookie: buyerCookie }, bytes: size },
+        { name: 'owner', port: store.port, path: stream, headers: { Cookie: ownerCookie }, bytes: size },
+        { name: 'preview (signed out)', port: store.port, path: stream, headers: {}, bytes: PREVIEW_MB * 1024 * 1024 },
+        { name: 'express.static', port: bareStatic.port, path: `/${key}`, headers: {}, bytes: size },
+        ...(nginxPorts
+          ? [
+              { name: 'buyer, DELIVERY=nginx', port: nginxPorts.site, path: stream, headers: { Cookie: buyerCookie }, bytes: size },
+              { name: 'nginx sendfile', port: nginxPorts.bare, path: `/${key}`, headers: {}, bytes: size },
+            ]
+          : []),
       ];
       const results = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+      for (const target of targets) p99s.set(target.name, []);
       const script = path.join(dir, 'ranges.lua');
       fs.writeFileSync(script, RANDOM_RANGES_LUA);
-      const measure = (t: Target) => rangeLoad(t, script);
-      for (const target of targets) await measure(target); // warm-up
+      for (const target of targets) await rangeLoad(target, script); // warm-up
       for (let round = 0; round < ROUNDS; round++) {
-        for (const target of targets) results.get(target.name)!.push(await measure(target));
+        for (const target of targets) results.get(target.name)!.push(await rangeLoad(target, script));
       }
       const rps = (name: string) => median(results.get(name)!);
-      const mbps = (name: string) => (rps(name) * RANGE) / 1024 / 1024;
       console.log(
         `stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${hasWrk() ? `wrk ${WRK_THREADS} threads × ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s` : `a Node client in a worker thread (wrk is missing: apt-get install wrk), ${CONNECTIONS} connections, ${ROUNDS} rounds × ${REQUESTS} requests`} (medians)`,
       );
-      for (const { name } of targets)
-        console.log(`  ${name.padEnd(24)} ${rps(name).toFixed(0).padStart(6)} req/s  ${mbps(name).toFixed(0)} MB/s`);
-      console.log(`  buyer ÷ express.static   ${(rps('buyer') / rps('express.static')).toFixed(2)}`);
-      console.log(`  buyer ÷ owner            ${(rps('buyer') / rps('owner')).toFixed(2)}`);
-      console.log(`  buyer without cache ÷ express.static ${(rps('buyer, no access cache') / rps('express.static')).toFixed(2)}`);
-      if (nginx) console.log(`  buyer ÷ nginx            ${(rps('buyer') / rps('nginx sendfile')).toFixed(2)}`);
-      else console.log('  nginx: not installed (apt-get install nginx-light), not compared');
-      const growth = await slowReaders((app.address() as AddressInfo).port, `/api/tracks/${track.id}/stream`, buyerCookie);
+      for (const { name } of targets) {
+        const rounds = results
+          .get(name)!
+          .map((r) => r.toFixed(0))
+          .join(' ');
+        const p99 = p99s.get(name)!.length ? `  p99 ${median(p99s.get(name)!).toFixed(0)} ms` : '';
+        console.log(
+          `  ${name.padEnd(24)} ${rps(name).toFixed(0).padStart(6)} req/s  ${((rps(name) * RANGE) / 1048576).toFixed(0)} MB/s${p99}  (rounds: ${rounds})`,
+        );
+      }
+      const ratio = (a: string, b: string) => console.log(`  ${`${a} ÷ ${b}`.padEnd(40)} ${(rps(a) / rps(b)).toFixed(2)}`);
+      ratio('buyer', 'express.static');
+      ratio('buyer', 'owner');
+      if (nginxPorts) {
+        ratio('buyer, DELIVERY=nginx', 'nginx sendfile');
+        ratio('buyer', 'nginx sendfile');
+      } else console.log('  nginx: not installed (apt-get install nginx), not compared');
+      const memory = await slowReaders(store, stream, buyerCookie);
       console.log(
-        `  500 slow readers of the full file: peak RSS growth ${growth.toFixed(1)} MB (process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB)`,
+        `  ${SLOW_READERS} slow readers of the full file (16 KiB / 100 ms), the store's process: idle ${memory.idleMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB`,
       );
-      app.close();
-      uncached.close();
-      staticServer.close();
-      await feed.stop();
     } finally {
-      nginx?.child.kill();
+      for (const part of started.reverse()) await part.stop();
     }
   });
 }

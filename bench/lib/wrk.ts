@@ -34,6 +34,8 @@ export interface WrkOptions {
   /** A Lua script shaping each request (wrk's -s), and the environment it reads. */
   script?: string;
   env?: Record<string, string>;
+  /** How long one answer may take before wrk counts it as a timeout (an error here); wrk's default is 2 s. */
+  timeoutSeconds?: number;
 }
 
 /** `wrk -t threads -c connections -d seconds --latency url` (with headers, a script), parsed. */
@@ -41,6 +43,7 @@ export function runWrk(url: string, options: WrkOptions): Promise<WrkResult> {
   const args = ['-t', String(options.threads), '-c', String(options.connections), '-d', `${options.seconds}s`, '--latency'];
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
   if (options.script) args.push('-s', options.script);
+  if (options.timeoutSeconds) args.push('--timeout', `${options.timeoutSeconds}s`);
   const run = { timeout: (options.seconds + 30) * 1000, env: { ...process.env, ...options.env } };
   return new Promise((resolve, reject) => {
     execFile(WRK, [...args, url], run, (err, stdout, stderr) => {

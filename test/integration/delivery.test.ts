@@ -6,7 +6,7 @@ import { S3Storage } from '../../services/storage/s3.storage';
 import { signInAs } from '../support/auth';
 import { startCheckoutHarness, type CheckoutHarness, type Sellable } from '../support/checkout';
 import { useTestDatabase } from '../support/db';
-import { haveNginx, httpsRequest, startNginxSite, type RunningNginx } from '../support/nginx';
+import { haveNginx, siteRequest, startNginxSite, type RunningNginx } from '../support/nginx';
 import { tempDir } from '../support/temp-dir';
 import { until } from '../support/until';
 // s3rver has no type declarations; it is an S3-compatible server run in this process.
@@ -93,7 +93,7 @@ async function nginxDelivery(): Promise<Delivery> {
     async get(pathname, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.cookie) headers.Cookie = options.cookie;
-      const res = await httpsRequest(`${nginx.base}${pathname}`, { method: options.method, headers });
+      const res = await siteRequest(`${nginx.base}${pathname}`, { method: options.method, headers });
       const header = (name: string) => {
         const value = res.headers[name.toLowerCase()];
         return Array.isArray(value) ? value.join(', ') : value;
