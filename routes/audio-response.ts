@@ -6,8 +6,15 @@ import { assertKey } from '../services/storage/storage';
 import type { AudioSource } from '../services/streaming/stream.service';
 import { fail } from '../lib/errors';
 
-/** Ranges up to this many bytes are read into memory and sent at once. */
-const WHOLE_READ_MAX = 1024 * 1024;
+/**
+ * Ranges up to this many bytes (a player's seek or a 256 KiB range) are
+ * read into memory and sent in one write, which the kernel's socket buffer
+ * takes whole on most connections; larger ones — a browser's `bytes=0-` —
+ * stream in PIECE_BYTES pieces, so a listener who reads slowly holds one
+ * piece and one in flight (tens of KiB), not the range.
+ */
+const WHOLE_READ_MAX = 256 * 1024;
+const PIECE_BYTES = 16 * 1024;
 
 /** A stored file sent with ranges: what it is and its validators. */
 export interface RangedFile {
@@ -134,19 +141,14 @@ async function redirectToObject(deps: RouteDeps, res: Response, source: RangedFi
   res.set('Cache-Control', 'private, no-store').redirect(302, url);
 }
 
-/**
- * The bytes from storage through this process. A player's range requests
- * (a few hundred KiB each) are read whole and sent in one write; larger
- * ones stream in small pieces with backpressure, so a listener who reads
- * slowly holds one piece, not the range.
- */
+/** The bytes from storage through this process: small ranges read whole, the rest in pieces with backpressure. */
 async function streamFromStorage(deps: RouteDeps, res: Response, key: string, range: { start: number; end: number }): Promise<void> {
   if (range.end - range.start < WHOLE_READ_MAX) {
     res.end(await deps.storage.readRange(key, range));
     return;
   }
   try {
-    await pipeline(deps.storage.createReadStream(key, range), res);
+    await pipeline(deps.storage.createReadStream(key, range, { pieceBytes: PIECE_BYTES }), res);
   } catch (err) {
     // The listener closed the connection (seeking, skipping): nothing to answer.
     if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' || res.destroyed) return;

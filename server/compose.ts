@@ -1,6 +1,6 @@
 import { runJobs, startJobQueue } from './jobs';
 import type pg from 'pg';
-import { createClient, type RedisClientType } from 'redis';
+import type { RedisClientType } from 'redis';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -116,7 +116,10 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
 
   let rateLimits = memoryBackend;
   if (config.redisUrl) {
-    const redis: RedisClientType = createClient({ url: config.redisUrl });
+    // Loaded only when used: a store without Redis does not carry the client in every process.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createClient } = require('redis') as typeof import('redis');
+    const redis = createClient({ url: config.redisUrl }) as RedisClientType;
     redis.on('error', (err) => logger.error({ err: redactConnectionString(String(err)) }, 'redis error'));
     await redis.connect();
     steps.unshift({ name: 'redis', run: async () => void (await redis.quit()) });

@@ -63,8 +63,8 @@ export class LocalDiskStorage implements Storage {
     }
   }
 
-  createReadStream(key: string, range?: { start: number; end: number }): Readable {
-    return fs.createReadStream(this.file(key), range);
+  createReadStream(key: string, range?: { start: number; end: number }, options: { pieceBytes?: number } = {}): Readable {
+    return fs.createReadStream(this.file(key), { ...range, highWaterMark: options.pieceBytes });
   }
 
   async readRange(key: string, range: { start: number; end: number }): Promise<Buffer> {

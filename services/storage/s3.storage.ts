@@ -82,8 +82,8 @@ export class S3Storage implements Storage {
     await fs.promises.rm(sourcePath, { force: true });
   }
 
-  createReadStream(key: string, range?: { start: number; end: number }): Readable {
-    const out = new PassThrough();
+  createReadStream(key: string, range?: { start: number; end: number }, options: { pieceBytes?: number } = {}): Readable {
+    const out = new PassThrough({ highWaterMark: options.pieceBytes });
     const command = new GetObjectCommand({
       Bucket: this.settings.bucket,
       Key: this.key(key),

@@ -10,7 +10,12 @@ export interface Storage {
   put(key: string, data: Buffer): Promise<void>;
   /** Moves a local file into the store (streamed, never read into memory), atomically like put. */
   putFile(key: string, sourcePath: string): Promise<void>;
-  createReadStream(key: string, range?: { start: number; end: number }): Readable;
+  /**
+   * The object's bytes (or a range of them) as a stream. `pieceBytes`: the
+   * most it reads ahead of its consumer (default 64 KiB) — small for a
+   * response to a listener who may read slowly, so each one holds little.
+   */
+  createReadStream(key: string, range?: { start: number; end: number }, options?: { pieceBytes?: number }): Readable;
   /** One range read whole into memory: for small ranges (a player's requests), where a stream costs more than it saves. */
   readRange(key: string, range: { start: number; end: number }): Promise<Buffer>;
   size(key: string): Promise<number>;
