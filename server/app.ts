@@ -47,6 +47,10 @@ export interface AppDeps extends RouteDeps {
 
 /** The audio routes, whose many range requests per playback may use the access cache. */
 const AUDIO_ROUTE = /^\/api\/tracks\/\d+\/(stream|download)$/;
+/** What streamRoutes answers: mounted right after the rate limit (see createApp). */
+const LISTENING_ROUTE = /^\/api\/tracks\/\d+\/(stream|download|formats)$/;
+
+const audioCacheable = (req: express.Request) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path);
 
 /** Paths whose POSTs come from other sites by design and carry their own signatures. */
 const CROSS_ORIGIN_EXEMPT = ['/api/webhooks/'];
@@ -90,6 +94,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRoutes(db));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
   app.use('/api', createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }));
+  // Listening is most of the requests a store answers (a playback is many range requests), and
+  // reads no body: its routes come first, with their own session lookup, so a range request
+  // passes no body parser, file lookup or other router. Every rule above still applies.
+  const listening = express.Router();
+  listening.use(loadSession(services, { cacheFor: audioCacheable }));
+  listening.use(streamRoutes(services));
+  app.use((req, res, next) => (LISTENING_ROUTE.test(req.path) ? listening(req, res, next) : next()));
   app.use(CATALOG_WRITE_PATHS, flushOnWrite([deps.listingCounts, deps.listingResponses]));
   app.use(PURCHASE_WRITE_PATHS, flushOnWrite([deps.accessCache]));
   // A repeated anonymous storefront read, answered from memory before the rest of the stack.
@@ -100,7 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   // paths are never files, so they skip the file-system lookup altogether.
   const publicFiles = express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true });
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : publicFiles(req, res, next)));
-  app.use(loadSession(services, { cacheFor: (req) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path) }));
+  app.use(loadSession(services, { cacheFor: audioCacheable }));
 
   // Whole areas are refused before any input is read; every service checks again.
   app.use('/api/me', (req, _res, next) => {
@@ -128,7 +139,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(meRoutes(services));
   app.use(adminUsersRoutes(services));
   app.use(themeRoutes(services));
-  app.use(streamRoutes(services));
   app.use(releaseDownloadRoutes(services));
   app.use(releaseExtrasRoutes(services));
   app.use(earningsRoutes(services));
