@@ -1,4 +1,6 @@
+import os from 'node:os';
 import pino from 'pino';
+import { buildInfo } from './version';
 
 export type Logger = pino.Logger;
 
@@ -23,12 +25,20 @@ const REDACT_PATHS = [
 /** Query parameters whose values are replaced in logged URLs: secrets, and addresses (personal data). */
 const SECRET_QUERY_KEYS = /^(token|code|secret|password|key|signature|email)$/i;
 
-/** Creates the process logger; `destination` lets tests capture the output. */
+/** Which process wrote a line, when several app servers log to one place: host and process id. */
+const INSTANCE = `${os.hostname()}:${process.pid}`;
+
+/**
+ * Creates the process logger; `destination` lets tests capture the output.
+ * Every line names its level in words, the service, this instance and the
+ * version running.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
-      base: { service: 'song-nexus' },
+      base: { service: 'song-nexus', instance: INSTANCE, version: buildInfo().version },
+      formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       // Error texts can quote input (PostgreSQL's "Key (email)=(…) already exists"): no address survives.
       serializers: {

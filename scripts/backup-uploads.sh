@@ -6,8 +6,14 @@
 #
 #   BACKUP_DIR, BACKUP_RETENTION_DAYS  as for backup-db.sh
 #   UPLOAD_DIR                         the folder to back up (default: ./uploads)
+#   STORAGE_DRIVER                     with s3 the files are in the bucket, not UPLOAD_DIR: refused
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+
+# With S3 storage UPLOAD_DIR holds no audio: an archive of it would report "ok" and back up nothing.
+if [ "${STORAGE_DRIVER:-local}" = s3 ]; then
+  fail "STORAGE_DRIVER=s3: the audio and images are in the bucket ${S3_BUCKET:-}, not in UPLOAD_DIR; back the bucket up with its provider's versioning or replication (or aws s3 sync); nothing was written"
+fi
 
 prepare_backup_dir
 take_lock backup-uploads

@@ -1,3 +1,4 @@
+import { buildInfo } from '../lib/version';
 import type http from 'node:http';
 import { createLogger, redactConnectionString } from '../lib/logger';
 import { DEMO_ADMIN_EMAIL, DEMO_ARTIST_EMAILS } from '../services/demo-catalog.service';
@@ -6,6 +7,7 @@ import { composeServer } from './compose';
 import { loadConfig } from './config';
 import { fatalHandler } from './fatal';
 import { shutdown, type ShutdownStep } from './lifecycle';
+import { markStopping } from './middleware/request-context';
 
 /** Start-up: config → database → migrations → (demo data) → listen; then wait for a signal. */
 async function main(): Promise<void> {
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   const stop = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
+    markStopping();
     logger.info({ reason }, 'shutting down');
     const ok = await shutdown(server, steps, config.shutdownTimeoutMs, logger);
     logger.info('stopped');
@@ -45,7 +48,11 @@ async function main(): Promise<void> {
       server!.once('error', reject);
     });
     if (stopping) return;
-    logger.info(`Song-Nexus is listening on ${config.appOrigin} (bound to ${config.host}:${config.port})`);
+    const { version, commit } = buildInfo();
+    logger.info(
+      { version, commit },
+      `Song-Nexus ${version}${commit ? ` (${commit.slice(0, 12)})` : ''} is listening on ${config.appOrigin} (bound to ${config.host}:${config.port})`,
+    );
     if (config.demoSeed) {
       logger.info(
         `demo accounts: admin ${DEMO_ADMIN_EMAIL}; artists ${DEMO_ARTIST_EMAILS.join(', ')}. ` +

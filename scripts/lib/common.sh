@@ -2,6 +2,9 @@
 # and running a command against the configured database.
 # shellcheck shell=bash
 
+# Backups hold e-mail addresses and session hashes: readable by this user only (files 0600).
+umask 077
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SCRIPT=$(basename "$0" .sh)
 STARTED=$(date +%s)

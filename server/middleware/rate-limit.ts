@@ -50,7 +50,8 @@ export function createLimiter(backend: RateLimitBackend, options: LimiterOptions
     store: backend.store(options.name),
     skipSuccessfulRequests: options.failuresOnly ?? false,
     ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
-    handler: (req, _res, next, used) => {
+    handler: (req, res, next, used) => {
+      res.locals.limit = options.name; // the access-log line says which limit answered
       // Seconds until this client's window resets (the whole window if unknown).
       const resetAt = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime();
       const waitMs = resetAt !== undefined ? resetAt - Date.now() : used.windowMs;

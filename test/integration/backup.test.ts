@@ -116,6 +116,8 @@ async function backUp(store: Store, backupDir: string): Promise<string> {
       const files = backupsIn(backupDir);
       expect(files).toEqual([expect.stringMatching(/^db-\d{8}-\d{6}\.dump$/), expect.stringMatching(/^db-\d{8}-\d{6}\.dump\.sha256$/)]);
       const dump = path.join(backupDir, files[0]!);
+      // E-mail addresses and session hashes: readable by the user who made it only (umask 077).
+      expect([fs.statSync(dump).mode & 0o777, fs.statSync(`${dump}.sha256`).mode & 0o777]).toEqual([0o600, 0o600]);
       const digest = crypto.createHash('sha256').update(fs.readFileSync(dump)).digest('hex');
       expect(fs.readFileSync(`${dump}.sha256`, 'utf8')).toBe(`${digest}  ${files[0]}\n`);
       expect(backup.output).toMatch(/backup-db: ok file=.* size=\d+ duration=\d+s/);
@@ -309,6 +311,9 @@ describe('uploads backup and restore', () => {
       backupsIn(backupDir).find((f) => f.endsWith('.tar.gz'))!,
     );
     expect(path.basename(archive)).toMatch(/^uploads-\d{8}-\d{6}\.tar\.gz$/);
+    // It holds the store's files: readable by the user who made it only, like its checksum.
+    expect(fs.statSync(archive).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(`${archive}.sha256`).mode & 0o777).toBe(0o600);
 
     const refused = await runScript('restore-uploads.sh', [archive], { UPLOAD_DIR: uploads });
     expect(refused.code).toBe(1);
@@ -352,6 +357,21 @@ describe('uploads backup and restore', () => {
     expect(escaped.code).toBe(1);
     expect(escaped.output).toMatch(/paths outside/);
     expect(fs.existsSync(path.join(path.dirname(target), 'x'))).toBe(false);
+  });
+
+  it('refuses with S3 storage, whose files are not in UPLOAD_DIR, and writes nothing', async () => {
+    const uploads = path.join(tempDir('sn-up-'), 'uploads');
+    fillUploads(uploads); // what a local folder may still hold: not the store's files
+    const backupDir = tempDir('sn-bk-');
+    const run = await runScript('backup-uploads.sh', [], {
+      UPLOAD_DIR: uploads,
+      BACKUP_DIR: backupDir,
+      STORAGE_DRIVER: 's3',
+      S3_BUCKET: 'music',
+    });
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/STORAGE_DRIVER=s3: the audio and images are in the bucket music/);
+    expect(fs.readdirSync(backupDir)).toEqual([]);
   });
 
   it('fails clearly when UPLOAD_DIR does not exist', async () => {

@@ -1,3 +1,8 @@
+import { once } from 'node:events';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import express from 'express';
 import { Writable } from 'node:stream';
 import request from 'supertest';
@@ -9,8 +14,12 @@ import { requestContext } from '../../server/middleware/request-context';
 import { TEST_ORIGIN, testApp } from '../support/app';
 import { useTestDatabase } from '../support/db';
 import { signInAs } from '../support/auth';
-import { buildTrack } from '../support/factories';
+import { buildStoredTrack, buildTrack } from '../support/factories';
+import { testStorage } from '../support/storage';
+import { tempDir } from '../support/temp-dir';
+import { until } from '../support/until';
 import { fail } from '../../lib/errors';
+import { buildInfo } from '../../lib/version';
 
 const db = useTestDatabase();
 
@@ -31,6 +40,15 @@ describe('health', () => {
     const app = testApp(db.pool);
     await request(app).get('/healthz').expect(200, { status: 'ok' });
     await request(app).get('/readyz').expect(200, { status: 'ready', database: 'ok' });
+  });
+
+  it('says which version and commit run', async () => {
+    const res = await request(testApp(db.pool)).get('/api/version').expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({ version: buildInfo().version, commit: buildInfo().commit });
+    expect(res.body.version).toMatch(/^\d+\.\d+\.\d+/);
+    // This suite runs in a git checkout (CI clones one): the commit is known.
+    expect(res.body.commit).toMatch(/^[0-9a-f]{40}$/);
   });
 
   it('answers 503 on /readyz when the database is unreachable', async () => {
@@ -195,6 +213,81 @@ describe('security headers and request ids', () => {
     const log = lines.join('');
     expect(log).toContain('/auth/magic?token=%5Bredacted%5D&x=1');
     for (const secret of ['supersecrettokenvalue', 'sessioncookievalue', 'bearertokenvalue']) expect(log).not.toContain(secret);
+  });
+});
+
+describe('access log', () => {
+  const parsed = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const requestLines = (lines: string[]) => parsed(lines).filter((line) => line.msg === 'request');
+
+  it('gives every request one line: level in words, instance, version, client address, user, status, bytes', async () => {
+    const { logger, lines } = capturedLogger();
+    const app = testApp(db.pool, { logger, env: { TRUST_PROXY: 'loopback' } });
+    const listener = await signInAs(db.pool, 'user');
+    const res = await request(app).get('/api/auth/session').set('Cookie', listener.cookie).set('X-Forwarded-For', '203.0.113.9');
+    const [line] = requestLines(lines);
+    expect(line).toMatchObject({
+      level: 'info',
+      service: 'song-nexus',
+      version: buildInfo().version,
+      method: 'GET',
+      url: '/api/auth/session',
+      status: 200,
+      ip: '203.0.113.9',
+      user: listener.user.id,
+      reqId: res.headers['x-request-id'],
+    });
+    expect(line!.instance).toMatch(/^.+:\d+$/);
+    // Headers and body: at least the body's length.
+    expect(line!.bytes).toBeGreaterThan(Number(res.headers['content-length']));
+    expect(line).not.toHaveProperty('outcome');
+  });
+
+  it('logs health probes at debug only, and names the limit that answered a 429', async () => {
+    const { logger, lines } = capturedLogger();
+    const app = testApp(db.pool, { logger, env: { RATE_LIMIT_MAX: '1' } });
+    await request(app).get('/healthz').expect(200);
+    await request(app).get('/readyz').expect(200);
+    expect(requestLines(lines)).toEqual([]);
+    await request(app).get('/api/x').expect(404);
+    await request(app).get('/api/x').expect(429);
+    expect(requestLines(lines).map((line) => [line.status, line.limit])).toEqual([
+      [404, undefined],
+      [429, 'api'],
+    ]);
+  });
+
+  it('logs a request the client abandoned, with what it had been sent', async () => {
+    const { logger, lines } = capturedLogger();
+    const uploads = tempDir('sn-log-');
+    const storage = testStorage(uploads);
+    const app = testApp(db.pool, { logger, storage, env: { UPLOAD_DIR: uploads } });
+    const { track, full } = await buildStoredTrack(db.pool, storage, { isFree: true });
+    // A 40 KB file through a client that reads nothing and hangs up: the answer never finishes.
+    fs.writeFileSync(path.join(uploads, track.audioFilename), Buffer.concat([full, Buffer.alloc(8 * 1024 * 1024)]));
+    await db.pool.query('UPDATE tracks SET file_size_bytes = $2 WHERE id = $1', [track.id, full.length + 8 * 1024 * 1024]);
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve) => {
+        const req = http.get({ host: '127.0.0.1', port, path: `/api/tracks/${track.id}/stream` }, (res) => {
+          res.pause();
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 200);
+        });
+      });
+      await until(() => requestLines(lines).length === 1, 'the abandoned request to be logged');
+      const [line] = requestLines(lines);
+      expect(line).toMatchObject({ level: 'warn', status: 200, outcome: 'aborted', url: `/api/tracks/${track.id}/stream` });
+      expect(line!.bytes).toBeGreaterThan(0);
+      expect(line!.bytes).toBeLessThan(full.length + 8 * 1024 * 1024);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 

@@ -67,7 +67,7 @@ describe('the production handler for unhandled errors', () => {
       handle(new Error('boom'));
     });
     const line = JSON.parse(out.trim());
-    expect(line).toMatchObject({ level: 60, reqId: 'req-42', err: { message: 'boom' } });
+    expect(line).toMatchObject({ level: 'fatal', reqId: 'req-42', err: { message: 'boom' } });
     expect(stopped).toEqual(['unhandled error']);
   });
 });
