@@ -33,8 +33,12 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, message: 'Too many requests. Try again later.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is temporarily unavailable. Try again shortly.' },
+  rate_limit_unavailable: {
+    status: 503,
+    message: 'Sign-in, mail and code checks are paused for a moment: their rate limits cannot be counted. Try again shortly.',
+  },
   request_timeout: { status: 503, message: 'The service took too long to answer. Try again shortly.' },
-  not_ready: { status: 503, message: 'The database is unreachable.' },
+  not_ready: { status: 503, message: 'A service this store needs is unreachable.' },
   // Accounts and sign-in
   magic_link_invalid: { status: 400, message: 'This sign-in link is not valid. Ask for a new one.' },
   magic_link_used: { status: 400, message: 'This sign-in link was already used. Ask for a new one.' },

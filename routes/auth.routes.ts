@@ -10,7 +10,7 @@ import type { RouteDeps } from './deps';
 import { currentUser, normaliseEmail } from '../services/users.service';
 import { clearedSessionCookie, sessionCookie } from '../server/cookies';
 import { parseInput } from '../lib/errors';
-import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
+import { createLimiter, privateKeyPart, type RateLimitBackend } from '../server/middleware/rate-limit';
 import { presentPasskey, presentUser } from './presenters';
 import { emailField, requestMeta } from './request';
 
@@ -66,21 +66,23 @@ export function authRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   const startSessionCookie = (res: Response, session: NewSession) =>
     res.append('Set-Cookie', sessionCookie(deps.config, session.token, session.expiresAt));
 
-  const linkPerIp = createLimiter(limits, { name: 'magic-ip', windowMs: FIFTEEN_MINUTES, limit: 10 });
+  const linkPerIp = createLimiter(limits, { name: 'magic-ip', windowMs: FIFTEEN_MINUTES, limit: 10, whenDown: 'refuse' });
   // Counted per address and requesting IP together: a stranger asking for links to
   // someone's address uses up only their own budget, never the owner's.
   const linkPerAddress = createLimiter(limits, {
     name: 'magic-address',
+    whenDown: 'refuse',
     windowMs: FIFTEEN_MINUTES,
     limit: 5,
     keyGenerator: (req) => {
       const parsed = addressOnly.safeParse(req.body);
       const address = parsed.success ? normaliseEmail(parsed.data.email) : 'invalid';
-      return `address:${address}|ip:${ipKeyGenerator(req.ip ?? '')}`;
+      // The address only as a digest: rate-limit keys (in Redis too) hold no personal data.
+      return `address:${privateKeyPart(address)}|ip:${ipKeyGenerator(req.ip ?? '')}`;
     },
     message: 'Too many sign-in links were asked for this address. Try again later.',
   });
-  const credentialChecks = createLimiter(limits, { name: 'credential-check', windowMs: FIFTEEN_MINUTES, limit: 30 });
+  const credentialChecks = createLimiter(limits, { name: 'credential-check', windowMs: FIFTEEN_MINUTES, limit: 30, whenDown: 'refuse' });
 
   router.post('/api/auth/magic-link', linkPerIp, linkPerAddress, async (req, res) => {
     const { email, next } = parseInput(magicLinkBody, req.body, 'body');

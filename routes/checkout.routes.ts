@@ -55,6 +55,8 @@ export function checkoutRoutes(deps: RouteDeps, limits: RateLimitBackend): Route
   const perBuyer = (name: string, limit: number) =>
     createLimiter(limits, {
       name,
+      // Orders and captures are priced and checked by the store itself: a Redis outage must not stop sales.
+      whenDown: 'allow',
       windowMs: 60_000,
       limit,
       keyGenerator: (req) => (req.actor ? `user:${req.actor.userId}` : ipKeyGenerator(req.ip ?? '')),

@@ -99,6 +99,7 @@ export function codeRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   const wrongGuesses = (name: string, limit: number, key: (req: Request) => string) =>
     createLimiter(limits, {
       name,
+      whenDown: 'refuse',
       windowMs: 15 * 60_000,
       limit,
       failuresOnly: true,

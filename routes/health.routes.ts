@@ -1,11 +1,10 @@
 import { ERROR_CATALOGUE } from '../lib/error-catalogue';
 import { Router } from 'express';
-import type { Queryable } from '../db/pool';
-import { checkReadiness } from '../services/health.service';
+import { checkReadiness, type ReadinessProbes } from '../services/health.service';
 import { buildInfo } from '../lib/version';
 
 /** Liveness and readiness probes for process managers and load balancers, and the running version. */
-export function healthRoutes(db: Queryable): Router {
+export function healthRoutes(probes: ReadinessProbes): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
@@ -16,12 +15,17 @@ export function healthRoutes(db: Queryable): Router {
     res.set('Cache-Control', 'no-store').json({ version, commit });
   });
   router.get('/readyz', async (_req, res) => {
-    const readiness = await checkReadiness(db);
+    const { ready, database, dependencies } = await checkReadiness(probes);
     res.set('Cache-Control', 'no-store');
-    if (readiness.ready) {
-      res.json({ status: 'ready', database: readiness.database });
+    if (ready) {
+      res.json({ status: 'ready', database, dependencies });
     } else {
-      res.status(503).json({ error: { code: 'not_ready', message: ERROR_CATALOGUE.not_ready.message } });
+      const down = Object.entries(dependencies)
+        .filter(([, d]) => !d.ok && d.required)
+        .map(([name]) => name);
+      res.status(503).json({
+        error: { code: 'not_ready', message: `${ERROR_CATALOGUE.not_ready.message} Down: ${down.join(', ')}.`, details: { dependencies } },
+      });
     }
   });
   return router;

@@ -24,6 +24,7 @@ export function payoutSettingsRoutes(deps: RouteDeps, limits: RateLimitBackend):
   const byAccount = (req: Request) => (req.actor ? `user:${req.actor.userId}` : ipKeyGenerator(req.ip ?? ''));
   const mails = createLimiter(limits, {
     name: 'payout-email',
+    whenDown: 'refuse',
     windowMs: 60 * 60_000,
     limit: 5,
     keyGenerator: byAccount,
@@ -31,6 +32,7 @@ export function payoutSettingsRoutes(deps: RouteDeps, limits: RateLimitBackend):
   });
   const guesses = createLimiter(limits, {
     name: 'payout-confirm',
+    whenDown: 'refuse',
     windowMs: 15 * 60_000,
     limit: 20,
     failuresOnly: true,

@@ -25,6 +25,7 @@ export function playRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   const router = Router();
   const perListener = createLimiter(limits, {
     name: 'plays',
+    whenDown: 'allow',
     windowMs: 60_000,
     limit: deps.config.playsPerMinute,
     message: 'Too many play reports. Try again in a minute.',

@@ -91,9 +91,12 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(requestDeadline(config.requestTimeoutMs));
-  app.use(healthRoutes(db));
+  app.use(healthRoutes({ db, storage: deps.storage, counters: rateLimits.check }));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
-  app.use('/api', createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max }));
+  app.use(
+    '/api',
+    createLimiter(rateLimits, { name: 'api', windowMs: config.rateLimit.windowMs, limit: config.rateLimit.max, whenDown: 'allow' }),
+  );
   // Listening is most of the requests a store answers (a playback is many range requests), and
   // reads no body: its routes come first, with their own session lookup, so a range request
   // passes no body parser, file lookup or other router. Every rule above still applies.

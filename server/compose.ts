@@ -116,14 +116,9 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
 
   let rateLimits = memoryBackend;
   if (config.redisUrl) {
-    // Loaded only when used: a store without Redis does not carry the client in every process.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createClient } = require('redis') as typeof import('redis');
-    const redis = createClient({ url: config.redisUrl }) as RedisClientType;
-    redis.on('error', (err) => logger.error({ err: redactConnectionString(String(err)) }, 'redis error'));
-    await redis.connect();
-    steps.unshift({ name: 'redis', run: async () => void (await redis.quit()) });
-    rateLimits = redisBackend(redis);
+    const redis = connectRedis(config.redisUrl, logger);
+    steps.unshift({ name: 'redis', run: async () => void (redis.isReady ? await redis.close() : redis.destroy()) });
+    rateLimits = redisBackend(redis, logger);
   }
 
   const background = new Background(logger);
@@ -147,6 +142,35 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   await startTimers(deps, steps);
   await runJobs(jobs, deps, steps);
   return { deps, onDatabaseLost: (listener) => database.onUnexpectedExit(listener) };
+}
+
+/**
+ * The rate-limit counters' Redis. Nothing waits for it: the store starts and
+ * serves while Redis is down (each limiter does what its `whenDown` says),
+ * commands fail at once while it is disconnected (no offline queue to hang
+ * in), and it is reconnected every few seconds without a restart.
+ */
+export function connectRedis(url: string, logger: Logger): RedisClientType {
+  // Loaded only when used: a store without Redis does not carry the client in every process.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createClient } = require('redis') as typeof import('redis');
+  const redis = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 3_000) },
+  }) as RedisClientType;
+  let reported = false;
+  redis.on('error', (err) => {
+    // Once per outage, not once per reconnection attempt.
+    if (!reported) logger.warn({ err: redactConnectionString(String(err)) }, 'redis: connection failed; retrying');
+    reported = true;
+  });
+  redis.on('ready', () => {
+    if (reported) logger.info('redis: connected again');
+    reported = false;
+  });
+  redis.connect().catch(() => undefined); // failures are reported above and retried by the client
+  return redis;
 }
 
 /**

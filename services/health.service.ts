@@ -1,26 +1,59 @@
 import type { Queryable } from '../db/pool';
 import { ping } from '../db/health.repo';
+import type { Storage } from './storage/storage';
+
+/** One dependency's state: whether it answered within the time allowed, and how long it took (ms). */
+export interface DependencyState {
+  ok: boolean;
+  ms: number;
+  /** Whether the instance is unready without it (the database, the files) or only degraded (the rate-limit counters). */
+  required: boolean;
+}
 
 export interface Readiness {
   ready: boolean;
   database: 'ok' | 'unreachable';
+  dependencies: Record<string, DependencyState>;
 }
 
-/** Whether the service can do its work: today that means the database answers. */
-export async function checkReadiness(db: Queryable, timeoutMs = 2_000): Promise<Readiness> {
+/** What the instance depends on, each checked with a time limit. */
+export interface ReadinessProbes {
+  db: Queryable;
+  storage?: Pick<Storage, 'check'>;
+  /** The rate-limit counters' server (Redis), when there is one. */
+  counters?: () => Promise<{ ok: boolean }>;
+}
+
+async function timed(check: () => Promise<boolean>, timeoutMs: number): Promise<{ ok: boolean; ms: number }> {
+  const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    const ok = await Promise.race([
-      ping(db)
-        .then(() => true)
-        .catch(() => false),
-      timeout,
-    ]);
-    return { ready: ok, database: ok ? 'ok' : 'unreachable' };
+    const ok = await Promise.race([check().catch(() => false), timeout]);
+    return { ok, ms: Math.round((performance.now() - started) * 10) / 10 };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Whether the instance can do its work: the database and the files must
+ * answer; the rate-limit counters are reported but do not make it unready
+ * (without them reads pass uncounted and sign-in is refused, see
+ * server/middleware/rate-limit-store.ts). Each check runs at once, bounded by `timeoutMs`.
+ */
+export async function checkReadiness(probes: ReadinessProbes, timeoutMs = 2_000): Promise<Readiness> {
+  const { db, storage, counters } = probes;
+  const [database, files, redis] = await Promise.all([
+    timed(() => ping(db).then(() => true), timeoutMs),
+    storage?.check ? timed(() => storage.check!().then(() => true), timeoutMs) : undefined,
+    counters ? timed(async () => (await counters()).ok, timeoutMs) : undefined,
+  ]);
+  const dependencies: Record<string, DependencyState> = { database: { ...database, required: true } };
+  if (files) dependencies.storage = { ...files, required: true };
+  if (redis) dependencies.redis = { ...redis, required: false };
+  const ready = Object.values(dependencies).every((d) => d.ok || !d.required);
+  return { ready, database: database.ok ? 'ok' : 'unreachable', dependencies };
 }

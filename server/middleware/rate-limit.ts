@@ -1,7 +1,10 @@
+import crypto from 'node:crypto';
 import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
 import type { RedisClientType } from 'redis';
 import { fail } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { CounterHealth, GuardedStore, type WhenCountersDown } from './rate-limit-store';
 
 /**
  * Where rate-limit counters live: in process memory by default, or in Redis
@@ -9,21 +12,55 @@ import { fail } from '../../lib/errors';
  */
 export interface RateLimitBackend {
   /** A new store for one limiter; undefined means express-rate-limit's memory store. */
-  store(prefix: string): Store | undefined;
+  store(prefix: string, whenDown: WhenCountersDown): Store | undefined;
+  /** Whether the counters answer now, and how fast (absent: they live in this process). */
+  check?(): Promise<{ ok: boolean; ms: number }>;
 }
 
 export const memoryBackend: RateLimitBackend = { store: () => undefined };
 
-/** Counters in Redis, through a connected node-redis client. */
-export function redisBackend(client: RedisClientType): RateLimitBackend {
+/** The longest one Redis command may take before the counters count as down. */
+const REDIS_COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * Counters in Redis, through a connected node-redis client. Every command
+ * has a time limit, and a failure makes the next few seconds' commands fail
+ * at once (CounterHealth): a stopped or frozen Redis slows no request by
+ * more than REDIS_COMMAND_TIMEOUT_MS, and each limiter then does what its
+ * `whenDown` says until Redis answers again.
+ */
+export function redisBackend(client: RedisClientType, logger?: Logger, commandTimeoutMs = REDIS_COMMAND_TIMEOUT_MS): RateLimitBackend {
+  const health = new CounterHealth(logger);
+  // An error while connected is Redis's own reply (NOSCRIPT after a restart: the store reloads its script), not an outage.
+  const send = (args: string[]) =>
+    health.run(
+      () => client.sendCommand(args),
+      commandTimeoutMs,
+      () => !client.isReady,
+    );
   return {
-    store: (prefix) =>
-      new RedisStore({
-        prefix: `song-nexus:rl:${prefix}:`,
-        sendCommand: (...args: string[]) => client.sendCommand(args),
-      }),
+    store: (prefix, whenDown) =>
+      new GuardedStore(
+        new RedisStore({ prefix: `song-nexus:rl:${prefix}:`, sendCommand: (...args: string[]) => send(args) as Promise<never> }),
+        whenDown,
+      ),
+    async check() {
+      const started = performance.now();
+      // Asked directly (not through the pause), so readiness sees a recovery at once.
+      const ok = await Promise.race([
+        client.ping().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), commandTimeoutMs).unref()),
+      ]);
+      return { ok, ms: Math.round((performance.now() - started) * 10) / 10 };
+    },
   };
 }
+
+/** A key part that names a person (an e-mail address) without writing it anywhere: its digest. */
+export const privateKeyPart = (value: string) => crypto.createHash('sha256').update(value).digest('hex').slice(0, 32);
 
 export interface LimiterOptions {
   /** Distinguishes this limiter's counters from the others'. */
@@ -35,6 +72,8 @@ export interface LimiterOptions {
   message?: string;
   /** Count only answers of 400 and up (wrong guesses), not successes. */
   failuresOnly?: boolean;
+  /** While the counters cannot be reached (Redis down): let requests through, or refuse them with 503. */
+  whenDown: WhenCountersDown;
 }
 
 /**
@@ -47,7 +86,7 @@ export function createLimiter(backend: RateLimitBackend, options: LimiterOptions
     limit: options.limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    store: backend.store(options.name),
+    store: backend.store(options.name, options.whenDown),
     skipSuccessfulRequests: options.failuresOnly ?? false,
     ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
     handler: (req, res, next, used) => {

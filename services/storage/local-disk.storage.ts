@@ -79,6 +79,10 @@ export class LocalDiskStorage implements Storage {
     return (await fs.promises.stat(this.file(key))).size;
   }
 
+  async check(): Promise<void> {
+    await fs.promises.access(this.root, fs.constants.R_OK | fs.constants.W_OK);
+  }
+
   async exists(key: string): Promise<boolean> {
     try {
       await fs.promises.access(this.file(key));

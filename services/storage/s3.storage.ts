@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -23,6 +24,10 @@ export interface S3Settings {
   /** Prepended to every key, e.g. "song-nexus/". */
   prefix: string;
 }
+
+/** How long connecting to the object store, and any wait for its next bytes, may take. */
+const S3_CONNECT_TIMEOUT_MS = 3_000;
+const S3_IDLE_TIMEOUT_MS = 10_000;
 
 const isNotFound = (err: unknown) => {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -50,6 +55,10 @@ export class S3Storage implements Storage {
       // S3-compatible servers store verbatim instead of decoding.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // A frozen server must not hold a request for ever: connecting and each wait for data are bounded
+      // (a long download keeps going as long as bytes keep coming).
+      requestHandler: { connectionTimeout: S3_CONNECT_TIMEOUT_MS, requestTimeout: S3_IDLE_TIMEOUT_MS },
+      maxAttempts: 2,
     };
     if (settings.endpoint) config.endpoint = settings.endpoint;
     if (settings.accessKeyId && settings.secretAccessKey) {
@@ -128,6 +137,10 @@ export class S3Storage implements Storage {
       if (isNotFound(err)) throw Object.assign(new Error(`no such object: ${key}`), { code: 'ENOENT' });
       throw err;
     }
+  }
+
+  async check(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
   }
 
   async exists(key: string): Promise<boolean> {

@@ -30,6 +30,8 @@ export interface Storage {
    * disk has no such thing (DELIVERY=s3 needs STORAGE_DRIVER=s3).
    */
   presignedGet?(key: string, options: PresignedGet): Promise<string>;
+  /** Resolves when the store can be read and written now (for readiness); rejects otherwise. */
+  check(): Promise<void>;
   /** Lets go of what the store holds open (cached file handles, connections); called at shutdown. */
   close(): Promise<void>;
 }

@@ -39,7 +39,15 @@ describe('health', () => {
   it('reports liveness and readiness', async () => {
     const app = testApp(db.pool);
     await request(app).get('/healthz').expect(200, { status: 'ok' });
-    await request(app).get('/readyz').expect(200, { status: 'ready', database: 'ok' });
+    const ready = await request(app).get('/readyz').expect(200);
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      database: 'ok',
+      dependencies: { database: { ok: true, required: true }, storage: { ok: true, required: true } },
+    });
+    expect(ready.body.dependencies.database.ms).toBeGreaterThanOrEqual(0);
+    // Without REDIS_URL the counters live in the process: nothing to report.
+    expect(ready.body.dependencies).not.toHaveProperty('redis');
   });
 
   it('says which version and commit run', async () => {
@@ -56,6 +64,8 @@ describe('health', () => {
     try {
       const res = await request(testApp(dead)).get('/readyz').expect(503);
       expect(res.body.error.code).toBe('not_ready');
+      expect(res.body.error.message).toMatch(/Down: database\.$/);
+      expect(res.body.error.details.dependencies).toMatchObject({ database: { ok: false, required: true }, storage: { ok: true } });
     } finally {
       await dead.end();
     }
