@@ -4,7 +4,7 @@ import { PAYPAL_CURRENCIES } from '../lib/money';
 
 /**
  * The shape of the environment server/config.ts reads: every variable, its
- * type, bounds and default. Reading process.env stays config.ts's alone.
+ * type, bounds and default. Only config.ts reads the environment itself.
  */
 
 /** What express accepts for `trust proxy`: off/on, a hop count, or subnets. */
