@@ -24,7 +24,9 @@ import { hasWrk, RANDOM_RANGES_LUA, runWrk } from './lib/wrk';
  *   (deploy/nginx, plain http here), streaming as the buyer: the app
  *   decides, nginx sends the bytes with sendfile;
  * - the baselines: a bare express.static over the same folder, and
- *   Debian's nginx (one worker, sendfile) serving the file with no check.
+ *   Debian's nginx (one worker, sendfile) serving the file with no check;
+ * - the ceiling of DELIVERY=nginx on this machine: an app that checks
+ *   nothing and answers X-Accel-Redirect at once, behind the same site.
  *
  * 256 KiB ranges at random offsets of a 10 MB file over 64 keep-alive
  * connections from Debian's wrk (2 threads; a Lua script picks each range;
@@ -185,15 +187,26 @@ export async function run(): Promise<void> {
       started.push(offloaded);
       const bareStatic = await startProcess('express.static', ['bench/lib/static-server.ts', uploads, '$PORT'], {}, `/${previewKey}`);
       started.push(bareStatic);
-      const nginxPorts = fs.existsSync(NGINX) ? { bare: await freePort(), site: await freePort(), redirect: await freePort() } : undefined;
+      const nginxPorts = fs.existsSync(NGINX)
+        ? {
+            bare: await freePort(),
+            site: await freePort(),
+            redirect: await freePort(),
+            ceiling: await freePort(),
+            ceilingRedirect: await freePort(),
+          }
+        : undefined;
       if (nginxPorts) {
-        const site = renderSite({
-          appPort: offloaded.port,
-          uploadDir: uploads,
-          accessLog: 'off',
-          httpPort: nginxPorts.redirect,
-          mainPort: nginxPorts.site,
-        }).replace('access_log off song_nexus;', 'access_log off;');
+        const ceiling = await startProcess('the X-Accel ceiling', ['bench/lib/accel-ceiling.ts', key, '$PORT'], {}, '/healthz');
+        started.push(ceiling);
+        const siteFor = (appPort: number, mainPort: number, httpPort: number) =>
+          renderSite({ appPort, uploadDir: uploads, accessLog: 'off', httpPort, mainPort })
+            .replace('access_log off song_nexus;', 'access_log off;')
+            // Two copies of the site in one nginx: each its own upstream and log format name.
+            .replace(/song_nexus/g, `song_nexus_${mainPort}`);
+        const site =
+          siteFor(offloaded.port, nginxPorts.site, nginxPorts.redirect) +
+          siteFor(ceiling.port, nginxPorts.ceiling, nginxPorts.ceilingRedirect);
         const bare = `server { listen 127.0.0.1:${nginxPorts.bare}; access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000; root ${uploads}; }`;
         const nginxDir = path.join(dir, 'nginx');
         fs.mkdirSync(nginxDir);
@@ -211,6 +224,7 @@ export async function run(): Promise<void> {
         ...(nginxPorts
           ? [
               { name: 'buyer, DELIVERY=nginx', port: nginxPorts.site, path: stream, headers: { Cookie: buyerCookie }, bytes: size },
+              { name: 'no-op app, nginx', port: nginxPorts.ceiling, path: stream, headers: {}, bytes: size },
               { name: 'nginx sendfile', port: nginxPorts.bare, path: `/${key}`, headers: {}, bytes: size },
             ]
           : []),
@@ -242,6 +256,7 @@ export async function run(): Promise<void> {
       ratio('buyer', 'owner');
       if (nginxPorts) {
         ratio('buyer, DELIVERY=nginx', 'nginx sendfile');
+        ratio('no-op app, nginx', 'nginx sendfile');
         ratio('buyer', 'nginx sendfile');
       } else console.log('  nginx: not installed (apt-get install nginx), not compared');
       const memory = await slowReaders(store, stream, buyerCookie);

@@ -28,4 +28,29 @@ describe('the open-file cache', () => {
     expect(again).toBe('content');
     await cache.closeAll();
   });
+
+  it('closes a handle nobody has used for idleMs, and never one being read', async () => {
+    const dir = tempDir('sn-open-files-');
+    const [a, b] = ['a', 'b'].map((name) => path.join(dir, name));
+    fs.writeFileSync(a!, 'aaaa');
+    fs.writeFileSync(b!, 'bbbb');
+    const cache = new OpenFiles(8, 60);
+    const handles: fs.promises.FileHandle[] = [];
+    await cache.use(a!, async (handle) => void handles.push(handle));
+    let release!: () => void;
+    const busy = cache.use(b!, (handle) => {
+      handles.push(handle);
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await new Promise((r) => setTimeout(r, 200)); // three idle periods
+    expect(handles[0]!.fd).toBe(-1); // idle: closed by the sweep
+    expect(handles[1]!.fd).toBeGreaterThan(-1); // in use: kept
+    release();
+    await busy;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(handles[1]!.fd).toBe(-1);
+    // Used again: opened again, and served.
+    expect(await cache.use(a!, async (handle) => (await handle.read(Buffer.alloc(4), 0, 4, 0)).buffer.toString())).toBe('aaaa');
+    await cache.closeAll();
+  });
 });
