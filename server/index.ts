@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     const { version, commit } = buildInfo();
     logger.info(
-      { version, commit },
+      { commit }, // the version is on every line
       `Song-Nexus ${version}${commit ? ` (${commit.slice(0, 12)})` : ''} is listening on ${config.appOrigin} (bound to ${config.host}:${config.port})`,
     );
     if (config.demoSeed) {

@@ -1,5 +1,6 @@
 import { addToCart, inCart } from './lib/cart.js';
 import { h, replace } from './lib/dom.js';
+import { icon } from './lib/icons.js';
 import { clock, price } from './lib/format.js';
 import { navigate } from './lib/router.js';
 import type { Playable } from './lib/types.js';
@@ -33,9 +34,9 @@ class Player {
   private readonly title = h('strong', { class: 'player-title' });
   private readonly artist = h('span', { class: 'player-artist' });
   private readonly badge = h('span', { class: 'badge', hidden: true });
-  private readonly playButton = h('button', { type: 'button', class: 'player-play', 'aria-label': 'Play' }, '▶');
-  private readonly prevButton = h('button', { type: 'button', class: 'icon', 'aria-label': 'Previous track' }, '⏮');
-  private readonly nextButton = h('button', { type: 'button', class: 'icon', 'aria-label': 'Next track' }, '⏭');
+  private readonly playButton = h('button', { type: 'button', class: 'player-play', 'aria-label': 'Play' }, icon('play'));
+  private readonly prevButton = h('button', { type: 'button', class: 'icon', 'aria-label': 'Previous track' }, icon('previous'));
+  private readonly nextButton = h('button', { type: 'button', class: 'icon', 'aria-label': 'Next track' }, icon('next'));
   private readonly seek = h('input', { type: 'range', min: 0, max: 0, step: 0.1, value: 0, 'aria-label': 'Seek', class: 'player-seek' });
   private readonly time = h('span', { class: 'player-time', 'aria-live': 'off' }, '0:00 / 0:00');
   private readonly volume = h('input', { type: 'range', min: 0, max: 1, step: 0.05, value: 1, 'aria-label': 'Volume' });
@@ -62,7 +63,7 @@ class Player {
       h('div', { class: 'player-now' }, this.title, this.artist, this.badge),
       h('div', { class: 'player-controls' }, this.prevButton, this.playButton, this.nextButton),
       h('div', { class: 'player-progress' }, this.wave.root, this.time),
-      h('label', { class: 'player-volume' }, h('span', { class: 'visually-hidden' }, 'Volume'), '🔊', this.volume),
+      h('label', { class: 'player-volume' }, h('span', { class: 'visually-hidden' }, 'Volume'), icon('volume'), this.volume),
       this.message,
     );
     this.playButton.addEventListener('click', () => this.toggle());
@@ -141,7 +142,7 @@ class Player {
   }
 
   private showPlaying(playing: boolean): void {
-    this.playButton.textContent = playing ? '⏸' : '▶';
+    this.playButton.replaceChildren(icon(playing ? 'pause' : 'play'));
     this.playButton.setAttribute('aria-label', playing ? 'Pause' : 'Play');
   }
 

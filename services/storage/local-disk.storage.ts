@@ -79,7 +79,9 @@ export class LocalDiskStorage implements Storage {
     return (await fs.promises.stat(this.file(key))).size;
   }
 
+  /** The folder exists (a new store has none until its first file: made here) and may be read and written. */
   async check(): Promise<void> {
+    await fs.promises.mkdir(this.root, { recursive: true });
     await fs.promises.access(this.root, fs.constants.R_OK | fs.constants.W_OK);
   }
 
