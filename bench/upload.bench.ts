@@ -1,3 +1,4 @@
+import { writeWav } from '../test/support/wav';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -25,28 +26,6 @@ import { appDeps } from '../server/compose';
 
 const SIZE_MB = 100;
 const ROUNDS = 3;
-
-function writeWav(file: string, bytes: number): void {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + bytes, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(2, 22); // stereo
-  header.writeUInt32LE(44_100, 24);
-  header.writeUInt32LE(44_100 * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(bytes, 40);
-  const fd = fs.openSync(file, 'w');
-  fs.writeSync(fd, header);
-  const chunk = Buffer.alloc(1024 * 1024);
-  for (let i = 0; i < chunk.length / 2; i++) chunk.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 88_200)), i * 2);
-  for (let written = 0; written < bytes; written += chunk.length) fs.writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - written));
-  fs.closeSync(fd);
-}
 
 /** Streams the file as multipart/form-data without buffering it; resolves with the status. */
 function uploadFile(port: number, cookie: string, file: string): Promise<number> {

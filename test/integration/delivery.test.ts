@@ -8,6 +8,7 @@ import { startCheckoutHarness, type CheckoutHarness, type Sellable } from '../su
 import { useTestDatabase } from '../support/db';
 import { haveNginx, siteRequest, startNginxSite, type RunningNginx } from '../support/nginx';
 import { tempDir } from '../support/temp-dir';
+import { writeWav } from '../support/wav';
 import { until } from '../support/until';
 // s3rver has no type declarations; it is an S3-compatible server run in this process.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -75,7 +76,7 @@ async function nodeDelivery(): Promise<Delivery> {
   return { shop, get: directGet(shop), close: () => shop.close() };
 }
 
-async function nginxDelivery(): Promise<Delivery> {
+async function nginxDelivery(): Promise<NginxDelivery> {
   const shop = await startCheckoutHarness(db.pool, {
     accessCache: feed.accessCache,
     env: { DELIVERY: 'nginx', TRUST_PROXY: 'loopback' },
@@ -89,7 +90,10 @@ async function nginxDelivery(): Promise<Delivery> {
   }
   return {
     shop,
-    nginx,
+    nginx: {
+      ...nginx,
+      request: (pathname: string, options: Parameters<typeof siteRequest>[1]) => siteRequest(`${nginx.base}${pathname}`, options),
+    },
     async get(pathname, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.cookie) headers.Cookie = options.cookie;
@@ -104,8 +108,12 @@ async function nginxDelivery(): Promise<Delivery> {
       await nginx.stop();
       await shop.close();
     },
-  } as Delivery & { nginx: RunningNginx };
+  } as NginxDelivery;
 }
+
+type NginxDelivery = Delivery & {
+  nginx: RunningNginx & { request(pathname: string, options: Parameters<typeof siteRequest>[1]): ReturnType<typeof siteRequest> };
+};
 
 async function s3Delivery(): Promise<Delivery> {
   const server = new S3rver({
@@ -237,9 +245,9 @@ describe.each(MODES)('DELIVERY=%s', (mode, start) => {
 describe('DELIVERY=nginx through the shipped site', () => {
   const runs = haveNginx();
   const test = runs ? it : it.skip;
-  let delivery: Delivery & { nginx: RunningNginx };
+  let delivery: NginxDelivery;
   beforeAll(async () => {
-    if (runs) delivery = (await nginxDelivery()) as Delivery & { nginx: RunningNginx };
+    if (runs) delivery = await nginxDelivery();
   });
   afterAll(async () => {
     if (runs) await delivery.close();
@@ -294,6 +302,32 @@ describe('DELIVERY=nginx through the shipped site', () => {
     const plain = await fetch(`http://127.0.0.1:${nginx.httpPort}/api/tracks`, { redirect: 'manual' });
     expect(plain.status).toBe(301);
     expect(plain.headers.get('location')).toMatch(/^https:\/\//);
+  });
+
+  test('takes a 50 MB upload through the site, streamed to the app, and plays it back by range', async () => {
+    const { shop, get } = delivery;
+    const artist = await signInAs(db.pool, 'artist');
+    const file = path.join(tempDir('sn-upload-'), 'master.wav');
+    writeWav(file, 50 * 1024 * 1024);
+    const boundary = `----upload${Date.now()}`;
+    const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const body = Buffer.concat([
+      Buffer.from(
+        `${field('name', 'Long master')}${field('priceEur', '1.00')}--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="master.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+      ),
+      fs.readFileSync(file),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await delivery.nginx.request('/api/artist/tracks', {
+      method: 'POST',
+      headers: { Cookie: artist.cookie, Origin: shop.config.appOrigin, 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    // The app's own answer (JSON), not nginx's HTML 413.
+    expect([res.status, res.headers['content-type']]).toEqual([201, expect.stringMatching(/^application\/json/)]);
+    const id = (JSON.parse(res.body.toString()) as { track: { id: number } }).track.id;
+    const head = await get(`/api/tracks/${id}/stream?quality=original`, { cookie: artist.cookie, headers: { Range: 'bytes=1000-1999' } });
+    expect([head.status, head.body.equals(fs.readFileSync(file).subarray(1000, 2000))]).toEqual([206, true]);
   });
 
   test("logs each request with the client's address and the id the app saw", async () => {
