@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
@@ -12,6 +11,7 @@ import { buildPurchase, buildTrack } from '../support/factories';
 import { playTokenFor, SUPERTEST_IP, reportPlay } from '../support/plays';
 import { freePort, startServer, waitForStatus } from '../support/server-process';
 import { testApp } from '../support/app';
+import { tempDir } from '../support/temp-dir';
 
 jest.setTimeout(120_000);
 
@@ -280,7 +280,7 @@ describe('play reports', () => {
         PORT: String(port),
         DATABASE_URL: url,
         APP_ORIGIN: `http://127.0.0.1:${port}`,
-        UPLOAD_DIR: path.join(os.tmpdir(), 'sn-burst-uploads'),
+        UPLOAD_DIR: path.join(tempDir('sn-burst-'), 'uploads'),
         PLAYS_PER_MINUTE: '100000',
         RATE_LIMIT_MAX: '100000',
       });
