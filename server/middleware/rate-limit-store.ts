@@ -33,8 +33,8 @@ export class CounterHealth {
 
   /**
    * Runs `call` unless the server failed moments ago; each call may take
-   * `timeoutMs` at most. An error `isOutage` says the server itself sent
-   * (an error reply: it is up) passes through without pausing anything.
+   * `timeoutMs` at most. An error for which `isOutage` is false — the
+   * server's own error reply: it is up — passes through and pauses nothing.
    */
   async run<T>(call: () => Promise<T>, timeoutMs: number, isOutage: (err: unknown) => boolean = () => true): Promise<T> {
     if (Date.now() < this.downUntil) throw new Error('the rate-limit counters failed moments ago');
