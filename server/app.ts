@@ -50,8 +50,6 @@ const AUDIO_ROUTE = /^\/api\/tracks\/\d+\/(stream|download)$/;
 /** What streamRoutes answers: mounted right after the rate limit (see createApp). */
 const LISTENING_ROUTE = /^\/api\/tracks\/\d+\/(stream|download|formats)$/;
 
-const audioCacheable = (req: express.Request) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path);
-
 /** Paths whose POSTs come from other sites by design and carry their own signatures. */
 const CROSS_ORIGIN_EXEMPT = ['/api/webhooks/'];
 
@@ -101,7 +99,10 @@ export function createApp(deps: AppDeps): express.Express {
   // reads no body: its routes come first, with their own session lookup, so a range request
   // passes no body parser, file lookup or other router. Every rule above still applies.
   const listening = express.Router();
-  listening.use(loadSession(services, { cacheFor: audioCacheable }));
+  // Only there may the session come from the access cache (a playback is many range requests).
+  listening.use(
+    loadSession(services, { cacheFor: (req) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path) }),
+  );
   listening.use(streamRoutes(services));
   app.use((req, res, next) => (LISTENING_ROUTE.test(req.path) ? listening(req, res, next) : next()));
   app.use(CATALOG_WRITE_PATHS, flushOnWrite([deps.listingCounts, deps.listingResponses]));
@@ -114,7 +115,7 @@ export function createApp(deps: AppDeps): express.Express {
   // paths are never files, so they skip the file-system lookup altogether.
   const publicFiles = express.static(publicDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true });
   app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : publicFiles(req, res, next)));
-  app.use(loadSession(services, { cacheFor: audioCacheable }));
+  app.use(loadSession(services));
 
   // Whole areas are refused before any input is read; every service checks again.
   app.use('/api/me', (req, _res, next) => {

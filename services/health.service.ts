@@ -21,7 +21,7 @@ export interface ReadinessProbes {
   db: Queryable;
   storage?: Pick<Storage, 'check'>;
   /** The rate-limit counters' server (Redis), when there is one. */
-  counters?: () => Promise<{ ok: boolean }>;
+  counters?: () => Promise<boolean>;
 }
 
 async function timed(check: () => Promise<boolean>, timeoutMs: number): Promise<{ ok: boolean; ms: number }> {
@@ -48,8 +48,8 @@ export async function checkReadiness(probes: ReadinessProbes, timeoutMs = 2_000)
   const { db, storage, counters } = probes;
   const [database, files, redis] = await Promise.all([
     timed(() => ping(db).then(() => true), timeoutMs),
-    storage?.check ? timed(() => storage.check!().then(() => true), timeoutMs) : undefined,
-    counters ? timed(async () => (await counters()).ok, timeoutMs) : undefined,
+    storage ? timed(() => storage.check().then(() => true), timeoutMs) : undefined,
+    counters ? timed(counters, timeoutMs) : undefined,
   ]);
   const dependencies: Record<string, DependencyState> = { database: { ...database, required: true } };
   if (files) dependencies.storage = { ...files, required: true };

@@ -13,8 +13,8 @@ import { CounterHealth, GuardedStore, type WhenCountersDown } from './rate-limit
 export interface RateLimitBackend {
   /** A new store for one limiter; undefined means express-rate-limit's memory store. */
   store(prefix: string, whenDown: WhenCountersDown): Store | undefined;
-  /** Whether the counters answer now, and how fast (absent: they live in this process). */
-  check?(): Promise<{ ok: boolean; ms: number }>;
+  /** Whether the counters answer now (absent: they live in this process). */
+  check?(): Promise<boolean>;
 }
 
 export const memoryBackend: RateLimitBackend = { store: () => undefined };
@@ -44,18 +44,15 @@ export function redisBackend(client: RedisClientType, logger?: Logger, commandTi
         new RedisStore({ prefix: `song-nexus:rl:${prefix}:`, sendCommand: (...args: string[]) => send(args) as Promise<never> }),
         whenDown,
       ),
-    async check() {
-      const started = performance.now();
-      // Asked directly (not through the pause), so readiness sees a recovery at once.
-      const ok = await Promise.race([
+    // Asked directly (not through the pause), so readiness sees a recovery at once; readiness times it.
+    check: () =>
+      Promise.race([
         client.ping().then(
           () => true,
           () => false,
         ),
         new Promise<false>((resolve) => setTimeout(() => resolve(false), commandTimeoutMs).unref()),
-      ]);
-      return { ok, ms: Math.round((performance.now() - started) * 10) / 10 };
-    },
+      ]),
   };
 }
 

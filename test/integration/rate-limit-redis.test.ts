@@ -1,26 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createClient, type RedisClientType } from 'redis';
 import request from 'supertest';
 import { redisBackend } from '../../server/middleware/rate-limit';
 import { testConfig, testApp } from '../support/app';
 import { useTestDatabase } from '../support/db';
-import { toolAvailable } from '../support/require-tool';
+import { haveRedis, spawnRedis } from '../support/redis';
 import { freePort } from '../support/server-process';
 
-const REDIS = '/usr/bin/redis-server';
-const haveRedis = toolAvailable(REDIS, 'apt-get install redis-server');
 const db = useTestDatabase();
 
 // A real Redis server, started for this file only.
-(haveRedis ? describe : describe.skip)('rate limits with REDIS_URL (shared by several app servers)', () => {
+(haveRedis() ? describe : describe.skip)('rate limits with REDIS_URL (shared by several app servers)', () => {
   let redisProcess: ChildProcess;
   let client: RedisClientType;
 
   beforeAll(async () => {
     const port = await freePort();
-    redisProcess = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    redisProcess = spawnRedis(port);
     client = createClient({ url: `redis://127.0.0.1:${port}` });
     client.on('error', () => undefined);
     for (let i = 0; ; i++) {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { RedisClientType } from 'redis';
 import request from 'supertest';
 import { createLogger } from '../../lib/logger';
@@ -6,7 +6,7 @@ import { connectRedis } from '../../server/compose';
 import { redisBackend } from '../../server/middleware/rate-limit';
 import { outbox, testApp } from '../support/app';
 import { useTestDatabase } from '../support/db';
-import { toolAvailable } from '../support/require-tool';
+import { haveRedis, spawnRedis } from '../support/redis';
 import { freePort } from '../support/server-process';
 import { until } from '../support/until';
 
@@ -18,18 +18,16 @@ import { until } from '../support/until';
  * /readyz says what is down, and everything recovers when Redis returns.
  */
 
-const REDIS = '/usr/bin/redis-server';
-const haveRedis = toolAvailable(REDIS, 'apt-get install redis-server');
 const db = useTestDatabase();
 
-(haveRedis ? describe : describe.skip)('Redis outages', () => {
+(haveRedis() ? describe : describe.skip)('Redis outages', () => {
   let port: number;
   let redis: ChildProcess;
   let client: RedisClientType;
   let app: ReturnType<typeof testApp>;
 
   const startRedis = async () => {
-    redis = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawnRedis(port);
     await until(() => client === undefined || client.isReady, 'Redis to accept the client', 10_000);
   };
 

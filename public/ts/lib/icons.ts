@@ -26,13 +26,13 @@ export function icon(name: IconName): SVGSVGElement {
   svg.classList.add('icon-svg');
   const path = document.createElementNS(SVG, 'path');
   path.setAttribute('d', PATHS[name]);
-  // The volume's waves are strokes; the rest are filled shapes.
+  path.setAttribute('fill', 'currentColor');
+  // The volume's waves are strokes too.
   if (name === 'volume') {
-    path.setAttribute('fill', 'currentColor');
     path.setAttribute('stroke', 'currentColor');
     path.setAttribute('stroke-width', '1.6');
     path.setAttribute('stroke-linecap', 'round');
-  } else path.setAttribute('fill', 'currentColor');
+  }
   svg.append(path);
   return svg;
 }
