@@ -355,3 +355,15 @@ export interface ApiEarnings {
   }[];
   months: { month: string; currency: string; net: string }[];
 }
+
+/** One row of the audit trail (GET /api/admin/audit). */
+export interface ApiAuditEntry {
+  id: number;
+  at: string;
+  /** `user` with its id; `cli` (an operator's script), `provider` (PayPal), `system` (a scheduled job) without. */
+  actor: { kind: 'user' | 'cli' | 'provider' | 'system'; userId: number | null };
+  /** `family.verb`: user.deactivated, order.refunded, theme.saved, … */
+  action: string;
+  target: { type: string; id: string | null };
+  changes: Record<string, unknown>;
+}

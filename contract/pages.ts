@@ -25,6 +25,7 @@ export const APP_PAGES = [
   '/admin/users',
   '/admin/orders',
   '/admin/money',
+  '/admin/audit',
   '/payouts/confirm',
 ] as const;
 

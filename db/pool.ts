@@ -117,6 +117,11 @@ export function createPool(options: PoolOptions): pg.Pool {
   // the pool; without a listener that would crash the process. The next query
   // simply gets a fresh connection.
   pool.on('error', () => undefined);
+  // A client that loses its server while checked out (a backend terminated
+  // mid-transaction) emits 'error' on itself, where the pool listens only
+  // while it is idle: the statement in flight fails with the cause, the
+  // client is destroyed when released, and the process carries on.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

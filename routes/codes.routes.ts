@@ -21,17 +21,13 @@ import { addFreeToLibrary } from '../services/pricing/library.service';
 import { price } from './catalog-fields';
 import type { RouteDeps } from './deps';
 import { presentPage, requestedPage } from './pagination';
-import { idParam } from './request';
+import { idParam, instantField } from './request';
 
 const dbId = z.number().int().positive().max(2_147_483_647);
 const itemBody = z.object({ kind: z.enum(['track', 'release']), id: dbId }).strict();
 const redeemBody = z.object({ code: z.string().trim().min(1).max(40) }).strict();
 const countBody = z.object({ count: z.number().int().min(1).max(MAX_CODES_PER_BATCH) }).strict();
-const instant = z.iso
-  .datetime({ offset: true })
-  .transform((v) => new Date(v))
-  .nullable()
-  .optional();
+const instant = instantField.nullable().optional();
 const discountBody = z
   .object({
     code: z

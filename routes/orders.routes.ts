@@ -14,20 +14,14 @@ import type { RouteDeps } from './deps';
 import { listJobCounts } from '../services/jobs/jobs.service';
 import { parseInput } from '../lib/errors';
 import { presentOrder, presentOrderForAdmin, presentPurchase } from './order.presenter';
-import { idParam, idString } from './request';
+import { idParam, idString, instantField } from './request';
 
 const pageQuery = z.object(pageFields);
 const adminQuery = pageQuery.extend({
   status: z.enum(['CREATED', 'PENDING', 'COMPLETED', 'FAILED', 'REFUNDED']).optional(),
   user: idString.optional(),
-  from: z.iso
-    .datetime({ offset: true })
-    .transform((v) => new Date(v))
-    .optional(),
-  to: z.iso
-    .datetime({ offset: true })
-    .transform((v) => new Date(v))
-    .optional(),
+  from: instantField.optional(),
+  to: instantField.optional(),
 });
 
 /** Buyers' orders and purchases; admins' order list and refunds. */

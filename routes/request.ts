@@ -23,3 +23,6 @@ export const idParam = (req: Request): number => parseInput(idParams, req.params
 
 /** An address as typed: trimmed, at most 254 characters, of email form. */
 export const emailField = z.string().trim().max(254).pipe(z.email());
+
+/** A moment as ISO 8601 with an offset (`2026-12-06T10:00:00Z`), as a Date. */
+export const instantField = z.iso.datetime({ offset: true }).transform((v) => new Date(v));

@@ -2,6 +2,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { CATALOG_WRITE_PATHS, flushOnWrite, PURCHASE_WRITE_PATHS } from './middleware/flush-on-write';
 import { adminUsersRoutes } from '../routes/admin-users.routes';
+import { auditRoutes } from '../routes/audit.routes';
 import { authRoutes } from '../routes/auth.routes';
 import { healthRoutes } from '../routes/health.routes';
 import { meRoutes } from '../routes/me.routes';
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(authRoutes(services, rateLimits));
   app.use(meRoutes(services));
   app.use(adminUsersRoutes(services));
+  app.use(auditRoutes(services));
   app.use(themeRoutes(services));
   app.use(releaseDownloadRoutes(services));
   app.use(releaseExtrasRoutes(services));

@@ -14,6 +14,7 @@ import {
 } from '../db/repos/users.repo';
 import { fail, forbidden, userNotFound } from '../lib/errors';
 import { requireRole, requireSignedIn, type Actor } from './actor';
+import { recordAudit, type AuditBy } from './audit.service';
 import type { ServiceDeps } from './deps';
 
 /**
@@ -68,9 +69,13 @@ export async function becomeArtist(deps: ServiceDeps, actor: Actor | undefined, 
     throw fail('artist_signup_closed', { message: 'Only an admin can make an account an artist on this store.' });
   }
   const role: Role = me.role === 'admin' ? 'admin' : 'artist';
-  const user = await updateUser(deps.db, me.userId, { role, displayName });
-  if (!user) throw userNotFound();
-  return user;
+  return withTransaction(deps.db, async (tx) => {
+    const before = await findUserById(tx, me.userId);
+    const user = await updateUser(tx, me.userId, { role, displayName });
+    if (!before || !user) throw userNotFound();
+    await auditUserChange(tx, me, before, user);
+    return user;
+  });
 }
 
 export interface UserListQuery extends Page {
@@ -90,18 +95,14 @@ export async function listUsers(
  * Changes a user's role or active flag, refusing to leave the store without
  * an active admin. Deactivation ends all of the user's sessions at once.
  * Runs inside the caller's transaction: it locks the active admins' rows so
- * that two concurrent demotions cannot both succeed.
+ * that two concurrent demotions cannot both succeed. Each real change is
+ * written to the audit trail in the same transaction.
  */
-export async function changeUser(
-  db: Tx,
-  targetId: number,
-  changes: { role?: Role; isActive?: boolean },
-  byAdminId?: number,
-): Promise<User> {
+export async function changeUser(db: Tx, targetId: number, changes: { role?: Role; isActive?: boolean }, by: AuditBy): Promise<User> {
   const admins = await lockActiveAdmins(db);
   // The acting admin may have been demoted by a transaction that committed
   // after their session was read: check again under the lock.
-  if (byAdminId !== undefined && !admins.includes(byAdminId)) throw forbidden();
+  if (typeof by !== 'string' && !admins.includes(by.userId)) throw forbidden();
   const target = await findUserById(db, targetId);
   if (!target) throw userNotFound();
   const losesAdmin =
@@ -111,7 +112,14 @@ export async function changeUser(
   }
   const user = (await updateUser(db, targetId, changes))!;
   if (changes.isActive === false) await deleteSessionsOfUser(db, targetId);
+  await auditUserChange(db, by, target, user);
   return user;
+}
+
+async function auditUserChange(tx: Tx, by: AuditBy, before: User, after: User): Promise<void> {
+  const target = { type: 'user', id: after.id };
+  if (before.role !== after.role) await recordAudit(tx, by, 'user.role_changed', target, { from: before.role, to: after.role });
+  if (before.isActive !== after.isActive) await recordAudit(tx, by, after.isActive ? 'user.activated' : 'user.deactivated', target);
 }
 
 /** Admin route: change another user's role or active flag. */
@@ -122,7 +130,7 @@ export async function updateUserAsAdmin(
   changes: { role?: Role; isActive?: boolean },
 ): Promise<User> {
   const admin = requireRole(actor, 'admin');
-  return withTransaction(deps.db, (tx) => changeUser(tx, targetId, changes, admin.userId));
+  return withTransaction(deps.db, (tx) => changeUser(tx, targetId, changes, admin));
 }
 
 /** CLI (first admin, recovery): gives an address a role, creating the account if needed. */
@@ -130,7 +138,7 @@ export async function grantRole(db: ServiceDeps['db'], rawEmail: string, role: R
   const email = normaliseEmail(rawEmail);
   return withTransaction(db, async (tx) => {
     const user = await findOrCreateAccount(tx, email);
-    return changeUser(tx, user.id, { role, isActive: true });
+    return changeUser(tx, user.id, { role, isActive: true }, 'cli');
   });
 }
 

@@ -10,6 +10,7 @@ import { currentUser, isAdmin, isArtist, loadSession, onSessionChange } from './
 import { mountPlayer } from './player.js';
 import { accountView, signInView } from './views/account.js';
 import { adminMoneyView } from './views/admin-money.js';
+import { auditView } from './views/admin-audit.js';
 import { payoutConfirmView } from './views/payouts.js';
 import { ordersView, usersView } from './views/admin.js';
 import { themeEditorView } from './views/admin-theme.js';
@@ -116,6 +117,7 @@ const VIEWS: Record<AppPage, View> = {
   '/admin/users': usersView,
   '/admin/orders': ordersView,
   '/admin/money': adminMoneyView,
+  '/admin/audit': auditView,
   '/payouts/confirm': payoutConfirmView,
 };
 for (const page of APP_PAGES) route(page, VIEWS[page]);

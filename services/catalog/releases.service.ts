@@ -21,6 +21,7 @@ import { findUserById } from '../../db/repos/users.repo';
 import { fail, releaseNotFound, userNotFound } from '../../lib/errors';
 import type { Page } from '../../lib/page';
 import { managementScope, mayManageTrack, requireRole, type Actor } from '../actor';
+import { recordAudit } from '../audit.service';
 import type { ServiceDeps } from '../deps';
 import { publicName } from '../users.service';
 import { slugOf } from './artist-profile.service';
@@ -215,5 +216,6 @@ export async function deleteManagedRelease(deps: ServiceDeps, actor: Actor | und
     if (release.isDeleted) return;
     await updateRelease(tx, id, { isDeleted: true, deletedAt: deps.clock(), isPublished: false, publishAt: null });
     await setReleaseTracksPublished(tx, id, false);
+    await recordAudit(tx, me, 'release.deleted', { type: 'release', id });
   });
 }

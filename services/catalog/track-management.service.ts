@@ -3,6 +3,7 @@ import { withTransaction } from '../../db/pool';
 import { findTrackById, listTracksForManagement, lockTrack, updateTrack, type Track, type TrackChanges } from '../../db/repos/tracks.repo';
 
 import { managementScope, mayManageTrack, requireRole, type Actor } from '../actor';
+import { recordAudit } from '../audit.service';
 import type { AudioFormat } from '../audio/audio-sniff';
 import type { ServiceDeps } from '../deps';
 import { refreshReleaseSummary } from '../../db/repos/releases.repo';
@@ -136,6 +137,7 @@ export async function deleteManagedTrack(deps: ServiceDeps, actor: Actor | undef
       previewSizeBytes: null,
     });
     if (track.releaseId !== null) await refreshReleaseSummary(tx, [track.releaseId]);
+    await recordAudit(tx, me, 'track.deleted', { type: 'track', id });
     return track.previewFilename;
   });
   if (preview) await deps.storage.remove(preview);

@@ -1,6 +1,8 @@
 import { findOrder, type Order } from '../../db/repos/orders.repo';
 import { fail, orderNotFound } from '../../lib/errors';
+import { withTransaction } from '../../db/pool';
 import { requireRole, type Actor } from '../actor';
+import { recordAudit } from '../audit.service';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
 import { settleRefund } from './settlement';
@@ -16,7 +18,7 @@ export async function refundOrder(
   actor: Actor | undefined,
   orderId: number,
 ): Promise<{ order: Order; refund: 'completed' | 'pending' }> {
-  requireRole(actor, 'admin');
+  const admin = requireRole(actor, 'admin');
   const order = await findOrder(deps.db, orderId);
   if (!order) throw orderNotFound();
   if (order.status === 'REFUNDED') return { order, refund: 'completed' };
@@ -24,6 +26,11 @@ export async function refundOrder(
     throw fail('order_not_refundable', { message: `Only completed orders can be refunded; this one is ${order.status}.` });
   const captureId = order.transactionId;
   const result = await callProvider(() => deps.payments.refundCapture(captureId, `song-nexus-refund-${order.id}`));
-  if (result.status === 'PENDING') return { order, refund: 'pending' };
-  return { order: await settleRefund(deps, order.id, result), refund: 'completed' };
+  if (result.status === 'PENDING') {
+    await withTransaction(deps.db, (tx) =>
+      recordAudit(tx, admin, 'order.refund_requested', { type: 'order', id: order.id }, { refundId: result.refundId ?? null }),
+    );
+    return { order, refund: 'pending' };
+  }
+  return { order: await settleRefund(deps, order.id, { ...result, by: admin }), refund: 'completed' };
 }

@@ -10,6 +10,7 @@ import type { GatewayOrder } from '../payments/payment-gateway';
 import { decideSettlement, isOpen } from './settlement-decision';
 import { orderNotFound } from '../../lib/errors';
 import { recordRefund, recordSale, type RecordedSale } from '../ledger/ledger.service';
+import { recordAudit, type AuditBy } from '../audit.service';
 
 /**
  * The only place an order changes status after it was created. Every change
@@ -113,7 +114,7 @@ const queueOrderMail = (deps: Pick<ServiceDeps, 'jobs'>, orderId: number, event:
 export async function settleRefund(
   deps: CompletingDeps,
   orderId: number,
-  refund: { refundId?: string; feeReturnedMinor?: number } = {},
+  refund: { by: AuditBy; refundId?: string; feeReturnedMinor?: number; reversal?: boolean },
 ): Promise<Order> {
   let notify = false;
   const settled = await underLock(deps, orderId, async (order, tx) => {
@@ -123,6 +124,16 @@ export async function settleRefund(
     const refunded = await updateOrder(tx, order.id, { status: 'REFUNDED', refundedAt: now });
     await revokeOrderPurchases(tx, order.id, now);
     if (order.giftEmail) await revokeGift(tx, order.id, now);
+    await recordAudit(
+      tx,
+      refund.by,
+      refund.reversal ? 'order.reversed' : 'order.refunded',
+      { type: 'order', id: order.id },
+      {
+        from: order.status,
+        refundId: refund.refundId ?? null,
+      },
+    );
     notify = order.status === 'COMPLETED';
     return refunded;
   });

@@ -94,13 +94,14 @@ async function apply(deps: Deps, event: PaypalEvent): Promise<void> {
     case 'PAYMENT.CAPTURE.REFUNDED': {
       const fee = event.resource.seller_payable_breakdown?.paypal_fee;
       await settleRefund(deps, order.id, {
+        by: 'provider',
         refundId: event.resource.id,
         feeReturnedMinor: fee && parseMinor(fee.value, fee.currency_code),
       });
       return;
     }
     case 'PAYMENT.CAPTURE.REVERSED': // a chargeback: PayPal keeps its fee
-      await settleRefund(deps, order.id);
+      await settleRefund(deps, order.id, { by: 'provider', reversal: true });
       return;
   }
 }

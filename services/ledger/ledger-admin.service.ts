@@ -1,7 +1,9 @@
+import { withTransaction } from '../../db/pool';
 import { insertTaxRate, listTaxRates, setPlatformFeeBp, type TaxRate } from '../../db/repos/ledger.repo';
 import { saleMailOf, setSaleMail } from '../../db/repos/sent-mail.repo';
 import { fail } from '../../lib/errors';
 import { requireRole, type Actor } from '../actor';
+import { recordAudit } from '../audit.service';
 import type { ServiceDeps } from '../deps';
 
 /** What admins set for the ledger: one artist's platform fee, and the VAT rates (added from a date, never changed). */
@@ -28,8 +30,11 @@ export async function addTaxRate(
   const me = requireRole(actor, 'admin');
   if (rate.validFrom < deps.clock().toISOString().slice(0, 10))
     throw fail('invalid_value', { message: 'A rate applies from today or a later day; past sales keep the rate they were recorded with.' });
-  if (!(await insertTaxRate(deps.db, { ...rate, createdBy: me.userId })))
-    throw fail('already_exists', { message: `${rate.country} has a rate from ${rate.validFrom} already.` });
+  await withTransaction(deps.db, async (tx) => {
+    if (!(await insertTaxRate(tx, { ...rate, createdBy: me.userId })))
+      throw fail('already_exists', { message: `${rate.country} has a rate from ${rate.validFrom} already.` });
+    await recordAudit(tx, me, 'tax_rate.added', { type: 'tax_rate', id: rate.country }, { rateBp: rate.rateBp, validFrom: rate.validFrom });
+  });
 }
 
 /** GET/PUT /api/artist/mail-settings: how an artist hears of sales — a mail per order, a daily digest, or none. */

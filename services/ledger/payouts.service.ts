@@ -16,6 +16,7 @@ import {
 } from '../../db/repos/payouts.repo';
 import { addDays } from '../../lib/clock';
 import { requireRole, type Actor } from '../actor';
+import { recordAudit } from '../audit.service';
 import type { ServiceDeps } from '../deps';
 import { callProvider } from '../payments/gateway-errors';
 import { sendPayoutNotice } from './money-mail.service';
@@ -60,10 +61,20 @@ export async function runPayouts(deps: Deps, actor: Actor | undefined, options: 
     );
     if (payable.length === 0) return { batch: null, created: false };
     const items = payable.map((b) => ({ artistUserId: b.artistUserId, paypalEmail: b.paypalEmail!, amountMinor: b.availableMinor }));
-    return {
-      batch: await insertBatch(tx, { senderBatchId, currency: currency.code, createdBy: me?.userId ?? null }, items),
-      created: true,
-    };
+    const batch = await insertBatch(tx, { senderBatchId, currency: currency.code, createdBy: me?.userId ?? null }, items);
+    await recordAudit(
+      tx,
+      me ?? 'cli',
+      'payouts.batch_created',
+      { type: 'payout_batch', id: batch.id },
+      {
+        senderBatchId,
+        items: items.length,
+        totalMinor: items.reduce((sum, i) => sum + i.amountMinor, 0),
+        currency: currency.code,
+      },
+    );
+    return { batch, created: true };
   });
   if (!recorded.batch) return { batch: null, items: 0, created: false };
   await sendAndRead(deps, recorded.batch);

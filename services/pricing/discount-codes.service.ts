@@ -15,7 +15,8 @@ import { findTracksByIds } from '../../db/repos/tracks.repo';
 import { fail } from '../../lib/errors';
 import { formatMinor, toMinor } from '../../lib/money';
 import type { Page } from '../../lib/page';
-import { managementScope, requireRole, type Actor } from '../actor';
+import { managementScope, requireRole, requireSignedIn, type Actor } from '../actor';
+import { recordAudit } from '../audit.service';
 import type { ServiceDeps } from '../deps';
 import type { Discount } from './line-price';
 import { typedAmount } from './offer';
@@ -68,8 +69,8 @@ export async function createDiscountCode(deps: Deps, actor: Actor | undefined, i
   ];
   if (foreign.length) throw fail('invalid_value', { message: 'A code can name only your own items.', details: { items: foreign } });
   try {
-    return await withTransaction(deps.db, (tx) =>
-      insertDiscountCode(tx, {
+    return await withTransaction(deps.db, async (tx) => {
+      const created = await insertDiscountCode(tx, {
         code: input.code.toUpperCase(),
         artistUserId,
         createdBy: me.userId,
@@ -80,8 +81,21 @@ export async function createDiscountCode(deps: Deps, actor: Actor | undefined, i
         maxRedemptions: input.maxRedemptions ?? null,
         trackIds,
         releaseIds,
-      }),
-    );
+      });
+      await recordAudit(
+        tx,
+        me,
+        'discount_code.created',
+        { type: 'discount_code', id: created.id },
+        {
+          percentOff: created.percentOff,
+          amountOff: created.amountOff,
+          tracks: trackIds,
+          releases: releaseIds,
+        },
+      );
+      return created;
+    });
   } catch (err) {
     if ((err as { code?: string }).code === '23505') throw fail('code_taken');
     throw err;
@@ -99,9 +113,13 @@ export function listMyDiscountCodes(deps: Deps, actor: Actor | undefined, page: 
 /** Switches a code off for good (orders already holding it keep their discount). */
 export async function disableMyDiscountCode(deps: Deps, actor: Actor | undefined, id: number): Promise<DiscountCode> {
   const scope = managementScope(actor);
+  const me = requireSignedIn(actor);
   const code = await findDiscountCodeById(deps.db, id);
   if (!code || (scope !== undefined && code.artistUserId !== scope)) throw fail('discount_code_invalid');
-  await disableDiscountCode(deps.db, id, deps.clock());
+  await withTransaction(deps.db, async (tx) => {
+    await disableDiscountCode(tx, id, deps.clock());
+    await recordAudit(tx, me, 'discount_code.disabled', { type: 'discount_code', id });
+  });
   return (await findDiscountCodeById(deps.db, id))!;
 }
 

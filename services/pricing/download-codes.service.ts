@@ -13,6 +13,7 @@ import { findReleaseById, findTracksOfReleases } from '../../db/repos/releases.r
 import { findTrackById } from '../../db/repos/tracks.repo';
 import { fail, releaseNotFound, trackNotFound } from '../../lib/errors';
 import { mayManageTrack, requireRole, requireSignedIn, type Actor } from '../actor';
+import { recordAudit } from '../audit.service';
 import type { ServiceDeps } from '../deps';
 import { codeHash, newCode, normaliseCode, sealerFor } from './code-words';
 
@@ -57,17 +58,19 @@ export async function createDownloadCodes(deps: Deps, actor: Actor | undefined, 
   const owner = await managedItem(deps, me, item);
   const codes = Array.from({ length: count }, newCode);
   const sealer = sealerFor(deps.db);
-  const rows = await insertDownloadCodes(
-    deps.db,
-    await Promise.all(
-      codes.map(async (code) => ({
-        codeHash: codeHash(normaliseCode(code)!),
-        codeSealed: await sealer.seal(code),
-        artistUserId: owner.artistUserId,
-        ...itemColumns(item),
-      })),
-    ),
+  const sealed = await Promise.all(
+    codes.map(async (code) => ({
+      codeHash: codeHash(normaliseCode(code)!),
+      codeSealed: await sealer.seal(code),
+      artistUserId: owner.artistUserId,
+      ...itemColumns(item),
+    })),
   );
+  const rows = await withTransaction(deps.db, async (tx) => {
+    const inserted = await insertDownloadCodes(tx, sealed);
+    await recordAudit(tx, me, 'download_codes.created', { type: item.kind, id: item.id }, { count, firstCodeId: inserted[0]!.id });
+    return inserted;
+  });
   return rows.map((row, i) => ({ ...issued(row), code: codes[i]! }));
 }
 
@@ -87,7 +90,11 @@ export async function disableMyDownloadCode(deps: Deps, actor: Actor | undefined
   const me = requireRole(actor, 'artist', 'admin');
   const code = await findDownloadCode(deps.db, id);
   if (!code || code.orderId !== null || !mayManageTrack(me, code)) throw fail('download_code_invalid');
-  if (code.redeemedAt === null) await disableDownloadCode(deps.db, id, deps.clock());
+  if (code.redeemedAt !== null) return;
+  await withTransaction(deps.db, async (tx) => {
+    await disableDownloadCode(tx, id, deps.clock());
+    await recordAudit(tx, me, 'download_code.disabled', { type: 'download_code', id });
+  });
 }
 
 export interface Redemption {

@@ -12,6 +12,7 @@ import {
 import { findUserById } from '../../db/repos/users.repo';
 import { fail } from '../../lib/errors';
 import { requireRole, type Actor } from '../actor';
+import { recordAudit } from '../audit.service';
 import type { ServiceDeps } from '../deps';
 import { sniffImage } from '../images/image-sniff';
 import { columnOf, contrastReport, renderThemeCss, TOKEN_NAMES, validateTokens, type Tokens } from './design-tokens';
@@ -81,7 +82,15 @@ export async function saveTheme(
       throw fail('theme_changed');
     }
     const tokens = { ...toTheme(current).tokens, ...changes };
-    return toTheme(await insertActiveTheme(tx, toValues(tokens), { updatedBy, basedOnId: null }));
+    const saved = toTheme(await insertActiveTheme(tx, toValues(tokens), { updatedBy, basedOnId: null }));
+    await recordAudit(
+      tx,
+      admin,
+      'theme.saved',
+      { type: 'theme', id: saved.id },
+      { previous: current.id, tokens: Object.keys(changes).sort() },
+    );
+    return saved;
   });
   return { theme, contrast: contrastReport(theme.tokens) };
 }
@@ -97,10 +106,18 @@ export async function activateTheme(deps: ServiceDeps, actor: Actor | undefined,
   const admin = requireRole(actor, 'admin');
   const updatedBy = await editorName(deps, admin);
   return withTransaction(deps.db, async (tx) => {
-    await findActiveTheme(tx, { lock: true });
+    const current = await findActiveTheme(tx, { lock: true });
     const earlier = await findThemeById(tx, id);
     if (!earlier) throw fail('theme_not_found', { message: 'No theme with this id.' });
-    return toTheme(await insertActiveTheme(tx, earlier.values, { updatedBy, basedOnId: earlier.id }));
+    const activated = toTheme(await insertActiveTheme(tx, earlier.values, { updatedBy, basedOnId: earlier.id }));
+    await recordAudit(
+      tx,
+      admin,
+      'theme.rolled_back',
+      { type: 'theme', id: activated.id },
+      { previous: current?.id ?? null, copyOf: earlier.id },
+    );
+    return activated;
   });
 }
 

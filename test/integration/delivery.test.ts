@@ -214,6 +214,10 @@ describe.each(MODES)('DELIVERY=%s', (mode, start) => {
     const after = await get(stream, { cookie: buyer.cookie });
     expect([after.status, after.body.equals(preview)]).toEqual([200, true]);
     expect((await get(`/api/tracks/${track.id}/download`, { cookie: buyer.cookie })).status).toBe(403);
+    const { rows: audit } = await db.pool.query(`SELECT actor_kind, action FROM audit_log WHERE target_type = 'order' AND target_id = $1`, [
+      String(orderId),
+    ]);
+    expect(audit).toEqual([{ actor_kind: 'provider', action: 'order.reversed' }]);
   });
 
   test('a listener who has not bought gets the preview and never a byte past it, on every audio route', async () => {

@@ -148,9 +148,16 @@ describe('the ledger', () => {
       buyer_country: 'DE',
     });
     expect(afterRefund.reduce((a, e) => a + e.net, 0)).toBe(0);
-    // Refunding again (a retried click) appends nothing.
+    // Refunding again (a retried click) appends nothing, to the ledger or to the audit trail.
     await shop.call('POST', `/api/admin/orders/${bought.DE}/refund`, { cookie: admin.cookie });
     expect(await entries(bought.DE!)).toHaveLength(2);
+    const { rows: audit } = await db.pool.query(
+      `SELECT actor_user_id, action, changes FROM audit_log WHERE target_type = 'order' AND target_id = $1`,
+      [String(bought.DE)],
+    );
+    expect(audit).toEqual([
+      { actor_user_id: admin.user.id, action: 'order.refunded', changes: { from: 'COMPLETED', refundId: expect.any(String) } },
+    ]);
     const balance = (await shop.call('GET', '/api/artist/earnings', { cookie: artist.cookie })).body.balances[0];
     expect([balance.pending, balance.refunds]).toEqual(['6.80', 1]);
     const { rows: sum } = await db.pool.query('SELECT sum(artist_net_minor)::int AS n FROM ledger_entries WHERE artist_user_id = $1', [

@@ -65,6 +65,14 @@ describe('payouts', () => {
     const again = await shop.call('POST', '/api/admin/payouts/run', { cookie: admin.cookie });
     expect([again.body.created, again.body.batch.id]).toEqual([false, run.body.batch.id]);
     expect(batchesSent(shop)).toHaveLength(1);
+    const { rows: audit } = await db.pool.query(`SELECT actor_user_id, action, changes FROM audit_log WHERE target_type = 'payout_batch'`);
+    expect(audit).toEqual([
+      {
+        actor_user_id: admin.user.id,
+        action: 'payouts.batch_created',
+        changes: { senderBatchId: run.body.batch.senderBatchId, items: 2, totalMinor: 1660, currency: 'EUR' },
+      },
+    ]);
 
     const list = await shop.call('GET', '/api/admin/payouts', { cookie: admin.cookie });
     expect(

@@ -240,6 +240,21 @@ describe('theme API', () => {
     expect(history.body.themes.filter((t: { isActive: boolean }) => t.isActive)).toHaveLength(1);
     expect(history.body.total).toBeGreaterThanOrEqual(3);
     await request(app).post('/api/admin/design-system/999999/activate').set('Cookie', admin.cookie).expect(404);
+
+    // Both changes are in the audit trail, with the admin and what changed.
+    const { rows: audit } = await db.pool.query(
+      `SELECT action, target_id, changes FROM audit_log WHERE actor_user_id = $1 AND target_type = 'theme' ORDER BY id`,
+      [admin.user.id],
+    );
+    const saved = history.body.themes[1].id;
+    expect(audit).toEqual([
+      {
+        action: 'theme.saved',
+        target_id: String(saved),
+        changes: { previous: before.theme.id, tokens: ['colorPrimary', 'fontFamilyBase', 'logoUrl'] },
+      },
+      { action: 'theme.rolled_back', target_id: String(rolledBack.body.theme.id), changes: { previous: saved, copyOf: before.theme.id } },
+    ]);
   });
 
   it('answers 401 to anonymous callers and 403 to listeners and artists on every admin route', async () => {

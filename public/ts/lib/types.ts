@@ -14,6 +14,7 @@ export type {
   ApiRelease as Release,
   ApiManagedRelease as ManagedRelease,
   ApiArtist as Artist,
+  ApiAuditEntry as AuditEntry,
 } from '../contract/api.js';
 
 /**

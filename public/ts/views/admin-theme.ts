@@ -259,5 +259,6 @@ export function adminNav(): HTMLElement {
     h('a', { href: '/admin/users' }, 'Users'),
     h('a', { href: '/admin/orders' }, 'Orders'),
     h('a', { href: '/admin/money' }, 'Money'),
+    h('a', { href: '/admin/audit' }, 'Audit log'),
   );
 }
