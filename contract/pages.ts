@@ -12,6 +12,7 @@ export const APP_PAGES = [
   '/artists/:id',
   '/signin',
   '/account',
+  '/account/email',
   '/cart',
   '/checkout/result',
   '/library',

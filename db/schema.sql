@@ -56,7 +56,10 @@ CREATE TABLE users (
     platform_fee_bp INTEGER CHECK (platform_fee_bp BETWEEN 0 AND 10000),
     -- Departure (0016): how an artist hears of sales — a mail for each
     -- order, a daily digest, or none.
-    sale_mail VARCHAR(10) NOT NULL DEFAULT 'each' CHECK (sale_mail IN ('each', 'daily', 'off'))
+    sale_mail VARCHAR(10) NOT NULL DEFAULT 'each' CHECK (sale_mail IN ('each', 'daily', 'off')),
+    -- Departure (0023): when the account was erased; the row stays for the
+    -- orders, ledger and audit rows that point at it, with nothing personal left.
+    erased_at TIMESTAMPTZ
 );
 
 CREATE INDEX idx_users_email ON users (email);
@@ -993,6 +996,17 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at_idx ON audit_log (at DESC, id DESC);
 CREATE INDEX audit_log_actor_idx ON audit_log (actor_user_id, at DESC);
 CREATE INDEX audit_log_action_idx ON audit_log (action, at DESC);
+
+-- Email changes (new, 0023) ---------------------------------------------------
+-- Departure: a change of sign-in address waiting for the link mailed to the
+-- new address (token as SHA-256; one pending change per account).
+CREATE TABLE email_changes (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    new_email VARCHAR(255) NOT NULL,
+    token_hash CHAR(64) UNIQUE NOT NULL CHECK (token_hash ~ '^[0-9a-f]{64}$'),
+    expires_at TIMESTAMPTZ NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
 
 -- Departure (0008): secrets the app servers share, made by the database so
 -- every server signs and checks with the same key without configuration.

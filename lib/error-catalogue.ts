@@ -52,6 +52,12 @@ export const ERROR_CATALOGUE = {
   user_not_found: { status: 404, message: 'No such user.' },
   passkey_not_found: { status: 404, message: 'No such passkey.' },
   last_admin: { status: 409, message: 'The store must keep at least one active admin.' },
+  artist_erasure_by_admin: {
+    status: 403,
+    message: 'An artist account is deleted by an admin (the catalogue and earnings need settling first). Write to the store.',
+  },
+  email_link_invalid: { status: 400, message: 'This link to confirm a new address is not valid or has expired. Ask for a new one.' },
+  email_taken: { status: 409, message: 'Another account signs in with this address.' },
   // Catalogue and studio
   track_not_found: { status: 404, message: 'No such track.' },
   artist_not_found: { status: 404, message: 'No such artist.' },

@@ -6,6 +6,7 @@ import { auditRoutes } from '../routes/audit.routes';
 import { authRoutes } from '../routes/auth.routes';
 import { healthRoutes } from '../routes/health.routes';
 import { meRoutes } from '../routes/me.routes';
+import { accountRoutes } from '../routes/account.routes';
 import { pageRoutes } from '../routes/pages.routes';
 import { themeRoutes } from '../routes/theme.routes';
 import { artistReleaseRoutes } from '../routes/artist-releases.routes';
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(releaseRoutes(services));
   app.use(authRoutes(services, rateLimits));
   app.use(meRoutes(services));
+  app.use(accountRoutes(services, rateLimits));
   app.use(adminUsersRoutes(services));
   app.use(auditRoutes(services));
   app.use(themeRoutes(services));

@@ -16,10 +16,14 @@ export interface User {
   displayName: string | null;
   /** WebAuthn user handle (base64url), set at the first passkey registration. */
   webauthnUserId: string | null;
+  /** When the account was erased (nothing personal is left on it). */
+  erasedAt: Date | null;
 }
 
 // password_hash and webauthn_credential are never selected: nothing reads them.
-const COLUMNS = camelColumns('id, email, username, role, is_active, created_at, last_login, updated_at, display_name, webauthn_user_id');
+const COLUMNS = camelColumns(
+  'id, email, username, role, is_active, created_at, last_login, updated_at, display_name, webauthn_user_id, erased_at',
+);
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<User | undefined> {
   return firstRow<User>(db, `SELECT ${COLUMNS} FROM users WHERE email = $1`, [email]);

@@ -9,6 +9,7 @@ import { showLogo } from './lib/theme.js';
 import { currentUser, isAdmin, isArtist, loadSession, onSessionChange } from './lib/session.js';
 import { mountPlayer } from './player.js';
 import { accountView, signInView } from './views/account.js';
+import { emailConfirmView } from './views/account-lifecycle.js';
 import { adminMoneyView } from './views/admin-money.js';
 import { auditView } from './views/admin-audit.js';
 import { payoutConfirmView } from './views/payouts.js';
@@ -104,6 +105,7 @@ const VIEWS: Record<AppPage, View> = {
   '/artists/:id': artistView,
   '/signin': signInView,
   '/account': accountView,
+  '/account/email': emailConfirmView,
   '/cart': cartView,
   '/checkout/result': checkoutResultView,
   '/library': libraryView,

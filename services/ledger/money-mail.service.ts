@@ -4,7 +4,7 @@ import { artistsMailedAs } from '../../db/repos/sent-mail.repo';
 import { findUserById } from '../../db/repos/users.repo';
 import { formatMinorIn } from '../../lib/money';
 import type { ServiceDeps } from '../deps';
-import { moneyMail, type Block } from '../mail/money.mail';
+import { blockMail, type Block } from '../mail/block.mail';
 import { sendOnce } from '../mail/send-once';
 
 /**
@@ -58,7 +58,7 @@ export function sendReceipt(deps: Deps, orderId: number): Promise<void> {
         ? { p: `This was a gift: ${order.giftEmail} has been sent the links to claim it.` }
         : { link: { href: `${deps.config.appOrigin}/library`, text: 'Your library (stream and download what you bought)' } },
     ];
-    return moneyMail(buyer.email, `Your Song-Nexus receipt for order #${order.id}`, blocks);
+    return blockMail(buyer.email, `Your Song-Nexus receipt for order #${order.id}`, blocks);
   });
 }
 
@@ -69,7 +69,7 @@ export function sendRefundNotice(deps: Deps, orderId: number): Promise<void> {
     if (!order || order.status !== 'REFUNDED') return undefined;
     const [buyer, entries] = await Promise.all([findUserById(deps.db, order.userId), saleEntriesOf(deps.db, orderId)]);
     if (!buyer) return undefined;
-    return moneyMail(buyer.email, `Your Song-Nexus order #${order.id} was refunded`, [
+    return blockMail(buyer.email, `Your Song-Nexus order #${order.id} was refunded`, [
       { p: `Order #${order.id} (${order.invoiceId}) was refunded to your PayPal account: ${order.amount} ${order.currency}.` },
       ...(entries.length ? [{ rows: itemRows(entries) }] : []),
       { p: 'These items are no longer in your library.' },
@@ -102,7 +102,7 @@ export async function sendSaleNotices(deps: Deps, orderId: number): Promise<void
   for (const artist of await artistsMailedAs(deps.db, 'each', artistIds)) {
     const theirs = entries.filter((e) => e.artistUserId === artist.id);
     await sendOnce(deps, `sale:${orderId}:${artist.id}`, async () =>
-      moneyMail(artist.email, `You sold ${theirs.length === 1 ? `“${theirs[0]!.itemTitle}”` : `${theirs.length} items`} on Song-Nexus`, [
+      blockMail(artist.email, `You sold ${theirs.length === 1 ? `“${theirs[0]!.itemTitle}”` : `${theirs.length} items`} on Song-Nexus`, [
         { p: 'You have a sale:' },
         { rows: artistRows(theirs) },
         { link: { href: `${deps.config.appOrigin}/studio`, text: 'Your earnings in the studio' } },
@@ -120,7 +120,7 @@ export async function sendSalesDigests(deps: Deps): Promise<void> {
     const entries = await ledgerEntriesBetween(deps.db, { from: yesterday, to: today, artistUserId: artist.id });
     if (entries.length === 0) continue;
     await sendOnce(deps, `digest:${artist.id}:${day}`, async () =>
-      moneyMail(artist.email, `Your Song-Nexus sales on ${day}`, [
+      blockMail(artist.email, `Your Song-Nexus sales on ${day}`, [
         {
           p: `${entries.filter((e) => e.entryKind === 'sale').length} sale(s) and ${entries.filter((e) => e.entryKind === 'refund').length} refund(s) on ${day}:`,
         },
@@ -151,7 +151,7 @@ export function sendPayoutNotice(
   return sendOnce(deps, `payout:${item.senderItemId}:${item.status}`, async () => {
     const artist = await findUserById(deps.db, item.artistUserId);
     if (!artist) return undefined;
-    return moneyMail(artist.email, words.subject, [
+    return blockMail(artist.email, words.subject, [
       { p: `Your payout of ${money(item.amountMinor, item.currency)} to ${item.paypalEmail} ${words.p}.` },
       { link: { href: `${deps.config.appOrigin}/studio`, text: 'Your earnings in the studio' } },
     ]);

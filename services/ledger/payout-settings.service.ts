@@ -3,7 +3,7 @@ import { fail } from '../../lib/errors';
 import { requireRole, type Actor } from '../actor';
 import { hashToken, isWellFormedToken, newToken } from '../auth/tokens';
 import type { ServiceDeps } from '../deps';
-import { moneyMail } from '../mail/money.mail';
+import { blockMail } from '../mail/block.mail';
 
 /**
  * Where an artist is paid: a PayPal address, which takes effect only when
@@ -30,7 +30,7 @@ export async function requestPayoutAddress(deps: Deps, actor: Actor | undefined,
   await requestPayoutEmail(deps.db, { artistUserId: me.userId, email, tokenHash: hash, expiresAt });
   const link = `${deps.config.appOrigin}/payouts/confirm#token=${token}`;
   await deps.mailer.send(
-    moneyMail(email, 'Confirm your PayPal address for Song-Nexus payouts', [
+    blockMail(email, 'Confirm your PayPal address for Song-Nexus payouts', [
       {
         p: 'Someone asked for Song-Nexus payouts to be sent to this PayPal address. If that was you, confirm it (the link works once, for a day):',
       },

@@ -5,6 +5,7 @@ import { navigate, returnPath, type View } from '../lib/router.js';
 import { currentUser, setUser, signOut } from '../lib/session.js';
 import type { User } from '../lib/types.js';
 import { passkeysSupported, registerPasskey, signInWithPasskey } from '../lib/webauthn.js';
+import { accountLifecycleSections } from './account-lifecycle.js';
 
 /** Sign in by magic link ("check your mail") or with a passkey. */
 export const signInView: View = async (_params, q) => {
@@ -164,6 +165,7 @@ export const accountView: View = async () => {
     artistSection,
     h('h2', {}, 'Sessions'),
     h('div', { class: 'actions' }, out, everywhere),
+    accountLifecycleSections(user, status),
   );
 };
 

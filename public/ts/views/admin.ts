@@ -42,7 +42,23 @@ export const usersView: View = async (_params, q) => {
     role.addEventListener('change', () => void change(u, { role: role.value as User['role'] }));
     const active = h('input', { type: 'checkbox', checked: u.isActive, 'aria-label': `${u.email} may sign in` });
     active.addEventListener('change', () => void change(u, { isActive: active.checked }));
-    return h('tr', {}, h('td', {}, u.email), h('td', {}, u.displayName ?? u.username), h('td', {}, role), h('td', {}, active));
+    const erase = h('button', { type: 'button', class: 'danger' }, 'Erase');
+    erase.addEventListener('click', async () => {
+      const what =
+        u.role === 'artist' ? ' Their tracks and releases leave the store (buyers keep them); their earnings stay in the ledger.' : '';
+      if (!confirm(`Erase ${u.email} for good? Nothing personal is kept.${what}`)) return;
+      if (await attempt(status, async () => (await api('DELETE', `/api/admin/users/${u.id}`), `${u.email} erased.`)))
+        navigate(window.location.pathname + window.location.search, { replace: true });
+    });
+    return h(
+      'tr',
+      {},
+      h('td', {}, u.email),
+      h('td', {}, u.displayName ?? u.username),
+      h('td', {}, role),
+      h('td', {}, active),
+      h('td', {}, erase),
+    );
   });
   return page(
     'Users',
@@ -60,7 +76,7 @@ export const usersView: View = async (_params, q) => {
         h(
           'tr',
           {},
-          ['Email', 'Name', 'Role', 'Active'].map((c) => h('th', { scope: 'col' }, c)),
+          ['Email', 'Name', 'Role', 'Active', ''].map((c) => h('th', { scope: 'col' }, c)),
         ),
       ),
       h('tbody', {}, rows),

@@ -2,14 +2,14 @@ import { escapeHtml } from '../../lib/html';
 import type { MailMessage } from './mailer';
 
 /**
- * The mail about money — receipts, refund notices, sale notices and
- * digests — built from a few kinds of block, each written once as plain
- * text and as HTML (every value escaped).
+ * Mail built from a few kinds of block — receipts, sale notices, digests,
+ * address confirmations — each written once as plain text and as HTML
+ * (every value escaped).
  */
 
 export type Block = { p: string } | { rows: [string, string][] } | { link: { href: string; text: string } };
 
-export function moneyMail(to: string, subject: string, blocks: Block[]): MailMessage {
+export function blockMail(to: string, subject: string, blocks: Block[]): MailMessage {
   const text = blocks
     .map((b) => {
       if ('p' in b) return b.p;

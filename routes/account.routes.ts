@@ -1,0 +1,73 @@
+import { Router, type Request } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { z } from 'zod';
+import { parseInput } from '../lib/errors';
+import { clearedSessionCookie } from '../server/cookies';
+import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
+import { confirmEmailChange, deleteMyAccount, eraseAccountAsAdmin, exportMyAccount, requestEmailChange } from '../services/account.service';
+import type { RouteDeps } from './deps';
+import { emailField, idParam } from './request';
+
+const deleteBody = z.object({ confirmEmail: z.string().max(254) }).strict();
+const emailBody = z.object({ email: emailField }).strict();
+const confirmBody = z.object({ token: z.string().max(100) }).strict();
+
+/**
+ * A person's account end to end: export, change of address, erasure (their
+ * own, or any by an admin). The address change is rate-limited twice: the
+ * request sends mail, the confirmation redeems a token.
+ */
+export function accountRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
+  const router = Router();
+  const byAccount = (req: Request) => (req.actor ? `user:${req.actor.userId}` : ipKeyGenerator(req.ip ?? ''));
+  const mails = createLimiter(limits, {
+    name: 'email-change',
+    whenDown: 'refuse',
+    windowMs: 60 * 60_000,
+    limit: 5,
+    keyGenerator: byAccount,
+    message: 'Too many address changes. Try again in an hour.',
+  });
+  const guesses = createLimiter(limits, {
+    name: 'email-confirm',
+    whenDown: 'refuse',
+    windowMs: 15 * 60_000,
+    limit: 20,
+    failuresOnly: true,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    message: 'Too many wrong links. Try again in a quarter of an hour.',
+  });
+
+  router.get('/api/me/export', async (req, res) => {
+    const { userId, data } = await exportMyAccount(deps, req.actor);
+    res
+      .set('Cache-Control', 'no-store')
+      .attachment(`song-nexus-account-${userId}.json`)
+      .type('application/json')
+      .send(`${JSON.stringify(data, null, 2)}\n`);
+  });
+
+  router.delete('/api/me', async (req, res) => {
+    const { confirmEmail } = parseInput(deleteBody, req.body, 'body');
+    await deleteMyAccount(deps, req.actor, confirmEmail);
+    res.append('Set-Cookie', clearedSessionCookie(deps.config)).status(204).end();
+  });
+
+  router.post('/api/me/email', mails, async (req, res) => {
+    const { email } = parseInput(emailBody, req.body, 'body');
+    await requestEmailChange(deps, req.actor, email);
+    res.status(202).json({ status: 'confirmation_sent' });
+  });
+
+  router.post('/api/auth/email-change/confirm', guesses, async (req, res) => {
+    const { token } = parseInput(confirmBody, req.body, 'body');
+    res.json(await confirmEmailChange(deps, token));
+  });
+
+  router.delete('/api/admin/users/:id', async (req, res) => {
+    await eraseAccountAsAdmin(deps, req.actor, idParam(req));
+    res.status(204).end();
+  });
+
+  return router;
+}
