@@ -36,6 +36,8 @@ import { requestContext } from './middleware/request-context';
 import { sameOrigin } from './middleware/same-origin';
 import { loadSession } from './middleware/session';
 import { publicDir } from '../lib/paths';
+import type { StoreMetrics } from './metrics';
+import { metricsRoute } from './metrics-exposure';
 
 /**
  * Everything the application works with, complete (server/compose.ts builds
@@ -45,6 +47,8 @@ export interface AppDeps extends RouteDeps {
   logger: Logger;
   /** Where rate-limit counters live: memory, or Redis when REDIS_URL is set. */
   rateLimits: RateLimitBackend;
+  /** Prometheus metrics, when METRICS_TOKEN or METRICS_PORT turns them on. */
+  metrics?: StoreMetrics;
 }
 
 /** The audio routes, whose many range requests per playback may use the access cache. */
@@ -63,7 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, deps.metrics?.observe));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -92,6 +96,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(requestDeadline(config.requestTimeoutMs));
   app.use(healthRoutes({ db, storage: deps.storage, counters: rateLimits.check }));
+  if (deps.metrics && config.metrics.token) app.get('/metrics', metricsRoute(deps.metrics, config.metrics.token));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
   app.use(
     '/api',

@@ -24,6 +24,8 @@ import type { AppDeps } from './app';
 import type { Config } from './config';
 import { startDevPaypalStandin } from './dev-tools';
 import type { ShutdownStep } from './lifecycle';
+import { StoreMetrics } from './metrics';
+import { startMetricsListener } from './metrics-exposure';
 import { memoryBackend, redisBackend } from './middleware/rate-limit';
 
 /**
@@ -68,7 +70,10 @@ export function appDeps(base: { config: Readonly<Config>; db: pg.Pool; logger: L
     // Without a durable queue (tools, most tests) each job runs at once here, through the same handlers.
     jobs: parts.jobs ?? new InlineQueue(background, () => jobHandlers(deps, logger)),
     ffmpeg: parts.ffmpeg ?? new Ffmpeg(config.ffmpeg),
+    metrics: parts.metrics,
   };
+  // Read when scraped: the parts as they are then.
+  if (!deps.metrics && (config.metrics.token || config.metrics.port)) deps.metrics = new StoreMetrics(deps);
   return deps;
 }
 
@@ -141,6 +146,8 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   const deps = appDeps({ config, db, logger }, { rateLimits, mailer, background, storage, plays, payments, ...caches, jobs });
   await startTimers(deps, steps);
   await runJobs(jobs, deps, steps);
+  if (deps.metrics && config.metrics.port)
+    await startMetricsListener(deps.metrics, { host: config.metrics.host, port: config.metrics.port }, steps, logger);
   return { deps, onDatabaseLost: (listener) => database.onUnexpectedExit(listener) };
 }
 

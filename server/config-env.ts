@@ -86,6 +86,15 @@ export const envSchema = z.object({
       .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL')
       .optional(),
   ),
+  METRICS_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{24,200}$/, 'must be 24 to 200 printable characters')
+      .optional(),
+  ),
+  METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   RATE_LIMIT_WINDOW_MS: int(1_000, 86_400_000, 60_000),
   RATE_LIMIT_MAX: int(1, 1_000_000, 600),
   PLAYS_PER_MINUTE: int(1, 1_000_000, 120),

@@ -57,6 +57,12 @@ export interface Config {
   /** Anonymous storefront answers: memory (0: none), longest served, and the public max-age. */
   listingCache: { maxBytes: number; ttlMs: number; maxAgeSeconds: number };
   redisUrl: string | undefined;
+  /**
+   * Prometheus metrics: at GET /metrics on the app with \`Authorization:
+   * Bearer <token>\` when \`token\` is set, and/or on a listener of their own
+   * at host:port (no token: keep it on a private address). Off when neither is set.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
   rateLimit: { windowMs: number; max: number };
   /** Play reports accepted per client IP per minute (PLAYS_PER_MINUTE). */
   playsPerMinute: number;
@@ -182,6 +188,7 @@ export function parseConfig(env: Env): Readonly<Config> {
   if (platformFeeBp > 10_000) throw new ConfigError(['PLATFORM_FEE_PERCENT: at most 100']);
   if (e.TAX_MODE === 'inclusive' && !e.STORE_COUNTRY)
     throw new ConfigError(['STORE_COUNTRY: required with TAX_MODE=inclusive (the VAT country when PayPal tells no buyer country)']);
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) throw new ConfigError(['METRICS_PORT: must differ from PORT']);
   const port = e.PORT;
   const forcePathStyle = e.S3_FORCE_PATH_STYLE ?? e.S3_ENDPOINT !== undefined;
   const appOrigin = new URL(e.APP_ORIGIN ?? `http://localhost:${port}`).origin;
@@ -226,6 +233,7 @@ export function parseConfig(env: Env): Readonly<Config> {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     listingCache: { maxBytes: e.LISTING_CACHE_MB * 1024 * 1024, ttlMs: e.LISTING_CACHE_TTL_S * 1000, maxAgeSeconds: e.LISTING_MAX_AGE_S },
     redisUrl: e.REDIS_URL,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     rateLimit: { windowMs: e.RATE_LIMIT_WINDOW_MS, max: e.RATE_LIMIT_MAX },
     playsPerMinute: e.PLAYS_PER_MINUTE,
     demoSeed: e.DEMO_SEED ?? e.NODE_ENV === 'development',

@@ -67,6 +67,14 @@ export interface ServiceDeps {
   listingCounts?: FeedCache;
   /** Where a rule notes what the operator should know (a fallback it took); absent in tools and tests that do not ask. */
   logger?: Pick<Logger, 'info' | 'warn'>;
+  /** What the rules count for the operator's metrics; absent when metrics are off. */
+  metrics?: ServiceMetrics;
+}
+
+/** The counts services report to the metrics (server/metrics.ts implements them). */
+export interface ServiceMetrics {
+  /** An order's status changed after its creation (settled by a capture, webhook, reconciliation or refund). */
+  orderSettled(status: 'PENDING' | 'COMPLETED' | 'FAILED' | 'REFUNDED'): void;
 }
 
 /** Where a request came from, recorded with sessions and sign-in links. */

@@ -16,6 +16,9 @@ export class FeedCache {
   private generation = 0;
   private live = false;
   private weight = 0;
+  /** Lookups answered from memory, and lookups that had to load (for the metrics' hit rate). */
+  hits = 0;
+  misses = 0;
 
   constructor(
     private readonly options: {
@@ -34,13 +37,18 @@ export class FeedCache {
    * nothing), kept while the value is, for a caller that can only ask by it.
    */
   async get<T>(key: string, load: () => Promise<T>, alias?: string): Promise<T> {
-    if (!this.live) return load();
+    if (!this.live) {
+      this.misses++;
+      return load();
+    }
     const now = this.now();
     const hit = this.fresh(key, now);
     if (hit) {
+      this.hits++;
       if (alias !== undefined && !this.entries.has(alias)) this.store(alias, hit.value, hit.storedAt, 0);
       return hit.value as T;
     }
+    this.misses++;
     const generation = this.generation;
     const value = await load();
     if (this.live && generation === this.generation) {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../../lib/logger';
 import { redactUrl } from '../../lib/logger';
 import { requestIds } from '../fatal';
@@ -7,8 +7,20 @@ import '../http-types';
 
 const INCOMING_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** Probes answered many times a minute: logged at debug, so they do not drown the requests. */
-const PROBES = new Set(['/healthz', '/readyz']);
+/** Probes and scrapes, answered many times a minute: logged at debug, so they do not drown the requests. */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** How a request ended, for whoever observes requests (the metrics). */
+export interface RequestEnd {
+  status: number;
+  seconds: number;
+  /** Sent on the connection for this request, headers included. */
+  bytes: number;
+  outcome: 'finished' | 'aborted' | 'cut';
+}
+
+/** Told of each request as it starts; the function it returns is told how it ended. */
+export type RequestObserver = (req: Request) => (end: RequestEnd) => void;
 
 /** Set once the server is stopping: a request cut then is logged as such, not as the client's doing. */
 let stopping = false;
@@ -23,8 +35,9 @@ export const markStopping = () => void (stopping = true);
  * that answered a 429. The logged URL has its secret query values
  * (magic-link tokens and the like) redacted.
  */
-export function requestContext(logger: Logger): RequestHandler {
+export function requestContext(logger: Logger, observe?: RequestObserver): RequestHandler {
   return (req, res, next) => {
+    const ended = observe?.(req);
     const incoming = req.headers['x-request-id'];
     req.id = typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : crypto.randomUUID();
     req.log = logger.child({ reqId: req.id });
@@ -36,12 +49,14 @@ export function requestContext(logger: Logger): RequestHandler {
     res.once('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const outcome = res.writableFinished ? 'finished' : stopping ? 'cut' : 'aborted';
+      const bytes = socket.bytesWritten - sentBefore;
+      ended?.({ status: res.statusCode, seconds: ms / 1000, bytes, outcome });
       const line = {
         method: req.method,
         url: redactUrl(req.originalUrl),
         status: res.statusCode,
         ms: Math.round(ms * 10) / 10,
-        bytes: socket.bytesWritten - sentBefore,
+        bytes,
         ip: req.ip,
         user: req.actor?.userId ?? null,
         ...(res.statusCode === 429 && res.locals.limit ? { limit: res.locals.limit as string } : {}),

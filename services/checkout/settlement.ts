@@ -20,16 +20,21 @@ import { recordAudit, type AuditBy } from '../audit.service';
  */
 
 /** Settling writes the ledger (its settings: fees, VAT). */
-type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'config'>;
+type Deps = Pick<ServiceDeps, 'db' | 'clock' | 'config' | 'metrics'>;
 /** Completing or refunding an order queues its mail (and notes a fallback it took in the log). */
 type CompletingDeps = Deps & Pick<ServiceDeps, 'jobs' | 'logger'>;
 
 async function underLock(deps: Deps, orderId: number, change: (order: Order, tx: Tx) => Promise<Order>): Promise<Order> {
-  return withTransaction(deps.db, async (tx) => {
+  let before: Order['status'] | undefined;
+  const after = await withTransaction(deps.db, async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (!order) throw orderNotFound();
+    before = order.status;
     return change(order, tx);
   });
+  // Counted once committed, and only for a real change (a retried webhook changes nothing).
+  if (after.status !== before && after.status !== 'CREATED') deps.metrics?.orderSettled(after.status);
+  return after;
 }
 
 /**

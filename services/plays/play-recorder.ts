@@ -20,6 +20,8 @@ export class PlayRecorder {
   private stopped = false;
   /** Transactions written so far (for tests and benchmarks). */
   batchesWritten = 0;
+  /** Plays taken, refused (buffer full, shutting down) and written since start (for the metrics). */
+  readonly counts = { accepted: 0, refused: 0, written: 0 };
 
   constructor(
     private readonly db: pg.Pool,
@@ -34,10 +36,15 @@ export class PlayRecorder {
   }
 
   add(play: PlayRow): void {
-    if (this.stopped) throw fail('service_unavailable', { message: 'The server is shutting down. Try again shortly.' });
+    if (this.stopped) {
+      this.counts.refused++;
+      throw fail('service_unavailable', { message: 'The server is shutting down. Try again shortly.' });
+    }
     if (this.buffer.length >= this.options.maxBuffered) {
+      this.counts.refused++;
       throw fail('service_unavailable', { message: 'Plays cannot be recorded right now. Try again shortly.' });
     }
+    this.counts.accepted++;
     this.buffer.push(play);
     if (this.buffer.length >= this.options.maxBatch) void this.flush().catch(() => undefined);
   }
@@ -50,6 +57,7 @@ export class PlayRecorder {
     this.flushing = withTransaction(this.db, (tx) => insertPlays(tx, batch))
       .then(() => {
         this.batchesWritten++;
+        this.counts.written += batch.length;
       })
       .catch((err: unknown) => {
         this.buffer.unshift(...batch); // kept for the next attempt
