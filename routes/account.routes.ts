@@ -7,6 +7,8 @@ import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-
 import { confirmEmailChange, deleteMyAccount, eraseAccountAsAdmin, exportMyAccount, requestEmailChange } from '../services/account.service';
 import type { RouteDeps } from './deps';
 import { emailField, idParam } from './request';
+import { doc } from './api-doc';
+import { responses } from './response-schemas';
 
 const deleteBody = z.object({ confirmEmail: z.string().max(254) }).strict();
 const emailBody = z.object({ email: emailField }).strict();
@@ -38,36 +40,68 @@ export function accountRoutes(deps: RouteDeps, limits: RateLimitBackend): Router
     message: 'Too many wrong links. Try again in a quarter of an hour.',
   });
 
-  router.get('/api/me/export', async (req, res) => {
-    const { userId, data } = await exportMyAccount(deps, req.actor);
-    res
-      .set('Cache-Control', 'no-store')
-      .attachment(`song-nexus-account-${userId}.json`)
-      .type('application/json')
-      .send(`${JSON.stringify(data, null, 2)}\n`);
-  });
+  router.get(
+    '/api/me/export',
+    doc({ summary: 'Everything the store holds about me, as a JSON file', access: 'signed in', response: { status: 200 } }),
+    async (req, res) => {
+      const { userId, data } = await exportMyAccount(deps, req.actor);
+      res
+        .set('Cache-Control', 'no-store')
+        .attachment(`song-nexus-account-${userId}.json`)
+        .type('application/json')
+        .send(`${JSON.stringify(data, null, 2)}\n`);
+    },
+  );
 
-  router.delete('/api/me', async (req, res) => {
-    const { confirmEmail } = parseInput(deleteBody, req.body, 'body');
-    await deleteMyAccount(deps, req.actor, confirmEmail);
-    res.append('Set-Cookie', clearedSessionCookie(deps.config)).status(204).end();
-  });
+  router.delete(
+    '/api/me',
+    doc({ summary: 'Erase my account', access: 'listener or admin', body: deleteBody, response: { status: 204 } }),
+    async (req, res) => {
+      const { confirmEmail } = parseInput(deleteBody, req.body, 'body');
+      await deleteMyAccount(deps, req.actor, confirmEmail);
+      res.append('Set-Cookie', clearedSessionCookie(deps.config)).status(204).end();
+    },
+  );
 
-  router.post('/api/me/email', mails, async (req, res) => {
-    const { email } = parseInput(emailBody, req.body, 'body');
-    await requestEmailChange(deps, req.actor, email);
-    res.status(202).json({ status: 'confirmation_sent' });
-  });
+  router.post(
+    '/api/me/email',
+    doc({
+      summary: 'Ask to change my sign-in address',
+      access: 'signed in',
+      body: emailBody,
+      response: { status: 202, schema: responses.emailChange },
+    }),
+    mails,
+    async (req, res) => {
+      const { email } = parseInput(emailBody, req.body, 'body');
+      await requestEmailChange(deps, req.actor, email);
+      res.status(202).json({ status: 'confirmation_sent' });
+    },
+  );
 
-  router.post('/api/auth/email-change/confirm', guesses, async (req, res) => {
-    const { token } = parseInput(confirmBody, req.body, 'body');
-    res.json(await confirmEmailChange(deps, token));
-  });
+  router.post(
+    '/api/auth/email-change/confirm',
+    doc({
+      summary: "Confirm a new sign-in address with the mailed link's token",
+      access: 'anyone with the link',
+      body: confirmBody,
+      response: { status: 200, schema: responses.emailConfirmed },
+    }),
+    guesses,
+    async (req, res) => {
+      const { token } = parseInput(confirmBody, req.body, 'body');
+      res.json(await confirmEmailChange(deps, token));
+    },
+  );
 
-  router.delete('/api/admin/users/:id', async (req, res) => {
-    await eraseAccountAsAdmin(deps, req.actor, idParam(req));
-    res.status(204).end();
-  });
+  router.delete(
+    '/api/admin/users/:id',
+    doc({ summary: 'Erase an account', access: 'admin', response: { status: 204 } }),
+    async (req, res) => {
+      await eraseAccountAsAdmin(deps, req.actor, idParam(req));
+      res.status(204).end();
+    },
+  );
 
   return router;
 }

@@ -27,9 +27,10 @@ import {
   upc,
 } from './catalog-fields';
 import type { RouteDeps } from './deps';
-import { presentPage, requestedPage } from './pagination';
+import { pageQuery, presentPage, requestedPage } from './pagination';
 import { presentArtist, presentManagedRelease, presentRelease } from './release.presenter';
 import { idParam, idString } from './request';
+import { doc } from './api-doc';
 
 const releaseFields = {
   title: z.string().trim().min(1).max(200),
@@ -100,59 +101,93 @@ const managed = ({ release, tracks }: ReleaseWithTracks) => ({ release: presentM
 export function artistReleaseRoutes(deps: RouteDeps): Router {
   const router = Router();
 
-  router.get('/api/artist/releases', async (req, res) => {
-    const page = requestedPage(req, 50);
-    const { releases, total } = await listManagedReleases(deps, req.actor, page);
-    res.set('Cache-Control', 'no-store').json({ releases: releases.map((r) => presentRelease(r)), ...presentPage(page, total) });
-  });
+  router.get(
+    '/api/artist/releases',
+    doc({ summary: "My releases (an admin: everyone's)", access: 'artist', query: pageQuery }),
+    async (req, res) => {
+      const page = requestedPage(req, 50);
+      const { releases, total } = await listManagedReleases(deps, req.actor, page);
+      res.set('Cache-Control', 'no-store').json({ releases: releases.map((r) => presentRelease(r)), ...presentPage(page, total) });
+    },
+  );
 
-  router.post('/api/artist/releases', async (req, res) => {
-    const body = parseInput(createBody, req.body, 'body');
-    const release = await createRelease(deps, req.actor, { ...toFields(body), releaseType: body.type });
-    res.status(201).json(managed({ release, tracks: [] }));
-  });
+  router.post(
+    '/api/artist/releases',
+    doc({ summary: 'Create a release', access: 'artist', body: createBody, response: { status: 201 } }),
+    async (req, res) => {
+      const body = parseInput(createBody, req.body, 'body');
+      const release = await createRelease(deps, req.actor, { ...toFields(body), releaseType: body.type });
+      res.status(201).json(managed({ release, tracks: [] }));
+    },
+  );
 
-  router.get('/api/artist/releases/:id', async (req, res) => {
+  router.get('/api/artist/releases/:id', doc({ summary: 'One of my releases', access: 'artist' }), async (req, res) => {
     res.set('Cache-Control', 'no-store').json(managed(await getManagedRelease(deps, req.actor, idParam(req))));
   });
 
-  router.patch('/api/artist/releases/:id', async (req, res) => {
-    const edit = toFields(parseInput(editBody, req.body, 'body'));
-    res.json(managed(await updateManagedRelease(deps, req.actor, idParam(req), edit)));
-  });
+  router.patch(
+    '/api/artist/releases/:id',
+    doc({ summary: 'Change a release (publish, schedule, price, details)', access: 'artist', body: editBody }),
+    async (req, res) => {
+      const edit = toFields(parseInput(editBody, req.body, 'body'));
+      res.json(managed(await updateManagedRelease(deps, req.actor, idParam(req), edit)));
+    },
+  );
 
-  router.put('/api/artist/releases/:id/tracks', async (req, res) => {
-    const { trackIds } = parseInput(tracksBody, req.body, 'body');
-    res.json(managed(await setManagedReleaseTracks(deps, req.actor, idParam(req), trackIds.map(Number))));
-  });
+  router.put(
+    '/api/artist/releases/:id/tracks',
+    doc({ summary: "Set a release's tracks and their order", access: 'artist', body: tracksBody }),
+    async (req, res) => {
+      const { trackIds } = parseInput(tracksBody, req.body, 'body');
+      res.json(managed(await setManagedReleaseTracks(deps, req.actor, idParam(req), trackIds.map(Number))));
+    },
+  );
 
-  router.put('/api/artist/releases/:id/cover', singleFileInMemory('cover', COVER_MAX_BYTES), async (req, res) => {
-    res.json(managed(await replaceReleaseCover(deps, req.actor, idParam(req), req.file!.buffer)));
-  });
+  router.put(
+    '/api/artist/releases/:id/cover',
+    doc({ summary: "Upload a release's cover", access: 'artist', upload: { field: 'file' } }),
+    singleFileInMemory('cover', COVER_MAX_BYTES),
+    async (req, res) => {
+      res.json(managed(await replaceReleaseCover(deps, req.actor, idParam(req), req.file!.buffer)));
+    },
+  );
 
-  router.delete('/api/artist/releases/:id/cover', async (req, res) => {
+  router.delete('/api/artist/releases/:id/cover', doc({ summary: "Remove a release's cover", access: 'artist' }), async (req, res) => {
     res.json(managed(await replaceReleaseCover(deps, req.actor, idParam(req), null)));
   });
 
-  router.delete('/api/artist/releases/:id', async (req, res) => {
-    await deleteManagedRelease(deps, req.actor, idParam(req));
-    res.status(204).end();
-  });
+  router.delete(
+    '/api/artist/releases/:id',
+    doc({ summary: 'Delete a release (buyers keep it)', access: 'artist', response: { status: 204 } }),
+    async (req, res) => {
+      await deleteManagedRelease(deps, req.actor, idParam(req));
+      res.status(204).end();
+    },
+  );
 
-  router.get('/api/artist/profile', async (req, res) => {
+  router.get('/api/artist/profile', doc({ summary: 'My artist profile', access: 'artist' }), async (req, res) => {
     res.set('Cache-Control', 'no-store').json({ artist: presentArtist(await myArtistProfile(deps, req.actor)) });
   });
 
-  router.patch('/api/artist/profile', async (req, res) => {
-    const edit = parseInput(profileBody, req.body, 'body');
-    res.json({ artist: presentArtist(await updateMyArtistProfile(deps, req.actor, edit)) });
-  });
+  router.patch(
+    '/api/artist/profile',
+    doc({ summary: 'Change my artist profile', access: 'artist', body: profileBody }),
+    async (req, res) => {
+      const edit = parseInput(profileBody, req.body, 'body');
+      res.json({ artist: presentArtist(await updateMyArtistProfile(deps, req.actor, edit)) });
+    },
+  );
 
-  router.put('/api/artist/profile/avatar', singleFileInMemory('avatar', COVER_MAX_BYTES), async (req, res) => {
-    res.json({ artist: presentArtist(await replaceMyAvatar(deps, req.actor, req.file!.buffer)) });
-  });
+  router.put(
+    '/api/artist/profile/avatar',
+    doc({ summary: 'Upload my avatar', access: 'artist', upload: { field: 'file' } }),
+    singleFileInMemory('avatar', COVER_MAX_BYTES),
+    async (req, res) => {
+      res.json({ artist: presentArtist(await replaceMyAvatar(deps, req.actor, req.file!.buffer)) });
+    },
+  );
 
-  router.delete('/api/artist/profile/avatar', async (req, res) => {
+  router.delete('/api/artist/profile/avatar', doc({ summary: 'Remove my avatar', access: 'artist' }), async (req, res) => {
     res.json({ artist: presentArtist(await replaceMyAvatar(deps, req.actor, null)) });
   });
 

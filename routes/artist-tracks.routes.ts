@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { requestedPage, presentPage } from './pagination';
+import { pageQuery, presentPage, requestedPage } from './pagination';
 import { createTrack } from '../services/catalog/track-upload.service';
 import { COVER_MAX_BYTES } from '../services/catalog/track-files';
 import {
@@ -18,6 +18,7 @@ import { isrc, license, offerFields, optionalOfferFields, optionalText, splitOff
 
 const previewSeconds = z.coerce.number().int().min(0).max(600);
 import { presentManagedTrack } from './track.presenter';
+import { doc } from './api-doc';
 
 // Multipart fields arrive as strings.
 const uploadFields = z.object({
@@ -97,18 +98,33 @@ export function artistTrackRoutes(deps: RouteDeps): Router {
   };
   router.post(
     '/api/artist/tracks',
+    doc({
+      summary: 'Upload a track (multipart: file, cover, fields)',
+      access: 'artist',
+      response: { status: 201 },
+      upload: { field: 'file' },
+    }),
     upload,
     createFromUpload(() => undefined),
   );
-  router.post('/api/artist/releases/:id/tracks', upload, createFromUpload(idParam));
+  router.post(
+    '/api/artist/releases/:id/tracks',
+    doc({ summary: 'Upload a track into a release', access: 'artist', response: { status: 201 }, upload: { field: 'file' } }),
+    upload,
+    createFromUpload(idParam),
+  );
 
-  router.get('/api/artist/tracks', async (req, res) => {
-    const page = requestedPage(req, 50);
-    const { tracks, total } = await listManagedTracks(deps, req.actor, page);
-    res.set('Cache-Control', 'no-store').json({ tracks: tracks.map(presentManagedTrack), ...presentPage(page, total) });
-  });
+  router.get(
+    '/api/artist/tracks',
+    doc({ summary: "My tracks (an admin: everyone's)", access: 'artist', query: pageQuery }),
+    async (req, res) => {
+      const page = requestedPage(req, 50);
+      const { tracks, total } = await listManagedTracks(deps, req.actor, page);
+      res.set('Cache-Control', 'no-store').json({ tracks: tracks.map(presentManagedTrack), ...presentPage(page, total) });
+    },
+  );
 
-  router.patch('/api/artist/tracks/:id', async (req, res) => {
+  router.patch('/api/artist/tracks/:id', doc({ summary: 'Change a track', access: 'artist', body: editBody }), async (req, res) => {
     const { offer, rest } = splitOffer(parseInput(editBody, req.body, 'body'));
     const { isFree, ...edit } = rest;
     res.json({
@@ -116,18 +132,27 @@ export function artistTrackRoutes(deps: RouteDeps): Router {
     });
   });
 
-  router.put('/api/artist/tracks/:id/cover', singleFileInMemory('cover', COVER_MAX_BYTES), async (req, res) => {
-    res.json({ track: presentManagedTrack(await replaceManagedCover(deps, req.actor, idParam(req), req.file!.buffer)) });
-  });
+  router.put(
+    '/api/artist/tracks/:id/cover',
+    doc({ summary: "Upload a track's cover", access: 'artist', upload: { field: 'file' } }),
+    singleFileInMemory('cover', COVER_MAX_BYTES),
+    async (req, res) => {
+      res.json({ track: presentManagedTrack(await replaceManagedCover(deps, req.actor, idParam(req), req.file!.buffer)) });
+    },
+  );
 
-  router.delete('/api/artist/tracks/:id/cover', async (req, res) => {
+  router.delete('/api/artist/tracks/:id/cover', doc({ summary: "Remove a track's cover", access: 'artist' }), async (req, res) => {
     res.json({ track: presentManagedTrack(await replaceManagedCover(deps, req.actor, idParam(req), null)) });
   });
 
-  router.delete('/api/artist/tracks/:id', async (req, res) => {
-    await deleteManagedTrack(deps, req.actor, idParam(req));
-    res.status(204).end();
-  });
+  router.delete(
+    '/api/artist/tracks/:id',
+    doc({ summary: 'Delete a track (buyers keep it)', access: 'artist', response: { status: 204 } }),
+    async (req, res) => {
+      await deleteManagedTrack(deps, req.actor, idParam(req));
+      res.status(204).end();
+    },
+  );
 
   return router;
 }

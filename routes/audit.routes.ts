@@ -7,6 +7,8 @@ import { auditLog } from '../services/audit.service';
 import type { RouteDeps } from './deps';
 import { pageFields, pageOf, presentPage } from './pagination';
 import { idString, instantField } from './request';
+import { doc } from './api-doc';
+import { responses } from './response-schemas';
 
 const auditQuery = z
   .object({
@@ -35,14 +37,18 @@ const presentEntry = (e: AuditEntry): ApiAuditEntry => ({
 export function auditRoutes(deps: RouteDeps): Router {
   const router = Router();
 
-  router.get('/api/admin/audit', async (req, res) => {
-    const query = parseInput(auditQuery, req.query, 'query');
-    if (query.from && query.to && query.from >= query.to) throw fail('invalid_range', { message: '"from" must be before "to".' });
-    const page = pageOf(query, 50);
-    const filter = { actorUserId: query.actor, action: query.action, from: query.from, to: query.to };
-    const { entries, total } = await auditLog(deps, req.actor, filter, page);
-    res.set('Cache-Control', 'no-store').json({ entries: entries.map(presentEntry), ...presentPage(page, total) });
-  });
+  router.get(
+    '/api/admin/audit',
+    doc({ summary: 'The audit trail, filtered', access: 'admin', query: auditQuery, response: { status: 200, schema: responses.audit } }),
+    async (req, res) => {
+      const query = parseInput(auditQuery, req.query, 'query');
+      if (query.from && query.to && query.from >= query.to) throw fail('invalid_range', { message: '"from" must be before "to".' });
+      const page = pageOf(query, 50);
+      const filter = { actorUserId: query.actor, action: query.action, from: query.from, to: query.to };
+      const { entries, total } = await auditLog(deps, req.actor, filter, page);
+      res.set('Cache-Control', 'no-store').json({ entries: entries.map(presentEntry), ...presentPage(page, total) });
+    },
+  );
 
   return router;
 }

@@ -13,6 +13,8 @@ import { parseInput } from '../lib/errors';
 import { createLimiter, privateKeyPart, type RateLimitBackend } from '../server/middleware/rate-limit';
 import { presentPasskey, presentUser } from './presenters';
 import { emailField, requestMeta } from './request';
+import { doc } from './api-doc';
+import { responses } from './response-schemas';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
@@ -84,57 +86,98 @@ export function authRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   });
   const credentialChecks = createLimiter(limits, { name: 'credential-check', windowMs: FIFTEEN_MINUTES, limit: 30, whenDown: 'refuse' });
 
-  router.post('/api/auth/magic-link', linkPerIp, linkPerAddress, async (req, res) => {
-    const { email, next } = parseInput(magicLinkBody, req.body, 'body');
-    await requestMagicLink(deps, email, requestMeta(req), next);
-    res.status(202).json({ status: 'sent', message: SIGNED_IN_MESSAGE });
-  });
+  router.post(
+    '/api/auth/magic-link',
+    doc({ summary: 'Mail a sign-in link', access: 'anyone', body: magicLinkBody, response: { status: 202 } }),
+    linkPerIp,
+    linkPerAddress,
+    async (req, res) => {
+      const { email, next } = parseInput(magicLinkBody, req.body, 'body');
+      await requestMagicLink(deps, email, requestMeta(req), next);
+      res.status(202).json({ status: 'sent', message: SIGNED_IN_MESSAGE });
+    },
+  );
 
-  router.post('/api/auth/magic-link/verify', credentialChecks, async (req, res) => {
-    const input = parseInput(verifyBody, req.body, 'body');
-    const { user, session } = await verifyMagicLink(deps, input, requestMeta(req));
-    startSessionCookie(res, session);
-    res.json({ user: presentUser(user) });
-  });
+  router.post(
+    '/api/auth/magic-link/verify',
+    doc({ summary: "Sign in with a mailed link's token", access: 'anyone', body: verifyBody }),
+    credentialChecks,
+    async (req, res) => {
+      const input = parseInput(verifyBody, req.body, 'body');
+      const { user, session } = await verifyMagicLink(deps, input, requestMeta(req));
+      startSessionCookie(res, session);
+      res.json({ user: presentUser(user) });
+    },
+  );
 
-  router.get('/api/auth/session', async (req, res) => {
-    const user = await currentUser(deps, req.actor);
-    res.set('Cache-Control', 'no-store').json({ user: user ? presentUser(user) : null });
-  });
+  router.get(
+    '/api/auth/session',
+    doc({ summary: 'The signed-in user, or null', access: 'anyone', response: { status: 200, schema: responses.session } }),
+    async (req, res) => {
+      const user = await currentUser(deps, req.actor);
+      res.set('Cache-Control', 'no-store').json({ user: user ? presentUser(user) : null });
+    },
+  );
 
-  router.post('/api/auth/logout', async (req, res) => {
+  router.post('/api/auth/logout', doc({ summary: 'End this session', access: 'anyone', response: { status: 204 } }), async (req, res) => {
     await endSession(deps, req.sessionToken);
     res.append('Set-Cookie', clearedSessionCookie(deps.config)).status(204).end();
   });
 
-  router.post('/api/auth/logout-all', async (req, res) => {
-    await endAllSessions(deps, req.actor);
-    res.append('Set-Cookie', clearedSessionCookie(deps.config)).status(204).end();
-  });
+  router.post(
+    '/api/auth/logout-all',
+    doc({ summary: 'End every session of the user', access: 'signed in', response: { status: 204 } }),
+    async (req, res) => {
+      await endAllSessions(deps, req.actor);
+      res.append('Set-Cookie', clearedSessionCookie(deps.config)).status(204).end();
+    },
+  );
 
-  router.post('/api/auth/passkeys/registration/options', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await registrationOptions(deps, req.actor));
-  });
+  router.post(
+    '/api/auth/passkeys/registration/options',
+    doc({ summary: 'WebAuthn options to create a passkey', access: 'signed in' }),
+    async (req, res) => {
+      res.set('Cache-Control', 'no-store').json(await registrationOptions(deps, req.actor));
+    },
+  );
 
-  router.post('/api/auth/passkeys/registration/verify', async (req, res) => {
-    const body = parseInput(registrationBody, req.body, 'body');
-    const passkey = await verifyRegistration(deps, req.actor, {
-      response: body.response as RegistrationResponseJSON,
-      name: body.name,
-    });
-    res.status(201).json({ passkey: presentPasskey(passkey) });
-  });
+  router.post(
+    '/api/auth/passkeys/registration/verify',
+    doc({ summary: 'Store a new passkey', access: 'signed in', body: registrationBody, response: { status: 201 } }),
+    async (req, res) => {
+      const body = parseInput(registrationBody, req.body, 'body');
+      const passkey = await verifyRegistration(deps, req.actor, {
+        response: body.response as RegistrationResponseJSON,
+        name: body.name,
+      });
+      res.status(201).json({ passkey: presentPasskey(passkey) });
+    },
+  );
 
-  router.post('/api/auth/passkeys/authentication/options', credentialChecks, async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(await authenticationOptions(deps));
-  });
+  router.post(
+    '/api/auth/passkeys/authentication/options',
+    doc({ summary: 'WebAuthn options to sign in with a passkey', access: 'anyone' }),
+    credentialChecks,
+    async (_req, res) => {
+      res.set('Cache-Control', 'no-store').json(await authenticationOptions(deps));
+    },
+  );
 
-  router.post('/api/auth/passkeys/authentication/verify', credentialChecks, async (req, res) => {
-    const body = parseInput(authenticationBody, req.body, 'body');
-    const { user, session } = await verifyAuthentication(deps, { response: body.response as AuthenticationResponseJSON }, requestMeta(req));
-    startSessionCookie(res, session);
-    res.json({ user: presentUser(user) });
-  });
+  router.post(
+    '/api/auth/passkeys/authentication/verify',
+    doc({ summary: 'Sign in with a passkey', access: 'anyone', body: authenticationBody }),
+    credentialChecks,
+    async (req, res) => {
+      const body = parseInput(authenticationBody, req.body, 'body');
+      const { user, session } = await verifyAuthentication(
+        deps,
+        { response: body.response as AuthenticationResponseJSON },
+        requestMeta(req),
+      );
+      startSessionCookie(res, session);
+      res.json({ user: presentUser(user) });
+    },
+  );
 
   return router;
 }

@@ -12,6 +12,7 @@ import { AppError, parseInput } from '../lib/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
 import { presentOrder } from './order.presenter';
 import { idParam } from './request';
+import { doc } from './api-doc';
 
 const dbId = z.number().int().positive().max(2_147_483_647);
 const item = z
@@ -66,58 +67,90 @@ export function checkoutRoutes(deps: RouteDeps, limits: RateLimitBackend): Route
   // A buyer's browser and API client may retry captures; each is idempotent at PayPal.
   const capturing = perBuyer('checkout-capture', 60);
 
-  router.post('/api/checkout/orders', creating, async (req, res) => {
-    const { order, approveUrl } = await createCheckoutOrder(deps, req.actor, parseInput(createBody, req.body, 'body'));
-    res.status(201).json({ orderId: order.id, approveUrl, amount: order.amount, currency: order.currency });
-  });
+  router.post(
+    '/api/checkout/orders',
+    doc({
+      summary: 'Create an order at PayPal; answers where to approve it',
+      access: 'signed in',
+      body: createBody,
+      response: { status: 201 },
+    }),
+    creating,
+    async (req, res) => {
+      const { order, approveUrl } = await createCheckoutOrder(deps, req.actor, parseInput(createBody, req.body, 'body'));
+      res.status(201).json({ orderId: order.id, approveUrl, amount: order.amount, currency: order.currency });
+    },
+  );
 
   // The cart asks again whenever an amount, a license or the code changes: cheap, but not unbounded.
   const quoting = perBuyer('checkout-quote', 120);
-  router.post('/api/checkout/quote', quoting, async (req, res) => {
-    const { lines, totalMinor } = await quoteCheckout(deps, req.actor, parseInput(createBody, req.body, 'body'));
-    const money = (minor: number) => formatMinor(minor, deps.config.currency);
-    res.json({
-      items: lines.map((l) => ({
-        kind: l.releaseId !== undefined ? 'release' : 'track',
-        id: l.releaseId ?? l.trackId,
-        license: l.license,
-        minimumPrice: money(l.minimumMinor),
-        discountAmount: money(l.discountMinor),
-        extraAmount: money(l.extraMinor),
-        price: money(l.priceMinor),
-      })),
-      amount: money(totalMinor),
-      currency: deps.config.currency.code,
-    });
-  });
+  router.post(
+    '/api/checkout/quote',
+    doc({ summary: 'Price a cart (codes, amounts chosen) without ordering', access: 'signed in', body: createBody }),
+    quoting,
+    async (req, res) => {
+      const { lines, totalMinor } = await quoteCheckout(deps, req.actor, parseInput(createBody, req.body, 'body'));
+      const money = (minor: number) => formatMinor(minor, deps.config.currency);
+      res.json({
+        items: lines.map((l) => ({
+          kind: l.releaseId !== undefined ? 'release' : 'track',
+          id: l.releaseId ?? l.trackId,
+          license: l.license,
+          minimumPrice: money(l.minimumMinor),
+          discountAmount: money(l.discountMinor),
+          extraAmount: money(l.extraMinor),
+          price: money(l.priceMinor),
+        })),
+        amount: money(totalMinor),
+        currency: deps.config.currency.code,
+      });
+    },
+  );
 
-  router.post('/api/checkout/orders/:id/capture', capturing, async (req, res) => {
-    const { order, items, outcome } = await captureOwnOrder(deps, req.actor, idParam(req));
-    res.status(outcome === 'pending' ? 202 : 200).json({ outcome, order: presentOrder({ order, items }) });
-  });
+  router.post(
+    '/api/checkout/orders/:id/capture',
+    doc({ summary: 'Capture an approved order', access: 'owner' }),
+    capturing,
+    async (req, res) => {
+      const { order, items, outcome } = await captureOwnOrder(deps, req.actor, idParam(req));
+      res.status(outcome === 'pending' ? 202 : 200).json({ outcome, order: presentOrder({ order, items }) });
+    },
+  );
 
   // PayPal sends the buyer's browser here after approval: capture, then show what happened.
-  router.get('/checkout/return', async (req, res) => {
-    const query = returnQuery.safeParse(req.query);
-    if (!query.success) return toResultPage(res, 'unknown');
-    if (!req.actor) return toResultPage(res, 'signed_out');
-    try {
-      const { order, outcome } = await captureReturningBuyer(deps, req.actor, query.data.token);
-      toResultPage(res, outcome, order.id);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      const status = err.status === 404 ? 'unknown' : err.code === 'order_not_approved' ? 'not_approved' : 'unavailable';
-      const order = await findOwnOrderByPaypalId(deps, req.actor, query.data.token);
-      toResultPage(res, status, order?.id);
-    }
-  });
+  router.get(
+    '/checkout/return',
+    doc({
+      summary: 'Where PayPal sends the buyer back: captures, then the order page',
+      access: 'owner',
+      response: { status: 303, contentType: 'text/html' },
+    }),
+    async (req, res) => {
+      const query = returnQuery.safeParse(req.query);
+      if (!query.success) return toResultPage(res, 'unknown');
+      if (!req.actor) return toResultPage(res, 'signed_out');
+      try {
+        const { order, outcome } = await captureReturningBuyer(deps, req.actor, query.data.token);
+        toResultPage(res, outcome, order.id);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        const status = err.status === 404 ? 'unknown' : err.code === 'order_not_approved' ? 'not_approved' : 'unavailable';
+        const order = await findOwnOrderByPaypalId(deps, req.actor, query.data.token);
+        toResultPage(res, status, order?.id);
+      }
+    },
+  );
 
   // "Cancel and return" at PayPal: the order stays payable from the buyer's orders until it lapses.
-  router.get('/checkout/cancel', async (req, res) => {
-    const query = returnQuery.safeParse(req.query);
-    const order = query.success && req.actor ? await findOwnOrderByPaypalId(deps, req.actor, query.data.token) : undefined;
-    toResultPage(res, 'cancelled', order?.id);
-  });
+  router.get(
+    '/checkout/cancel',
+    doc({ summary: 'Where PayPal sends a buyer who cancelled', access: 'owner', response: { status: 303, contentType: 'text/html' } }),
+    async (req, res) => {
+      const query = returnQuery.safeParse(req.query);
+      const order = query.success && req.actor ? await findOwnOrderByPaypalId(deps, req.actor, query.data.token) : undefined;
+      toResultPage(res, 'cancelled', order?.id);
+    },
+  );
 
   return router;
 }

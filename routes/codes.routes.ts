@@ -20,8 +20,9 @@ import {
 import { addFreeToLibrary } from '../services/pricing/library.service';
 import { price } from './catalog-fields';
 import type { RouteDeps } from './deps';
-import { presentPage, requestedPage } from './pagination';
+import { pageQuery, presentPage, requestedPage } from './pagination';
 import { idParam, instantField } from './request';
+import { doc } from './api-doc';
 
 const dbId = z.number().int().positive().max(2_147_483_647);
 const itemBody = z.object({ kind: z.enum(['track', 'release']), id: dbId }).strict();
@@ -77,7 +78,7 @@ export function codeRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   const router = Router();
   const { currency, priceMaximumMinor } = deps.config;
 
-  router.get('/api/store', (_req, res) => {
+  router.get('/api/store', doc({ summary: "The store's currency, price limits and settings", access: 'anyone' }), (_req, res) => {
     const store: ApiStore = {
       currency: currency.code,
       decimals: currency.decimals,
@@ -86,10 +87,14 @@ export function codeRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
     res.json(store);
   });
 
-  router.post('/api/library', async (req, res) => {
-    const item = parseInput(itemBody, req.body, 'body');
-    res.status(201).json(await addFreeToLibrary(deps, req.actor, item));
-  });
+  router.post(
+    '/api/library',
+    doc({ summary: 'Add a free track or release to my library', access: 'signed in', body: itemBody }),
+    async (req, res) => {
+      const item = parseInput(itemBody, req.body, 'body');
+      res.status(201).json(await addFreeToLibrary(deps, req.actor, item));
+    },
+  );
 
   // A code is a secret worth guessing: wrong ones are counted per account and per address, successes are not.
   const wrongGuesses = (name: string, limit: number, key: (req: Request) => string) =>
@@ -104,51 +109,75 @@ export function codeRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
     });
   const perAddress = wrongGuesses('redeem-ip', 50, (req) => ipKeyGenerator(req.ip ?? ''));
   const perAccount = wrongGuesses('redeem-user', 10, (req) => (req.actor ? `user:${req.actor.userId}` : ipKeyGenerator(req.ip ?? '')));
-  router.post('/api/redeem', perAddress, perAccount, async (req, res) => {
-    const { code } = parseInput(redeemBody, req.body, 'body');
-    res.status(201).json({ redeemed: await redeemCode(deps, req.actor, code) });
-  });
+  router.post(
+    '/api/redeem',
+    doc({ summary: 'Redeem a download or gift code', access: 'signed in', body: redeemBody }),
+    perAddress,
+    perAccount,
+    async (req, res) => {
+      const { code } = parseInput(redeemBody, req.body, 'body');
+      res.status(201).json({ redeemed: await redeemCode(deps, req.actor, code) });
+    },
+  );
 
-  router.post('/api/artist/codes', async (req, res) => {
-    const body = parseInput(discountBody, req.body, 'body');
-    res.status(201).json({ code: presentDiscountCode(await createDiscountCode(deps, req.actor, body)) });
-  });
+  router.post(
+    '/api/artist/codes',
+    doc({ summary: 'Create a discount code', access: 'artist', body: discountBody, response: { status: 201 } }),
+    async (req, res) => {
+      const body = parseInput(discountBody, req.body, 'body');
+      res.status(201).json({ code: presentDiscountCode(await createDiscountCode(deps, req.actor, body)) });
+    },
+  );
 
-  router.get('/api/artist/codes', async (req, res) => {
+  router.get('/api/artist/codes', doc({ summary: 'My discount codes', access: 'artist', query: pageQuery }), async (req, res) => {
     const page = requestedPage(req, 50);
     const { codes, total } = await listMyDiscountCodes(deps, req.actor, page);
     res.set('Cache-Control', 'no-store').json({ codes: codes.map(presentDiscountCode), ...presentPage(page, total) });
   });
 
-  router.delete('/api/artist/codes/:id', async (req, res) => {
-    res.json({ code: presentDiscountCode(await disableMyDiscountCode(deps, req.actor, idParam(req))) });
-  });
+  router.delete(
+    '/api/artist/codes/:id',
+    doc({ summary: 'Switch a discount code off', access: 'artist', body: countBody }),
+    async (req, res) => {
+      res.json({ code: presentDiscountCode(await disableMyDiscountCode(deps, req.actor, idParam(req))) });
+    },
+  );
 
   for (const kind of ['release', 'track'] as const) {
     const item = (req: Request): CodeItem => ({ kind, id: idParam(req) });
-    router.post(`/api/artist/${kind}s/:id/download-codes`, async (req, res) => {
-      const { count } = parseInput(countBody, req.body, 'body');
-      const codes = await createDownloadCodes(deps, req.actor, item(req), count);
-      res.status(201).json({ codes: codes.map(presentDownloadCode) });
-    });
-    router.get(`/api/artist/${kind}s/:id/download-codes`, async (req, res) => {
+    const access = 'artist';
+    router.post(
+      `/api/artist/${kind}s/:id/download-codes`,
+      doc({ summary: `Make download codes for a ${kind}`, access, body: countBody }),
+      async (req, res) => {
+        const { count } = parseInput(countBody, req.body, 'body');
+        const codes = await createDownloadCodes(deps, req.actor, item(req), count);
+        res.status(201).json({ codes: codes.map(presentDownloadCode) });
+      },
+    );
+    router.get(`/api/artist/${kind}s/:id/download-codes`, doc({ summary: `A ${kind}'s download codes`, access }), async (req, res) => {
       const codes = await listDownloadCodes(deps, req.actor, item(req));
       res.set('Cache-Control', 'no-store').json({ codes: codes.map(presentDownloadCode) });
     });
-    router.get(`/api/artist/${kind}s/:id/download-codes.csv`, async (req, res) => {
-      const codes = await listDownloadCodes(deps, req.actor, item(req));
-      const rows = codes.map((c) =>
-        [c.code, c.createdAt.toISOString(), c.redeemedAt?.toISOString() ?? '', c.disabledAt ? 'disabled' : ''].map(csvText).join(','),
-      );
-      res
-        .set('Cache-Control', 'no-store')
-        .type('text/csv; charset=utf-8')
-        .attachment(`${kind}-${idParam(req)}-download-codes.csv`)
-        .send(['code,created_at,redeemed_at,status', ...rows].join('\r\n') + '\r\n');
-    });
+    const csv = { status: 200, contentType: 'text/csv' };
+    router.get(
+      `/api/artist/${kind}s/:id/download-codes.csv`,
+      doc({ summary: `A ${kind}'s download codes, as CSV`, access, response: csv }),
+      async (req, res) => {
+        const codes = await listDownloadCodes(deps, req.actor, item(req));
+        const rows = codes.map((c) =>
+          [c.code, c.createdAt.toISOString(), c.redeemedAt?.toISOString() ?? '', c.disabledAt ? 'disabled' : ''].map(csvText).join(','),
+        );
+        res
+          .set('Cache-Control', 'no-store')
+          .type('text/csv; charset=utf-8')
+          .attachment(`${kind}-${idParam(req)}-download-codes.csv`)
+          .send(['code,created_at,redeemed_at,status', ...rows].join('\r\n') + '\r\n');
+      },
+    );
   }
 
-  router.delete('/api/artist/download-codes/:id', async (req, res) => {
+  router.delete('/api/artist/download-codes/:id', doc({ summary: 'Switch a download code off', access: 'artist' }), async (req, res) => {
     await disableMyDownloadCode(deps, req.actor, idParam(req));
     res.status(204).end();
   });

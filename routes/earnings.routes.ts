@@ -11,6 +11,7 @@ import { idParam } from './request';
 import { payoutBatches, runPayouts } from '../services/ledger/payouts.service';
 import { reconciliationReport } from '../services/ledger/reconciliation.service';
 import type { RouteDeps } from './deps';
+import { doc } from './api-doc';
 
 const rangeQuery = z.object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() }).strict();
 const feeBody = z.object({ percent: z.number().min(0).max(100).multipleOf(0.01).nullable() }).strict();
@@ -102,11 +103,12 @@ const batchJson = (b: PayoutBatch) => ({
 export function earningsRoutes(deps: RouteDeps): Router {
   const router = Router();
 
-  for (const [path, scope] of [
-    ['/api/artist/earnings', 'mine'],
-    ['/api/admin/earnings', 'store'],
+  for (const [path, scope, access] of [
+    ['/api/artist/earnings', 'mine', 'artist'],
+    ['/api/admin/earnings', 'store', 'admin'],
   ] as const) {
-    router.get(path, async (req, res) => {
+    const summary = scope === 'mine' ? 'My balances: available, pending, paid out; by month' : "The store's balances, by month";
+    router.get(path, doc({ summary, access, response: { status: 200 } }), async (req, res) => {
       const result = await earnings(deps, req.actor, scope);
       res.set('Cache-Control', 'no-store').json({
         holdDays: result.holdDays,
@@ -129,41 +131,50 @@ export function earningsRoutes(deps: RouteDeps): Router {
     });
   }
 
-  for (const [path, scope] of [
-    ['/api/artist/sales.csv', 'mine'],
-    ['/api/admin/sales.csv', 'store'],
+  for (const [path, scope, access] of [
+    ['/api/artist/sales.csv', 'mine', 'artist'],
+    ['/api/admin/sales.csv', 'store', 'admin'],
   ] as const) {
-    router.get(path, async (req, res) => {
+    const summary = scope === 'mine' ? 'My sales for a period, as CSV' : "The store's sales for a period, as CSV";
+    router.get(path, doc({ summary, access, query: rangeQuery, response: { status: 200, contentType: 'text/csv' } }), async (req, res) => {
       const q = parseInput(rangeQuery, req.query, 'query');
       const report = await salesReport(deps, req.actor, scope, q);
       sendCsv(res, `sales-${day(report.from)}-${day(report.to)}.csv`, SALES_CSV_COLUMNS, report.entries.map(salesRow));
     });
   }
 
-  router.get('/api/artist/mail-settings', async (req, res) => {
+  router.get('/api/artist/mail-settings', doc({ summary: 'How I hear of sales', access: 'artist' }), async (req, res) => {
     res.set('Cache-Control', 'no-store').json({ saleMail: await mySaleMail(deps, req.actor) });
   });
 
-  router.put('/api/artist/mail-settings', async (req, res) => {
-    const { saleMail } = parseInput(mailBody, req.body, 'body');
-    await setMySaleMail(deps, req.actor, saleMail);
-    res.status(204).end();
-  });
+  router.put(
+    '/api/artist/mail-settings',
+    doc({ summary: 'Choose how I hear of sales', access: 'artist', body: mailBody }),
+    async (req, res) => {
+      const { saleMail } = parseInput(mailBody, req.body, 'body');
+      await setMySaleMail(deps, req.actor, saleMail);
+      res.status(204).end();
+    },
+  );
 
-  router.put('/api/admin/artists/:id/platform-fee', async (req, res) => {
-    const { percent: value } = parseInput(feeBody, req.body, 'body');
-    await setArtistPlatformFee(deps, req.actor, idParam(req), value === null ? null : Math.round(value * 100));
-    res.status(204).end();
-  });
+  router.put(
+    '/api/admin/artists/:id/platform-fee',
+    doc({ summary: "Set an artist's platform fee", access: 'admin', body: feeBody }),
+    async (req, res) => {
+      const { percent: value } = parseInput(feeBody, req.body, 'body');
+      await setArtistPlatformFee(deps, req.actor, idParam(req), value === null ? null : Math.round(value * 100));
+      res.status(204).end();
+    },
+  );
 
-  router.get('/api/admin/tax/rates', async (req, res) => {
+  router.get('/api/admin/tax/rates', doc({ summary: 'VAT rates by country', access: 'admin' }), async (req, res) => {
     const rates = await taxRates(deps, req.actor);
     res.set('Cache-Control', 'no-store').json({
       rates: rates.map((r) => ({ country: r.country, ratePercent: percent(r.rateBp), validFrom: r.validFrom, note: r.note })),
     });
   });
 
-  router.post('/api/admin/tax/rates', async (req, res) => {
+  router.post('/api/admin/tax/rates', doc({ summary: 'Add a VAT rate from a date', access: 'admin', body: rateBody }), async (req, res) => {
     const body = parseInput(rateBody, req.body, 'body');
     await addTaxRate(deps, req.actor, {
       country: body.country,
@@ -176,7 +187,7 @@ export function earningsRoutes(deps: RouteDeps): Router {
       .json({ rate: { country: body.country, ratePercent: percent(Math.round(body.ratePercent * 100)), validFrom: body.validFrom } });
   });
 
-  router.get('/api/admin/payouts', async (req, res) => {
+  router.get('/api/admin/payouts', doc({ summary: 'Payout batches and their items', access: 'admin' }), async (req, res) => {
     const batches = await payoutBatches(deps, req.actor);
     res.set('Cache-Control', 'no-store').json({
       batches: batches.map((b) => ({
@@ -193,40 +204,57 @@ export function earningsRoutes(deps: RouteDeps): Router {
     });
   });
 
-  router.post('/api/admin/payouts/run', async (req, res) => {
-    const run = await runPayouts(deps, req.actor);
-    res.json({
-      created: run.created,
-      batch: run.batch && batchJson(run.batch),
-      items: run.items,
-    });
-  });
+  router.post(
+    '/api/admin/payouts/run',
+    doc({ summary: 'Pay every artist owed at least the minimum', access: 'admin' }),
+    async (req, res) => {
+      const run = await runPayouts(deps, req.actor);
+      res.json({
+        created: run.created,
+        batch: run.batch && batchJson(run.batch),
+        items: run.items,
+      });
+    },
+  );
 
-  router.get('/api/admin/reconciliation', async (req, res) => {
-    const q = parseInput(rangeQuery, req.query, 'query');
-    const report = await reconciliationReport(deps, req.actor, q);
-    res.set('Cache-Control', 'no-store').json({ ...report, from: report.from.toISOString(), to: report.to.toISOString() });
-  });
+  router.get(
+    '/api/admin/reconciliation',
+    doc({ summary: 'The ledger against PayPal, for a period', access: 'admin', query: rangeQuery }),
+    async (req, res) => {
+      const q = parseInput(rangeQuery, req.query, 'query');
+      const report = await reconciliationReport(deps, req.actor, q);
+      res.set('Cache-Control', 'no-store').json({ ...report, from: report.from.toISOString(), to: report.to.toISOString() });
+    },
+  );
 
-  router.get('/api/admin/tax/oss.csv', async (req, res) => {
-    const { quarter } = parseInput(quarterQuery, req.query, 'query');
-    const report = await ossReport(deps, req.actor, quarter);
-    sendCsv(
-      res,
-      `oss-${quarter}.csv`,
-      ['country', 'rate_percent', 'currency', 'net', 'tax', 'entries'],
-      report.rows.map((r) =>
-        csvLine([
-          r.country,
-          percent(r.rateBp),
-          r.currency,
-          formatMinorIn(r.netMinor, r.currency),
-          formatMinorIn(r.taxMinor, r.currency),
-          r.entries,
-        ]),
-      ),
-    );
-  });
+  router.get(
+    '/api/admin/tax/oss.csv',
+    doc({
+      summary: 'The OSS VAT report, as CSV',
+      access: 'admin',
+      query: quarterQuery,
+      response: { status: 200, contentType: 'text/csv' },
+    }),
+    async (req, res) => {
+      const { quarter } = parseInput(quarterQuery, req.query, 'query');
+      const report = await ossReport(deps, req.actor, quarter);
+      sendCsv(
+        res,
+        `oss-${quarter}.csv`,
+        ['country', 'rate_percent', 'currency', 'net', 'tax', 'entries'],
+        report.rows.map((r) =>
+          csvLine([
+            r.country,
+            percent(r.rateBp),
+            r.currency,
+            formatMinorIn(r.netMinor, r.currency),
+            formatMinorIn(r.taxMinor, r.currency),
+            r.entries,
+          ]),
+        ),
+      );
+    },
+  );
 
   return router;
 }

@@ -2,19 +2,29 @@ import { ERROR_CATALOGUE } from '../lib/error-catalogue';
 import { Router } from 'express';
 import { checkReadiness, type ReadinessProbes } from '../services/health.service';
 import { buildInfo } from '../lib/version';
+import { doc } from './api-doc';
+import { responses } from './response-schemas';
 
 /** Liveness and readiness probes for process managers and load balancers, and the running version. */
 export function healthRoutes(probes: ReadinessProbes): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
-  });
+  router.get(
+    '/healthz',
+    doc({ summary: 'Liveness: the process runs', access: 'anyone', response: { status: 200, schema: responses.health } }),
+    (_req, res) => {
+      res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+    },
+  );
   // What runs here, for an operator checking a deploy (and monitoring comparing servers).
-  router.get('/api/version', (_req, res) => {
-    const { version, commit } = buildInfo();
-    res.set('Cache-Control', 'no-store').json({ version, commit });
-  });
-  router.get('/readyz', async (_req, res) => {
+  router.get(
+    '/api/version',
+    doc({ summary: 'The version and commit running', access: 'anyone', response: { status: 200, schema: responses.version } }),
+    (_req, res) => {
+      const { version, commit } = buildInfo();
+      res.set('Cache-Control', 'no-store').json({ version, commit });
+    },
+  );
+  router.get('/readyz', doc({ summary: 'Readiness: each dependency checked, with its latency', access: 'anyone' }), async (_req, res) => {
     const { ready, database, dependencies } = await checkReadiness(probes);
     res.set('Cache-Control', 'no-store');
     if (ready) {

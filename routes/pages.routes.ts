@@ -4,6 +4,7 @@ import type { OutboxMailer } from '../services/mail/outbox.mailer';
 import { publicDir } from '../lib/paths';
 import { escapeHtml } from '../lib/html';
 import { APP_PAGES } from '../contract/pages';
+import { doc } from './api-doc';
 
 /**
  * Pages: the front end's shell for each of its paths, the magic-link confirm
@@ -15,19 +16,21 @@ export function pageRoutes(outbox: OutboxMailer | undefined): Router {
   // The web front end's pages: one shell whose script draws the page for the
   // path, so the player keeps playing while the listener moves around.
   // '/' is index.html itself (served as a public file).
+  const html = { status: 200, contentType: 'text/html' };
   router.get(
     APP_PAGES.filter((p) => p !== '/'),
+    doc({ summary: 'A page of the web front end (HTML)', access: 'anyone', response: html }),
     (_req, res) => {
       res.set('Cache-Control', 'no-cache').sendFile(path.join(publicDir, 'index.html'));
     },
   );
 
-  router.get('/auth/magic', (_req, res) => {
+  router.get('/auth/magic', doc({ summary: "The sign-in link's confirm page (HTML)", access: 'anyone', response: html }), (_req, res) => {
     res.set('Cache-Control', 'no-store').sendFile(path.join(publicDir, 'auth', 'magic.html'));
   });
 
   if (outbox) {
-    router.get('/dev/outbox', (_req, res) => {
+    router.get('/dev/outbox', doc({ summary: 'Mail that had no SMTP server (development only)', access: 'development' }), (_req, res) => {
       const items = outbox
         .list()
         .map(

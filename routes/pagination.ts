@@ -23,7 +23,8 @@ export function pageOf(query: { page: number; pageSize?: number; limit?: number 
   return { page: query.page, pageSize: query.pageSize ?? query.limit ?? defaultSize };
 }
 
-const pageQuery = z.object(pageFields);
+/** The query of a route whose only query fields are the page's. */
+export const pageQuery = z.object(pageFields);
 
 /** The page a request's query asks for (a route whose query has only the page fields). */
 export const requestedPage = (req: Request, defaultSize: number): Page => pageOf(parseInput(pageQuery, req.query, 'query'), defaultSize);

@@ -7,6 +7,7 @@ import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-
 import { confirmPayoutAddress, myPayoutSettings, requestPayoutAddress } from '../services/ledger/payout-settings.service';
 import type { RouteDeps } from './deps';
 import { emailField } from './request';
+import { doc } from './api-doc';
 
 const settingsBody = z.object({ paypalEmail: emailField }).strict();
 const confirmBody = z.object({ token: z.string().max(100) }).strict();
@@ -40,19 +41,29 @@ export function payoutSettingsRoutes(deps: RouteDeps, limits: RateLimitBackend):
     message: 'Too many wrong links. Try again in a quarter of an hour.',
   });
 
-  router.get('/api/artist/payout-settings', async (req, res) => {
+  router.get('/api/artist/payout-settings', doc({ summary: 'Where I am paid', access: 'artist' }), async (req, res) => {
     res.set('Cache-Control', 'no-store').json(present(await myPayoutSettings(deps, req.actor)));
   });
 
-  router.put('/api/artist/payout-settings', mails, async (req, res) => {
-    const { paypalEmail } = parseInput(settingsBody, req.body, 'body');
-    res.status(202).json({ status: 'confirmation_sent', ...present(await requestPayoutAddress(deps, req.actor, paypalEmail)) });
-  });
+  router.put(
+    '/api/artist/payout-settings',
+    doc({ summary: 'Set my PayPal address (confirmed by mail)', access: 'artist', body: settingsBody, response: { status: 202 } }),
+    mails,
+    async (req, res) => {
+      const { paypalEmail } = parseInput(settingsBody, req.body, 'body');
+      res.status(202).json({ status: 'confirmation_sent', ...present(await requestPayoutAddress(deps, req.actor, paypalEmail)) });
+    },
+  );
 
-  router.post('/api/payouts/confirm', guesses, async (req, res) => {
-    const { token } = parseInput(confirmBody, req.body, 'body');
-    res.json(present(await confirmPayoutAddress(deps, token)));
-  });
+  router.post(
+    '/api/payouts/confirm',
+    doc({ summary: "Confirm a payout address with the mailed link's token", access: 'anyone with the link', body: confirmBody }),
+    guesses,
+    async (req, res) => {
+      const { token } = parseInput(confirmBody, req.body, 'body');
+      res.json(present(await confirmPayoutAddress(deps, token)));
+    },
+  );
 
   return router;
 }

@@ -6,6 +6,7 @@ import { recordPlay } from '../services/plays/plays.service';
 import { parseInput } from '../lib/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
 import { requestMeta } from './request';
+import { doc } from './api-doc';
 
 const playBody = z
   .object({
@@ -31,11 +32,16 @@ export function playRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
     message: 'Too many play reports. Try again in a minute.',
   });
 
-  router.post('/api/plays', perListener, async (req, res) => {
-    const play = parseInput(playBody, req.body, 'body');
-    await recordPlay(deps, req.actor, play, requestMeta(req));
-    res.status(202).json({ status: 'accepted' });
-  });
+  router.post(
+    '/api/plays',
+    doc({ summary: "Report a play (with the stream's play token)", access: 'anyone', body: playBody, response: { status: 202 } }),
+    perListener,
+    async (req, res) => {
+      const play = parseInput(playBody, req.body, 'body');
+      await recordPlay(deps, req.actor, play, requestMeta(req));
+      res.status(202).json({ status: 'accepted' });
+    },
+  );
 
   return router;
 }

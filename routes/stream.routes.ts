@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DOWNLOAD_FORMATS } from '../contract/api';
 import { parseInput } from '../lib/errors';
 import { renditionDownload, trackFormats } from '../services/renditions/rendition.service';
+import { doc } from './api-doc';
 
 /** `quality=original`: the master itself rather than the streaming rendition of a lossless master. */
 const streamQuery = z.object({ quality: z.enum(['stream', 'original']).default('stream') }).loose();
@@ -26,27 +27,52 @@ export function streamRoutes(deps: RouteDeps): Router {
     res.set('X-Play-Token', await issuePlayToken(deps, req.actor, id, requestMeta(req)));
     await sendAudio(deps, req, res, source);
   };
-  router.get('/api/tracks/:id/stream', stream);
-  router.head('/api/tracks/:id/stream', stream);
+  router.get(
+    '/api/tracks/:id/stream',
+    doc({
+      summary: 'Listen: the full track to its owners, the preview to others (ranges)',
+      access: 'anyone',
+      response: { status: 200, contentType: 'audio/*' },
+    }),
+    stream,
+  );
+  router.head(
+    '/api/tracks/:id/stream',
+    doc({ summary: 'The stream’s headers alone (length, validators, play token), as the player asks first', access: 'anyone' }),
+    stream,
+  );
 
   // ?format= one of DOWNLOAD_FORMATS: the original as uploaded (the default), or a rendition of a lossless master,
   // sent at once when made, else prepared by a job: 202 until it is ready (poll again after Retry-After).
-  router.get('/api/tracks/:id/download', async (req, res) => {
-    const id = idParam(req);
-    const { format } = parseInput(downloadQuery, req.query, 'query');
-    if (format === 'original') {
-      const source = await downloadSource(deps, req.actor, id);
-      return sendAudio(deps, req, res, source, { attachment: source.filename });
-    }
-    const result = await renditionDownload(deps, req.actor, id, format);
-    if ('preparing' in result)
-      return void res.status(202).set({ 'Retry-After': '3', 'Cache-Control': 'no-store' }).json({ status: 'preparing', format });
-    await sendAudio(deps, req, res, result.ready, { attachment: result.ready.filename });
-  });
+  router.get(
+    '/api/tracks/:id/download',
+    doc({
+      summary: 'Download a track in a format (202 while it is made)',
+      access: 'owner',
+      query: downloadQuery,
+      response: { status: 200, contentType: 'audio/*' },
+    }),
+    async (req, res) => {
+      const id = idParam(req);
+      const { format } = parseInput(downloadQuery, req.query, 'query');
+      if (format === 'original') {
+        const source = await downloadSource(deps, req.actor, id);
+        return sendAudio(deps, req, res, source, { attachment: source.filename });
+      }
+      const result = await renditionDownload(deps, req.actor, id, format);
+      if ('preparing' in result)
+        return void res.status(202).set({ 'Retry-After': '3', 'Cache-Control': 'no-store' }).json({ status: 'preparing', format });
+      await sendAudio(deps, req, res, result.ready, { attachment: result.ready.filename });
+    },
+  );
 
-  router.get('/api/tracks/:id/formats', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ formats: await trackFormats(deps, req.actor, idParam(req)) });
-  });
+  router.get(
+    '/api/tracks/:id/formats',
+    doc({ summary: "A track's download formats and their state", access: 'anyone' }),
+    async (req, res) => {
+      res.set('Cache-Control', 'no-store').json({ formats: await trackFormats(deps, req.actor, idParam(req)) });
+    },
+  );
 
   return router;
 }

@@ -37,7 +37,10 @@ import { sameOrigin } from './middleware/same-origin';
 import { loadSession } from './middleware/session';
 import { publicDir } from '../lib/paths';
 import type { StoreMetrics } from './metrics';
-import { metricsRoute } from './metrics-exposure';
+import { metricsRoutes } from './metrics-exposure';
+import { apiDocsRoutes } from '../routes/api-docs.routes';
+import { buildInfo } from '../lib/version';
+import { sessionCookieName } from './cookies';
 
 /**
  * Everything the application works with, complete (server/compose.ts builds
@@ -64,6 +67,9 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, db, logger, rateLimits, mailer } = deps;
   const services: RouteDeps = deps;
   const app = express();
+  // Every router of the API, for its description (GET /api/openapi.json).
+  const documented: express.Router[] = [];
+  const mount = (router: express.Router) => (documented.push(router), router);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
 
@@ -95,8 +101,8 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(requestDeadline(config.requestTimeoutMs));
-  app.use(healthRoutes({ db, storage: deps.storage, counters: rateLimits.check }));
-  if (deps.metrics && config.metrics.token) app.get('/metrics', metricsRoute(deps.metrics, config.metrics.token));
+  app.use(mount(healthRoutes({ db, storage: deps.storage, counters: rateLimits.check })));
+  if (deps.metrics && config.metrics.token) app.use(mount(metricsRoutes(deps.metrics, config.metrics.token)));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
   app.use(
     '/api',
@@ -110,13 +116,13 @@ export function createApp(deps: AppDeps): express.Express {
   listening.use(
     loadSession(services, { cacheFor: (req) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path) }),
   );
-  listening.use(streamRoutes(services));
+  listening.use(mount(streamRoutes(services)));
   app.use((req, res, next) => (LISTENING_ROUTE.test(req.path) ? listening(req, res, next) : next()));
   app.use(CATALOG_WRITE_PATHS, flushOnWrite([deps.listingCounts, deps.listingResponses]));
   app.use(PURCHASE_WRITE_PATHS, flushOnWrite([deps.accessCache]));
   // A repeated anonymous storefront read, answered from memory before the rest of the stack.
   app.use(earlyCatalogAnswers(services));
-  app.use(webhookRoutes(services));
+  app.use(mount(webhookRoutes(services)));
   app.use(express.json({ limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
   // Public files need no session: serve them before the session lookup. API
   // paths are never files, so they skip the file-system lookup altogether.
@@ -144,27 +150,29 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // The storefront's reads first: they are most of the traffic, and every router before them is tried in turn.
-  app.use(catalogRoutes(services));
-  app.use(releaseRoutes(services));
-  app.use(authRoutes(services, rateLimits));
-  app.use(meRoutes(services));
-  app.use(accountRoutes(services, rateLimits));
-  app.use(adminUsersRoutes(services));
-  app.use(auditRoutes(services));
-  app.use(themeRoutes(services));
-  app.use(releaseDownloadRoutes(services));
-  app.use(releaseExtrasRoutes(services));
-  app.use(earningsRoutes(services));
-  app.use(payoutSettingsRoutes(services, rateLimits));
-  app.use(playRoutes(services, rateLimits));
-  app.use(statisticsRoutes(services));
-  app.use(checkoutRoutes(services, rateLimits));
-  app.use(orderRoutes(services));
-  app.use(codeRoutes(services, rateLimits));
-  app.use(artistTrackRoutes(services));
-  app.use(artistReleaseRoutes(services));
+  app.use(mount(catalogRoutes(services)));
+  app.use(mount(releaseRoutes(services)));
+  app.use(mount(authRoutes(services, rateLimits)));
+  app.use(mount(meRoutes(services)));
+  app.use(mount(accountRoutes(services, rateLimits)));
+  app.use(mount(adminUsersRoutes(services)));
+  app.use(mount(auditRoutes(services)));
+  app.use(mount(themeRoutes(services)));
+  app.use(mount(releaseDownloadRoutes(services)));
+  app.use(mount(releaseExtrasRoutes(services)));
+  app.use(mount(earningsRoutes(services)));
+  app.use(mount(payoutSettingsRoutes(services, rateLimits)));
+  app.use(mount(playRoutes(services, rateLimits)));
+  app.use(mount(statisticsRoutes(services)));
+  app.use(mount(checkoutRoutes(services, rateLimits)));
+  app.use(mount(orderRoutes(services)));
+  app.use(mount(codeRoutes(services, rateLimits)));
+  app.use(mount(artistTrackRoutes(services)));
+  app.use(mount(artistReleaseRoutes(services)));
   // The outbox page exists only where mail has nowhere else to go, never in production.
-  app.use(pageRoutes(mailer instanceof OutboxMailer && !config.isProduction ? mailer : undefined));
+  app.use(mount(pageRoutes(mailer instanceof OutboxMailer && !config.isProduction ? mailer : undefined)));
+
+  app.use(apiDocsRoutes(documented, { version: buildInfo().version, origin: config.appOrigin, sessionCookie: sessionCookieName(config) }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { RequestHandler } from 'express';
+import { Router } from 'express';
+import { doc } from '../routes/api-doc';
 import type { Logger } from '../lib/logger';
 import type { ShutdownStep } from './lifecycle';
 import type { StoreMetrics } from './metrics';
@@ -14,18 +15,25 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 /** GET /metrics on the app: the exposition for a scraper that sends `Authorization: Bearer <METRICS_TOKEN>`; 401 otherwise. */
-export function metricsRoute(metrics: StoreMetrics, token: string): RequestHandler {
-  return async (req, res) => {
-    if (!bearerMatches(req.get('authorization'), token)) {
-      res
-        .status(401)
-        .set('WWW-Authenticate', 'Bearer realm="metrics"')
-        .json({ error: { code: 'unauthenticated', message: 'A metrics token is required.' } });
-      return;
-    }
-    const { contentType, body } = await metrics.render();
-    res.set('Cache-Control', 'no-store').type(contentType).send(body);
-  };
+export function metricsRoutes(metrics: StoreMetrics, token: string): Router {
+  const router = Router();
+  const text = { status: 200, contentType: 'text/plain; version=0.0.4' };
+  router.get(
+    '/metrics',
+    doc({ summary: 'Prometheus metrics', access: 'a scraper with METRICS_TOKEN', response: text }),
+    async (req, res) => {
+      if (!bearerMatches(req.get('authorization'), token)) {
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer realm="metrics"')
+          .json({ error: { code: 'unauthenticated', message: 'A metrics token is required.' } });
+        return;
+      }
+      const { contentType, body } = await metrics.render();
+      res.set('Cache-Control', 'no-store').type(contentType).send(body);
+    },
+  );
+  return router;
 }
 
 /**
