@@ -6,7 +6,8 @@ import { runWithDatabase } from './lib/with-database';
 // payout batch a crash left unfinished, then makes the day's batch: every
 // artist whose available balance reached PAYOUT_MINIMUM and who confirmed a
 // PayPal address. Run again the same day, it finds that day's batch and pays
-// nothing twice. With the stand-in it needs PAYPAL_STANDIN_URL.
+// nothing twice. With the stand-in: the development server's own (recorded under
+// DATA_DIR while it runs) or PAYPAL_STANDIN_URL.
 void runWithDatabase('payouts:run', async ({ config, db, logger }) => {
   const deps = appDeps({ config, db, logger });
   const repaired = await reconcilePayouts(deps, {

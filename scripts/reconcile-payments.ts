@@ -4,8 +4,9 @@ import { runWithDatabase } from './lib/with-database';
 
 // npm run payments:reconcile — reads every CREATED or PENDING order older than
 // two minutes back from PayPal and settles it (the server also does this every
-// RECONCILE_INTERVAL_S, as a job). With the stand-in it needs PAYPAL_STANDIN_URL:
-// the stand-in `npm start` runs in-process keeps its orders to itself. A gift
+// RECONCILE_INTERVAL_S, as a job). With the stand-in it asks the one the
+// development server runs (its address recorded under DATA_DIR while it runs),
+// or PAYPAL_STANDIN_URL: only that stand-in knows the server's orders. A gift
 // completed here is mailed before the script ends.
 void runWithDatabase('payments:reconcile', async ({ config, db, logger }) => {
   const deps = appDeps({ config, db, logger });

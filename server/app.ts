@@ -37,6 +37,7 @@ import { sameOrigin } from './middleware/same-origin';
 import { loadSession } from './middleware/session';
 import { publicDir } from '../lib/paths';
 import type { StoreMetrics } from './metrics';
+import type { PaymentCredentials } from '../services/payments/credential-check';
 import { metricsRoutes } from './metrics-exposure';
 import { apiDocsRoutes } from '../routes/api-docs.routes';
 import { buildInfo } from '../lib/version';
@@ -52,6 +53,8 @@ export interface AppDeps extends RouteDeps {
   rateLimits: RateLimitBackend;
   /** Prometheus metrics, when METRICS_TOKEN or METRICS_PORT turns them on. */
   metrics?: StoreMetrics;
+  /** Whether PayPal accepted the store's credentials (checked at start; /readyz reports it). */
+  paymentCredentials?: PaymentCredentials;
 }
 
 /** The audio routes, whose many range requests per playback may use the access cache. */
@@ -101,7 +104,8 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(requestDeadline(config.requestTimeoutMs));
-  app.use(mount(healthRoutes({ db, storage: deps.storage, counters: rateLimits.check })));
+  const paypal = deps.paymentCredentials;
+  app.use(mount(healthRoutes({ db, storage: deps.storage, counters: rateLimits.check, payments: paypal && (() => paypal.healthy()) })));
   if (deps.metrics && config.metrics.token) app.use(mount(metricsRoutes(deps.metrics, config.metrics.token)));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
   app.use(

@@ -16,6 +16,8 @@ import { smtpMailer } from '../services/mail/mailer';
 import { OutboxMailer } from '../services/mail/outbox.mailer';
 import { createPaypalGateway } from '../services/payments/paypal-gateway';
 import { PlayRecorder } from '../services/plays/play-recorder';
+import { PaymentCredentials } from '../services/payments/credential-check';
+import type { PaymentGateway } from '../services/payments/payment-gateway';
 import { PlayTokens } from '../services/plays/play-token';
 import { createStorage } from '../services/storage/create-storage';
 import { sweepTemporaries } from '../services/storage/temp-files';
@@ -71,6 +73,7 @@ export function appDeps(base: { config: Readonly<Config>; db: pg.Pool; logger: L
     jobs: parts.jobs ?? new InlineQueue(background, () => jobHandlers(deps, logger)),
     ffmpeg: parts.ffmpeg ?? new Ffmpeg(config.ffmpeg),
     metrics: parts.metrics,
+    paymentCredentials: parts.paymentCredentials,
   };
   // Read when scraped: the parts as they are then.
   if (!deps.metrics && (config.metrics.token || config.metrics.port)) deps.metrics = new StoreMetrics(deps);
@@ -134,7 +137,9 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   // process on a loopback port, sending its webhooks here: the whole purchase works offline.
   const { paypal } = config;
   const devStandin = paypal.env === 'standin' && !paypal.standinUrl && config.nodeEnv === 'development';
-  const payments = createPaypalGateway(devStandin ? { ...paypal, standinUrl: await startDevPaypalStandin(config, steps, logger) } : paypal);
+  const paypalSettings = devStandin ? { ...paypal, standinUrl: await startDevPaypalStandin(config, steps, logger) } : paypal;
+  const payments = createPaypalGateway(paypalSettings);
+  const paymentCredentials = await checkPaymentCredentials(payments, paypalSettings, config.isProduction, logger);
 
   const plays = new PlayRecorder(db, logger).start();
   // After the HTTP server has stopped taking requests and before the pool closes: every accepted play is written.
@@ -143,12 +148,40 @@ export async function composeServer(config: Readonly<Config>, logger: Logger, st
   steps.unshift({ name: 'change feed', run: stopFeed });
 
   const jobs = await startJobQueue(database.connectionString, config, logger, steps);
-  const deps = appDeps({ config, db, logger }, { rateLimits, mailer, background, storage, plays, payments, ...caches, jobs });
+  const deps = appDeps(
+    { config, db, logger },
+    { rateLimits, mailer, background, storage, plays, payments, paymentCredentials, ...caches, jobs },
+  );
   await startTimers(deps, steps);
   await runJobs(jobs, deps, steps);
   if (deps.metrics && config.metrics.port)
     await startMetricsListener(deps.metrics, { host: config.metrics.host, port: config.metrics.port }, steps, logger);
   return { deps, onDatabaseLost: (listener) => database.onUnexpectedExit(listener) };
+}
+
+/**
+ * Signs in to PayPal once at start, so bad credentials or an unreachable
+ * PayPal show in the log (and in /readyz) before the first sale, not at it.
+ * The log says which PayPal and why it failed, never the secret. A store
+ * running the stand-in in production (ALLOW_PAYPAL_STANDIN=staging) says so
+ * on every start.
+ */
+async function checkPaymentCredentials(
+  payments: PaymentGateway,
+  paypal: Config['paypal'],
+  isProduction: boolean,
+  logger: Logger,
+): Promise<PaymentCredentials> {
+  const credentials = new PaymentCredentials(payments);
+  const { ok, reason } = await credentials.verify();
+  const which = paypal.env === 'standin' ? `the stand-in at ${paypal.standinUrl ?? '(none configured)'}` : `PayPal ${paypal.env}`;
+  if (ok) logger.info(`payments: ${which} accepted the store's credentials (client id ${paypal.clientId.slice(0, 6)}…)`);
+  else logger.error({ reason }, `payments: ${which} did not accept the store's credentials; checkout fails until this is fixed`);
+  if (isProduction && paypal.env === 'standin')
+    logger.warn(
+      'PAYPAL_ENV=standin in production (ALLOW_PAYPAL_STANDIN=staging): no money moves. For staging smoke tests only, never a public store.',
+    );
+  return credentials;
 }
 
 /**

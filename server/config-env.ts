@@ -109,6 +109,7 @@ export const envSchema = z.object({
   ),
   MAIL_FROM: optionalString,
   PAYPAL_ENV: z.preprocess(emptyToUndefined, z.enum(['sandbox', 'live', 'standin']).default('standin')),
+  ALLOW_PAYPAL_STANDIN: z.preprocess(emptyToUndefined, z.enum(['staging']).optional()),
   PAYPAL_CLIENT_ID: optionalString,
   PAYPAL_CLIENT_SECRET: optionalString,
   PAYPAL_WEBHOOK_ID: z.preprocess(

@@ -148,7 +148,12 @@ function productionProblems(e: z.infer<typeof envSchema>): string[] {
   if (!e.DATABASE_URL) problems.push('DATABASE_URL: required in production (the embedded database is for development)');
   if (!e.SMTP_URL) problems.push('SMTP_URL: required in production (sign-in links are sent by mail)');
   if (!e.MAIL_FROM) problems.push('MAIL_FROM: required in production');
-  if (e.PAYPAL_ENV === 'standin') problems.push('PAYPAL_ENV: the PayPal stand-in is refused in production; use sandbox or live');
+  if (e.PAYPAL_ENV === 'standin' && e.ALLOW_PAYPAL_STANDIN !== 'staging')
+    problems.push(
+      'PAYPAL_ENV: the PayPal stand-in is refused in production; use sandbox or live (a staging store may set ALLOW_PAYPAL_STANDIN=staging)',
+    );
+  if (e.PAYPAL_ENV === 'standin' && e.ALLOW_PAYPAL_STANDIN === 'staging' && !e.PAYPAL_STANDIN_URL)
+    problems.push('PAYPAL_STANDIN_URL: required with ALLOW_PAYPAL_STANDIN=staging (run `npm run standin:paypal` beside the store)');
   // With sandbox or live, groupProblems has named the missing credentials already.
   if (e.PAYPAL_ENV === 'standin') {
     for (const name of ['PAYPAL_CLIENT_ID', 'PAYPAL_CLIENT_SECRET', 'PAYPAL_WEBHOOK_ID'] as const)

@@ -1,4 +1,5 @@
 import type { Logger } from '../lib/logger';
+import { recordStandinAddress } from '../lib/standin-address';
 import type { Config } from './config';
 import type { ShutdownStep } from './lifecycle';
 
@@ -13,7 +14,14 @@ export async function startDevPaypalStandin(config: Readonly<Config>, steps: Shu
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startPaypalStandin } = require('../dev/paypal/standin') as typeof import('../dev/paypal/standin');
   const standin = await startPaypalStandin({ ...config.paypal, webhookUrl: `${config.appOrigin}/api/webhooks/paypal` });
-  steps.push({ name: 'PayPal stand-in', run: () => standin.close() });
+  const forget = recordStandinAddress(config.dataDir, standin.url);
+  steps.push({
+    name: 'PayPal stand-in',
+    run: async () => {
+      forget();
+      await standin.close();
+    },
+  });
   logger.info(`PayPal stand-in (offline checkout) listening on ${standin.url}`);
   return standin.url;
 }

@@ -22,6 +22,8 @@ export interface ReadinessProbes {
   storage?: Pick<Storage, 'check'>;
   /** The rate-limit counters' server (Redis), when there is one. */
   counters?: () => Promise<boolean>;
+  /** Whether PayPal accepted the store's credentials (the start-up check, repeated while it fails). */
+  payments?: () => Promise<boolean>;
 }
 
 async function timed(check: () => Promise<boolean>, timeoutMs: number): Promise<{ ok: boolean; ms: number }> {
@@ -40,20 +42,23 @@ async function timed(check: () => Promise<boolean>, timeoutMs: number): Promise<
 
 /**
  * Whether the instance can do its work: the database and the files must
- * answer; the rate-limit counters are reported but do not make it unready
+ * answer; the rate-limit counters and PayPal's acceptance of the store's
+ * credentials are reported but do not make it unready
  * (without them reads pass uncounted and sign-in is refused, see
  * server/middleware/rate-limit-store.ts). Each check runs at once, bounded by `timeoutMs`.
  */
 export async function checkReadiness(probes: ReadinessProbes, timeoutMs = 2_000): Promise<Readiness> {
-  const { db, storage, counters } = probes;
-  const [database, files, redis] = await Promise.all([
+  const { db, storage, counters, payments } = probes;
+  const [database, files, redis, paypal] = await Promise.all([
     timed(() => ping(db).then(() => true), timeoutMs),
     storage ? timed(() => storage.check().then(() => true), timeoutMs) : undefined,
     counters ? timed(counters, timeoutMs) : undefined,
+    payments ? timed(payments, timeoutMs) : undefined,
   ]);
   const dependencies: Record<string, DependencyState> = { database: { ...database, required: true } };
   if (files) dependencies.storage = { ...files, required: true };
   if (redis) dependencies.redis = { ...redis, required: false };
+  if (paypal) dependencies.paypal = { ...paypal, required: false };
   const ready = Object.values(dependencies).every((d) => d.ok || !d.required);
   return { ready, database: database.ok ? 'ok' : 'unreachable', dependencies };
 }

@@ -4,6 +4,17 @@ import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
 import { loadConfig, type Config } from '../../server/config';
 import { createLogger, redactConnectionString, type Logger } from '../../lib/logger';
+import { recordedStandinAddress } from '../../lib/standin-address';
+
+/**
+ * With the stand-in and no PAYPAL_STANDIN_URL, the development server's own
+ * stand-in (its address recorded under DATA_DIR), if that server runs.
+ */
+function withRecordedStandin(config: Readonly<Config>): Readonly<Config> {
+  if (config.paypal.env !== 'standin' || config.paypal.standinUrl) return config;
+  const standinUrl = recordedStandinAddress(config.dataDir);
+  return standinUrl ? { ...config, paypal: { ...config.paypal, standinUrl } } : config;
+}
 
 export interface ScriptContext {
   config: Readonly<Config>;
@@ -25,7 +36,7 @@ export async function runWithDatabase(
   task: (ctx: ScriptContext) => Promise<void>,
   options: { migrateFirst?: boolean } = {},
 ): Promise<void> {
-  const config = loadConfig();
+  const config = withRecordedStandin(loadConfig());
   const logger = createLogger(config.logLevel === 'silent' ? 'silent' : 'info').child({ script: name });
   let exitCode = 0;
   const database = await openDatabase(config, (message) => logger.info(message)).catch((err: Error) => {

@@ -85,6 +85,8 @@ export interface WebhookDelivery {
 }
 
 export interface PaymentGateway {
+  /** Signs in to PayPal (an OAuth token): resolves when the store's credentials are accepted, else GatewayUnavailable with the cause. */
+  checkCredentials?(): Promise<void>;
   createOrder(order: CreateGatewayOrder): Promise<{ paypalOrderId: string; approveUrl: string }>;
   getOrder(paypalOrderId: string): Promise<GatewayOrder | undefined>;
   /** `requestId` is the PayPal-Request-Id: the same id never captures twice. */

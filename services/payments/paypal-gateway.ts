@@ -80,17 +80,33 @@ function errorBody(err: ApiError): PaypalErrorBody {
 
 const issueOf = (err: ApiError) => errorBody(err).details?.[0]?.issue;
 
-/** PayPal's own words for a refusal: its error name, issue codes and debug id (never the request itself). */
+/** PayPal's own words for a refusal: its error name, issue codes and debug id, or OAuth's error (never the request itself). */
 function refusalOf(err: ApiError): string {
-  const body = err.result as { name?: string; debug_id?: string; details?: { issue?: string; field?: string }[] } | undefined;
+  const body = err.result as
+    | { name?: string; debug_id?: string; details?: { issue?: string; field?: string }[]; error?: string; error_description?: string }
+    | undefined;
+  if (body?.error) return `${body.error}${body.error_description ? ` (${body.error_description})` : ''}`;
   const issues = (body?.details ?? []).map((d) => `${d.issue ?? '?'}${d.field ? ` at ${d.field}` : ''}`).join(', ');
   return `${body?.name ?? 'error'}${issues ? ` (${issues})` : ''}${body?.debug_id ? ` debug_id ${body.debug_id}` : ''}`;
 }
 
-/** Turns what cannot be a caller's mistake (network, timeout, 5xx, unreadable answers) into GatewayUnavailable. */
+/** Why a call failed, in words for the log: PayPal's status, error, issues and debug id, or the network's error and its code. */
+function causeOf(err: unknown): string {
+  if (err instanceof ApiError) return `${err.statusCode} ${refusalOf(err)}`;
+  if (!(err instanceof Error)) return String(err);
+  const inner = err.cause instanceof Error ? err.cause : undefined;
+  const code = (inner ?? err) as { code?: unknown };
+  return `${err.message}${inner ? `: ${inner.message}` : ''}${typeof code.code === 'string' && !(inner ?? err).message.includes(code.code) ? ` (${code.code})` : ''}`;
+}
+
+/**
+ * Turns what cannot be a caller's mistake into GatewayUnavailable, with the
+ * cause in its message: the network, a timeout, 5xx, 429, unreadable
+ * answers, and 401/403 — PayPal refusing the store's own credentials.
+ */
 function unavailable(err: unknown, what: string): never {
-  if (err instanceof ApiError && err.statusCode < 500 && err.statusCode !== 429) throw err;
-  throw new GatewayUnavailable(`PayPal ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  if (err instanceof ApiError && err.statusCode < 500 && ![401, 403, 429].includes(err.statusCode)) throw err;
+  throw new GatewayUnavailable(`PayPal ${what} failed: ${causeOf(err)}`, { cause: err });
 }
 
 function toCapture(order: Order): GatewayCapture | undefined {
@@ -145,6 +161,14 @@ export function createPaypalGateway(settings: PaypalSettings): PaymentGateway {
 
   return {
     ...paypalPayouts({ apiBase, timeoutMs: settings.timeoutMs, accessToken }),
+
+    async checkCredentials() {
+      try {
+        await accessToken();
+      } catch (err) {
+        return unavailable(err, 'sign-in (OAuth token)');
+      }
+    },
 
     async createOrder(order) {
       const currency = currencyNamed(order.currency);

@@ -9,6 +9,7 @@ import { createLogger } from '../../lib/logger';
 import { createDatabase, dropDatabase, newDatabaseName } from '../support/cluster';
 import { freePort, startServer, waitForStatus } from '../support/server-process';
 import { tempDir } from '../support/temp-dir';
+import { buildUser } from '../support/factories';
 
 jest.setTimeout(120_000);
 
@@ -108,6 +109,47 @@ describe('server lifecycle on DATABASE_URL', () => {
       await client.end();
       expect(rows[0].n).toBeGreaterThan(0);
     } finally {
+      await dropDatabase(name);
+    }
+  });
+});
+
+describe('payments in development', () => {
+  it('signs in to its own PayPal stand-in at start, and the command-line tools reach that stand-in through DATA_DIR', async () => {
+    const name = newDatabaseName('pay');
+    const url = await createDatabase(name);
+    const dataDir = tempDir('sn-pay-');
+    const db = new pg.Pool({ connectionString: url, max: 1 });
+    let server: ReturnType<typeof startServer> | undefined;
+    try {
+      const port = await freePort();
+      server = startServer({ ...baseEnv(dataDir, port), DATABASE_URL: url });
+      await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, server);
+      expect(server.output()).toMatch(/payments: the stand-in at http:\/\/127\.0\.0\.1:\d+ accepted the store's credentials/);
+      const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { dependencies: Record<string, { ok: boolean }> };
+      expect(ready.dependencies.paypal).toMatchObject({ ok: true, required: false });
+      const recorded = path.join(dataDir, 'paypal-standin.url');
+      expect(fs.statSync(recorded).mode & 0o777).toBe(0o600);
+
+      // An order left CREATED that the stand-in never saw: reconciling asks the stand-in, which says it does not exist.
+      const user = await buildUser(db);
+      const { rows: made } = await db.query<{ id: number }>(
+        `INSERT INTO orders (user_id, paypal_order_id, amount, status, created_at, updated_at)
+         VALUES ($1, 'NEVERSEEN0000001', 1.00, 'CREATED', now() - interval '10 minutes', now() - interval '10 minutes') RETURNING id`,
+        [user.id],
+      );
+      const order = made[0]!;
+      const cli = startServer({ ...baseEnv(dataDir, port), DATABASE_URL: url }, 'scripts/reconcile-payments.ts');
+      expect(await cli.exited).toBe(0);
+      const { rows } = await db.query('SELECT status FROM orders WHERE id = $1', [order.id]);
+      expect(rows).toEqual([{ status: 'FAILED' }]);
+
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(fs.existsSync(recorded)).toBe(false);
+    } finally {
+      server?.child.kill('SIGKILL');
+      await db.end();
       await dropDatabase(name);
     }
   });

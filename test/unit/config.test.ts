@@ -75,6 +75,13 @@ describe('configuration', () => {
 
   it('refuses the PayPal stand-in and plain http in production', () => {
     expect(problemsOf({ ...PRODUCTION_OK, PAYPAL_ENV: 'standin' })).toEqual([expect.stringMatching(/^PAYPAL_ENV: .*stand-in/)]);
+    // A staging store may run the stand-in, on its own address, when it says so.
+    const staging = { ...PRODUCTION_OK, PAYPAL_ENV: 'standin', ALLOW_PAYPAL_STANDIN: 'staging' };
+    expect(problemsOf(staging)).toEqual([expect.stringMatching(/^PAYPAL_STANDIN_URL: required with ALLOW_PAYPAL_STANDIN=staging/)]);
+    expect(problemsOf({ ...staging, PAYPAL_STANDIN_URL: 'http://10.0.0.5:4010' })).toEqual([]);
+    expect(problemsOf({ ...PRODUCTION_OK, PAYPAL_ENV: 'standin', ALLOW_PAYPAL_STANDIN: 'yes' })).toEqual([
+      expect.stringMatching(/^ALLOW_PAYPAL_STANDIN/),
+    ]);
     expect(problemsOf({ ...PRODUCTION_OK, APP_ORIGIN: 'http://music.example.com' })).toEqual([
       expect.stringMatching(/^APP_ORIGIN: must be https/),
     ]);

@@ -51,7 +51,7 @@ export function accountLifecycleSections(user: User, status: StatusLine): HTMLEl
       h('p', {}, 'Everything the store holds about you — profile, passkeys, orders, purchases, plays, codes — as one JSON file.'),
       h('a', { href: '/api/me/export', download: '', class: 'button secondary' }, 'Download my data'),
     ),
-    h('section', {}, h('h2', {}, 'Delete your account'), deletion),
+    h('section', {}, h('h2', {}, 'Delete account'), deletion),
   ];
 }
 
