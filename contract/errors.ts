@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'internal_error',
   'service_unavailable',
+  'storage_unavailable',
   'rate_limit_unavailable',
   'request_timeout',
   'not_ready',

@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, message: 'Too many requests. Try again later.' },
   internal_error: { status: 500, message: 'Something went wrong on our side.' },
   service_unavailable: { status: 503, message: 'The service is temporarily unavailable. Try again shortly.' },
+  storage_unavailable: { status: 503, message: 'The file store is not answering. Try again shortly.' },
   rate_limit_unavailable: {
     status: 503,
     message: 'Sign-in, mail and code checks are paused for a moment: their rate limits cannot be counted. Try again shortly.',

@@ -154,6 +154,15 @@ export function fromPgError(err: unknown): AppError | undefined {
   }
 }
 
+/**
+ * The file store (an S3-compatible server) did not answer in time, could not
+ * be reached or failed on its side: answered 503 `storage_unavailable`
+ * (try again), never a 500, and nothing is half-written.
+ */
+export class StorageUnavailable extends Error {
+  override name = 'StorageUnavailable';
+}
+
 /** Errors that mean the database cannot be reached: answered 503, not 500. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { RouteDeps } from './deps';
@@ -147,8 +148,21 @@ async function streamFromStorage(deps: RouteDeps, res: Response, key: string, ra
     res.end(await deps.storage.readRange(key, range));
     return;
   }
+  const source = deps.storage.createReadStream(key, range, { pieceBytes: PIECE_BYTES });
+  // The first bytes before the answer begins: a store that fails or says nothing (frozen) is then
+  // still an error the client can be told (503 storage_unavailable), not a connection cut mid-file.
+  const gone = () => source.destroy(new Error('the listener went away'));
+  res.once('close', gone);
   try {
-    await pipeline(deps.storage.createReadStream(key, range, { pieceBytes: PIECE_BYTES }), res);
+    await once(source, 'readable');
+  } catch (err) {
+    if (res.destroyed) return;
+    throw err;
+  } finally {
+    res.off('close', gone);
+  }
+  try {
+    await pipeline(source, res);
   } catch (err) {
     // The listener closed the connection (seeking, skipping): nothing to answer.
     if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' || res.destroyed) return;

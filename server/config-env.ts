@@ -55,6 +55,7 @@ export const envSchema = z.object({
   S3_FORCE_PATH_STYLE: optionalBool,
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
+  S3_RESPONSE_TIMEOUT_MS: int(100, 60_000, 800),
   S3_PREFIX: z.preprocess(
     emptyToUndefined,
     z

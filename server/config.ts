@@ -223,6 +223,7 @@ export function parseConfig(env: Env): Readonly<Config> {
               accessKeyId: e.S3_ACCESS_KEY_ID,
               secretAccessKey: e.S3_SECRET_ACCESS_KEY,
               prefix: e.S3_PREFIX,
+              responseTimeoutMs: e.S3_RESPONSE_TIMEOUT_MS,
             }
           : undefined,
     },

@@ -1,6 +1,20 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, fromPgError, isDatabaseUnavailable, fail } from '../../lib/errors';
+import { AppError, fromPgError, isDatabaseUnavailable, fail, StorageUnavailable } from '../../lib/errors';
 import '../http-types';
+
+/** Headers describing a route's own answer, dropped when an error is sent instead. */
+const REPRESENTATION_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-range',
+  'content-disposition',
+  'content-encoding',
+  'etag',
+  'last-modified',
+  'accept-ranges',
+  'cache-control',
+  'x-play-token',
+];
 
 /** JSON 404 for every route nobody answered. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -42,6 +56,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (known) {
     appError = known;
     if (appError.status >= 500) req.log.error({ err }, 'request failed');
+  } else if (err instanceof StorageUnavailable) {
+    req.log.error({ err }, 'file store unavailable');
+    appError = fail('storage_unavailable', { headers: { 'Retry-After': '5' } });
   } else if (isDatabaseUnavailable(err)) {
     req.log.error({ err }, 'database unavailable');
     appError = fail('service_unavailable');
@@ -54,6 +71,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.destroy();
     return;
   }
+  // What the route had said about the answer it meant to send (an audio file's type, length, range,
+  // validators, caching) is not true of this error: the error is JSON, never stored.
+  for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
   for (const [name, value] of Object.entries(appError.headers ?? {})) res.setHeader(name, value);
   res.status(appError.status).json({
     error: {

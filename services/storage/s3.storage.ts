@@ -11,6 +11,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { StorageUnavailable } from '../../lib/errors';
 import { assertKey, isStorageKey, type PresignedGet, type Storage, type StoredObject } from './storage';
 
 export interface S3Settings {
@@ -23,16 +24,33 @@ export interface S3Settings {
   secretAccessKey?: string;
   /** Prepended to every key, e.g. "song-nexus/". */
   prefix: string;
+  /** How long a read (GET, HEAD) may wait for the server's answer to begin, in ms; then 503 storage_unavailable. */
+  responseTimeoutMs?: number;
 }
 
 /** How long connecting to the object store, and any wait for its next bytes, may take. */
 const S3_CONNECT_TIMEOUT_MS = 3_000;
 const S3_IDLE_TIMEOUT_MS = 10_000;
 
+const S3_RESPONSE_TIMEOUT_MS = 800;
+
 const isNotFound = (err: unknown) => {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
 };
+
+/** A missing object as the Storage contract reports it (ENOENT). */
+const noSuchObject = (key: string) => Object.assign(new Error(`no such object: ${key}`), { code: 'ENOENT' });
+
+/** What a failed read means: the object is not there, the store is out (no answer, or a 5xx), or an error of ours. */
+function readFailure(err: unknown, key: string, timedOut: boolean, timeoutMs: number): Error {
+  if (isNotFound(err)) return noSuchObject(key);
+  if (timedOut) return new StorageUnavailable(`the object store did not answer within ${timeoutMs} ms`, { cause: err });
+  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (status === undefined || status >= 500)
+    return new StorageUnavailable(`the object store failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  return err as Error;
+}
 
 /**
  * Objects in an S3-compatible bucket, so several app servers share the same
@@ -72,6 +90,33 @@ export class S3Storage implements Storage {
     return `${this.settings.prefix}${key}`;
   }
 
+  /**
+   * Sends a read, giving up when the server's answer has not begun within
+   * responseTimeoutMs (a frozen server accepts the connection and says
+   * nothing). The bound ends once the answer begins: a long body streams on,
+   * bounded by the handler's idle timeout. `outer` aborts it too (the
+   * listener went away).
+   */
+  private async read<Output>(send: (signal: AbortSignal) => Promise<Output>, key: string, outer?: AbortSignal): Promise<Output> {
+    const timeoutMs = this.settings.responseTimeoutMs ?? S3_RESPONSE_TIMEOUT_MS;
+    const abort = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abort.abort();
+    }, timeoutMs);
+    const forward = () => abort.abort();
+    outer?.addEventListener('abort', forward, { once: true });
+    try {
+      return await send(abort.signal);
+    } catch (err) {
+      throw outer?.aborted ? err : readFailure(err, key, timedOut, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', forward);
+    }
+  }
+
   async put(key: string, data: Buffer): Promise<void> {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Body: data, ContentLength: data.length }),
@@ -101,46 +146,37 @@ export class S3Storage implements Storage {
     // The body streams through with backpressure; destroying `out` aborts the GET.
     const abort = new AbortController();
     out.once('close', () => abort.abort());
-    this.client.send(command, { abortSignal: abort.signal }).then(
+    this.read((signal) => this.client.send(command, { abortSignal: signal }), key, abort.signal).then(
       (res) => {
         const body = res.Body as Readable;
         body.once('error', (err) => out.destroy(err));
         body.pipe(out);
       },
-      (err: unknown) =>
-        out.destroy(isNotFound(err) ? Object.assign(new Error(`no such object: ${key}`), { code: 'ENOENT' }) : (err as Error)),
+      (err: unknown) => out.destroy(err as Error),
     );
     return out;
   }
 
   async readRange(key: string, range: { start: number; end: number }): Promise<Buffer> {
-    try {
-      const res = await this.client.send(
-        new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Range: `bytes=${range.start}-${range.end}` }),
-      );
-      const bytes = Buffer.from(await res.Body!.transformToByteArray());
-      const length = range.end - range.start + 1;
-      if (bytes.length === length) return bytes;
-      // Some S3-compatible servers send more than was asked (s3rver turns "0-0" into the whole object): cut it to the range.
-      const from = Number(/^bytes (\d+)-/.exec(res.ContentRange ?? '')?.[1] ?? 0);
-      return bytes.subarray(range.start - from, range.start - from + length);
-    } catch (err) {
-      throw isNotFound(err) ? Object.assign(new Error(`no such object: ${key}`), { code: 'ENOENT' }) : err;
-    }
+    const command = new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key), Range: `bytes=${range.start}-${range.end}` });
+    const res = await this.read((signal) => this.client.send(command, { abortSignal: signal }), key);
+    const bytes = Buffer.from(await res.Body!.transformToByteArray());
+    const length = range.end - range.start + 1;
+    if (bytes.length === length) return bytes;
+    // Some S3-compatible servers send more than was asked (s3rver turns "0-0" into the whole object): cut it to the range.
+    const from = Number(/^bytes (\d+)-/.exec(res.ContentRange ?? '')?.[1] ?? 0);
+    return bytes.subarray(range.start - from, range.start - from + length);
   }
 
   async size(key: string): Promise<number> {
-    try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key) }));
-      return head.ContentLength ?? 0;
-    } catch (err) {
-      if (isNotFound(err)) throw Object.assign(new Error(`no such object: ${key}`), { code: 'ENOENT' });
-      throw err;
-    }
+    const command = new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.key(key) });
+    const head = await this.read((signal) => this.client.send(command, { abortSignal: signal }), key);
+    return head.ContentLength ?? 0;
   }
 
   async check(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
+    const command = new HeadBucketCommand({ Bucket: this.settings.bucket });
+    await this.read((signal) => this.client.send(command, { abortSignal: signal }), '(the bucket)');
   }
 
   async exists(key: string): Promise<boolean> {
