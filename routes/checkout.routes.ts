@@ -11,7 +11,7 @@ import type { RouteDeps } from './deps';
 import { AppError, parseInput } from '../lib/errors';
 import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
 import { presentOrder } from './order.presenter';
-import { idParam } from './request';
+import { emailField, idParam } from './request';
 import { doc } from './api-doc';
 
 const dbId = z.number().int().positive().max(2_147_483_647);
@@ -26,7 +26,7 @@ const item = z
 const orderOptions = {
   discountCode: z.string().trim().min(1).max(40).optional(),
   gift: z
-    .object({ email: z.email().max(255), message: z.string().trim().max(500).optional() })
+    .object({ email: emailField, message: z.string().trim().max(500).optional() })
     .strict()
     .optional(),
 };

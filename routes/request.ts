@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
+import { emailAddress } from '../lib/email-address';
 import { parseInput } from '../lib/errors';
 import type { RequestMeta } from '../services/deps';
 
@@ -21,8 +22,8 @@ export const idParams = z.object({ id: idString });
 /** The `:id` of a request's path, checked. */
 export const idParam = (req: Request): number => parseInput(idParams, req.params, 'params').id;
 
-/** An address as typed: trimmed, at most 254 characters, of email form. */
-export const emailField = z.string().trim().max(254).pipe(z.email());
+/** An address as typed: trimmed, at most 254 characters, of email form (as browsers check it). */
+export const emailField = emailAddress;
 
 /** A moment as ISO 8601 with an offset (`2026-12-06T10:00:00Z`), as a Date. */
 export const instantField = z.iso.datetime({ offset: true }).transform((v) => new Date(v));

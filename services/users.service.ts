@@ -133,12 +133,20 @@ export async function updateUserAsAdmin(
   return withTransaction(deps.db, (tx) => changeUser(tx, targetId, changes, admin));
 }
 
-/** CLI (first admin, recovery): gives an address a role, creating the account if needed. */
-export async function grantRole(db: ServiceDeps['db'], rawEmail: string, role: Role): Promise<User> {
+/** CLI (first admin, recovery): gives an address a role, creating the account if needed, and optionally the name it shows. */
+export async function grantRole(
+  db: ServiceDeps['db'],
+  rawEmail: string,
+  role: Role,
+  options: { displayName?: string } = {},
+): Promise<User> {
   const email = normaliseEmail(rawEmail);
   return withTransaction(db, async (tx) => {
     const user = await findOrCreateAccount(tx, email);
-    return changeUser(tx, user.id, { role, isActive: true }, 'cli');
+    const changed = await changeUser(tx, user.id, { role, isActive: true }, 'cli');
+    if (options.displayName === undefined || options.displayName === changed.displayName) return changed;
+    await recordAudit(tx, 'cli', 'user.renamed', { type: 'user', id: user.id });
+    return (await updateUser(tx, user.id, { displayName: options.displayName }))!;
   });
 }
 

@@ -236,6 +236,20 @@ describe('command-line tools', () => {
     expect(rows).toEqual([{ role: 'admin', is_active: true }]);
   });
 
+  it('admin takes any address a browser takes, and sets the name the store shows', async () => {
+    const short = `ops${Date.now()}@y.z`;
+    expect((await cli(['grant', short, 'artist', '--name', 'The  Night Shift '])).code).toBe(0);
+    const { rows } = await db.pool.query('SELECT id, role, display_name FROM users WHERE email = $1', [short]);
+    expect(rows).toEqual([{ id: expect.any(Number), role: 'artist', display_name: 'The  Night Shift' }]);
+    const { rows: audit } = await db.pool.query(`SELECT actor_kind, action FROM audit_log WHERE target_id = $1 ORDER BY id`, [
+      String(rows[0].id),
+    ]);
+    expect(audit).toEqual([
+      { actor_kind: 'cli', action: 'user.role_changed' },
+      { actor_kind: 'cli', action: 'user.renamed' },
+    ]);
+  });
+
   it('npm run cleanup removes expired records', async () => {
     const user = await buildUser(db.pool);
     await buildSession(db.pool, { userId: user.id, expiresAt: new Date(Date.now() - 3_600_000) });
@@ -251,6 +265,8 @@ describe('command-line tools', () => {
       ['grant', 'x@example.test', 'emperor'],
       ['grant', 'not-an-email', 'admin'],
       ['revoke', 'x@example.test', 'user'],
+      ['grant', 'x@example.test', 'user', '--name'],
+      ['grant', 'x@example.test', 'user', '--name', ''],
     ]) {
       const result = await cli(args);
       expect(result.code).toBe(64);
