@@ -370,6 +370,17 @@ describe('refunds', () => {
     });
     const notYet = await shop.call('POST', `/api/admin/orders/${open.body.orderId}/refund`, { cookie: admin.cookie });
     expect([notYet.status, notYet.body.error.code]).toEqual([409, 'order_not_refundable']);
+    // Nor can one whose capture PayPal still holds (PENDING, with a capture id): PayPal is not asked, and the message says why.
+    await db.pool.query(`UPDATE orders SET status = 'PENDING', transaction_id = 'CAPTUREPENDING01' WHERE id = $1`, [open.body.orderId]);
+    const refundsBefore = shop.paypal.standin.exchanges.filter((x) => x.path.endsWith('/refund')).length;
+    const pending = await shop.call('POST', `/api/admin/orders/${open.body.orderId}/refund`, { cookie: admin.cookie });
+    expect([pending.status, pending.body.error.code, pending.body.error.message]).toEqual([
+      409,
+      'order_not_refundable',
+      'Only completed orders can be refunded; this one is PENDING.',
+    ]);
+    expect(shop.paypal.standin.exchanges.filter((x) => x.path.endsWith('/refund'))).toHaveLength(refundsBefore);
+    expect((await orderRow(open.body.orderId)).status).toBe('PENDING');
     expect((await shop.call('POST', '/api/admin/orders/999999/refund', { cookie: admin.cookie })).status).toBe(404);
   });
 

@@ -382,12 +382,20 @@ const payoutBatch = z
 const requestId = z.string().min(1).max(108);
 
 /** What each call of the API must send and may answer, by method and path. */
-const CALLS: { method: string; path: RegExp; request?: z.ZodType; response: z.ZodType; requestBodyless?: boolean }[] = [
+const CALLS: {
+  method: string;
+  path: RegExp;
+  request?: z.ZodType;
+  response: z.ZodType;
+  requestBodyless?: boolean;
+  /** A call that moves money: the store always sends a PayPal-Request-Id, so a retry is the same call. */
+  idempotent?: true;
+}[] = [
   { method: 'POST', path: /^\/v1\/oauth2\/token$/, response: token },
-  { method: 'POST', path: /^\/v2\/checkout\/orders$/, request: orderRequest, response: order },
+  { method: 'POST', path: /^\/v2\/checkout\/orders$/, request: orderRequest, response: order, idempotent: true },
   { method: 'GET', path: /^\/v2\/checkout\/orders\/[^/]+$/, response: order },
-  { method: 'POST', path: /^\/v2\/checkout\/orders\/[^/]+\/capture$/, request: z.object({}).strict(), response: order },
-  { method: 'POST', path: /^\/v2\/payments\/captures\/[^/]+\/refund$/, request: refundRequest, response: refund },
+  { method: 'POST', path: /^\/v2\/checkout\/orders\/[^/]+\/capture$/, request: z.object({}).strict(), response: order, idempotent: true },
+  { method: 'POST', path: /^\/v2\/payments\/captures\/[^/]+\/refund$/, request: refundRequest, response: refund, idempotent: true },
   { method: 'POST', path: /^\/v1\/notifications\/verify-webhook-signature$/, request: verifyRequest, response: verifyResponse },
   { method: 'POST', path: /^\/v1\/payments\/payouts$/, request: createPayoutRequest, response: payoutCreated },
   { method: 'GET', path: /^\/v1\/payments\/payouts\/[^/]+$/, response: payoutBatch },
@@ -417,6 +425,7 @@ export function contractViolations(exchanges: Exchange[], deliveries: Delivery[]
     }
     const header = x.headers['paypal-request-id'];
     if (header !== undefined && requests) found.push(...issues(`${where} PayPal-Request-Id`, requestId.safeParse(header)));
+    if (header === undefined && requests && call.idempotent) found.push(`${where}: no PayPal-Request-Id (a retry could move money twice)`);
     if (call.request && requests) found.push(...issues(`${where} request`, call.request.safeParse(x.body ?? {})));
     const answer =
       x.status < 400
