@@ -10,7 +10,7 @@ import { recordAudit } from './audit.service';
 import { hashToken, isWellFormedToken, newToken } from './auth/tokens';
 import type { ServiceDeps } from './deps';
 import { blockMail } from './mail/block.mail';
-import { normaliseEmail } from './users.service';
+import { lastAdmin, normaliseEmail } from './users.service';
 
 /**
  * A person's account from end to end: take a copy of everything the store
@@ -57,8 +57,7 @@ async function erase(deps: Deps, by: Actor, userId: number): Promise<void> {
     if (by.userId !== userId && !admins.includes(by.userId)) throw forbidden();
     const target = await findUserById(tx, userId);
     if (!target || target.erasedAt) throw userNotFound();
-    if (target.role === 'admin' && target.isActive && admins.length <= 1)
-      throw fail('last_admin', { message: 'This is the last active admin; make another admin first.' });
+    if (target.role === 'admin' && target.isActive && admins.length <= 1) throw lastAdmin();
     const result = await eraseAccount(tx, userId, deps.clock());
     if (result.releaseIds.length) await refreshReleaseSummary(tx, result.releaseIds);
     await recordAudit(tx, by, 'account.deleted', { type: 'user', id: userId }, { role: target.role, self: by.userId === userId });

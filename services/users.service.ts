@@ -91,6 +91,9 @@ export async function listUsers(
   return listUserRows(deps.db, query.q, query);
 }
 
+/** 409 last_admin: what refuses to leave the store without an active admin. */
+export const lastAdmin = () => fail('last_admin', { message: 'This is the last active admin; make another admin first.' });
+
 /**
  * Changes a user's role or active flag, refusing to leave the store without
  * an active admin. Deactivation ends all of the user's sessions at once.
@@ -108,7 +111,7 @@ export async function changeUser(db: Tx, targetId: number, changes: { role?: Rol
   const losesAdmin =
     target.role === 'admin' && target.isActive && ((changes.role && changes.role !== 'admin') || changes.isActive === false);
   if (losesAdmin && admins.length <= 1) {
-    throw fail('last_admin', { message: 'This is the last active admin; make another admin first.' });
+    throw lastAdmin();
   }
   const user = (await updateUser(db, targetId, changes))!;
   if (changes.isActive === false) await deleteSessionsOfUser(db, targetId);
