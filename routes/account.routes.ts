@@ -1,9 +1,9 @@
-import { Router, type Request } from 'express';
-import { ipKeyGenerator } from 'express-rate-limit';
+import { Router } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../lib/errors';
 import { clearedSessionCookie } from '../server/cookies';
-import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
+import type { RateLimitBackend } from '../server/middleware/rate-limit';
+import { confirmationLimits } from './confirmation-limits';
 import { confirmEmailChange, deleteMyAccount, eraseAccountAsAdmin, exportMyAccount, requestEmailChange } from '../services/account.service';
 import type { RouteDeps } from './deps';
 import { emailField, idParam } from './request';
@@ -21,24 +21,7 @@ const confirmBody = z.object({ token: z.string().max(100) }).strict();
  */
 export function accountRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   const router = Router();
-  const byAccount = (req: Request) => (req.actor ? `user:${req.actor.userId}` : ipKeyGenerator(req.ip ?? ''));
-  const mails = createLimiter(limits, {
-    name: 'email-change',
-    whenDown: 'refuse',
-    windowMs: 60 * 60_000,
-    limit: 5,
-    keyGenerator: byAccount,
-    message: 'Too many address changes. Try again in an hour.',
-  });
-  const guesses = createLimiter(limits, {
-    name: 'email-confirm',
-    whenDown: 'refuse',
-    windowMs: 15 * 60_000,
-    limit: 20,
-    failuresOnly: true,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-    message: 'Too many wrong links. Try again in a quarter of an hour.',
-  });
+  const { mails, guesses } = confirmationLimits(limits, { mail: 'email-change', confirm: 'email-confirm', tooMany: 'address changes' });
 
   router.get(
     '/api/me/export',

@@ -1,9 +1,9 @@
-import { Router, type Request } from 'express';
-import { ipKeyGenerator } from 'express-rate-limit';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { PayoutAccount } from '../db/repos/payout-accounts.repo';
 import { parseInput } from '../lib/errors';
-import { createLimiter, type RateLimitBackend } from '../server/middleware/rate-limit';
+import type { RateLimitBackend } from '../server/middleware/rate-limit';
+import { confirmationLimits } from './confirmation-limits';
 import { confirmPayoutAddress, myPayoutSettings, requestPayoutAddress } from '../services/ledger/payout-settings.service';
 import type { RouteDeps } from './deps';
 import { emailField } from './request';
@@ -22,24 +22,7 @@ const present = (account: PayoutAccount | undefined) => ({
 /** Where an artist is paid: a PayPal address, confirmed by the link mailed to it. Both calls are rate-limited: one sends mail, one redeems a token. */
 export function payoutSettingsRoutes(deps: RouteDeps, limits: RateLimitBackend): Router {
   const router = Router();
-  const byAccount = (req: Request) => (req.actor ? `user:${req.actor.userId}` : ipKeyGenerator(req.ip ?? ''));
-  const mails = createLimiter(limits, {
-    name: 'payout-email',
-    whenDown: 'refuse',
-    windowMs: 60 * 60_000,
-    limit: 5,
-    keyGenerator: byAccount,
-    message: 'Too many confirmation mails. Try again in an hour.',
-  });
-  const guesses = createLimiter(limits, {
-    name: 'payout-confirm',
-    whenDown: 'refuse',
-    windowMs: 15 * 60_000,
-    limit: 20,
-    failuresOnly: true,
-    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-    message: 'Too many wrong links. Try again in a quarter of an hour.',
-  });
+  const { mails, guesses } = confirmationLimits(limits, { mail: 'payout-email', confirm: 'payout-confirm', tooMany: 'confirmation mails' });
 
   router.get('/api/artist/payout-settings', doc({ summary: 'Where I am paid', access: 'artist' }), async (req, res) => {
     res.set('Cache-Control', 'no-store').json(present(await myPayoutSettings(deps, req.actor)));
