@@ -15,6 +15,8 @@ export interface ApiUser {
   isActive: boolean;
   createdAt: string;
   lastLogin: string | null;
+  /** When the account was erased (its row stays, with nothing personal in it). */
+  erasedAt: string | null;
 }
 
 export interface ApiPasskey {

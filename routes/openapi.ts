@@ -34,7 +34,8 @@ export function routesOf(routers: Router[]): { method: string; path: string; doc
   return found;
 }
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): Json => {
+/** A zod schema as JSON Schema for the document (without the `$schema` line OpenAPI does not take). */
+export const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): Json => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
   return rest;
 };

@@ -13,6 +13,7 @@ export function presentUser(user: User): ApiUser {
     isActive: user.isActive,
     createdAt: user.createdAt.toISOString(),
     lastLogin: user.lastLogin?.toISOString() ?? null,
+    erasedAt: user.erasedAt?.toISOString() ?? null,
   };
 }
 

@@ -21,6 +21,7 @@ export const userSchema = z.strictObject({
   isActive: z.boolean(),
   createdAt: instant,
   lastLogin: instant.nullable(),
+  erasedAt: instant.nullable(),
 });
 
 export const passkeySchema = z.strictObject({

@@ -107,7 +107,8 @@ export async function changeUser(db: Tx, targetId: number, changes: { role?: Rol
   // after their session was read: check again under the lock.
   if (typeof by !== 'string' && !admins.includes(by.userId)) throw forbidden();
   const target = await findUserById(db, targetId);
-  if (!target) throw userNotFound();
+  // An erased account stays erased: it has nothing to sign in with, and must not come back as a user.
+  if (!target || target.erasedAt) throw userNotFound();
   const losesAdmin =
     target.role === 'admin' && target.isActive && ((changes.role && changes.role !== 'admin') || changes.isActive === false);
   if (losesAdmin && admins.length <= 1) {

@@ -163,6 +163,17 @@ describe('account lifecycle', () => {
     expect((await shop.call('DELETE', `/api/admin/users/${artist.user.id}`, { cookie: buyer.cookie })).status).toBe(403);
     expect((await shop.call('DELETE', `/api/admin/users/${artist.user.id}`, { cookie: admin.cookie })).status).toBe(204);
     expect((await shop.call('DELETE', `/api/admin/users/${artist.user.id}`, { cookie: admin.cookie })).status).toBe(404);
+    // The row stays, marked, and cannot be brought back as a user.
+    const listed = await shop.call('GET', `/api/admin/users?q=erased-${artist.user.id}@`, { cookie: admin.cookie });
+    expect(listed.body.users).toEqual([expect.objectContaining({ id: artist.user.id, isActive: false, erasedAt: expect.any(String) })]);
+    const revived = await shop.call('PATCH', `/api/admin/users/${artist.user.id}`, {
+      cookie: admin.cookie,
+      json: { isActive: true, role: 'admin' },
+    });
+    expect([revived.status, revived.body.error.code]).toEqual([404, 'user_not_found']);
+    expect((await db.pool.query('SELECT role, is_active FROM users WHERE id = $1', [artist.user.id])).rows).toEqual([
+      { role: 'user', is_active: false },
+    ]);
 
     expect(await whereFound([artist.user.email, artist.user.username, `${tag} Quartet`, `${tag.toLowerCase()}@paypal.test`])).toEqual([]);
     expect(await artistTotals(artist.user.id)).toEqual(before);

@@ -50,7 +50,7 @@ describe('admin routes', () => {
       .expect(200);
     expect(page2.body.users).toHaveLength(1);
     expect(Object.keys(page1.body.users[0]).sort()).toEqual(
-      ['createdAt', 'displayName', 'email', 'id', 'isActive', 'lastLogin', 'role', 'username'].sort(),
+      ['createdAt', 'displayName', 'email', 'erasedAt', 'id', 'isActive', 'lastLogin', 'role', 'username'].sort(),
     );
     // LIKE wildcards in the search are taken literally.
     const wild = await request(app).get('/api/admin/users').query({ q: '%' }).set('Cookie', admin.cookie).expect(200);

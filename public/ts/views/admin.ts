@@ -34,6 +34,10 @@ export const usersView: View = async (_params, q) => {
     if (!changed) setTimeout(() => navigate(window.location.pathname + window.location.search, { replace: true }), 2_000);
   };
   const rows = users.map((u) => {
+    if (u.erasedAt) {
+      const when = new Date(u.erasedAt).toLocaleDateString();
+      return h('tr', { class: 'meta' }, h('td', {}, u.email), h('td', {}, u.username), h('td', { colspan: 3 }, `erased ${when}`));
+    }
     const role = h(
       'select',
       { 'aria-label': `Role of ${u.email}` },
