@@ -4,7 +4,7 @@
  * integration tests beneath them), without the outage tests (they bound how
  * long an answer may take, which instrumented code cannot keep to) and
  * without the no-skips reporter (Stryker runs only the tests that cover a
- * mutant, so the rest count as skipped), and with a shorter test timeout.
+ * mutant, so the rest count as skipped).
  */
 const base = require('./jest.config.js');
 
@@ -13,7 +13,4 @@ module.exports = {
   ...base,
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/integration/[a-z0-9]+-outage\\.test\\.ts$'],
   reporters: ['default'],
-  // A mutant that leaves a request or a hook hanging fails here, in the same runner, instead of
-  // waiting for Stryker's own timeout and a restart of the runner (minutes per such mutant).
-  testTimeout: 10_000,
 };

@@ -29,8 +29,7 @@ export default {
   incrementalFile: 'reports/mutation/incremental.json',
   // Four workers: two type-check while two run tests, then all four run tests.
   concurrency: 4,
-  // A mutant whose tests run 20 s past their usual time (×1.5) is counted as caught (an endless loop, say);
-  // most hangs fail sooner, at jest's own 10 s per test (jest.mutation.config.js).
+  // A mutant whose tests run 20 s past their usual time (×1.5) is counted as caught (an endless loop, say).
   timeoutMS: 20_000,
   // Mutants in code that runs once, when a module loads (zod schemas, constant tables), can only be
   // told apart by reloading everything: each would cost a whole suite run (3.5 min). They are left
