@@ -25,7 +25,6 @@ export default async function globalSetup(): Promise<void> {
     const embedded = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres' });
     process.env[ENV_EMBEDDED_DIR] = dir;
     serverUrl = embedded.connectionString;
-    await withoutDurability(serverUrl);
   }
   process.env[ENV_SERVER_URL] = serverUrl;
 
@@ -38,23 +37,6 @@ export default async function globalSetup(): Promise<void> {
     await pool.end();
   }
   process.env[ENV_TEMPLATE] = template;
-}
-
-/**
- * The throwaway cluster of a test run writes nothing to disk it waits for:
- * every test file creates and drops a database, and each DROP DATABASE forces
- * a checkpoint that otherwise syncs hundreds of files (a second or more under
- * parallel runs). Same server, same SQL; only a crash of the machine would
- * lose data, which the run removes anyway. A DATABASE_URL server is left as it is.
- */
-async function withoutDurability(serverUrl: string): Promise<void> {
-  const pool = createPool({ connectionString: serverUrl, max: 1 });
-  try {
-    for (const setting of ['fsync', 'full_page_writes', 'synchronous_commit']) await pool.query(`ALTER SYSTEM SET ${setting} = off`);
-    await pool.query('SELECT pg_reload_conf()');
-  } finally {
-    await pool.end();
-  }
 }
 
 /** The browser code (public/ts → public/js), as `npm run build` makes it: the pages under test load it. */
