@@ -210,10 +210,19 @@ describe('buying', () => {
     const view = await shop.call('GET', `/api/me/orders/${orderId}`, { cookie: buyer.cookie });
     expect(view.body.order.approveUrl).toBe(approveUrl);
     expect(await count('purchases WHERE order_id = $1', [orderId])).toBe(0);
-
     const retried = await shop.follow(await shop.approve(approveUrl, 'balance'), buyer.cookie);
     expect(retried.location).toBe(`/checkout/result?status=completed&order=${orderId}`);
     expect(await count('purchases WHERE order_id = $1', [orderId])).toBe(1);
+  });
+
+  it('answers a declined capture through the API with 402 and where to approve again', async () => {
+    const buyer = await signInAs(db.pool, 'user');
+    const { track } = await shop.sellable();
+    const { orderId, approveUrl } = await shop.approvedOrder(buyer.cookie, [track.id], 'declined');
+    const declined = await shop.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: buyer.cookie });
+    expect([declined.status, declined.body.error.code, declined.body.error.details]).toEqual([402, 'payment_declined', { approveUrl }]);
+    expect(await orderRow(orderId)).toMatchObject({ status: 'CREATED', capture_attempt: 1 });
+    expect(await count('purchases WHERE order_id = $1', [orderId])).toBe(0);
   });
 
   it('keeps a pending capture PENDING until the webhook settles it, or fails it when denied', async () => {
@@ -248,6 +257,9 @@ describe('buying', () => {
     expect(await count('purchases WHERE order_id = $1', [settled.orderId])).toBe(1);
     expect(await count('purchases WHERE order_id = $1', [denied.orderId])).toBe(0);
     expect((await orderRow(denied.orderId)).failure_reason).toBe('capture_declined');
+    // A failed order cannot be paid again, and it is not mistaken for one that failed because the buyer owned the track.
+    const again = await shop.call('POST', `/api/checkout/orders/${denied.orderId}/capture`, { cookie: buyer.cookie });
+    expect([again.status, again.body.error.code]).toEqual([409, 'order_failed']);
     const full = await shop.call('GET', `/api/tracks/${good.track.id}/stream`, { cookie: buyer.cookie });
     expect(full.bytes.equals(good.full)).toBe(true);
   });

@@ -52,6 +52,8 @@ it('refuses a capture that would pay for a track the buyer already owns, before 
   await buildPurchase(db.pool, { userId: buyer.user.id, trackId: track.id });
   const capture = await shop.call('POST', `/api/checkout/orders/${orderId}/capture`, { cookie: buyer.cookie });
   expect([capture.status, capture.body.error.code]).toEqual([409, 'already_owned']);
+  // Not the catalogue's generic wording: the buyer is told this order was cancelled and nothing was charged.
+  expect(capture.body.error.message).toBe('You already own some of these tracks; this order was cancelled and nothing was charged.');
   const order = await orderRow(orderId);
   expect([order.status, order.failure_reason]).toEqual(['FAILED', 'already_owned']);
   expect(shop.paypal.standin.captureCount(new URL(approveUrl).searchParams.get('token')!)).toBe(0);
