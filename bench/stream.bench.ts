@@ -10,7 +10,7 @@ import { systemClock } from '../lib/clock';
 import { NGINX, renderSite, startNginx } from '../test/support/nginx';
 import { withBenchDatabase } from './lib/bench-database';
 import { loadRangesInWorker, median } from './lib/http-load';
-import { freePort, resetPeakRss, rssOf, startProcess, type BenchProcess } from './lib/processes';
+import { freePort, pinToCpu, resetPeakRss, rssOf, startProcess, type BenchProcess } from './lib/processes';
 import { hasWrk, RANDOM_RANGES_LUA, runWrk } from './lib/wrk';
 
 /**
@@ -32,13 +32,16 @@ import { hasWrk, RANDOM_RANGES_LUA, runWrk } from './lib/wrk';
  * connections from Debian's wrk (2 threads; a Lua script picks each range;
  * a Node client in a worker thread where wrk is missing, and the output
  * says so), rounds alternating between the targets after a warm-up round,
- * medians of the rounds. Then the store's own peak RSS (VmHWM of its
+ * medians of the rounds. Each server runs on the first CPU and wrk on the
+ * second (taskset), so no run depends on where the scheduler put them, and
+ * each round starts with a 1 s warm-up of its own target. Then the store's own peak RSS (VmHWM of its
  * process) while 500 slow listeners read the full file as the buyer.
  */
 
 const FILE_MB = 10;
 const PREVIEW_MB = 2;
 const SECONDS = 5;
+const WARM_UP_SECONDS = 1;
 const WRK_THREADS = 2;
 const RANGE = 256 * 1024;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -55,6 +58,11 @@ interface Target {
   bytes: number;
 }
 
+const SERVER_CPU = 0;
+const WRK_CPU = 1;
+/** wrk's CPU once the servers are pinned to theirs (undefined: not pinned, taskset missing). */
+let wrkCpu: number | undefined;
+
 /** Each target's 99th percentile latency per round (wrk only), in ms. */
 const p99s = new Map<string, number[]>();
 
@@ -69,15 +77,20 @@ async function rangeLoad(target: Target, script: string): Promise<number> {
   }
   const url = `http://127.0.0.1:${target.port}${target.path}`;
   const env = { FILE_BYTES: String(target.bytes), RANGE_BYTES: String(RANGE) };
-  const result = await runWrk(url, {
-    threads: WRK_THREADS,
-    connections: CONNECTIONS,
-    seconds: SECONDS,
-    headers: target.headers,
-    script,
-    env,
-    timeoutSeconds: 10,
-  });
+  const load = (seconds: number) =>
+    runWrk(url, {
+      threads: WRK_THREADS,
+      connections: CONNECTIONS,
+      seconds,
+      headers: target.headers,
+      script,
+      env,
+      timeoutSeconds: 10,
+      cpu: wrkCpu,
+    });
+  // Each round warms its own target first: the others ran meanwhile, and its caches, timers and heap have gone idle.
+  await load(WARM_UP_SECONDS);
+  const result = await load(SECONDS);
   p99s.get(target.name)!.push(result.p99Ms);
   return result.requestsPerSecond;
 }
@@ -167,7 +180,7 @@ export async function run(): Promise<void> {
       RATE_LIMIT_MAX: '1000000',
       JOBS_WORKER: 'off',
     };
-    const started: { stop(): Promise<void> }[] = [];
+    const started: { pid: number; stop(): Promise<void> }[] = [];
     try {
       // `npm start` runs the compiled server: built first, as npm start's prestart does.
       execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
@@ -215,6 +228,10 @@ export async function run(): Promise<void> {
         );
       }
 
+      // Every server on the first CPU, wrk on the second.
+      const pinned = started.map((part) => pinToCpu(part.pid, SERVER_CPU)).every(Boolean);
+      wrkCpu = pinned ? WRK_CPU : undefined;
+
       const stream = `/api/tracks/${track.id}/stream`;
       const targets: Target[] = [
         { name: 'buyer', port: store.port, path: stream, headers: { Cookie: buyerCookie }, bytes: size },
@@ -239,7 +256,7 @@ export async function run(): Promise<void> {
       }
       const rps = (name: string) => median(results.get(name)!);
       console.log(
-        `stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${hasWrk() ? `wrk ${WRK_THREADS} threads × ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s` : `a Node client in a worker thread (wrk is missing: apt-get install wrk), ${CONNECTIONS} connections, ${ROUNDS} rounds × ${REQUESTS} requests`} (medians)`,
+        `stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${hasWrk() ? `wrk ${WRK_THREADS} threads × ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s, ${wrkCpu === undefined ? 'not pinned (taskset missing)' : `servers on CPU ${SERVER_CPU}, wrk on CPU ${wrkCpu}`}` : `a Node client in a worker thread (wrk is missing: apt-get install wrk), ${CONNECTIONS} connections, ${ROUNDS} rounds × ${REQUESTS} requests`} (medians)`,
       );
       for (const { name } of targets) {
         const rounds = results

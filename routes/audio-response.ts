@@ -1,21 +1,10 @@
-import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { RouteDeps } from './deps';
 import { evaluateRange, noneMatch, type RangeDecision } from '../services/streaming/ranges';
 import { assertKey } from '../services/storage/storage';
 import type { AudioSource } from '../services/streaming/stream.service';
 import { fail } from '../lib/errors';
-
-/**
- * Ranges up to this many bytes (a player's seek or a 256 KiB range) are
- * read into memory and sent in one write, which the kernel's socket buffer
- * takes whole on most connections; larger ones — a browser's `bytes=0-` —
- * stream in PIECE_BYTES pieces, so a listener who reads slowly holds one
- * piece and one in flight (tens of KiB), not the range.
- */
-const WHOLE_READ_MAX = 256 * 1024;
-const PIECE_BYTES = 16 * 1024;
+import { sendStoredBytes } from './audio-bytes';
 
 /** A stored file sent with ranges: what it is and its validators. */
 export interface RangedFile {
@@ -102,7 +91,7 @@ export async function sendRanged(
     res.end();
     return;
   }
-  await streamFromStorage(deps, res, source.key, range);
+  await sendStoredBytes(deps.storage, res, source.key, range);
 }
 
 /** `attachment` with an ASCII fallback name and the exact UTF-8 one (RFC 6266). */
@@ -140,32 +129,4 @@ async function redirectToObject(deps: RouteDeps, res: Response, source: RangedFi
     cacheControl: 'private, no-cache',
   });
   res.set('Cache-Control', 'private, no-store').redirect(302, url);
-}
-
-/** The bytes from storage through this process: small ranges read whole, the rest in pieces with backpressure. */
-async function streamFromStorage(deps: RouteDeps, res: Response, key: string, range: { start: number; end: number }): Promise<void> {
-  if (range.end - range.start < WHOLE_READ_MAX) {
-    res.end(await deps.storage.readRange(key, range));
-    return;
-  }
-  const source = deps.storage.createReadStream(key, range, { pieceBytes: PIECE_BYTES });
-  // The first bytes before the answer begins: a store that fails or says nothing (frozen) is then
-  // still an error the client can be told (503 storage_unavailable), not a connection cut mid-file.
-  const gone = () => source.destroy(new Error('the listener went away'));
-  res.once('close', gone);
-  try {
-    await once(source, 'readable');
-  } catch (err) {
-    if (res.destroyed) return;
-    throw err;
-  } finally {
-    res.off('close', gone);
-  }
-  try {
-    await pipeline(source, res);
-  } catch (err) {
-    // The listener closed the connection (seeking, skipping): nothing to answer.
-    if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' || res.destroyed) return;
-    throw err;
-  }
 }

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -74,4 +75,22 @@ export function rssOf(pid: number): { rssMb: number; peakMb: number } {
 /** Starts a new peak (VmHWM) at the process's present RSS. */
 export function resetPeakRss(pid: number): void {
   fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
+/** Debian's taskset (util-linux): where present, servers and load generator are kept on cores of their own. */
+export const TASKSET = '/usr/bin/taskset';
+
+/**
+ * Confines a process and all its threads (and what it starts later) to one
+ * CPU, so a benchmark's server and its load generator never compete for a
+ * core, and a run does not depend on where the scheduler happens to put them.
+ * False where taskset is missing or the machine has a single CPU.
+ */
+export function pinToCpu(pid: number, cpu: number): boolean {
+  if (!fs.existsSync(TASKSET) || os.availableParallelism() < 2) return false;
+  execFileSync(TASKSET, ['-a', '-c', '-p', String(cpu), String(pid)], { stdio: 'ignore' });
+  // Processes it started already (nginx's workers) are pinned with it.
+  const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  for (const child of children ? children.split(' ') : []) pinToCpu(Number(child), cpu);
+  return true;
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { TASKSET } from './processes';
 
 /** Debian's wrk, the load generator of the HTTP benchmarks (a C client well ahead of any server measured here). */
 export const WRK = '/usr/bin/wrk';
@@ -36,6 +37,8 @@ export interface WrkOptions {
   env?: Record<string, string>;
   /** How long one answer may take before wrk counts it as a timeout (an error here); wrk's default is 2 s. */
   timeoutSeconds?: number;
+  /** Run wrk on this CPU alone (taskset), away from the server measured. */
+  cpu?: number;
 }
 
 /** `wrk -t threads -c connections -d seconds --latency url` (with headers, a script), parsed. */
@@ -46,7 +49,8 @@ export function runWrk(url: string, options: WrkOptions): Promise<WrkResult> {
   if (options.timeoutSeconds) args.push('--timeout', `${options.timeoutSeconds}s`);
   const run = { timeout: (options.seconds + 30) * 1000, env: { ...process.env, ...options.env } };
   return new Promise((resolve, reject) => {
-    execFile(WRK, [...args, url], run, (err, stdout, stderr) => {
+    const [command, prefix] = options.cpu === undefined ? [WRK, []] : [TASKSET, ['-c', String(options.cpu), WRK]];
+    execFile(command, [...prefix, ...args, url], run, (err, stdout, stderr) => {
       if (err) return reject(new Error(`wrk failed: ${err.message}\n${stderr}`));
       try {
         resolve(parseWrk(stdout));

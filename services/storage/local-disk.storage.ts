@@ -9,6 +9,7 @@ import { assertKey, isStorageKey, type Storage, type StoredObject } from './stor
 export class LocalDiskStorage implements Storage {
   /** Files kept open between range reads (a playback reads one file many times). */
   private readonly openFiles = new OpenFiles(64);
+  readonly cheapRangeReads = true;
 
   close(): Promise<void> {
     return this.openFiles.closeAll();
@@ -67,9 +68,9 @@ export class LocalDiskStorage implements Storage {
     return fs.createReadStream(this.file(key), { ...range, highWaterMark: options.pieceBytes });
   }
 
-  async readRange(key: string, range: { start: number; end: number }): Promise<Buffer> {
+  async readRange(key: string, range: { start: number; end: number }, into?: Buffer): Promise<Buffer> {
     const length = range.end - range.start + 1;
-    const buffer = Buffer.allocUnsafe(length);
+    const buffer = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
     const { bytesRead } = await this.openFiles.use(this.file(key), (handle) => handle.read(buffer, 0, length, range.start));
     if (bytesRead !== length) throw Object.assign(new Error(`${key} is shorter than ${range.end + 1} bytes`), { code: 'ESHORT' });
     return buffer;

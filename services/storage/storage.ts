@@ -16,8 +16,17 @@ export interface Storage {
    * response to a listener who may read slowly, so each one holds little.
    */
   createReadStream(key: string, range?: { start: number; end: number }, options?: { pieceBytes?: number }): Readable;
-  /** One range read whole into memory: for small ranges (a player's requests), where a stream costs more than it saves. */
-  readRange(key: string, range: { start: number; end: number }): Promise<Buffer>;
+  /**
+   * One range read whole into memory: for small ranges (a player's requests), where a stream costs more than it saves.
+   * `into`: a buffer at least the range's length that the store may read into (the answer is then a view of it), so a
+   * caller can reuse its buffers; a store that cannot (an object store's response) answers with its own.
+   */
+  readRange(key: string, range: { start: number; end: number }, into?: Buffer): Promise<Buffer>;
+  /**
+   * True where readRange is a local read (a file, not a request to a server): long ranges are then sent
+   * piece by piece through readRange into one reused buffer, rather than through createReadStream.
+   */
+  readonly cheapRangeReads?: boolean;
   size(key: string): Promise<number>;
   exists(key: string): Promise<boolean>;
   /** Removes the object; removing a missing object is not an error. */

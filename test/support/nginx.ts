@@ -59,7 +59,7 @@ export function renderSite(options: SiteOptions): string {
  * nginx running `servers` (server blocks, the site) under `dir`, its
  * configuration checked first, stopped with SIGQUIT (connections drained).
  */
-export async function startNginx(dir: string, servers: string, probeUrl: string): Promise<{ stop(): Promise<void> }> {
+export async function startNginx(dir: string, servers: string, probeUrl: string): Promise<{ pid: number; stop(): Promise<void> }> {
   const conf = path.join(dir, 'nginx.conf');
   // As root the workers would switch to nobody, who cannot read a test's private temporary folder.
   fs.writeFileSync(
@@ -89,7 +89,7 @@ ${servers}
     await stop();
     throw err;
   }
-  return { stop };
+  return { pid: child.pid!, stop };
 }
 
 /** The shipped site over TLS (a self-signed certificate made here) in front of the app on `appPort`. */
