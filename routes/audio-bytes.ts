@@ -28,7 +28,7 @@ type Range = { start: number; end: number };
 /** Sends bytes `range` of a stored file as the body of `res`, whose headers are set: the bytes of every DELIVERY=node answer. */
 export function sendStoredBytes(storage: Storage, res: Response, key: string, range: Range): Promise<void> {
   if (range.end - range.start < WHOLE_READ_MAX) return sendWhole(storage, res, key, range);
-  return storage.cheapRangeReads ? sendPieces(storage, res, key, range) : sendStream(storage, res, key, range);
+  return storage.readPieces ? sendPieces(storage.readPieces.bind(storage), res, key, range) : sendStream(storage, res, key, range);
 }
 
 /** One read into a pooled buffer, one write; the buffer goes back once the socket has taken the bytes. */
@@ -52,20 +52,23 @@ async function sendWhole(storage: Storage, res: Response, key: string, range: Ra
  * holds the rest. The first piece is read before anything is sent: a file
  * that cannot be read is still an error the client can be told.
  */
-async function sendPieces(storage: Storage, res: Response, key: string, range: Range): Promise<void> {
+async function sendPieces(readPieces: NonNullable<Storage['readPieces']>, res: Response, key: string, range: Range): Promise<void> {
   const buffer = pieces.take();
   let reusable = true;
   try {
-    for (let at = range.start; at <= range.end;) {
-      const last = Math.min(range.end, at + PIECE_BYTES - 1);
-      const bytes = await storage.readRange(key, { start: at, end: last }, buffer);
-      if (res.destroyed) return; // the listener went away (seeking, skipping): nothing to answer
-      reusable = false;
-      if (!(await taken(res, bytes))) return;
-      reusable = true;
-      at = last + 1;
-    }
-    res.end();
+    // One open file for the whole answer: a file replaced or removed meanwhile is neither mixed in nor cut short.
+    await readPieces(key, async (read) => {
+      for (let at = range.start; at <= range.end;) {
+        const last = Math.min(range.end, at + PIECE_BYTES - 1);
+        const bytes = await read({ start: at, end: last }, buffer);
+        if (res.destroyed) return; // the listener went away (seeking, skipping): nothing to answer
+        reusable = false;
+        if (!(await taken(res, bytes))) return;
+        reusable = true;
+        at = last + 1;
+      }
+      res.end();
+    });
   } finally {
     if (reusable) pieces.give(buffer);
   }

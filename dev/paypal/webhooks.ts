@@ -109,9 +109,17 @@ export class WebhookSender {
     // Written with a space after each colon and comma, as no JSON.stringify writes it: a receiver that
     // parses the body and writes it out again to verify it sends other bytes, and fails.
     const body = spacedJson(event);
-    const transmissionId = crypto.randomUUID();
     const time = new Date().toISOString();
-    const signature = crypto.sign('sha256', Buffer.from(signedText(transmissionId, time, target.webhookId, body)), this.keys.privateKey);
+    // PayPal's reference holds transmission_sig to /^(?!\d+$)\w+\S+/: base64 beginning with '+' or '/' (1 in 32) is
+    // never sent. Signed again under a new transmission id until it begins with a word character.
+    let transmissionId: string;
+    let signature: string;
+    do {
+      transmissionId = crypto.randomUUID();
+      signature = crypto
+        .sign('sha256', Buffer.from(signedText(transmissionId, time, target.webhookId, body)), this.keys.privateKey)
+        .toString('base64');
+    } while (!/^\w/.test(signature));
     return {
       event,
       url: target.url,
@@ -120,7 +128,7 @@ export class WebhookSender {
         'Content-Type': 'application/json',
         'PAYPAL-TRANSMISSION-ID': transmissionId,
         'PAYPAL-TRANSMISSION-TIME': time,
-        'PAYPAL-TRANSMISSION-SIG': signature.toString('base64'),
+        'PAYPAL-TRANSMISSION-SIG': signature,
         'PAYPAL-CERT-URL': this.certUrl(),
         'PAYPAL-AUTH-ALGO': 'SHA256withRSA',
       },

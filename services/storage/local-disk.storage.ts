@@ -9,7 +9,6 @@ import { assertKey, isStorageKey, type Storage, type StoredObject } from './stor
 export class LocalDiskStorage implements Storage {
   /** Files kept open between range reads (a playback reads one file many times). */
   private readonly openFiles = new OpenFiles(64);
-  readonly cheapRangeReads = true;
 
   close(): Promise<void> {
     return this.openFiles.closeAll();
@@ -68,12 +67,16 @@ export class LocalDiskStorage implements Storage {
     return fs.createReadStream(this.file(key), { ...range, highWaterMark: options.pieceBytes });
   }
 
-  async readRange(key: string, range: { start: number; end: number }, into?: Buffer): Promise<Buffer> {
-    const length = range.end - range.start + 1;
-    const buffer = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
-    const { bytesRead } = await this.openFiles.use(this.file(key), (handle) => handle.read(buffer, 0, length, range.start));
-    if (bytesRead !== length) throw Object.assign(new Error(`${key} is shorter than ${range.end + 1} bytes`), { code: 'ESHORT' });
-    return buffer;
+  readRange(key: string, range: { start: number; end: number }, into?: Buffer): Promise<Buffer> {
+    return this.openFiles.use(this.file(key), (handle) => readExactly(handle, key, range, into));
+  }
+
+  readPieces<T>(
+    key: string,
+    use: (read: (range: { start: number; end: number }, into: Buffer) => Promise<Buffer>) => Promise<T>,
+  ): Promise<T> {
+    // The handle is in use until `use` ends: a forget() meanwhile closes it only then.
+    return this.openFiles.use(this.file(key), (handle) => use((range, into) => readExactly(handle, key, range, into)));
   }
 
   async size(key: string): Promise<number> {
@@ -116,4 +119,18 @@ export class LocalDiskStorage implements Storage {
     await fs.promises.rm(this.file(key), { force: true });
     this.openFiles.forget(this.file(key));
   }
+}
+
+/** Bytes `range` of an open file, into `into` when it is long enough; a file shorter than the range is an error. */
+async function readExactly(
+  handle: fs.promises.FileHandle,
+  key: string,
+  range: { start: number; end: number },
+  into: Buffer | undefined,
+): Promise<Buffer> {
+  const length = range.end - range.start + 1;
+  const buffer = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, range.start);
+  if (bytesRead !== length) throw Object.assign(new Error(`${key} is shorter than ${range.end + 1} bytes`), { code: 'ESHORT' });
+  return buffer;
 }

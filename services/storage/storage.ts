@@ -23,10 +23,15 @@ export interface Storage {
    */
   readRange(key: string, range: { start: number; end: number }, into?: Buffer): Promise<Buffer>;
   /**
-   * True where readRange is a local read (a file, not a request to a server): long ranges are then sent
-   * piece by piece through readRange into one reused buffer, rather than through createReadStream.
+   * Reads of one object for as long as `use` runs, all from the object as it was when they began (one open
+   * file: a replacement or removal meanwhile is not seen), each a range into a given buffer. Local stores
+   * only, where a read is a system call and not a request: long ranges are then sent piece by piece through
+   * one reused buffer, rather than through createReadStream.
    */
-  readonly cheapRangeReads?: boolean;
+  readPieces?<T>(
+    key: string,
+    use: (read: (range: { start: number; end: number }, into: Buffer) => Promise<Buffer>) => Promise<T>,
+  ): Promise<T>;
   size(key: string): Promise<number>;
   exists(key: string): Promise<boolean>;
   /** Removes the object; removing a missing object is not an error. */

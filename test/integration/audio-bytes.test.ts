@@ -27,9 +27,13 @@ let failAfter = Infinity;
 const disk = testStorage(uploads);
 // The disk, counting its reads, and failing on demand (the only way to fail a read midway every time).
 const counting: Storage = Object.assign(Object.create(disk) as Storage, {
-  readRange(key: string, range: { start: number; end: number }, into?: Buffer) {
-    if (++reads > failAfter) return Promise.reject(Object.assign(new Error('disk read failed'), { code: 'EIO' }));
-    return disk.readRange(key, range, into);
+  readPieces<T>(key: string, use: Parameters<NonNullable<Storage['readPieces']>>[1]): Promise<T> {
+    return disk.readPieces(key, (read) =>
+      use((range, into) => {
+        if (++reads > failAfter) return Promise.reject(Object.assign(new Error('disk read failed'), { code: 'EIO' }));
+        return read(range, into);
+      }),
+    ) as Promise<T>;
   },
 });
 
@@ -37,12 +41,13 @@ let server: http.Server;
 let port: number;
 let cookie: string;
 let trackId: number;
+let key: string;
 const file = crypto.randomBytes(SIZE);
 
 beforeAll(async () => {
   const owner = await signInAs(db.pool, 'artist');
   cookie = owner.cookie;
-  const key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
+  key = `audio/${crypto.randomBytes(16).toString('hex')}.mp3`;
   await disk.put(key, file);
   trackId = (await buildTrack(db.pool, { artistUserId: owner.user.id, audioFilename: key, audioMime: 'audio/mpeg', fileSizeBytes: SIZE }))
     .id;
@@ -127,4 +132,23 @@ it('answers with an error, not a cut, when the very first read fails: nothing wa
   const body: Buffer[] = [];
   for await (const chunk of res) body.push(chunk as Buffer);
   expect([res.statusCode, JSON.parse(Buffer.concat(body).toString()).error.code]).toEqual([500, 'internal_error']);
+});
+
+it('sends the file as it was when the answer began, though it is replaced or removed meanwhile', async () => {
+  const replaced = await listen();
+  replaced.pause();
+  await readsSettle();
+  const other = crypto.randomBytes(SIZE);
+  await disk.put(key, other);
+  const chunks: Buffer[] = [];
+  for await (const chunk of replaced) chunks.push(chunk as Buffer);
+  expect(Buffer.concat(chunks).equals(file)).toBe(true);
+  // The next listener hears the new file; one who began before its removal still gets all of it.
+  const removed = await listen();
+  removed.pause();
+  await readsSettle();
+  await disk.remove(key);
+  const rest: Buffer[] = [];
+  for await (const chunk of removed) rest.push(chunk as Buffer);
+  expect(Buffer.concat(rest).equals(other)).toBe(true);
 });

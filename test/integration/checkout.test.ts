@@ -291,7 +291,8 @@ describe('webhooks', () => {
       'Content-Type': 'application/json',
       'PAYPAL-TRANSMISSION-ID': crypto.randomUUID(),
       'PAYPAL-TRANSMISSION-TIME': new Date().toISOString(),
-      'PAYPAL-TRANSMISSION-SIG': crypto.randomBytes(256).toString('base64'),
+      // Shaped as PayPal's (base64 that begins with a word character, as its reference requires), signed by no one.
+      'PAYPAL-TRANSMISSION-SIG': `A${crypto.randomBytes(255).toString('base64')}`,
       'PAYPAL-CERT-URL': `${shop.paypal.url}/v1/notifications/certs/CERT-STANDIN`,
       'PAYPAL-AUTH-ALGO': 'SHA256withRSA',
     };
