@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { OpenFiles } from './open-files';
-import { assertKey, isStorageKey, type Storage, type StoredObject } from './storage';
+import { assertKey, isStorageKey, type PieceRead, type Storage, type StoredObject } from './storage';
 
 /** Objects as files under one folder (UPLOAD_DIR), one sub-folder per kind. */
 export class LocalDiskStorage implements Storage {
@@ -71,10 +71,7 @@ export class LocalDiskStorage implements Storage {
     return this.openFiles.use(this.file(key), (handle) => readExactly(handle, key, range, into));
   }
 
-  readPieces<T>(
-    key: string,
-    use: (read: (range: { start: number; end: number }, into: Buffer) => Promise<Buffer>) => Promise<T>,
-  ): Promise<T> {
+  readPieces<T>(key: string, use: (read: PieceRead) => Promise<T>): Promise<T> {
     // The handle is in use until `use` ends: a forget() meanwhile closes it only then.
     return this.openFiles.use(this.file(key), (handle) => use((range, into) => readExactly(handle, key, range, into)));
   }

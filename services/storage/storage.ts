@@ -28,10 +28,7 @@ export interface Storage {
    * only, where a read is a system call and not a request: long ranges are then sent piece by piece through
    * one reused buffer, rather than through createReadStream.
    */
-  readPieces?<T>(
-    key: string,
-    use: (read: (range: { start: number; end: number }, into: Buffer) => Promise<Buffer>) => Promise<T>,
-  ): Promise<T>;
+  readPieces?<T>(key: string, use: (read: PieceRead) => Promise<T>): Promise<T>;
   size(key: string): Promise<number>;
   exists(key: string): Promise<boolean>;
   /** Removes the object; removing a missing object is not an error. */
@@ -49,6 +46,9 @@ export interface Storage {
   /** Lets go of what the store holds open (cached file handles, connections); called at shutdown. */
   close(): Promise<void>;
 }
+
+/** A range of the object readPieces opened, read into `into` (the answer is a view of it). */
+export type PieceRead = (range: { start: number; end: number }, into: Buffer) => Promise<Buffer>;
 
 export interface PresignedGet {
   expiresInSeconds: number;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Storage } from '../../services/storage/storage';
+import type { PieceRead, Storage } from '../../services/storage/storage';
 import { signInAs } from '../support/auth';
 import { testApp } from '../support/app';
 import { useTestDatabase } from '../support/db';
@@ -27,13 +27,13 @@ let failAfter = Infinity;
 const disk = testStorage(uploads);
 // The disk, counting its reads, and failing on demand (the only way to fail a read midway every time).
 const counting: Storage = Object.assign(Object.create(disk) as Storage, {
-  readPieces<T>(key: string, use: Parameters<NonNullable<Storage['readPieces']>>[1]): Promise<T> {
+  readPieces<T>(key: string, use: (read: PieceRead) => Promise<T>): Promise<T> {
     return disk.readPieces(key, (read) =>
       use((range, into) => {
         if (++reads > failAfter) return Promise.reject(Object.assign(new Error('disk read failed'), { code: 'EIO' }));
         return read(range, into);
       }),
-    ) as Promise<T>;
+    );
   },
 });
 
