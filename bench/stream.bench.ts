@@ -34,8 +34,9 @@ import { hasWrk, RANDOM_RANGES_LUA, runWrk } from './lib/wrk';
  * says so), rounds alternating between the targets after a warm-up round,
  * medians of the rounds. Each server runs on the first CPU and wrk on the
  * second (taskset), so no run depends on where the scheduler put them, and
- * each round starts with a 1 s warm-up of its own target. Then the store's own peak RSS (VmHWM of its
- * process) while 500 slow listeners read the full file as the buyer.
+ * each round starts with a 1 s warm-up of its own target. Then the store's
+ * own peak RSS (VmHWM of its process) while 500 slow listeners read the
+ * full file as the buyer.
  */
 
 const FILE_MB = 10;
@@ -60,7 +61,7 @@ interface Target {
 
 const SERVER_CPU = 0;
 const WRK_CPU = 1;
-/** wrk's CPU once the servers are pinned to theirs (undefined: not pinned, taskset missing). */
+/** wrk's CPU once the servers are pinned to theirs (undefined: not pinned — no taskset, or a single CPU). */
 let wrkCpu: number | undefined;
 
 /** Each target's 99th percentile latency per round (wrk only), in ms. */
@@ -256,7 +257,7 @@ export async function run(): Promise<void> {
       }
       const rps = (name: string) => median(results.get(name)!);
       console.log(
-        `stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${hasWrk() ? `wrk ${WRK_THREADS} threads × ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s, ${wrkCpu === undefined ? 'not pinned (taskset missing)' : `servers on CPU ${SERVER_CPU}, wrk on CPU ${wrkCpu}`}` : `a Node client in a worker thread (wrk is missing: apt-get install wrk), ${CONNECTIONS} connections, ${ROUNDS} rounds × ${REQUESTS} requests`} (medians)`,
+        `stream: ${FILE_MB} MB file, ${RANGE / 1024} KiB random ranges, ${hasWrk() ? `wrk ${WRK_THREADS} threads × ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s, ${wrkCpu === undefined ? 'not pinned (no taskset, or a single CPU)' : `servers on CPU ${SERVER_CPU}, wrk on CPU ${wrkCpu}`}` : `a Node client in a worker thread (wrk is missing: apt-get install wrk), ${CONNECTIONS} connections, ${ROUNDS} rounds × ${REQUESTS} requests`} (medians)`,
       );
       for (const { name } of targets) {
         const rounds = results
