@@ -27,6 +27,10 @@ export class PgBossQueue implements JobQueue {
   readonly durable = true;
 
   private sweeper: NodeJS.Timeout | undefined;
+  /** Set by stop(): a job pg-boss hands over after that is not started (it fails back into the queue). */
+  private stopping = false;
+  /** The handlers running now, so stop() can wait for one that started after pg-boss last looked. */
+  private readonly running = new Set<Promise<void>>();
 
   private constructor(
     private readonly boss: PgBoss,
@@ -81,12 +85,17 @@ export class PgBossQueue implements JobQueue {
       for (let i = 0; i < (long ? Math.max(1, longAtOnce) : 1); i++) {
         await this.boss.work<Record<string, unknown>>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
           if (!job) return;
+          if (this.stopping) throw new Error('the job queue is stopping; the job runs again later');
           const run = () => handlers[name](job.data ?? {});
+          const running = leased ? this.withLease(leased, name, job.id, run) : run();
+          this.running.add(running);
           try {
-            await (leased ? this.withLease(leased, name, job.id, run) : run());
+            await running;
           } catch (err) {
             this.logger.warn({ err, job: name, jobId: job.id }, 'job failed; it will be retried');
             throw err;
+          } finally {
+            this.running.delete(running);
           }
         });
       }
@@ -137,8 +146,18 @@ export class PgBossQueue implements JobQueue {
 
   /** Stops taking jobs and waits (up to `timeoutMs`) for those running to finish; unfinished ones run again elsewhere. */
   async stop(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    this.stopping = true;
     clearInterval(this.sweeper);
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+    // pg-boss waits only for jobs its workers held when it looked; a fetch still under way then may hand one
+    // over as it closes. Let that handler settle (it throws at once, above) within the time given.
+    await new Promise((resolve) => setImmediate(resolve));
+    const left = Math.max(0, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => (timer = setTimeout(resolve, left)))]).finally(() =>
+      clearTimeout(timer),
+    );
     // pg-boss checks once a second, after stop() returns, that its workers have stopped: let that last check
     // run while this process (or test file) still exists, so no timer of its outlives the queue.
     await new Promise((resolve) => setTimeout(resolve, 1_100));

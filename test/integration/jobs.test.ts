@@ -65,6 +65,43 @@ it('runs a job queued by a process that stopped before any worker took it', asyn
   expect(seen).toEqual([41]);
 });
 
+it('stops only once the job it is running has finished, and leaves the next one queued for whoever starts next', async () => {
+  const first = await start();
+  let release: () => void = () => undefined;
+  const { handlers, seen } = recording();
+  const ran: number[] = [];
+  await first.work({
+    ...handlers,
+    [JOBS.giftMail]: async (data) => {
+      ran.push(Number(data.orderId));
+      await new Promise<void>((resolve) => (release = resolve));
+    },
+  });
+  await first.send(JOBS.giftMail, { orderId: 51 });
+  await until(async () => ran.includes(51), 'the first job to start', 15_000);
+  await first.send(JOBS.giftMail, { orderId: 52 });
+  let stopped = false;
+  const stopping = first.stop(10_000).then(() => (stopped = true));
+  await new Promise((r) => setTimeout(r, 700));
+  expect(stopped).toBe(false); // the running job holds the stop
+  release();
+  await stopping;
+  expect(ran).toEqual([51]); // the stopping worker took nothing more
+  const { rows } = await db.pool.query(
+    `SELECT data->>'orderId' AS "orderId", state FROM pgboss.job WHERE name = $1 AND data->>'orderId' IN ('51', '52') ORDER BY 1`,
+    [JOBS.giftMail],
+  );
+  expect(rows).toEqual([
+    { orderId: '51', state: 'completed' },
+    { orderId: '52', state: 'created' },
+  ]);
+
+  const next = await start();
+  await next.work(handlers);
+  await until(async () => seen.includes(52), 'the queued job to run on the next worker', 15_000);
+  expect(seen).toEqual([52]);
+});
+
 it('runs each job once across two workers', async () => {
   const [a, b] = [await start(), await start()];
   const ra = recording();
