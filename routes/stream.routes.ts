@@ -15,9 +15,14 @@ import { doc } from './api-doc';
 const streamQuery = z.object({ quality: z.enum(['stream', 'original']).default('stream') }).loose();
 const downloadQuery = z.object({ format: z.enum(DOWNLOAD_FORMATS).default('original') }).strict();
 
-/** Listening and downloading: every byte of audio goes through these two routes. */
-export function streamRoutes(deps: RouteDeps): Router {
+/**
+ * Listening and downloading: every byte of audio goes through these two
+ * routes. `before`: what runs ahead of them in the same router (the session
+ * lookup the app gives them).
+ */
+export function streamRoutes(deps: RouteDeps, before: RequestHandler[] = []): Router {
   const router = Router();
+  if (before.length) router.use(...before);
 
   const stream: RequestHandler = async (req, res) => {
     const id = idParam(req);

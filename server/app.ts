@@ -62,6 +62,20 @@ const AUDIO_ROUTE = /^\/api\/tracks\/\d+\/(stream|download)$/;
 /** What streamRoutes answers: mounted right after the rate limit (see createApp). */
 const LISTENING_ROUTE = /^\/api\/tracks\/\d+\/(stream|download|formats)$/;
 
+/** What healthRoutes and metricsRoutes answer. */
+const HEALTH_ROUTE = /^\/(healthz|readyz|api\/version)\/?$/i;
+const METRICS_ROUTE = /^\/metrics\/?$/i;
+
+/**
+ * `handler` (a router) for the paths `route` matches; every other request
+ * passes by without entering it (a router entered costs each request that
+ * passes through it: a playback's range requests pass many).
+ */
+const only =
+  (route: RegExp, handler: express.RequestHandler): express.RequestHandler =>
+  (req, res, next) =>
+    route.test(req.path) ? handler(req, res, next) : next();
+
 /** Paths whose POSTs come from other sites by design and carry their own signatures. */
 const CROSS_ORIGIN_EXEMPT = ['/api/webhooks/'];
 
@@ -105,8 +119,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(requestDeadline(config.requestTimeoutMs));
   const paypal = deps.paymentCredentials;
-  app.use(mount(healthRoutes({ db, storage: deps.storage, counters: rateLimits.check, payments: paypal && (() => paypal.healthy()) })));
-  if (deps.metrics && config.metrics.token) app.use(mount(metricsRoutes(deps.metrics, config.metrics.token)));
+  const health = healthRoutes({ db, storage: deps.storage, counters: rateLimits.check, payments: paypal && (() => paypal.healthy()) });
+  app.use(only(HEALTH_ROUTE, mount(health)));
+  if (deps.metrics && config.metrics.token) app.use(only(METRICS_ROUTE, mount(metricsRoutes(deps.metrics, config.metrics.token))));
   app.use(sameOrigin(config.appOrigin, CROSS_ORIGIN_EXEMPT));
   app.use(
     '/api',
@@ -115,13 +130,11 @@ export function createApp(deps: AppDeps): express.Express {
   // Listening is most of the requests a store answers (a playback is many range requests), and
   // reads no body: its routes come first, with their own session lookup, so a range request
   // passes no body parser, file lookup or other router. Every rule above still applies.
-  const listening = express.Router();
   // Only there may the session come from the access cache (a playback is many range requests).
-  listening.use(
-    loadSession(services, { cacheFor: (req) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path) }),
-  );
-  listening.use(mount(streamRoutes(services)));
-  app.use((req, res, next) => (LISTENING_ROUTE.test(req.path) ? listening(req, res, next) : next()));
+  const listeningSession = loadSession(services, {
+    cacheFor: (req) => (req.method === 'GET' || req.method === 'HEAD') && AUDIO_ROUTE.test(req.path),
+  });
+  app.use(only(LISTENING_ROUTE, mount(streamRoutes(services, [listeningSession]))));
   app.use(CATALOG_WRITE_PATHS, flushOnWrite([deps.listingCounts, deps.listingResponses]));
   app.use(PURCHASE_WRITE_PATHS, flushOnWrite([deps.accessCache]));
   // A repeated anonymous storefront read, answered from memory before the rest of the stack.

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, redactConnectionString, redactUrl } from '../../lib/logger';
+import { censorSecrets, createLogger, redactConnectionString, redactUrl } from '../../lib/logger';
 
 describe('log redaction', () => {
   it('replaces secret query values in URLs and leaves the rest', () => {
@@ -48,5 +48,30 @@ describe('log redaction', () => {
     expect(out).toContain('users_email_key');
     for (const secret of ['tok-1', 'tok-2', 'pw-1', 'c-1', 'carol@']) expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');
+  });
+
+  it('censors secrets at any depth, in headers by any case, in arrays and in errors, in a child logger too,, and leaves the rest alone', () => {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _e, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const logger = createLogger('info', sink).child({ job: 'mail' });
+    const logged = {
+      payout: { settings: { paypal: { clientSecret: 'cs-1', connectionString: 'postgres://a:b@c/d' } } },
+      upstream: { headers: { Authorization: 'Bearer au-1', 'Proxy-Authorization': 'pa-1', 'Set-Cookie': ['sc-1'], accept: 'audio/*' } },
+      items: [{ token: 'arr-1' }, { name: 'kept-1' }],
+    };
+    logger.info(logged, 'x');
+    logger.error({ err: Object.assign(new Error('boom'), { password: 'err-1' }) }, 'failed');
+    for (const secret of ['cs-1', 'a:b@', 'au-1', 'pa-1', 'sc-1', 'arr-1', 'err-1']) expect(out).not.toContain(secret);
+    for (const kept of ['audio/*', 'kept-1', '"job":"mail"', 'boom']) expect(out).toContain(kept);
+    // What was logged is not changed, and a line with nothing to censor is not copied.
+    expect(logged.items[0]?.token).toBe('arr-1');
+    const plain = { method: 'GET', url: '/api/tracks/1/stream', status: 206, user: 4 };
+    expect(censorSecrets(plain)).toBe(plain);
+    expect(censorSecrets({ token: null })).toEqual({ token: null });
   });
 });
