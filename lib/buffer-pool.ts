@@ -26,6 +26,11 @@ export class BufferPool {
     if (buffer.length === this.bytes && this.idle.length < this.maxIdle && !this.idle.includes(buffer)) this.idle.push(buffer);
   }
 
+  /** Drops the idle buffers (the store has gone quiet: their memory goes back; a busy spell fills the pool again). */
+  trim(): void {
+    this.idle.length = 0;
+  }
+
   /** How many wait to be taken (for tests). */
   get idleCount(): number {
     return this.idle.length;

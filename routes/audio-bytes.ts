@@ -23,6 +23,12 @@ const PIECE_BYTES = 16 * 1024;
 const wholeReads = new BufferPool(WHOLE_READ_MAX, 64);
 const pieces = new BufferPool(PIECE_BYTES, 256);
 
+/** Lets the idle buffers of both pools go (server/idle-memory.ts, when the store has gone quiet). */
+export function trimAudioBuffers(): void {
+  wholeReads.trim();
+  pieces.trim();
+}
+
 type Range = { start: number; end: number };
 
 /** Sends bytes `range` of a stored file as the body of `res`, whose headers are set: the bytes of every DELIVERY=node answer. */

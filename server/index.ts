@@ -8,6 +8,8 @@ import { loadConfig } from './config';
 import { fatalHandler } from './fatal';
 import { shutdown, type ShutdownStep } from './lifecycle';
 import { markStopping } from './middleware/request-context';
+import { releaseMemoryWhenIdle } from './idle-memory';
+import { trimAudioBuffers } from '../routes/audio-bytes';
 
 /** Start-up: config → database → migrations → (demo data) → listen; then wait for a signal. */
 async function main(): Promise<void> {
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
       server!.once('error', reject);
     });
     if (stopping) return;
+    releaseMemoryWhenIdle(server, { trim: trimAudioBuffers, logger });
     const { version, commit } = buildInfo();
     logger.info(
       { commit }, // the version is on every line

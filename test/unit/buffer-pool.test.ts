@@ -26,4 +26,16 @@ describe('the buffer pool', () => {
     expect(taken.has(a) && taken.has(b)).toBe(true);
     expect(taken.has(c)).toBe(false);
   });
+
+  it('drops its idle buffers when trimmed, and fills again', () => {
+    const pool = new BufferPool(16, 4);
+    const a = pool.take();
+    pool.give(a);
+    pool.trim();
+    expect(pool.idleCount).toBe(0);
+    expect(pool.take()).not.toBe(a);
+    const b = pool.take();
+    pool.give(b);
+    expect(pool.take()).toBe(b);
+  });
 });
