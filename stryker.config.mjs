@@ -31,6 +31,9 @@ export default {
   concurrency: 4,
   // A mutant whose tests run 20 s past their usual time (×1.5) is counted as caught (an endless loop, say).
   timeoutMS: 20_000,
+  // The first, unmutated run of every test that may cover the files (with coverage per test) takes
+  // 4–5 minutes on two cores: Stryker's default limit of 5 failed it when anything else ran.
+  dryRunTimeoutMinutes: 15,
   // Mutants in code that runs once, when a module loads (zod schemas, constant tables), can only be
   // told apart by reloading everything: each would cost a whole suite run (3.5 min). They are left
   // out, and counted as "ignored" in the report; test/mutation/SURVIVORS.md says so.
