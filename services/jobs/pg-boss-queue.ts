@@ -22,6 +22,9 @@ export interface Heartbeat {
 
 const WORKER = `${os.hostname()}:${process.pid}`.slice(0, 120);
 
+/** How long a job query waits for one of the queue's connections before it fails (and is tried again). */
+const CONNECTION_WAIT_MS = 2_000;
+
 /** The job queue on PostgreSQL (pg-boss, in its own `pgboss` schema of the store's database). */
 export class PgBossQueue implements JobQueue {
   readonly durable = true;
@@ -35,6 +38,7 @@ export class PgBossQueue implements JobQueue {
   private constructor(
     private readonly boss: PgBoss,
     private readonly logger: Logger,
+    private readonly markStopping: () => void = () => undefined,
   ) {}
 
   /**
@@ -49,8 +53,22 @@ export class PgBossQueue implements JobQueue {
     logger: Logger,
     retry: { delaySeconds?: number; transcodeSeconds?: number } = {},
   ): Promise<PgBossQueue> {
-    const boss = new PgBoss({ connectionString, max: 3, application_name: 'song-nexus-jobs', schema: 'pgboss' });
-    boss.on('error', (err) => logger.error({ err }, 'job queue error'));
+    // pg-pool never serves nor fails a query still waiting for a connection when the pool ends: a
+    // worker whose fetch waited so at stop() would never stop. With a wait limit it fails instead.
+    const settings: PgBoss.ConstructorOptions & { connectionTimeoutMillis: number } = {
+      connectionString,
+      max: 3,
+      application_name: 'song-nexus-jobs',
+      schema: 'pgboss',
+      connectionTimeoutMillis: CONNECTION_WAIT_MS,
+    };
+    const boss = new PgBoss(settings);
+    let stopping = false;
+    boss.on('error', (err) => {
+      // A fetch cut short by stop() is no fault.
+      if (stopping) logger.debug({ err }, 'job queue error while stopping');
+      else logger.error({ err }, 'job queue error');
+    });
     await boss.start();
     const options = { ...QUEUE_OPTIONS, retryDelay: retry.delaySeconds ?? QUEUE_OPTIONS.retryDelay };
     // Renditions and waveforms: at most one job per item waiting and one running (stately), however many ask; ffmpeg may take a while.
@@ -64,7 +82,7 @@ export class PgBossQueue implements JobQueue {
       await boss.createQueue(name, queue);
       await boss.updateQueue(name, queue);
     }
-    return new PgBossQueue(boss, logger);
+    return new PgBossQueue(boss, logger, () => void (stopping = true));
   }
 
   send(name: JobName, data: object, options: SendOptions = {}): Promise<string | null> {
@@ -148,8 +166,13 @@ export class PgBossQueue implements JobQueue {
   async stop(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.stopping = true;
+    this.markStopping();
     clearInterval(this.sweeper);
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+    // A fetch still waiting for a connection when the pool ended fails within CONNECTION_WAIT_MS (above):
+    // its worker stops then, and pg-boss's check below sees it.
+    const pool = (this.boss.getDb() as { pool?: { waitingCount: number } }).pool;
+    while ((pool?.waitingCount ?? 0) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     // pg-boss waits only for jobs its workers held when it looked; a fetch still under way then may hand one
     // over as it closes. Let that handler settle (it throws at once, above) within the time given.
     await new Promise((resolve) => setImmediate(resolve));
