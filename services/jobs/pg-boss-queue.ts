@@ -30,7 +30,7 @@ export class PgBossQueue implements JobQueue {
   readonly durable = true;
 
   private sweeper: NodeJS.Timeout | undefined;
-  /** Set by stop(): a job pg-boss hands over after that is not started (it fails back into the queue). */
+  /** Set by stop(): a job pg-boss hands over after that is not started (it fails back into the queue), and pg-boss's errors are expected. */
   private stopping = false;
   /** The handlers running now, so stop() can wait for one that started after pg-boss last looked. */
   private readonly running = new Set<Promise<void>>();
@@ -38,7 +38,6 @@ export class PgBossQueue implements JobQueue {
   private constructor(
     private readonly boss: PgBoss,
     private readonly logger: Logger,
-    private readonly markStopping: () => void = () => undefined,
   ) {}
 
   /**
@@ -63,10 +62,10 @@ export class PgBossQueue implements JobQueue {
       connectionTimeoutMillis: CONNECTION_WAIT_MS,
     };
     const boss = new PgBoss(settings);
-    let stopping = false;
+    const queue = new PgBossQueue(boss, logger);
     boss.on('error', (err) => {
       // A fetch cut short by stop() is no fault.
-      if (stopping) logger.debug({ err }, 'job queue error while stopping');
+      if (queue.stopping) logger.debug({ err }, 'job queue error while stopping');
       else logger.error({ err }, 'job queue error');
     });
     await boss.start();
@@ -74,15 +73,15 @@ export class PgBossQueue implements JobQueue {
     // Renditions and waveforms: at most one job per item waiting and one running (stately), however many ask; ffmpeg may take a while.
     // Created once; updated on every start, so a changed setting applies to the queue that exists.
     for (const name of JOB_NAMES) {
-      const queue = {
+      const definition = {
         name,
         ...options,
         ...(LONG_JOBS.includes(name) ? { policy: 'stately' as const, expireInSeconds: retry.transcodeSeconds ?? 30 * 60 } : {}),
       };
-      await boss.createQueue(name, queue);
-      await boss.updateQueue(name, queue);
+      await boss.createQueue(name, definition);
+      await boss.updateQueue(name, definition);
     }
-    return new PgBossQueue(boss, logger, () => void (stopping = true));
+    return queue;
   }
 
   send(name: JobName, data: object, options: SendOptions = {}): Promise<string | null> {
@@ -166,7 +165,6 @@ export class PgBossQueue implements JobQueue {
   async stop(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     this.stopping = true;
-    this.markStopping();
     clearInterval(this.sweeper);
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
     // A fetch still waiting for a connection when the pool ended fails within CONNECTION_WAIT_MS (above):
