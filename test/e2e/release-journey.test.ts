@@ -70,7 +70,8 @@ run('an album from the studio to a buyer’s library, in Chromium', () => {
     await page.getByRole('button', { name: 'Upload into this release' }).click();
     await page
       .locator('.uploads li', { hasText: '04 Not Audio.mp3' })
-      .getByText(/not audio/i)
+      .getByRole('status')
+      .filter({ hasText: /not audio in a supported format/i })
       .waitFor();
     await page.locator('.uploads li', { hasText: '03 Fog Signal.mp3' }).getByText('Added.').waitFor();
     expect(await page.locator('.uploads progress').count()).toBe(4);
