@@ -1,22 +1,26 @@
 import type { Express } from 'express';
 import { newId } from './paypal-errors';
-import type { resourceJson, StoredCapture } from './resources';
+import type { resourceJson, StoredCapture, StoredOrder } from './resources';
 import type { WebhookSender } from './webhooks';
 
 /**
- * What happens later at the bank — not PayPal's API, the stand-in's
- * controls: POST /standin/captures/:id/settle {"outcome":"COMPLETED"|"DECLINED"}
- * settles a pending capture (an eCheck clearing or bouncing), and
- * POST /standin/captures/:id/reverse is a chargeback. Each sends its webhook.
+ * What happens later at the bank or at PayPal — not PayPal's API, the
+ * stand-in's controls: POST /standin/captures/:id/settle
+ * {"outcome":"COMPLETED"|"DECLINED"} settles a pending capture (an eCheck
+ * clearing or bouncing), and POST /standin/captures/:id/reverse is a
+ * chargeback, each with its webhook; POST /standin/orders/:id/void voids an
+ * order nobody captured (PayPal then shows it VOIDED, and refuses to capture
+ * it with ORDER_COMPLETED_OR_VOIDED).
  */
 export function installBankControls(
   app: Express,
   ctx: {
+    orders: Map<string, StoredOrder>;
     captures: Map<string, StoredCapture>;
     webhooks: WebhookSender;
   } & Pick<ReturnType<typeof resourceJson>, 'captureJson' | 'refundJson'>,
 ) {
-  const { captures, webhooks, captureJson, refundJson } = ctx;
+  const { orders, captures, webhooks, captureJson, refundJson } = ctx;
   app.post('/standin/captures/:id/settle', (req, res) => {
     const capture = captures.get(String(req.params.id));
     const outcome = req.body?.outcome;
@@ -38,5 +42,13 @@ export function installBankControls(
     capture.status = 'REFUNDED';
     const event = webhooks.emit('PAYMENT.CAPTURE.REVERSED', 'refund', refundJson(capture, newId()), 'A payment was reversed');
     res.json({ event: event.id });
+  });
+
+  app.post('/standin/orders/:id/void', (req, res) => {
+    const order = orders.get(String(req.params.id));
+    if (!order || (order.status !== 'CREATED' && order.status !== 'APPROVED'))
+      return void res.status(409).json({ error: 'not an order that can still be captured' });
+    order.status = 'VOIDED';
+    res.json({ status: order.status });
   });
 }

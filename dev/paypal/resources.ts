@@ -11,7 +11,7 @@ export interface Money {
 export interface StoredOrder {
   id: string;
   intent: string;
-  status: 'CREATED' | 'APPROVED' | 'COMPLETED';
+  status: 'CREATED' | 'APPROVED' | 'COMPLETED' | 'VOIDED';
   purchase_units: Record<string, unknown>[];
   amount: Money;
   returnUrl: string | undefined;
@@ -69,7 +69,9 @@ export function resourceJson(baseUrl: () => string) {
     })),
     links: [
       { href: `${baseUrl()}/v2/checkout/orders/${order.id}`, rel: 'self', method: 'GET' },
-      ...(order.status === 'COMPLETED' ? [] : [{ href: `${baseUrl()}/checkoutnow?token=${order.id}`, rel: 'approve', method: 'GET' }]),
+      ...(order.status === 'CREATED' || order.status === 'APPROVED'
+        ? [{ href: `${baseUrl()}/checkoutnow?token=${order.id}`, rel: 'approve', method: 'GET' }]
+        : []),
       ...(order.status === 'APPROVED'
         ? [{ href: `${baseUrl()}/v2/checkout/orders/${order.id}/capture`, rel: 'capture', method: 'POST' }]
         : []),

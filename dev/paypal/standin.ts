@@ -272,6 +272,8 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
       const mock = mockCode(req);
       if (mock && mock !== 'CAPTURE_PENDING' && mock !== 'INSTRUMENT_DECLINED') return unprocessable(res, mock, `Mocked ${mock}.`);
       if (order.status === 'CREATED') return unprocessable(res, 'ORDER_NOT_APPROVED', 'Payer has not yet approved the Order for payment.');
+      if (order.status === 'VOIDED')
+        return unprocessable(res, 'ORDER_COMPLETED_OR_VOIDED', 'Order is voided or completed and hence cannot be captured.');
       if (order.status === 'COMPLETED')
         return unprocessable(
           res,
@@ -339,7 +341,7 @@ export function createPaypalStandin(options: StandinOptions, baseUrl: () => stri
 
   app.get('/v1/notifications/certs/:name', (_req, res) => void res.type('text/plain').send(webhooks.publicKeyPem()));
 
-  installBankControls(app, { captures, webhooks, captureJson, refundJson });
+  installBankControls(app, { orders, captures, webhooks, captureJson, refundJson });
 
   return {
     app,

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import globalSetup from '../support/global-setup';
 import globalTeardown from '../support/global-teardown';
@@ -14,14 +16,17 @@ import { ENV_PREPARED } from '../support/cluster';
  */
 async function main(): Promise<number> {
   await globalSetup();
+  // Which test files ran which mutants (test/mutation/record-coverage.js), for this run only.
+  const coverage = fs.mkdtempSync(path.join(os.tmpdir(), 'song-nexus-mutation-'));
   try {
     const bin = path.join(__dirname, '..', '..', 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
     const stryker = spawnSync(process.execPath, [bin, 'run', ...process.argv.slice(2)], {
       stdio: 'inherit',
-      env: { ...process.env, [ENV_PREPARED]: '1' },
+      env: { ...process.env, [ENV_PREPARED]: '1', MUTATION_COVERAGE_DIR: coverage },
     });
     return stryker.status ?? 1;
   } finally {
+    fs.rmSync(coverage, { recursive: true, force: true });
     await globalTeardown();
   }
 }
