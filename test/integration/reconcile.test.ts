@@ -22,6 +22,7 @@ const orderRow = async (id: number) =>
       id,
     ])
   ).rows[0]!;
+const paypalId = async (orderId: number) => (await orderRow(orderId)).paypal_order_id;
 const purchases = async (orderId: number) =>
   (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM purchases WHERE order_id = $1', [orderId])).rows[0]!.n;
 
@@ -49,7 +50,7 @@ describe('reconciling stale open orders', () => {
     const { track } = await h.sellable();
     const created = await h.call('POST', '/api/checkout/orders', { cookie: buyer.cookie, json: { trackIds: [track.id] } });
     expect(created.status).toBe(201);
-    return { orderId: created.body.orderId as number, approveUrl: created.body.approveUrl as string, cookie: buyer.cookie, track };
+    return { orderId: created.body.orderId as number, approveUrl: created.body.approveUrl as string };
   };
   const deps = (at: number) => ({
     db: db.pool,
@@ -58,20 +59,22 @@ describe('reconciling stale open orders', () => {
     config: h.config,
     jobs: { durable: false, send: async () => null, counts: async () => [] },
   });
+  /** PayPal voids the order (the stand-in's control). */
+  const voidAtPayPal = async (orderId: number) => {
+    const voiding = await fetch(`${h.paypal.url}/standin/orders/${await paypalId(orderId)}/void`, { method: 'POST' });
+    expect(voiding.status).toBe(200);
+  };
 
   it('captures what was approved, fails what PayPal voided or never knew, waits on the rest, then gives up on it', async () => {
     const approved = await newOrder();
     await h.approve(approved.approveUrl); // the buyer approves, then closes the tab before coming back
     const voided = await newOrder();
-    const voiding = await fetch(`${h.paypal.url}/standin/orders/${(await orderRow(voided.orderId)).paypal_order_id}/void`, {
-      method: 'POST',
-    });
-    expect(voiding.status).toBe(200);
+    await voidAtPayPal(voided.orderId);
     const unknown = await newOrder();
     await db.pool.query("UPDATE orders SET paypal_order_id = '9XX00000000000000' WHERE id = $1", [unknown.orderId]);
     const waiting = await newOrder();
     const broken = await newOrder();
-    failing.add((await orderRow(broken.orderId)).paypal_order_id);
+    failing.add(await paypalId(broken.orderId));
 
     const errors: [Order, unknown][] = [];
     const tenMinutes = Date.now() + 10 * 60_000;
@@ -79,7 +82,7 @@ describe('reconciling stale open orders', () => {
     expect(summary).toEqual({ checked: 5, settled: 3, errors: 1 });
     expect(await orderRow(approved.orderId)).toMatchObject({ status: 'COMPLETED', failure_reason: null });
     expect(await purchases(approved.orderId)).toBe(1);
-    expect(h.paypal.standin.captureCount((await orderRow(approved.orderId)).paypal_order_id)).toBe(1);
+    expect(h.paypal.standin.captureCount(await paypalId(approved.orderId))).toBe(1);
     expect(await orderRow(voided.orderId)).toMatchObject({ status: 'FAILED', failure_reason: 'voided' });
     expect(await orderRow(unknown.orderId)).toMatchObject({ status: 'FAILED', failure_reason: 'unknown_at_paypal' });
     expect(await orderRow(waiting.orderId)).toMatchObject({ status: 'CREATED', failure_reason: null });
@@ -95,7 +98,7 @@ describe('reconciling stale open orders', () => {
     expect(await reconcileStaleOrders(deps(later))).toEqual({ checked: 2, settled: 2, errors: 0 });
     for (const lapsed of [waiting, broken])
       expect(await orderRow(lapsed.orderId)).toMatchObject({ status: 'FAILED', failure_reason: 'abandoned' });
-    expect(h.paypal.standin.captureCount((await orderRow(approved.orderId)).paypal_order_id)).toBe(1);
+    expect(h.paypal.standin.captureCount(await paypalId(approved.orderId))).toBe(1);
   });
 
   it('leaves an order alone while it is younger than the stale age, even when PayPal holds it approved', async () => {
@@ -115,11 +118,8 @@ describe('reconciling stale open orders', () => {
     const soon = Date.now() + 5 * 60_000;
     for (let run = 0; run < 2; run++) expect(await reconcileStaleOrders(deps(soon))).toEqual({ checked: 1, settled: 0, errors: 0 });
     expect(await orderRow(open.orderId)).toMatchObject({ status: 'CREATED', failure_reason: null });
-    const voiding = await fetch(`${h.paypal.url}/standin/orders/${(await orderRow(open.orderId)).paypal_order_id}/void`, {
-      method: 'POST',
-    });
-    expect(voiding.status).toBe(200);
-    expect(h.paypal.standin.order((await orderRow(open.orderId)).paypal_order_id)).toMatchObject({ status: 'VOIDED' });
+    await voidAtPayPal(open.orderId);
+    expect(h.paypal.standin.order(await paypalId(open.orderId))).toMatchObject({ status: 'VOIDED' });
     expect(await reconcileStaleOrders(deps(soon))).toEqual({ checked: 1, settled: 1, errors: 0 });
     expect(await orderRow(open.orderId)).toMatchObject({ status: 'FAILED', failure_reason: 'voided' });
   });

@@ -15,6 +15,9 @@ const path = require('node:path');
  * JavaScript, as jest requires a filter without transforming it.
  */
 const records = new Map();
+/** The folder of records (test/mutation/run.ts sets it), and the mutant Stryker has switched on. */
+const COVERAGE_DIR = 'MUTATION_COVERAGE_DIR';
+const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
 
 /** The file that holds a test file's record in `dir`. @param {string} dir @param {string} testPath */
 function recordPath(dir, testPath) {
@@ -32,11 +35,13 @@ function mutantsOf(dir, testPath) {
 
 /** @param {string[]} testPaths */
 async function coveringFiles(testPaths) {
-  const dir = process.env.MUTATION_COVERAGE_DIR;
-  const active = process.env.__STRYKER_ACTIVE_MUTANT__;
+  const dir = process.env[COVERAGE_DIR];
+  const active = process.env[ACTIVE_MUTANT];
   if (!dir || active === undefined) return { filtered: testPaths };
   return { filtered: testPaths.filter((p) => mutantsOf(dir, p)?.has(active) ?? true) };
 }
 
 module.exports = coveringFiles;
 module.exports.recordPath = recordPath;
+module.exports.COVERAGE_DIR = COVERAGE_DIR;
+module.exports.ACTIVE_MUTANT = ACTIVE_MUTANT;

@@ -1,7 +1,7 @@
 // @ts-check
 /* global afterEach, afterAll, expect */
 const fs = require('node:fs');
-const { recordPath } = require('./covering-files');
+const { recordPath, COVERAGE_DIR, ACTIVE_MUTANT } = require('./covering-files');
 
 /**
  * Mutation runs only (a setup file of jest.mutation.config.js): in Stryker's
@@ -9,8 +9,8 @@ const { recordPath } = require('./covering-files');
  * — the instrumented code counts them per test in `__stryker__` — for
  * covering-files.js to pick the files a mutant's run loads.
  */
-const dir = process.env.MUTATION_COVERAGE_DIR;
-if (dir && process.env.__STRYKER_ACTIVE_MUTANT__ === undefined) {
+const dir = process.env[COVERAGE_DIR];
+if (dir && process.env[ACTIVE_MUTANT] === undefined) {
   /** @returns {{ currentTestId?: string, mutantCoverage?: { perTest?: Record<string, Record<string, number>> } } | undefined} */
   const instrumenter = () => /** @type {any} */ (globalThis).__stryker__;
   const tests = new Set();
