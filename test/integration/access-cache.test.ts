@@ -53,9 +53,22 @@ const stream = (id: number, cookie?: string, range = 'bytes=0-999') => {
 };
 const isFull = (res: request.Response, full: Buffer) => res.status === 206 && (res.body as Buffer).equals(full.subarray(0, 1000));
 
+/**
+ * Waits until the feed has applied every change notified so far (the test's
+ * own sign-ins, tracks and purchases): a late one would empty the cache
+ * while a test counts queries. Notifications arrive in commit order, so once
+ * a marker entry is flushed by a change made now, all earlier ones are in.
+ */
+const feedCaughtUp = async () => {
+  await feed.accessCache.get('marker', async () => true);
+  await db.pool.query('DELETE FROM sessions WHERE false'); // a statement trigger: notifies with no row changed
+  await until(async () => feed.accessCache.peek('marker') === undefined, 'the feed to catch up');
+};
+
 it('serves later range requests of a playback without asking the database', async () => {
   const owner = await signInAs(db.pool, 'artist');
   const { track, full } = await sellable(owner.user.id);
+  await feedCaughtUp();
   expect(isFull(await stream(track.id, owner.cookie), full)).toBe(true);
   queries = 0;
   for (let i = 0; i < 5; i++) expect(isFull(await stream(track.id, owner.cookie), full)).toBe(true);
@@ -117,6 +130,8 @@ it('keeps a buyer’s purchase between range requests, and sees a sale or a revo
   // Bought on another server (or by a script): the kept "no purchase" is forgotten.
   const purchase = await buildPurchase(db.pool, { userId: buyer.user.id, trackId: track.id });
   await until(async () => isFull(await stream(track.id, buyer.cookie), full), 'the sale');
+  await feedCaughtUp();
+  expect(isFull(await stream(track.id, buyer.cookie), full)).toBe(true);
   queries = 0;
   for (let i = 0; i < 5; i++) expect(isFull(await stream(track.id, buyer.cookie), full)).toBe(true);
   expect(queries).toBe(0);
@@ -128,16 +143,19 @@ it('checks a streaming pass’s kept expiry on every request: it ends on time wi
   const owner = await signInAs(db.pool, 'artist');
   const buyer = await signInAs(db.pool, 'user');
   const { track, full, preview } = await sellable(owner.user.id);
+  const expiresAt = new Date(Date.now() + 3_000);
   await buildPurchase(db.pool, {
     userId: buyer.user.id,
     trackId: track.id,
     licenseType: 'streaming',
-    expiresAt: new Date(Date.now() + 1_500),
+    expiresAt,
   });
   await until(async () => isFull(await stream(track.id, buyer.cookie), full), 'the pass');
+  await feedCaughtUp();
+  expect(isFull(await stream(track.id, buyer.cookie), full)).toBe(true);
   queries = 0;
   expect(isFull(await stream(track.id, buyer.cookie), full)).toBe(true);
-  await new Promise((r) => setTimeout(r, 1_600));
+  await new Promise((r) => setTimeout(r, expiresAt.getTime() - Date.now() + 100));
   expect((await stream(track.id, buyer.cookie)).body.equals(preview.subarray(0, 1000))).toBe(true);
   expect(queries).toBe(0); // decided from the kept terms: nothing changed in the database
 });
